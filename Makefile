@@ -1,0 +1,40 @@
+# The two commands README.md promises: `make run` and `make test`.
+SHELL := /bin/bash
+export AWS_EC2_METADATA_DISABLED := true
+
+.PHONY: deps build build-release run test unit-test integration-test bench lint clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build
+
+build-release: deps
+	swift build -c release
+
+## Starts emulator + translator + shim on http://127.0.0.1:8080 and prints a demo key.
+run: build-release
+	@scripts/run-local.sh
+
+## Every test: Swift unit tests, then the executables end to end with the openai SDK.
+test: unit-test integration-test
+
+unit-test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+integration-test: deps
+	@scripts/install-deps.sh --with-python
+	swift build
+	GATEWAY_BIN_DIR="$$(swift build --show-bin-path)" python3 -m pytest -q Tests/integration
+
+bench: build-release
+	@scripts/install-deps.sh --with-python
+	GATEWAY_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 scripts/bench.py
+
+lint:
+	swift format lint --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build .run

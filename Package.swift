@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies point one way: executables -> I/O modules (EventLoop, CurlMulti) -> C modules;
+// pure modules depend only on each other and swift-crypto, so every codec is testable without a socket.
+let package = Package(
+    name: "sagemaker-openai-gateway",
+    products: [
+        .executable(name: "httpshim", targets: ["HTTPShim"]),
+        .executable(name: "translator", targets: ["Translator"]),
+        .executable(name: "sagemaker-emulator", targets: ["SageMakerEmulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3")
+    ],
+    targets: [
+        .systemLibrary(name: "CLibevent", pkgConfig: "libevent", providers: [.apt(["libevent-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "GatewayLog"),
+        .target(name: "GatewayWire"),
+        .target(name: "OpenAIWire", dependencies: ["GatewayWire"]),
+        .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "AWSEventStream"),
+        .target(name: "ModelFormats", dependencies: ["GatewayWire"]),
+        .target(
+            name: "TranslatorCore",
+            dependencies: [
+                "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats", "GatewayLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        .target(name: "EventLoop", dependencies: ["CLibevent", "GatewayLog"]),
+        .target(name: "CurlMulti", dependencies: ["CCurl", "EventLoop", "GatewayLog"]),
+
+        .executableTarget(
+            name: "HTTPShim",
+            dependencies: ["EventLoop", "GatewayWire", "OpenAIWire", "GatewayLog"]
+        ),
+        .executableTarget(
+            name: "Translator",
+            dependencies: ["EventLoop", "CurlMulti", "GatewayWire", "TranslatorCore", "GatewayLog"]
+        ),
+        .executableTarget(
+            name: "SageMakerEmulator",
+            dependencies: ["EventLoop", "GatewayWire", "AWSSigV4", "AWSEventStream", "GatewayLog"]
+        ),
+
+        .testTarget(name: "GatewayWireTests", dependencies: ["GatewayWire"]),
+        .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire", "GatewayWire"]),
+        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(name: "AWSEventStreamTests", dependencies: ["AWSEventStream"]),
+        .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "GatewayWire"]),
+        .testTarget(name: "TranslatorCoreTests", dependencies: ["TranslatorCore", "GatewayWire", "AWSSigV4"]),
+        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
+        .testTarget(name: "CurlMultiTests", dependencies: ["CurlMulti", "EventLoop"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

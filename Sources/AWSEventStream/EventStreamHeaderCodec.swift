@@ -1,0 +1,139 @@
+/// Reads and writes the headers section: repeated `name_len u8, name, type u8, value`.
+/// https://docs.aws.amazon.com/transcribe/latest/dg/streaming-setting-up.html#streaming-event-stream
+enum EventStreamHeaderCodec {
+    // MARK: Reading
+
+    /// Parses a complete headers section; anything that overruns it or is not UTF-8 where text is required fails.
+    static func parse(_ bytes: UnsafeRawBufferPointer) throws(EventStreamError) -> [EventStreamHeader] {
+        var headers: [EventStreamHeader] = []
+        var reader = Reader(bytes: bytes)
+        while !reader.isAtEnd {
+            let nameLength = Int(try reader.uint8())
+            let name = try reader.utf8(count: nameLength, what: "header name")
+            let typeCode = try reader.uint8()
+            guard let type = EventStreamHeaderType(rawValue: typeCode) else {
+                throw .invalidHeader("header \"\(name)\" has unknown value type \(typeCode)")
+            }
+            let value: EventStreamHeaderValue
+            switch type {
+            case .boolTrue: value = .bool(true)
+            case .boolFalse: value = .bool(false)
+            case .byte: value = .byte(Int8(bitPattern: try reader.uint8()))
+            case .int16: value = .int16(Int16(bitPattern: try reader.bigEndian(UInt16.self)))
+            case .int32: value = .int32(Int32(bitPattern: try reader.bigEndian(UInt32.self)))
+            case .int64: value = .int64(Int64(bitPattern: try reader.bigEndian(UInt64.self)))
+            case .byteArray: value = .byteArray(try reader.bytes(count: Int(try reader.bigEndian(UInt16.self))))
+            case .string:
+                let length = Int(try reader.bigEndian(UInt16.self))
+                value = .string(try reader.utf8(count: length, what: "string value of \"\(name)\""))
+            case .timestamp: value = .int64(Int64(bitPattern: try reader.bigEndian(UInt64.self)))
+            case .uuid: value = .uuid(try reader.bytes(count: 16))
+            }
+            headers.append(EventStreamHeader(name: name, value: value))
+        }
+        return headers
+    }
+
+    /// A bounds-checked cursor; every read that would pass the end of the section is an ``EventStreamError/invalidHeader(_:)``.
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+
+        var isAtEnd: Bool { offset >= bytes.count }
+
+        mutating func uint8() throws(EventStreamError) -> UInt8 {
+            guard offset < bytes.count else { throw .invalidHeader("headers section ends inside a header") }
+            defer { offset += 1 }
+            return bytes[offset]
+        }
+
+        mutating func bigEndian<T: FixedWidthInteger>(_: T.Type) throws(EventStreamError) -> T {
+            let size = MemoryLayout<T>.size
+            guard bytes.count - offset >= size else { throw .invalidHeader("headers section ends inside a header") }
+            defer { offset += size }
+            return T(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+        }
+
+        mutating func slice(count: Int) throws(EventStreamError) -> UnsafeRawBufferPointer {
+            guard bytes.count - offset >= count else { throw .invalidHeader("headers section ends inside a header") }
+            defer { offset += count }
+            return UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count])
+        }
+
+        mutating func bytes(count: Int) throws(EventStreamError) -> [UInt8] {
+            [UInt8](try slice(count: count))
+        }
+
+        mutating func utf8(count: Int, what: String) throws(EventStreamError) -> String {
+            guard let string = String(validating: try slice(count: count), as: UTF8.self) else {
+                throw .invalidHeader("\(what) is not valid UTF-8")
+            }
+            return string
+        }
+    }
+
+    // MARK: Writing
+
+    /// The encoded size of `header`, so the encoder can write the prelude and reserve capacity up front.
+    static func encodedByteCount(of header: EventStreamHeader) -> Int {
+        let valueBytes: Int
+        switch header.value {
+        case .bool: valueBytes = 0
+        case .byte: valueBytes = 1
+        case .int16: valueBytes = 2
+        case .int32: valueBytes = 4
+        case .int64, .timestamp: valueBytes = 8
+        case .byteArray(let bytes): valueBytes = 2 + bytes.count
+        case .string(let string): valueBytes = 2 + string.utf8.count
+        case .uuid: valueBytes = 16
+        }
+        return 1 + header.name.utf8.count + 1 + valueBytes
+    }
+
+    /// Appends `header`. Out-of-range sizes are programming errors of the sender (this encoder serves the emulator
+    /// and tests), so they trap rather than produce a frame no peer can read.
+    static func write(_ header: EventStreamHeader, into out: inout [UInt8]) {
+        let name = header.name.utf8
+        precondition(name.count <= Int(UInt8.max), "event-stream header name longer than 255 bytes: \(header.name)")
+        out.append(UInt8(name.count))
+        out.append(contentsOf: name)
+        switch header.value {
+        case .bool(let value):
+            out.append((value ? EventStreamHeaderType.boolTrue : .boolFalse).rawValue)
+        case .byte(let value):
+            out.append(EventStreamHeaderType.byte.rawValue)
+            out.append(UInt8(bitPattern: value))
+        case .int16(let value):
+            out.append(EventStreamHeaderType.int16.rawValue)
+            appendBigEndian(value, to: &out)
+        case .int32(let value):
+            out.append(EventStreamHeaderType.int32.rawValue)
+            appendBigEndian(value, to: &out)
+        case .int64(let value):
+            out.append(EventStreamHeaderType.int64.rawValue)
+            appendBigEndian(value, to: &out)
+        case .byteArray(let bytes):
+            precondition(bytes.count <= Int(UInt16.max), "event-stream byte array header longer than 65535 bytes")
+            out.append(EventStreamHeaderType.byteArray.rawValue)
+            appendBigEndian(UInt16(bytes.count), to: &out)
+            out.append(contentsOf: bytes)
+        case .string(let string):
+            let utf8 = string.utf8
+            precondition(utf8.count <= Int(UInt16.max), "event-stream string header longer than 65535 bytes")
+            out.append(EventStreamHeaderType.string.rawValue)
+            appendBigEndian(UInt16(utf8.count), to: &out)
+            out.append(contentsOf: utf8)
+        case .timestamp(let milliseconds):
+            out.append(EventStreamHeaderType.timestamp.rawValue)
+            appendBigEndian(milliseconds, to: &out)
+        case .uuid(let bytes):
+            precondition(bytes.count == 16, "event-stream uuid header must be 16 bytes, got \(bytes.count)")
+            out.append(EventStreamHeaderType.uuid.rawValue)
+            out.append(contentsOf: bytes)
+        }
+    }
+
+    static func appendBigEndian<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
+    }
+}

@@ -1,0 +1,38 @@
+import Crypto
+
+/// Lowercase hex, as every hash and signature in SigV4 must be
+/// (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html).
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func sha256<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+        encode(SHA256.hash(data: Array(bytes)))
+    }
+
+    /// True for exactly 64 lowercase hex digits (a SHA-256 in SigV4 form).
+    static func isSHA256(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        return utf8.count == 64 && utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+}
+
+/// Compares two strings in time that depends only on their lengths, so a verifier does not leak how much of a
+/// forged signature was right.
+func constantTimeEquals(_ lhs: String, _ rhs: String) -> Bool {
+    let a = Array(lhs.utf8)
+    let b = Array(rhs.utf8)
+    guard a.count == b.count else { return false }
+    var difference: UInt8 = 0
+    for index in a.indices { difference |= a[index] ^ b[index] }
+    return difference == 0
+}

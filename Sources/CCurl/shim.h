@@ -1,0 +1,30 @@
+#ifndef GATEWAY_CCURL_SHIM_H
+#define GATEWAY_CCURL_SHIM_H
+// sys/select.h first: two Clang modules that both pull it in otherwise disagree on fd_set.
+#include <sys/select.h>
+#include <curl/curl.h>
+
+// curl_easy_setopt is variadic (Swift cannot call it); typed wrappers let the compiler check each value.
+static inline CURLcode gw_curl_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
+// Variadic setopt, for string options (curl copies them) and pointers curl keeps (POSTFIELDS, PRIVATE, ...).
+static inline CURLcode gw_curl_easy_setopt_ptr(CURL *h, CURLoption o, const void *v) { return curl_easy_setopt(h, o, v); }
+// Variadic setopt, for curl_off_t sizes such as CURLOPT_POSTFIELDSIZE_LARGE.
+static inline CURLcode gw_curl_easy_setopt_off_t(CURL *h, CURLoption o, curl_off_t v) { return curl_easy_setopt(h, o, v); }
+// Variadic setopt, for CURLOPT_HTTPHEADER's list.
+static inline CURLcode gw_curl_easy_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
+// Variadic setopt, for CURLOPT_WRITEFUNCTION / CURLOPT_HEADERFUNCTION (same signature).
+static inline CURLcode gw_curl_easy_setopt_writefunction(CURL *h, CURLoption o, curl_write_callback v) { return curl_easy_setopt(h, o, v); }
+
+// curl_easy_getinfo is variadic; one wrapper per result type.
+static inline CURLcode gw_curl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
+// Variadic getinfo, for CURLINFO_PRIVATE (documented as char **).
+static inline CURLcode gw_curl_easy_getinfo_private(CURL *h, void **v) { return curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)v); }
+
+// curl_multi_setopt is variadic; typed wrappers for the hiperfifo options.
+static inline CURLMcode gw_curl_multi_setopt_ptr(CURLM *m, CURLMoption o, void *v) { return curl_multi_setopt(m, o, v); }
+// Variadic multi setopt, for CURLMOPT_SOCKETFUNCTION.
+static inline CURLMcode gw_curl_multi_setopt_socketfunction(CURLM *m, curl_socket_callback v) { return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, v); }
+// Variadic multi setopt, for CURLMOPT_TIMERFUNCTION.
+static inline CURLMcode gw_curl_multi_setopt_timerfunction(CURLM *m, curl_multi_timer_callback v) { return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, v); }
+
+#endif

@@ -1,0 +1,195 @@
+import CCurl
+import EventLoop
+
+/// Process-wide curl set-up, run once before the first multi handle (thread-safe: a lazy global).
+private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+
+/// A curl multi handle driven by the EventLoop, after curl's `docs/examples/hiperfifo.c`: the multi is
+/// the "global info"; curl tells it which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to wake
+/// it (CURLMOPT_TIMERFUNCTION); socket readiness and the timer both end in `reapFinished()`, which
+/// collects finished transfers with `curl_multi_info_read`.
+///
+/// Curl forbids re-entering the multi from its own callbacks, so `add`, `cancel` and `resume` called
+/// from `onResponse`/`onData` are queued and run as soon as curl returns.
+package final class CurlMulti {
+    private let loop: EventLoop
+    /// The `CURLM*`.
+    private let multi: UnsafeMutableRawPointer
+    private var timer: Timer?
+    /// hiperfifo's "sock info" objects, owned here; curl holds unretained pointers (curl_multi_assign).
+    private var sockets: [curl_socket_t: CurlSocket] = [:]
+    /// Added and not yet finished or cancelled-and-removed; keeps each transfer alive while curl uses it.
+    private var transfers: [ObjectIdentifier: CurlTransfer] = [:]
+    private var curlDepth = 0
+    private var deferred: [() -> Void] = []
+
+    package init(loop: EventLoop) throws {
+        guard curlGlobalInitResult == CURLE_OK else {
+            throw CurlError(code: curlGlobalInitResult, detail: "curl_global_init failed")
+        }
+        guard let multi = curl_multi_init() else { throw CurlError.other(code: -1, message: "curl_multi_init failed") }
+        self.loop = loop
+        self.multi = multi
+        timer = Timer(loop: loop) { [weak self] in self?.timeoutExpired() }
+        // passUnretained: deinit unsets both callbacks before the handle goes away.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = gw_curl_multi_setopt_socketfunction(multi, multiSocketChanged)
+        _ = gw_curl_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, context)
+        _ = gw_curl_multi_setopt_timerfunction(multi, multiTimerChanged)
+        _ = gw_curl_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, context)
+    }
+
+    /// Transfers still running are dropped without `onComplete`.
+    deinit {
+        _ = gw_curl_multi_setopt_socketfunction(multi, nil)
+        _ = gw_curl_multi_setopt_timerfunction(multi, nil)
+        for transfer in transfers.values where transfer.isAttached {
+            if let easy = transfer.easy { _ = curl_multi_remove_handle(multi, easy) }
+            transfer.isAttached = false
+        }
+        transfers.removeAll()
+        sockets.removeAll()
+        _ = curl_multi_cleanup(multi)
+    }
+
+    /// Transfers added and neither finished nor cancelled.
+    package var activeTransfers: Int {
+        transfers.values.lazy.filter { !$0.isCancelled }.count
+    }
+
+    /// Starts a transfer; its `onComplete` runs exactly once unless it is cancelled.
+    package func add(_ transfer: CurlTransfer) {
+        guard transfer.multi == nil, !transfer.isCancelled else { return }
+        transfer.multi = self
+        transfers[ObjectIdentifier(transfer)] = transfer
+        runOutsideCurl { [self] in
+            guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
+            guard let easy = transfer.easy else {
+                transfers[ObjectIdentifier(transfer)] = nil
+                transfer.fail(.other(code: Int32(bitPattern: CURLE_OUT_OF_MEMORY.rawValue), message: "curl_easy_init failed"))
+                return
+            }
+            let code = curl_multi_add_handle(multi, easy)
+            guard code == CURLM_OK else {
+                transfers[ObjectIdentifier(transfer)] = nil
+                transfer.fail(.other(code: code.rawValue, message: String(cString: curl_multi_strerror(code))))
+                return
+            }
+            transfer.isAttached = true
+        }
+    }
+
+    /// Stops a transfer and forgets it; its `onComplete` is not called.
+    package func cancel(_ transfer: CurlTransfer) {
+        guard transfer.multi === self, !transfer.isCancelled else { return }
+        transfer.isCancelled = true
+        // Inside curl, the transfer's callbacks now refuse data, and it is removed once curl returns.
+        runOutsideCurl { [self] in remove(transfer) }
+    }
+
+    // MARK: curl plumbing
+
+    /// Runs `body` now, or after the curl call in progress returns (curl forbids re-entry).
+    func runOutsideCurl(_ body: @escaping () -> Void) {
+        if curlDepth > 0 {
+            deferred.append(body)
+        } else {
+            body()
+        }
+    }
+
+    /// Marks a call into curl, then runs what its callbacks deferred.
+    func callingCurl(_ body: () -> Void) {
+        curlDepth += 1
+        body()
+        curlDepth -= 1
+        guard curlDepth == 0 else { return }
+        while !deferred.isEmpty {
+            let next = deferred.removeFirst()
+            next()
+        }
+    }
+
+    private func remove(_ transfer: CurlTransfer) {
+        guard transfers[ObjectIdentifier(transfer)] != nil else { return }
+        if transfer.isAttached, let easy = transfer.easy {
+            _ = curl_multi_remove_handle(multi, easy)
+        }
+        transfer.isAttached = false
+        transfers[ObjectIdentifier(transfer)] = nil
+    }
+
+    private func socketReady(_ fd: curl_socket_t, action: Int32) {
+        var running: Int32 = 0
+        callingCurl { _ = curl_multi_socket_action(multi, fd, action, &running) }
+        reapFinished()
+    }
+
+    private func timeoutExpired() {
+        var running: Int32 = 0
+        callingCurl { _ = curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running) }
+        reapFinished()
+    }
+
+    /// hiperfifo's `check_multi_info`: hands every finished transfer its result.
+    private func reapFinished() {
+        var finished: [(UnsafeMutableRawPointer, CURLcode)] = []
+        var queued: Int32 = 0
+        while let message = curl_multi_info_read(multi, &queued) {
+            if message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle {
+                finished.append((easy, message.pointee.data.result))
+            }
+        }
+        for (easy, code) in finished {
+            var context: UnsafeMutableRawPointer?
+            _ = gw_curl_easy_getinfo_private(easy, &context)
+            guard let context else { continue }
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            guard transfers[ObjectIdentifier(transfer)] != nil else { continue }
+            remove(transfer)
+            transfer.complete(code)
+        }
+    }
+
+    fileprivate func socketChanged(_ fd: curl_socket_t, what: Int32, socketContext: UnsafeMutableRawPointer?) {
+        if what == CURL_POLL_REMOVE {
+            sockets[fd] = nil
+            return
+        }
+        let socket: CurlSocket
+        if let socketContext {
+            socket = Unmanaged<CurlSocket>.fromOpaque(socketContext).takeUnretainedValue()
+        } else {
+            socket = CurlSocket(loop: loop, fd: fd) { [weak self] fd, action in self?.socketReady(fd, action: action) }
+            sockets[fd] = socket
+            _ = curl_multi_assign(multi, fd, Unmanaged.passUnretained(socket).toOpaque())
+        }
+        socket.watch(what)
+    }
+
+    fileprivate func timerChanged(_ milliseconds: Int) {
+        if milliseconds < 0 {
+            timer?.cancel()
+        } else {
+            // Never call socket_action from here (curl forbids it): a 0 ms deadline runs next loop turn.
+            timer?.schedule(after: Double(milliseconds) / 1000)
+        }
+    }
+}
+
+private func multiSocketChanged(
+    _: UnsafeMutableRawPointer?, _ fd: curl_socket_t, _ what: Int32,
+    _ context: UnsafeMutableRawPointer?, _ socketContext: UnsafeMutableRawPointer?
+) -> Int32 {
+    guard let context else { return -1 }
+    let multi = Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(multi) { multi.socketChanged(fd, what: what, socketContext: socketContext) }
+    return 0
+}
+
+private func multiTimerChanged(_: UnsafeMutableRawPointer?, _ milliseconds: Int, _ context: UnsafeMutableRawPointer?) -> Int32 {
+    guard let context else { return -1 }
+    let multi = Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(multi) { multi.timerChanged(milliseconds) }
+    return 0
+}

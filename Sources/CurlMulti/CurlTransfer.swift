@@ -1,0 +1,252 @@
+import CCurl
+
+/// One HTTP request on a `CurlMulti`: hiperfifo's "conn info", found from the easy handle through
+/// `CURLOPT_PRIVATE`. Owns its `CURL*`, its header list and its body bytes (curl does not copy
+/// `CURLOPT_POSTFIELDS`), and frees them in `deinit`. A `CurlMulti` keeps it alive while it runs.
+///
+/// Callbacks run on the loop thread, from inside curl; they may call `resume()` and
+/// `CurlMulti.cancel`/`add` (those are deferred until curl returns). Capture owners weakly.
+package final class CurlTransfer {
+    /// The `CURL*`; nil only if curl could not allocate one (then `add` fails the transfer).
+    let easy: UnsafeMutableRawPointer?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The request body, at a fixed address for curl's whole use of it.
+    private let bodyStorage: UnsafeMutableRawBufferPointer
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+
+    /// Set by `CurlMulti.add`; the multi holds the strong reference.
+    weak var multi: CurlMulti?
+    /// Handed to curl with `curl_multi_add_handle` (and not yet removed).
+    var isAttached = false
+    /// `CurlMulti.cancel` was called: refuse further data and never call `onComplete`.
+    var isCancelled = false
+    private(set) var isPaused = false
+    private var insideOnData = false
+    /// `resume()` was called from inside `onData`, before it returned `.pause`.
+    private var resumeRequested = false
+    /// Bytes at the start of curl's next deliveries that `onData` already had: curl re-delivers the
+    /// chunk it was given CURL_WRITEFUNC_PAUSE for once unpaused.
+    private var alreadyConsumed = 0
+
+    private var status = 0
+    private var responseHeaders: [(String, String)] = []
+    private var responseDelivered = false
+
+    /// The status and headers of the final response (1xx blocks are skipped); once, as soon as the header
+    /// block ends, so before the first `onData` (or before `onComplete` when there is no body).
+    package var onResponse: ((_ status: Int, _ headers: [(String, String)]) -> Void)?
+    /// Body bytes in arrival order. Returning `.pause` stops the transfer until `resume()`; the bytes
+    /// passed in that call are consumed all the same (curl's re-delivery of them is skipped here), so
+    /// every byte reaches `onData` exactly once and in order.
+    package var onData: (([UInt8]) -> CurlDataDisposition)?
+    /// Exactly once per added transfer, unless it is cancelled first.
+    package var onComplete: ((Result<Void, CurlError>) -> Void)?
+
+    /// - Parameters:
+    ///   - connectTimeout: seconds to establish the connection (CURLOPT_CONNECTTIMEOUT_MS).
+    ///   - totalTimeout: seconds for the whole transfer (CURLOPT_TIMEOUT_MS); nil for none.
+    ///   - idleTimeout: fail with `.timedOut` when (almost) no byte arrives for this many seconds, also
+    ///     while waiting for the first byte (CURLOPT_LOW_SPEED_LIMIT 1 B/s over CURLOPT_LOW_SPEED_TIME,
+    ///     whole seconds, rounded up). Curl averages speed over its last few seconds, so a stall after
+    ///     data was flowing is noticed up to ~5 s late. A paused transfer is exempt.
+    package init(
+        method: String,
+        url: String,
+        headers: [(String, String)],
+        body: [UInt8],
+        connectTimeout: Double = 10,
+        totalTimeout: Double? = nil,
+        idleTimeout: Double? = nil
+    ) {
+        easy = curl_easy_init()
+        bodyStorage = .allocate(byteCount: max(body.count, 1), alignment: 1)
+        bodyStorage.copyBytes(from: body)
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        for (name, value) in headers {
+            append(header: value.isEmpty ? "\(name);" : "\(name): \(value)")
+        }
+        // Curl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
+        append(header: "Expect:")
+        guard let easy else { return }
+
+        // passUnretained: self owns the handle and outlives every callback on it.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_PRIVATE, context)
+        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_URL, url)
+        _ = gw_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        _ = gw_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        _ = gw_curl_easy_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        _ = gw_curl_easy_setopt_writefunction(easy, CURLOPT_WRITEFUNCTION, transferBodyReceived)
+        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_WRITEDATA, context)
+        _ = gw_curl_easy_setopt_writefunction(easy, CURLOPT_HEADERFUNCTION, transferHeaderReceived)
+        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, context)
+        _ = gw_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
+        _ = gw_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connectTimeout))
+        if let totalTimeout {
+            _ = gw_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(totalTimeout))
+        }
+        if let idleTimeout {
+            _ = gw_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
+            _ = gw_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, Int(idleTimeout.rounded(.up))))
+        }
+
+        switch method.uppercased() {
+        case "GET":
+            _ = gw_curl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        case "HEAD":
+            _ = gw_curl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+        default:
+            if method.uppercased() != "POST" {
+                _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_CUSTOMREQUEST, method)
+            }
+            if method.uppercased() == "POST" || !body.isEmpty {
+                _ = gw_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+                _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_POSTFIELDS, bodyStorage.baseAddress)
+            }
+        }
+    }
+
+    deinit {
+        // A CurlMulti keeps attached transfers alive, so the handle is never in a multi here.
+        if let easy { curl_easy_cleanup(easy) }
+        curl_slist_free_all(headerList)
+        bodyStorage.deallocate()
+        errorBuffer.deallocate()
+    }
+
+    /// Lets a transfer paused by `onData` returning `.pause` receive again. Data curl held back may be
+    /// delivered to `onData` before this returns.
+    package func resume() {
+        if insideOnData {
+            resumeRequested = true
+            return
+        }
+        guard isPaused, !isCancelled else { return }
+        guard let multi else {
+            isPaused = false
+            return
+        }
+        multi.runOutsideCurl { [self] in
+            guard isPaused, !isCancelled, let easy else { return }
+            isPaused = false
+            multi.callingCurl { _ = curl_easy_pause(easy, CURLPAUSE_CONT) }
+        }
+    }
+
+    private func append(header line: String) {
+        if let grown = curl_slist_append(headerList, line) { headerList = grown }
+    }
+
+    private static func milliseconds(_ seconds: Double) -> Int {
+        guard seconds.isFinite, seconds > 0 else { return 0 }
+        return Int(min(seconds * 1000, Double(Int32.max)).rounded(.up))
+    }
+
+    // MARK: curl callbacks
+
+    fileprivate func bodyReceived(_ data: UnsafeMutablePointer<CChar>?, count: Int) -> Int {
+        guard !isCancelled else { return 0 }
+        deliverResponse()
+        let skipped = min(alreadyConsumed, count)
+        alreadyConsumed -= skipped
+        guard count > skipped, let data, let onData else { return count }
+        let bytes = [UInt8](UnsafeRawBufferPointer(start: data + skipped, count: count - skipped))
+        insideOnData = true
+        resumeRequested = false
+        let disposition = onData(bytes)
+        insideOnData = false
+        guard !isCancelled else { return 0 }
+        switch disposition {
+        case .proceed:
+            return count
+        case .pause:
+            // Curl keeps this whole chunk and hands it over again on unpause; all of it is consumed.
+            isPaused = true
+            alreadyConsumed = count
+            if resumeRequested {
+                resumeRequested = false
+                // Inside curl: the multi runs this once the current curl call returns.
+                multi?.runOutsideCurl { [weak self] in self?.resume() }
+            }
+            return Int(CURL_WRITEFUNC_PAUSE)
+        }
+    }
+
+    fileprivate func headerReceived(_ data: UnsafeMutablePointer<CChar>?, count: Int) -> Int {
+        guard !isCancelled else { return 0 }
+        // After the final block only trailers can come; they are not part of this API.
+        guard !responseDelivered, let data else { return count }
+        // Trim the line ending on bytes: "\r\n" is a single Character in Swift.
+        var raw = UnsafeRawBufferPointer(start: data, count: count)[...]
+        while let last = raw.last, last == 0x0A || last == 0x0D { raw = raw.dropLast() }
+        let line = String(decoding: raw, as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            let fields = line.split(separator: " ", maxSplits: 2)
+            status = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+            responseHeaders = []
+        } else if line.isEmpty {
+            if (100..<200).contains(status) {
+                status = 0
+                responseHeaders = []
+            } else {
+                deliverResponse()
+            }
+        } else if let colon = line.firstIndex(of: ":") {
+            let name = String(line[..<colon])
+            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+            responseHeaders.append((name, String(value)))
+        }
+        return isCancelled ? 0 : count
+    }
+
+    private func deliverResponse() {
+        guard !responseDelivered else { return }
+        if status == 0, let easy {
+            var code = 0
+            _ = gw_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
+            status = code
+        }
+        guard status != 0 else { return }
+        responseDelivered = true
+        let headers = responseHeaders
+        responseHeaders = []
+        onResponse?(status, headers)
+    }
+
+    /// Called once by the multi when curl reports the transfer done (never after cancel).
+    func complete(_ code: CURLcode) {
+        deliverResponse()
+        guard !isCancelled, let onComplete else { return }
+        self.onComplete = nil
+        if code == CURLE_OK {
+            onComplete(.success(()))
+        } else {
+            onComplete(.failure(CurlError(code: code, detail: String(cString: errorBuffer))))
+        }
+    }
+
+    /// Fails a transfer curl never accepted.
+    func fail(_ error: CurlError) {
+        guard !isCancelled, let onComplete else { return }
+        self.onComplete = nil
+        onComplete(.failure(error))
+    }
+}
+
+private func transferBodyReceived(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    return withExtendedLifetime(transfer) { transfer.bodyReceived(data, count: size * count) }
+}
+
+private func transferHeaderReceived(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ context: UnsafeMutableRawPointer?
+) -> Int {
+    guard let context else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+    return withExtendedLifetime(transfer) { transfer.headerReceived(data, count: size * count) }
+}

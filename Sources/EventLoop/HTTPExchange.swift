@@ -1,0 +1,221 @@
+import CLibevent
+
+/// One HTTP request and its answer, given exactly once: idle → (streaming →) finished.
+///
+/// Lifetime of the `evhttp_request*`: evhttp frees it itself after the last byte of a reply is written,
+/// and frees or detaches it when the connection fails. So the exchange hands the pointer back at the
+/// moment it calls `evhttp_send_reply` / `evhttp_send_reply_end` and never touches it again; and the
+/// connection's close callback (registered for as long as the exchange holds the pointer) tells it when
+/// the client went away first. On that path evhttp 2.1 detaches an unfinished request from its
+/// connection and leaves it to its user, so the exchange frees it.
+///
+/// A client that disconnects is noticed while streaming (evhttp watches for EOF then) and also while
+/// the handler is still working on a plain answer: the exchange keeps the connection's read side
+/// enabled, without a read callback, exactly as evhttp does while it writes.
+///
+/// Dropping an unanswered exchange answers 500 (or ends the stream), so no request is left hanging.
+package final class HTTPExchange {
+    private enum State { case idle, streaming, finished }
+
+    private var state = State.idle
+    /// The `evhttp_request*`, owned by evhttp; nil once handed back or freed.
+    private var request: UnsafeMutablePointer<evhttp_request>?
+    /// The `evhttp_connection*` the request arrived on; valid while `request` is non-nil.
+    private var connection: OpaquePointer?
+
+    package let method: String
+    /// The path as sent, without the query.
+    package let path: String
+    package let query: String?
+    /// Request headers in arrival order.
+    package let headers: [(String, String)]
+    package let body: [UInt8]
+
+    /// The client closed the connection (or it timed out) before the answer was finished; called once.
+    /// Sending after that is a no-op.
+    package var onClientClose: (() -> Void)?
+    /// A chunk sent with `sendChunk` has been flushed to the kernel: `outputBufferedBytes` is 0 again.
+    package var onDrain: (() -> Void)?
+    package private(set) var clientClosed = false
+
+    /// Weak: an exchange may outlive its server during shutdown.
+    private weak var server: HTTPServer?
+
+    init(request: UnsafeMutablePointer<evhttp_request>, server: HTTPServer? = nil) {
+        self.request = request
+        self.server = server
+        method = Self.methodName(evhttp_request_get_command(request))
+        let target = evhttp_request_get_uri(request).map { String(cString: $0) } ?? "/"
+        if let mark = target.firstIndex(of: "?") {
+            path = String(target[..<mark])
+            query = String(target[target.index(after: mark)...])
+        } else {
+            path = target
+            query = nil
+        }
+        var collected: [(String, String)] = []
+        var entry = evhttp_request_get_input_headers(request)?.pointee.tqh_first
+        while let header = entry {
+            if let key = header.pointee.key, let value = header.pointee.value {
+                collected.append((String(cString: key), String(cString: value)))
+            }
+            entry = header.pointee.next.tqe_next
+        }
+        headers = collected
+        body = Self.drain(evhttp_request_get_input_buffer(request))
+
+        let connection = evhttp_request_get_connection(request)
+        self.connection = connection
+        if let connection {
+            // passUnretained: every path that drops `request` (finish, close, deinit) clears this first.
+            evhttp_connection_set_closecb(connection, exchangeConnectionClosed, Unmanaged.passUnretained(self).toOpaque())
+            Self.watchForClose(connection)
+        }
+    }
+
+    deinit {
+        switch state {
+        case .idle: respond(status: 500, headers: [("Connection", "close")], body: [])
+        case .streaming: finishStreaming()
+        case .finished: break
+        }
+    }
+
+    /// The first request header with this name, compared case-insensitively.
+    package func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.first { $0.0.lowercased() == wanted }?.1
+    }
+
+    package var isFinished: Bool { state == .finished }
+
+    /// Bytes queued toward the client on this connection and not yet written to the socket.
+    package var outputBufferedBytes: Int {
+        guard request != nil, let connection, let bev = evhttp_connection_get_bufferevent(connection) else { return 0 }
+        return evbuffer_get_length(bufferevent_get_output(bev))
+    }
+
+    /// Sends a complete answer (with Content-Length). Ignored unless the exchange is idle.
+    package func respond(status: Int, headers: [(String, String)], body: [UInt8]) {
+        guard state == .idle, let request else { return }
+        Self.add(headers, to: request)
+        guard let handedBack = finish(), let buffer = evbuffer_new() else { return }
+        body.withUnsafeBytes { _ = evbuffer_add(buffer, $0.baseAddress, $0.count) }
+        evhttp_send_reply(handedBack, Int32(clamping: status), nil, buffer)
+        evbuffer_free(buffer)
+    }
+
+    /// Sends the status line and headers; the body follows in chunks (HTTP/1.1 chunked encoding; for an
+    /// HTTP/1.0 client evhttp sends the raw body and closes the connection at the end).
+    package func startStreaming(status: Int, headers: [(String, String)]) {
+        guard state == .idle, let request else { return }
+        Self.add(headers, to: request)
+        state = .streaming
+        evhttp_send_reply_start(request, Int32(clamping: status), nil)
+    }
+
+    /// Queues one chunk; empty chunks are skipped (an empty chunk would end the stream).
+    package func sendChunk(_ bytes: [UInt8]) {
+        guard state == .streaming, let request, !bytes.isEmpty, let buffer = evbuffer_new() else { return }
+        bytes.withUnsafeBytes { _ = evbuffer_add(buffer, $0.baseAddress, $0.count) }
+        // passUnretained: deinit ends the stream, which replaces this callback in evhttp.
+        evhttp_send_reply_chunk_with_cb(request, buffer, exchangeChunkFlushed, Unmanaged.passUnretained(self).toOpaque())
+        evbuffer_free(buffer)
+    }
+
+    package func finishStreaming() {
+        guard state == .streaming, let handedBack = finish() else { return }
+        evhttp_send_reply_end(handedBack)
+    }
+
+    /// Ends the exchange's hold on the request and returns it for the one call that hands it back.
+    private func finish() -> UnsafeMutablePointer<evhttp_request>? {
+        let handedBack = request
+        if let connection { evhttp_connection_set_closecb(connection, nil, nil) }
+        request = nil
+        connection = nil
+        state = .finished
+        onDrain = nil
+        if let handedBack { handBack(handedBack, to: server) }
+        return handedBack
+    }
+
+    fileprivate func connectionClosed() {
+        guard let request else { return }
+        // EOF or timeout: evhttp detached the unfinished request (no connection) and it is ours to free.
+        // Server shutdown (evhttp_free): it is still attached and evhttp frees it after this callback.
+        let detached = evhttp_request_get_connection(request) == nil
+        self.request = nil
+        connection = nil
+        state = .finished
+        clientClosed = true
+        onDrain = nil
+        if detached { evhttp_request_free(request) }
+        if let onClientClose {
+            self.onClientClose = nil
+            onClientClose()
+        }
+    }
+
+    fileprivate func chunkFlushed() {
+        guard state == .streaming else { return }
+        onDrain?()
+    }
+
+    private static func add(_ headers: [(String, String)], to request: UnsafeMutablePointer<evhttp_request>) {
+        guard let output = evhttp_request_get_output_headers(request) else { return }
+        for (name, value) in headers {
+            _ = evhttp_add_header(output, name, value)
+        }
+    }
+
+    private static func drain(_ buffer: OpaquePointer?) -> [UInt8] {
+        guard let buffer else { return [] }
+        let count = evbuffer_get_length(buffer)
+        guard count > 0 else { return [] }
+        return [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
+            initialized = max(0, Int(evbuffer_remove(buffer, storage.baseAddress, count)))
+        }
+    }
+
+    /// evhttp disables reading while the user prepares an answer, so a client that gives up is only
+    /// noticed at the next write. Re-enable reading with no read callback, as evhttp's own write path
+    /// does, so EOF reaches evhttp's error callback (and our close callback) right away. Pipelined bytes
+    /// wait in the input buffer; evhttp parses them after the answer.
+    private static func watchForClose(_ connection: OpaquePointer) {
+        guard let bev = evhttp_connection_get_bufferevent(connection) else { return }
+        var writeCallback: bufferevent_data_cb?
+        var eventCallback: bufferevent_event_cb?
+        var argument: UnsafeMutableRawPointer?
+        bufferevent_getcb(bev, nil, &writeCallback, &eventCallback, &argument)
+        bufferevent_setcb(bev, nil, writeCallback, eventCallback, argument)
+        _ = bufferevent_enable(bev, Int16(EV_READ))
+    }
+
+    private static func methodName(_ command: evhttp_cmd_type) -> String {
+        switch command {
+        case EVHTTP_REQ_GET: "GET"
+        case EVHTTP_REQ_POST: "POST"
+        case EVHTTP_REQ_HEAD: "HEAD"
+        case EVHTTP_REQ_PUT: "PUT"
+        case EVHTTP_REQ_DELETE: "DELETE"
+        case EVHTTP_REQ_OPTIONS: "OPTIONS"
+        case EVHTTP_REQ_TRACE: "TRACE"
+        case EVHTTP_REQ_CONNECT: "CONNECT"
+        case EVHTTP_REQ_PATCH: "PATCH"
+        default: "UNKNOWN"
+        }
+    }
+}
+
+private func exchangeConnectionClosed(_: OpaquePointer?, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    let exchange = Unmanaged<HTTPExchange>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(exchange) { exchange.connectionClosed() }
+}
+
+private func exchangeChunkFlushed(_: OpaquePointer?, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    let exchange = Unmanaged<HTTPExchange>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(exchange) { exchange.chunkFlushed() }
+}

@@ -1,0 +1,153 @@
+import CLibevent
+import Glibc
+
+/// An HTTP/1.1 server on libevent's `evhttp` (see libevent `sample/http-server.c`).
+///
+/// Every request becomes an `HTTPExchange` handed to `handler`, or to `bodyTooLarge` when its body is
+/// over `maxBodyBytes`.
+///
+/// Body limit: evhttp 2.1 answers a body over its own `max_body_size` with a fixed HTML 413 before any
+/// user callback runs, and 2.1 has no hook to install a per-request header or chunk callback on an
+/// incoming request (`evhttp_set_newreqcb` arrived in 2.2). So the limit is two-tier: evhttp reads
+/// bodies up to `hardBodyLimit` (default: 4 × `maxBodyBytes`, at least `maxBodyBytes` + 1 MiB), for
+/// Content-Length and chunked bodies alike, and this class sends those over `maxBodyBytes` to
+/// `bodyTooLarge` (our JSON 413). Only a body over the hard limit gets libevent's HTML 413, and then
+/// with lingering close, so the client reads the answer rather than a reset.
+///
+/// Timeouts: `evhttp_set_timeout` bounds how long a connection may sit without reading or writing a
+/// byte; a stream that sends a chunk (or an SSE keep-alive comment) re-arms it. It is 600 s by default
+/// because a streamed completion may wait minutes for the first token.
+package final class HTTPServer {
+    private let loop: EventLoop
+    /// The `evhttp*`; freeing it closes every connection (their exchanges see `onClientClose`).
+    private let http: OpaquePointer
+    private var boundSocket: OpaquePointer?
+    private let maxBodyBytes: Int
+    private let handler: (HTTPExchange) -> Void
+    private let bodyTooLarge: (HTTPExchange) -> Void
+
+    /// The port actually bound (the ephemeral one when asked for port 0).
+    package let port: Int
+
+    package init(
+        loop: EventLoop,
+        host: String,
+        port: Int,
+        maxBodyBytes: Int,
+        hardBodyLimit: Int? = nil,
+        idleTimeoutSeconds: Int = 600,
+        handler: @escaping (HTTPExchange) -> Void,
+        bodyTooLarge: @escaping (HTTPExchange) -> Void
+    ) throws(EventLoopError) {
+        guard (0...65535).contains(port) else { throw .socket("port \(port)", errno: EINVAL) }
+        guard let http = evhttp_new(loop.base) else { throw .libevent("evhttp_new") }
+        self.loop = loop
+        self.http = http
+        self.maxBodyBytes = maxBodyBytes
+        self.handler = handler
+        self.bodyTooLarge = bodyTooLarge
+
+        let methods: [evhttp_cmd_type] = [
+            EVHTTP_REQ_GET, EVHTTP_REQ_POST, EVHTTP_REQ_HEAD, EVHTTP_REQ_OPTIONS,
+            EVHTTP_REQ_PUT, EVHTTP_REQ_DELETE, EVHTTP_REQ_PATCH,
+        ]
+        var allowed: UInt32 = 0
+        for method in methods { allowed |= method.rawValue }
+        evhttp_set_allowed_methods(http, UInt16(truncatingIfNeeded: allowed))
+        let soft = max(0, maxBodyBytes)
+        let defaultHard = max(soft.multipliedReportingOverflow(by: 4).partialValue, soft.addingReportingOverflow(1 << 20).partialValue)
+        evhttp_set_max_body_size(http, max(hardBodyLimit ?? defaultHard, soft))
+        _ = evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE)
+        evhttp_set_timeout(http, Int32(clamping: idleTimeoutSeconds))
+        // No "text/html" default: every response here names its own Content-Type.
+        evhttp_set_default_content_type(http, nil)
+
+        errno = 0
+        guard let bound = evhttp_bind_socket_with_handle(http, host, UInt16(port)) else {
+            let code = errno
+            evhttp_free(http)
+            throw code == EADDRINUSE ? .addressInUse("\(host):\(port)") : .socket("bind(\(host):\(port))", errno: code)
+        }
+        boundSocket = bound
+        self.port = Self.localPort(of: evhttp_bound_socket_get_fd(bound)) ?? port
+        // passUnretained: deinit frees the evhttp, so the callback never outlives self.
+        evhttp_set_gencb(http, requestArrived, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    deinit {
+        // Exchanges still open are told through the connection close callback, which evhttp_free runs.
+        evhttp_free(http)
+    }
+
+    /// Answers handed to evhttp whose last byte has not reached the kernel yet. A draining process
+    /// waits for zero before it leaves, or the end of a stream it just finished would be cut off.
+    package private(set) var repliesFlushing = 0
+    /// Called when `repliesFlushing` drops to zero.
+    package var onRepliesFlushed: (() -> Void)?
+
+    fileprivate func replyHandedBack(_ request: UnsafeMutablePointer<evhttp_request>) {
+        repliesFlushing += 1
+        // passUnretained: evhttp_free (deinit) drops pending requests without calling this back.
+        evhttp_request_set_on_complete_cb(request, replyWritten, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    fileprivate func replyWasWritten() {
+        repliesFlushing -= 1
+        if repliesFlushing == 0 { onRepliesFlushed?() }
+    }
+
+    /// Stops accepting new connections (for draining); open connections and exchanges carry on.
+    package func close() {
+        guard let boundSocket else { return }
+        self.boundSocket = nil
+        evhttp_del_accept_socket(http, boundSocket)
+    }
+
+    fileprivate func handle(_ request: UnsafeMutablePointer<evhttp_request>) {
+        let exchange = HTTPExchange(request: request, server: self)
+        if exchange.body.count > maxBodyBytes {
+            bodyTooLarge(exchange)
+        } else {
+            handler(exchange)
+        }
+    }
+
+    private static func localPort(of fd: Int32) -> Int? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let result = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard result == 0 else { return nil }
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            return withUnsafePointer(to: storage) {
+                $0.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            }
+        case AF_INET6:
+            return withUnsafePointer(to: storage) {
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            }
+        default:
+            return nil
+        }
+    }
+}
+
+private func replyWritten(_: UnsafeMutablePointer<evhttp_request>?, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().replyWasWritten()
+}
+
+extension HTTPExchange {
+    /// Lets the server count the reply until evhttp reports it written.
+    func handBack(_ request: UnsafeMutablePointer<evhttp_request>, to server: HTTPServer?) {
+        server?.replyHandedBack(request)
+    }
+}
+
+private func requestArrived(_ request: UnsafeMutablePointer<evhttp_request>?, _ context: UnsafeMutableRawPointer?) {
+    guard let request, let context else { return }
+    let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(server) { server.handle(request) }
+}

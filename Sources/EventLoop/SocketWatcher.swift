@@ -1,0 +1,50 @@
+import CLibevent
+
+/// Readiness notifications for a file descriptor someone else owns (CurlMulti's sockets: curl opens
+/// and closes them, libevent only watches). Level-triggered, like hiperfifo's `EV_PERSIST` events.
+package final class SocketWatcher {
+    private let loop: EventLoop
+    private let fd: Int32
+    private let handler: (_ readable: Bool, _ writable: Bool) -> Void
+    private var event: OpaquePointer?
+    private var interest: (readable: Bool, writable: Bool) = (false, false)
+
+    package init(loop: EventLoop, fd: Int32, handler: @escaping (_ readable: Bool, _ writable: Bool) -> Void) {
+        self.loop = loop
+        self.fd = fd
+        self.handler = handler
+    }
+
+    deinit {
+        if let event { event_free(event) }
+    }
+
+    /// Replaces what is watched; both false stops watching.
+    package func watch(readable: Bool, writable: Bool) {
+        if event != nil, interest == (readable, writable) { return }
+        if let event {
+            event_free(event)
+            self.event = nil
+        }
+        interest = (readable, writable)
+        guard readable || writable else { return }
+        var what = Int16(EV_PERSIST)
+        if readable { what |= Int16(EV_READ) }
+        if writable { what |= Int16(EV_WRITE) }
+        // passUnretained: deinit frees the event, so the registration never outlives self.
+        guard let event = event_new(loop.base, fd, what, socketReady, Unmanaged.passUnretained(self).toOpaque())
+        else { return }
+        self.event = event
+        _ = event_add(event, nil)
+    }
+
+    fileprivate func fire(_ what: Int16) {
+        handler(what & Int16(EV_READ) != 0, what & Int16(EV_WRITE) != 0)
+    }
+}
+
+private func socketReady(_: Int32, _ what: Int16, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    let watcher = Unmanaged<SocketWatcher>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(watcher) { watcher.fire(what) }
+}

@@ -1,0 +1,169 @@
+// Frame payloads are compact JSON (our own writer, member order fixed) so a frame is readable in a
+// packet capture, and a version byte in the frame header leaves room for a binary encoding later.
+
+extension GatewayRequest {
+    package func frame() -> Frame {
+        var members: [(String, JSONValue)] = [("id", .string(requestId))]
+        if let apiKey { members.append(("key", .string(apiKey))) }
+        switch operation {
+        case .chatCompletion(let chat):
+            members.append(("op", .string("chat")))
+            members.append(("model", .string(chat.model)))
+            members.append(("messages", .array(chat.messages)))
+            members.append(("stream", .bool(chat.stream)))
+            members.append(("include_usage", .bool(chat.includeUsage)))
+            members.append(("parameters", .object(chat.parameters)))
+        case .listModels:
+            members.append(("op", .string("models")))
+        case .retrieveModel(let id):
+            members.append(("op", .string("model")))
+            members.append(("model", .string(id)))
+        case .health:
+            members.append(("op", .string("health")))
+        }
+        return Frame(kind: .request, payload: JSONWriter.bytes(.object(members)))
+    }
+
+    package init(frame: Frame) throws(FrameError) {
+        guard frame.kind == .request else { throw FrameError.invalidPayload("expected a request frame") }
+        let json = try decodePayload(frame)
+        guard let id = json["id"]?.stringValue, let op = json["op"]?.stringValue else {
+            throw FrameError.invalidPayload("request without id or op")
+        }
+        let key = json["key"]?.stringValue
+        switch op {
+        case "chat":
+            guard let model = json["model"]?.stringValue, let messages = json["messages"]?.arrayValue,
+                let stream = json["stream"]?.boolValue, let includeUsage = json["include_usage"]?.boolValue,
+                let parameters = json["parameters"]?.objectValue
+            else { throw FrameError.invalidPayload("incomplete chat request") }
+            let chat = ChatRequest(
+                model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: parameters)
+            self.init(requestId: id, apiKey: key, operation: .chatCompletion(chat))
+        case "models":
+            self.init(requestId: id, apiKey: key, operation: .listModels)
+        case "model":
+            guard let model = json["model"]?.stringValue else { throw FrameError.invalidPayload("model without id") }
+            self.init(requestId: id, apiKey: key, operation: .retrieveModel(id: model))
+        case "health":
+            self.init(requestId: id, apiKey: key, operation: .health)
+        default:
+            throw FrameError.invalidPayload("unknown op \(op)")
+        }
+    }
+}
+
+extension TranslatorMessage {
+    package func frame() -> Frame {
+        switch self {
+        case .accepted: return Frame(kind: .accepted, payload: [])
+        case .end: return Frame(kind: .end, payload: [])
+        case .event(let event): return Frame(kind: .event, payload: JSONWriter.bytes(event.json))
+        case .error(let error):
+            var members: [(String, JSONValue)] = [("kind", .string(error.kind.rawValue)), ("message", .string(error.message))]
+            if let param = error.param { members.append(("param", .string(param))) }
+            if let retry = error.retryAfterSeconds { members.append(("retry_after", .int(retry))) }
+            return Frame(kind: .error, payload: JSONWriter.bytes(.object(members)))
+        case .models(let models):
+            let list = models.map { m -> JSONValue in
+                .object([("id", .string(m.id)), ("created", .int(m.created)), ("owned_by", .string(m.ownedBy))])
+            }
+            return Frame(kind: .models, payload: JSONWriter.bytes(.array(list)))
+        case .health(let h):
+            return Frame(kind: .health, payload: JSONWriter.bytes(.object([("ready", .bool(h.ready)), ("detail", .string(h.detail))])))
+        }
+    }
+
+    package init(frame: Frame) throws(FrameError) {
+        switch frame.kind {
+        case .accepted: self = .accepted
+        case .end: self = .end
+        case .event: self = .event(try ModelEvent(json: try decodePayload(frame)))
+        case .error:
+            let json = try decodePayload(frame)
+            guard let raw = json["kind"]?.stringValue, let message = json["message"]?.stringValue else {
+                throw FrameError.invalidPayload("error without kind or message")
+            }
+            // An older or newer peer may send a kind we do not know: still an error, never dropped.
+            let kind = GatewayError.Kind(rawValue: raw) ?? .internalError
+            self = .error(
+                GatewayError(kind, message, param: json["param"]?.stringValue, retryAfterSeconds: json["retry_after"]?.intValue))
+        case .models:
+            guard let list = try decodePayload(frame).arrayValue else { throw FrameError.invalidPayload("models not a list") }
+            var models: [ModelInfo] = []
+            for item in list {
+                guard let id = item["id"]?.stringValue else { throw FrameError.invalidPayload("model without id") }
+                models.append(ModelInfo(id: id, created: item["created"]?.intValue ?? 0, ownedBy: item["owned_by"]?.stringValue ?? ""))
+            }
+            self = .models(models)
+        case .health:
+            let json = try decodePayload(frame)
+            guard let ready = json["ready"]?.boolValue else { throw FrameError.invalidPayload("health without ready") }
+            self = .health(HealthStatus(ready: ready, detail: json["detail"]?.stringValue ?? ""))
+        case .request:
+            throw FrameError.invalidPayload("a request frame from the translator")
+        }
+    }
+}
+
+extension ModelEvent {
+    var json: JSONValue {
+        switch self {
+        case .content(let choice, let text):
+            return .object([("t", .string("content")), ("i", .int(choice)), ("text", .string(text))])
+        case .reasoning(let choice, let text):
+            return .object([("t", .string("reasoning")), ("i", .int(choice)), ("text", .string(text))])
+        case .toolCall(let choice, let delta):
+            var members: [(String, JSONValue)] = [("t", .string("tool")), ("i", .int(choice)), ("index", .int(delta.index))]
+            if let id = delta.id { members.append(("id", .string(id))) }
+            if let name = delta.name { members.append(("name", .string(name))) }
+            members.append(("arguments", .string(delta.arguments)))
+            return .object(members)
+        case .finish(let choice, let reason):
+            return .object([("t", .string("finish")), ("i", .int(choice)), ("reason", .string(reason))])
+        case .usage(let u):
+            return .object([
+                ("t", .string("usage")), ("prompt", .int(u.promptTokens)), ("completion", .int(u.completionTokens)),
+                ("total", .int(u.totalTokens)),
+            ])
+        }
+    }
+
+    init(json: JSONValue) throws(FrameError) {
+        guard let type = json["t"]?.stringValue else { throw FrameError.invalidPayload("event without type") }
+        let choice = json["i"]?.intValue ?? 0
+        switch type {
+        case "content":
+            guard let text = json["text"]?.stringValue else { throw FrameError.invalidPayload("content without text") }
+            self = .content(choice: choice, text: text)
+        case "reasoning":
+            guard let text = json["text"]?.stringValue else { throw FrameError.invalidPayload("reasoning without text") }
+            self = .reasoning(choice: choice, text: text)
+        case "tool":
+            guard let index = json["index"]?.intValue else { throw FrameError.invalidPayload("tool call without index") }
+            self = .toolCall(
+                choice: choice,
+                ToolCallDelta(
+                    index: index, id: json["id"]?.stringValue, name: json["name"]?.stringValue,
+                    arguments: json["arguments"]?.stringValue ?? ""))
+        case "finish":
+            guard let reason = json["reason"]?.stringValue else { throw FrameError.invalidPayload("finish without reason") }
+            self = .finish(choice: choice, reason: reason)
+        case "usage":
+            guard let p = json["prompt"]?.intValue, let c = json["completion"]?.intValue else {
+                throw FrameError.invalidPayload("usage without counts")
+            }
+            self = .usage(Usage(promptTokens: p, completionTokens: c, totalTokens: json["total"]?.intValue))
+        default:
+            throw FrameError.invalidPayload("unknown event type \(type)")
+        }
+    }
+}
+
+private func decodePayload(_ frame: Frame) throws(FrameError) -> JSONValue {
+    do {
+        return try JSONParser.parse(frame.payload)
+    } catch {
+        throw FrameError.invalidPayload("payload is not JSON: \(error)")
+    }
+}

@@ -1,0 +1,238 @@
+import EventLoop
+import GatewayLog
+import GatewayWire
+import OpenAIWire
+
+/// One client request that the translator answers: forwards it, then writes the OpenAI response.
+/// Answered exactly once: `waiting` (no status sent) → `streaming` (SSE 200 sent) → `done`.
+final class ProxiedRequest {
+    enum Operation {
+        case chat(ChatRequest)
+        case listModels
+        case retrieveModel(String)
+        case health
+    }
+
+    private enum State {
+        case waiting
+        case streaming
+        case done
+    }
+
+    /// Above this many bytes queued toward the client, stop reading from the translator; the
+    /// translator in turn pauses SageMaker, so a slow reader costs no memory.
+    static let highWatermark = 256 << 10
+
+    private let exchange: HTTPExchange
+    private let operation: Operation
+    private let requestId: String
+    private unowned let shim: Shim
+    private var call: TranslatorCall?
+    private var state = State.waiting
+    private var keepAlive: Timer?
+    private var readingPaused = false
+    private let created = unixTime()
+    private let completionId = RequestID.chatCompletion()
+    private lazy var chunks: ChatChunkStream = makeChunkStream()
+    private lazy var assembler: ChatCompletionAssembler = makeAssembler()
+
+    init(exchange: HTTPExchange, operation: Operation, requestId: String, shim: Shim) {
+        self.exchange = exchange
+        self.operation = operation
+        self.requestId = requestId
+        self.shim = shim
+    }
+
+    func start(apiKey: String?) {
+        let op: GatewayRequest.Operation
+        switch operation {
+        case .chat(let chat): op = .chatCompletion(chat)
+        case .listModels: op = .listModels
+        case .retrieveModel(let id): op = .retrieveModel(id: id)
+        case .health: op = .health
+        }
+        do {
+            let call = try TranslatorCall(
+                loop: shim.loop, socketPath: shim.config.socketPath,
+                request: GatewayRequest(requestId: requestId, apiKey: apiKey, operation: op))
+            self.call = call
+            call.onMessage = { [weak self] message in self?.received(message) }
+            call.onLost = { [weak self] reason in self?.translatorLost(reason) }
+        } catch {
+            Log.warning("\(requestId) translator unreachable at \(shim.config.socketPath): \(error)")
+            return translatorUnavailable()
+        }
+        exchange.onClientClose = { [weak self] in self?.clientClosed() }
+        exchange.onDrain = { [weak self] in self?.clientDrained() }
+        if case .chat(let chat) = operation, chat.stream { scheduleKeepAlive() }
+    }
+
+    // MARK: translator → client
+
+    private func received(_ message: TranslatorMessage) {
+        guard state != .done else { return }
+        switch (operation, message) {
+        case (.chat(let chat), .accepted):
+            if chat.stream { beginStreaming() }
+        case (.chat(let chat), .event(let event)):
+            if chat.stream {
+                beginStreaming()
+                send(chunks.render(event))
+            } else {
+                assembler.add(event)
+            }
+        case (.chat(let chat), .end):
+            if chat.stream {
+                beginStreaming()
+                send(chunks.finish())
+                finishStream()
+            } else {
+                respond(status: 200, body: assembler.bytes())
+            }
+        case (_, .error(let error)):
+            fail(error)
+        case (.listModels, .models(let models)):
+            respond(status: 200, body: ModelsResponse.list(models))
+        case (.retrieveModel, .models(let models)):
+            if let model = models.first {
+                respond(status: 200, body: ModelsResponse.model(model))
+            } else {
+                fail(GatewayError(.modelNotFound, "The model does not exist.", param: "model"))
+            }
+        case (.health, .health(let status)):
+            let body = JSONValue.object([
+                ("status", .string(status.ready ? "ok" : "degraded")), ("translator", .string(status.detail)),
+            ])
+            respond(status: status.ready ? 200 : 503, body: JSONWriter.bytes(body))
+        default:
+            Log.warning("\(requestId) unexpected message from the translator: \(message)")
+            fail(GatewayError(.internalError, "The gateway's internal protocol failed."))
+        }
+    }
+
+    private func translatorLost(_ reason: String) {
+        guard state != .done else { return }
+        Log.warning("\(requestId) lost the translator mid-request: \(reason)")
+        fail(GatewayError(.translatorUnavailable, "The gateway's translator went away before answering; retry the request."))
+    }
+
+    private func translatorUnavailable() {
+        if case .health = operation {
+            let body = JSONValue.object([("status", .string("unavailable")), ("translator", .string("unreachable"))])
+            return respond(status: 503, body: JSONWriter.bytes(body))
+        }
+        fail(GatewayError(.translatorUnavailable, "The gateway's translator is not available; retry shortly."))
+    }
+
+    /// Before any byte went out the error is the HTTP status; after, an SSE error event ends the stream.
+    private func fail(_ error: GatewayError) {
+        switch state {
+        case .waiting:
+            let response = OpenAIErrorMapper.response(for: error)
+            respond(status: response.status, body: response.body, extraHeaders: response.headers.filter { $0.0 != "Content-Type" })
+        case .streaming:
+            send(ChatChunkStream.errorEvent(error))
+            finishStream()
+        case .done:
+            break
+        }
+    }
+
+    private func beginStreaming() {
+        guard state == .waiting else { return }
+        state = .streaming
+        exchange.startStreaming(
+            status: 200,
+            headers: [
+                ("Content-Type", "text/event-stream; charset=utf-8"), ("Cache-Control", "no-cache"),
+                ("X-Accel-Buffering", "no"), ("x-request-id", requestId),
+            ])
+    }
+
+    private func send(_ bytes: [UInt8]) {
+        guard state == .streaming, !bytes.isEmpty else { return }
+        exchange.sendChunk(bytes)
+        scheduleKeepAlive()
+        if !readingPaused, exchange.outputBufferedBytes > ProxiedRequest.highWatermark {
+            readingPaused = true
+            call?.pauseReading()
+        }
+    }
+
+    private func clientDrained() {
+        guard readingPaused else { return }
+        readingPaused = false
+        call?.resumeReading()
+    }
+
+    private func finishStream() {
+        guard state == .streaming else { return }
+        exchange.finishStreaming()
+        done()
+    }
+
+    private func respond(status: Int, body: [UInt8], extraHeaders: [(String, String)] = []) {
+        guard state == .waiting else { return }
+        exchange.respond(
+            status: status,
+            headers: [("Content-Type", "application/json"), ("x-request-id", requestId)] + extraHeaders, body: body)
+        done()
+    }
+
+    private func done() {
+        state = .done
+        keepAlive?.cancel()
+        keepAlive = nil
+        call?.close()
+        call = nil
+        shim.finished(self)
+    }
+
+    private func clientClosed() {
+        guard state != .done else { return }
+        Log.info("\(requestId) client disconnected; cancelling")
+        state = .done
+        keepAlive?.cancel()
+        keepAlive = nil
+        call?.close()
+        call = nil
+        shim.finished(self)
+    }
+
+    // MARK: keep-alive
+
+    /// A stream that has produced nothing for `keepAliveSeconds` (a long prompt before its first
+    /// token, say) commits to 200 and sends an SSE comment, so proxies do not idle it out.
+    private func scheduleKeepAlive() {
+        if keepAlive == nil {
+            keepAlive = Timer(loop: shim.loop) { [weak self] in self?.keepAliveFired() }
+        }
+        keepAlive?.cancel()
+        keepAlive?.schedule(after: shim.config.keepAliveSeconds)
+    }
+
+    private func keepAliveFired() {
+        guard state != .done else { return }
+        beginStreaming()
+        send(ChatChunkStream.keepAlive())
+    }
+
+    // MARK: renderers
+
+    private var chat: ChatRequest? {
+        if case .chat(let c) = operation { return c }
+        return nil
+    }
+
+    private func makeChunkStream() -> ChatChunkStream {
+        ChatChunkStream(
+            id: completionId, created: created, model: chat?.model ?? "", includeUsage: chat?.includeUsage ?? false,
+            promptTokenEstimate: UsageEstimate.promptTokens(for: chat?.messages ?? []))
+    }
+
+    private func makeAssembler() -> ChatCompletionAssembler {
+        ChatCompletionAssembler(
+            id: completionId, created: created, model: chat?.model ?? "",
+            promptTokenEstimate: UsageEstimate.promptTokens(for: chat?.messages ?? []))
+    }
+}

@@ -1,0 +1,134 @@
+import EventLoop
+import GatewayLog
+import GatewayWire
+import OpenAIWire
+
+/// The HTTP side: routes OpenAI requests, validates them, and hands each to a `ProxiedRequest`.
+/// Holds no AWS credentials and no keys: the bearer token is forwarded for the translator to judge.
+final class Shim {
+    let config: ShimConfig
+    let loop: EventLoop
+    private var server: HTTPServer?
+    private var active: [ObjectIdentifier: ProxiedRequest] = [:]
+    private var draining = false
+    private var drainTimer: Timer?
+
+    init(config: ShimConfig, loop: EventLoop) {
+        self.config = config
+        self.loop = loop
+    }
+
+    func start() throws -> Int {
+        let server = try HTTPServer(
+            loop: loop, host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes,
+            handler: { [weak self] exchange in self?.handle(exchange) },
+            bodyTooLarge: { [weak self] exchange in
+                guard let self else { return }
+                self.reply(exchange, OpenAIErrorMapper.payloadTooLarge(limit: self.config.maxBodyBytes))
+            })
+        self.server = server
+        return server.port
+    }
+
+    private func handle(_ exchange: HTTPExchange) {
+        let path = exchange.path
+        switch (exchange.method, path) {
+        case ("GET", "/ping"), ("HEAD", "/ping"):
+            exchange.respond(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"status":"ok"}"#.utf8))
+        case ("GET", "/health"):
+            proxy(exchange, .health)
+        case ("GET", "/v1/models"):
+            proxy(exchange, .listModels)
+        case ("GET", _) where path.hasPrefix("/v1/models/") && path.count > "/v1/models/".count:
+            let id = String(path.dropFirst("/v1/models/".count))
+            proxy(exchange, .retrieveModel(percentDecoded(id)))
+        case ("POST", "/v1/chat/completions"):
+            switch ChatRequestValidator.validate(exchange.body) {
+            case .success(let chat): proxy(exchange, .chat(chat))
+            case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
+            }
+        case (_, "/v1/chat/completions"):
+            reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
+        case (_, "/v1/models"), (_, "/ping"), (_, "/health"):
+            reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["GET"]))
+        default:
+            reply(exchange, OpenAIErrorMapper.unknownRoute(method: exchange.method, path: path))
+        }
+    }
+
+    private func reply(_ exchange: HTTPExchange, _ response: OpenAIErrorResponse) {
+        exchange.respond(status: response.status, headers: response.headers, body: response.body)
+    }
+
+    private func proxy(_ exchange: HTTPExchange, _ operation: ProxiedRequest.Operation) {
+        if draining {
+            return reply(exchange, OpenAIErrorMapper.response(for: GatewayError(.shuttingDown, "The gateway is shutting down; retry.")))
+        }
+        let requestId = "req_\(RequestID.random(count: 20, using: &generator))"
+        let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
+        active[ObjectIdentifier(request)] = request
+        request.start(apiKey: bearerToken(exchange.header("Authorization")))
+    }
+
+    private var generator = SystemRandomNumberGenerator()
+
+    func finished(_ request: ProxiedRequest) {
+        active[ObjectIdentifier(request)] = nil
+        if draining && active.isEmpty { stopWhenFlushed() }
+    }
+
+    /// The last answers may still sit in evhttp's buffers: leave only once they reached the kernel.
+    private func stopWhenFlushed() {
+        guard let server, server.repliesFlushing > 0 else {
+            Log.info("all requests drained; exiting")
+            return loop.stop()
+        }
+        server.onRepliesFlushed = { [weak self] in self?.stopWhenFlushed() }
+    }
+
+    func drain() {
+        guard !draining else { return }
+        draining = true
+        server?.close()
+        Log.info("SIGTERM: draining \(active.count) in-flight request(s), at most \(Int(config.drainSeconds)) s")
+        let timer = Timer(loop: loop) { [weak self] in
+            Log.warning("drain timeout with \(self?.active.count ?? 0) request(s) open; exiting")
+            self?.loop.stop()
+        }
+        drainTimer = timer
+        timer.schedule(after: config.drainSeconds)
+        if active.isEmpty { stopWhenFlushed() }
+    }
+}
+
+/// `Authorization: Bearer <key>`, scheme case-insensitive; anything else counts as no key.
+func bearerToken(_ header: String?) -> String? {
+    guard let header else { return nil }
+    let trimmed = header.drop(while: { $0 == " " })
+    guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
+    let token = trimmed.dropFirst(7).trimmingSpaces()
+    return token.isEmpty ? nil : token
+}
+
+func percentDecoded(_ s: String) -> String {
+    var bytes: [UInt8] = []
+    var it = Array(s.utf8)[...]
+    while let b = it.popFirst() {
+        if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+            bytes.append(v)
+            it = it.dropFirst(2)
+        } else {
+            bytes.append(b)
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        var s = self
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        return String(s)
+    }
+}

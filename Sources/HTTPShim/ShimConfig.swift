@@ -1,0 +1,42 @@
+/// The shim's configuration from the environment (names fixed by DESIGN.md).
+struct ShimConfig {
+    var host = "0.0.0.0"
+    var port = 8080
+    var maxBodyBytes = 8 << 20
+    var socketPath = "/run/gateway/translator.sock"
+    var logLevel: String?
+    /// While a stream waits for its first token (or between tokens), an SSE comment goes out this
+    /// often so ALB's 60 s idle timeout does not cut it.
+    var keepAliveSeconds = 15.0
+    var drainSeconds = 30.0
+
+    static func load(_ env: [String: String]) -> Result<ShimConfig, ShimConfigError> {
+        var c = ShimConfig()
+        func value(_ name: String) -> String? {
+            guard let v = env[name], !v.isEmpty else { return nil }
+            return v
+        }
+        if let h = value("HOST") { c.host = h }
+        if let p = value("PORT") {
+            guard let port = Int(p), (0...65535).contains(port) else { return .failure(ShimConfigError(message: "PORT must be a port number, got \(p)")) }
+            c.port = port
+        }
+        if let m = value("MAX_BODY_BYTES") {
+            guard let n = Int(m), n > 0 else { return .failure(ShimConfigError(message: "MAX_BODY_BYTES must be a positive number of bytes, got \(m)")) }
+            c.maxBodyBytes = n
+        }
+        if let s = value("TRANSLATOR_SOCKET") { c.socketPath = s }
+        c.logLevel = value("LOG_LEVEL")
+        if let k = value("KEEPALIVE_SECONDS") {
+            guard let n = Double(k), n > 0 else { return .failure(ShimConfigError(message: "KEEPALIVE_SECONDS must be a positive number, got \(k)")) }
+            c.keepAliveSeconds = n
+        }
+        if let d = value("DRAIN_TIMEOUT_SECONDS"), let n = Double(d), n >= 0 { c.drainSeconds = n }
+        return .success(c)
+    }
+}
+
+struct ShimConfigError: Error {
+    var message: String
+}
+

@@ -1,0 +1,37 @@
+import EventLoop
+import Foundation
+import GatewayLog
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// httpshim: the OpenAI-facing HTTP server. Everything AWS lives in the translator.
+func runShim() -> Int32 {
+    let env = ProcessInfo.processInfo.environment
+    Log.configure(component: "httpshim", level: env["LOG_LEVEL"])
+    let config: ShimConfig
+    switch ShimConfig.load(env) {
+    case .success(let c): config = c
+    case .failure(let error):
+        Log.error("refusing to start: \(error.message)")
+        return 2
+    }
+    ignoreSIGPIPE()
+    do {
+        let loop = try EventLoop()
+        let shim = Shim(config: config, loop: loop)
+        let port = try shim.start()
+        let term = try SignalWatcher(loop: loop, signal: SIGTERM) { shim.drain() }
+        let int = try SignalWatcher(loop: loop, signal: SIGINT) { shim.drain() }
+        Log.info("listening on http://\(config.host):\(port); translator socket \(config.socketPath)")
+        loop.run()
+        withExtendedLifetime((term, int, shim)) {}
+        return 0
+    } catch {
+        Log.error("cannot start: \(error)")
+        return 1
+    }
+}
+
+exit(runShim())

@@ -1,0 +1,29 @@
+import GatewayWire
+
+/// Reads a non-streamed `chat.completion` body from an `openai`-format container into the same events
+/// a stream would have produced, so the shim assembles both the same way.
+/// https://platform.openai.com/docs/api-reference/chat/object
+package enum OpenAIResponseParser {
+    package static func events(from body: [UInt8]) -> Result<[ModelEvent], GatewayError> {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(body)
+        } catch {
+            return .failure(GatewayError(.upstreamFailure, "The model container's response is not JSON (\(error))."))
+        }
+        guard case .object = json else {
+            return .failure(GatewayError(.upstreamFailure, "The model container's response is not a JSON object."))
+        }
+        if let message = OpenAIChunkDecoder.errorMessage(in: json) {
+            return .failure(GatewayError(.upstreamModelError, message))
+        }
+        if json["choices"] == nil, let text = json["generated_text"]?.stringValue {
+            // LMI's and TGI's native answer, from a container not switched to the chat schema.
+            return .success([.content(choice: 0, text: text), .finish(choice: 0, reason: "stop")])
+        }
+        guard json["choices"]?.arrayValue != nil else {
+            return .failure(GatewayError(.upstreamFailure, "The model container's response has no 'choices'."))
+        }
+        return .success(OpenAIChunkDecoder.events(in: json, payloadKey: "message"))
+    }
+}

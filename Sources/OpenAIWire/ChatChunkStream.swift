@@ -1,0 +1,129 @@
+import GatewayWire
+
+/// Renders a model's events as the `chat.completion.chunk` SSE stream OpenAI sends for `stream: true`.
+/// https://platform.openai.com/docs/api-reference/chat-streaming/streaming
+///
+/// Each choice opens with `{"role":"assistant","content":""}` and closes with an empty delta carrying
+/// `finish_reason`. With `include_usage`, every chunk has `"usage":null` and one last chunk with empty
+/// `choices` carries the usage. `finish()` closes what the container left open and writes `[DONE]`.
+package struct ChatChunkStream {
+    package let id: String
+    package let created: Int
+    package let model: String
+    package let includeUsage: Bool
+    /// Prompt tokens to report when the container sends no usage (see `UsageEstimate`).
+    package var promptTokenEstimate: Int
+
+    /// Choices that have had their role chunk, in the order they started, and whether each is finished.
+    private var started: [Int] = []
+    private var finished: Set<Int> = []
+    private var sawToolCall: Set<Int> = []
+    private var reportedUsage: Usage?
+    private var generatedEvents = 0
+    private var ended = false
+
+    package init(id: String, created: Int, model: String, includeUsage: Bool, promptTokenEstimate: Int = 0) {
+        self.id = id
+        self.created = created
+        self.model = model
+        self.includeUsage = includeUsage
+        self.promptTokenEstimate = promptTokenEstimate
+    }
+
+    /// The SSE bytes for one event: possibly empty (usage is held for the end), possibly two chunks
+    /// (a choice's first event is preceded by its role chunk).
+    package mutating func render(_ event: ModelEvent) -> [UInt8] {
+        guard !ended else { return [] }
+        if UsageEstimate.countsAsCompletionToken(event) { generatedEvents += 1 }
+        switch event {
+        case .content(let index, let text):
+            // An empty delta tells the client nothing; OpenAI never sends one after the role chunk.
+            if text.isEmpty { return start(index) }
+            return start(index) + chunk(index, delta: [("content", .string(text))])
+        case .reasoning(let index, let text):
+            if text.isEmpty { return start(index) }
+            return start(index) + chunk(index, delta: [("reasoning_content", .string(text))])
+        case .toolCall(let index, let call):
+            sawToolCall.insert(index)
+            var function: [(String, JSONValue)] = []
+            if let name = call.name { function.append(("name", .string(name))) }
+            function.append(("arguments", .string(call.arguments)))
+            var item: [(String, JSONValue)] = [("index", .int(call.index))]
+            if let callID = call.id {
+                item.append(("id", .string(callID)))
+                item.append(("type", .string("function")))
+            }
+            item.append(("function", .object(function)))
+            return start(index) + chunk(index, delta: [("tool_calls", .array([.object(item)]))])
+        case .finish(let index, let reason):
+            guard !finished.contains(index) else { return [] }
+            let opening = start(index)
+            finished.insert(index)
+            return opening + chunk(index, delta: [], finishReason: reason)
+        case .usage(let usage):
+            reportedUsage = usage
+            return []
+        }
+    }
+
+    /// The end of a stream: a finish chunk for each choice the container left open (`tool_calls` if it
+    /// was calling a tool, else `stop`), the usage chunk when asked for, then `[DONE]`. Idempotent.
+    package mutating func finish() -> [UInt8] {
+        guard !ended else { return [] }
+        var out: [UInt8] = []
+        // A container that sent nothing at all still yields one well-formed (empty) choice.
+        if started.isEmpty { out += start(0) }
+        for index in started where !finished.contains(index) {
+            finished.insert(index)
+            out += chunk(index, delta: [], finishReason: sawToolCall.contains(index) ? "tool_calls" : "stop")
+        }
+        if includeUsage {
+            out += ServerSentEvents.data(
+                envelope(choices: [], usage: UsageEstimate.json(usage)))
+        }
+        out += ServerSentEvents.done
+        ended = true
+        return out
+    }
+
+    /// The container's usage, else an estimate from the prompt estimate and the number of generated deltas.
+    package var usage: Usage {
+        reportedUsage ?? Usage(promptTokens: promptTokenEstimate, completionTokens: generatedEvents)
+    }
+
+    /// An error after the stream has started: `data: {"error": {...}}`; the caller then closes the stream.
+    package static func errorEvent(_ error: GatewayError) -> [UInt8] {
+        ServerSentEvents.data(OpenAIErrorMapper.object(for: error))
+    }
+
+    package static func keepAlive() -> [UInt8] { ServerSentEvents.keepAlive }
+
+    private mutating func start(_ index: Int) -> [UInt8] {
+        guard !started.contains(index) else { return [] }
+        started.append(index)
+        return chunk(index, delta: [("role", .string("assistant")), ("content", .string(""))])
+    }
+
+    private func chunk(_ index: Int, delta: [(String, JSONValue)], finishReason: String? = nil) -> [UInt8] {
+        let choice = JSONValue.object([
+            ("index", .int(index)),
+            ("delta", .object(delta)),
+            ("logprobs", .null),
+            ("finish_reason", finishReason.map(JSONValue.string) ?? .null),
+        ])
+        return ServerSentEvents.data(envelope(choices: [choice], usage: .null))
+    }
+
+    private func envelope(choices: [JSONValue], usage: JSONValue) -> JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("id", .string(id)),
+            ("object", .string("chat.completion.chunk")),
+            ("created", .int(created)),
+            ("model", .string(model)),
+            ("system_fingerprint", .null),
+            ("choices", .array(choices)),
+        ]
+        if includeUsage { members.append(("usage", usage)) }
+        return .object(members)
+    }
+}

@@ -1,0 +1,111 @@
+import GatewayWire
+
+/// Folds a model's events into the one `chat.completion` object a non-streamed request answers with.
+/// https://platform.openai.com/docs/api-reference/chat/object
+///
+/// `id`, `created` and `model` (the name the client asked for) come from the caller, so a response is a
+/// pure function of its events and testable byte for byte.
+package struct ChatCompletionAssembler {
+    private struct ToolCall {
+        var id: String?
+        var name: String?
+        var arguments = ""
+    }
+
+    private struct Choice {
+        var content: String?
+        var reasoning: String?
+        var toolCalls: [Int: ToolCall] = [:]
+        var finishReason: String?
+    }
+
+    package let id: String
+    package let created: Int
+    package let model: String
+    /// Prompt tokens to report when the container sends no usage (see `UsageEstimate`).
+    package var promptTokenEstimate: Int
+    private var choices: [Int: Choice] = [:]
+    private var reportedUsage: Usage?
+    private var generatedEvents = 0
+
+    package init(id: String, created: Int, model: String, promptTokenEstimate: Int = 0) {
+        self.id = id
+        self.created = created
+        self.model = model
+        self.promptTokenEstimate = promptTokenEstimate
+    }
+
+    package mutating func add(_ event: ModelEvent) {
+        if UsageEstimate.countsAsCompletionToken(event) { generatedEvents += 1 }
+        switch event {
+        case .content(let index, let text):
+            choices[index, default: Choice()].content = (choices[index]?.content ?? "") + text
+        case .reasoning(let index, let text):
+            choices[index, default: Choice()].reasoning = (choices[index]?.reasoning ?? "") + text
+        case .toolCall(let index, let delta):
+            var call = choices[index]?.toolCalls[delta.index] ?? ToolCall()
+            if call.id == nil { call.id = delta.id }
+            if let name = delta.name { call.name = (call.name ?? "") + name }
+            call.arguments += delta.arguments
+            choices[index, default: Choice()].toolCalls[delta.index] = call
+        case .finish(let index, let reason):
+            choices[index, default: Choice()].finishReason = reason
+        case .usage(let usage):
+            reportedUsage = usage
+        }
+    }
+
+    package mutating func add<S: Sequence>(contentsOf events: S) where S.Element == ModelEvent {
+        for event in events { add(event) }
+    }
+
+    /// The container's usage, else an estimate from the prompt estimate and the number of generated deltas.
+    package var usage: Usage {
+        reportedUsage ?? Usage(promptTokens: promptTokenEstimate, completionTokens: generatedEvents)
+    }
+
+    package func json() -> JSONValue {
+        // A model that produced nothing still answers with one (empty) choice, as OpenAI always does.
+        let present = choices.isEmpty ? [0: Choice()] : choices
+        let rendered = present.keys.sorted().map { index in
+            Self.choiceJSON(index: index, present[index] ?? Choice())
+        }
+        return .object([
+            ("id", .string(id)),
+            ("object", .string("chat.completion")),
+            ("created", .int(created)),
+            ("model", .string(model)),
+            ("choices", .array(rendered)),
+            ("usage", UsageEstimate.json(usage)),
+        ])
+    }
+
+    package func bytes() -> [UInt8] { JSONWriter.bytes(json()) }
+
+    private static func choiceJSON(index: Int, _ choice: Choice) -> JSONValue {
+        let calls = choice.toolCalls.keys.sorted().map { callIndex -> JSONValue in
+            let call = choice.toolCalls[callIndex] ?? ToolCall()
+            return .object([
+                // Clients echo the id back in the tool message; a container that gave none still needs one.
+                ("id", .string(call.id ?? "call_\(index)_\(callIndex)")),
+                ("type", .string("function")),
+                ("function", .object([("name", .string(call.name ?? "")), ("arguments", .string(call.arguments))])),
+            ])
+        }
+        var message: [(String, JSONValue)] = [("role", .string("assistant"))]
+        if let content = choice.content {
+            message.append(("content", .string(content)))
+        } else {
+            message.append(("content", calls.isEmpty ? .string("") : .null))
+        }
+        if !calls.isEmpty { message.append(("tool_calls", .array(calls))) }
+        if let reasoning = choice.reasoning { message.append(("reasoning_content", .string(reasoning))) }
+        let finish = choice.finishReason ?? (calls.isEmpty ? "stop" : "tool_calls")
+        return .object([
+            ("index", .int(index)),
+            ("message", .object(message)),
+            ("logprobs", .null),
+            ("finish_reason", .string(finish)),
+        ])
+    }
+}

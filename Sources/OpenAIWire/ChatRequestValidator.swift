@@ -1,0 +1,85 @@
+import GatewayWire
+
+/// Validates a `POST /v1/chat/completions` body as OpenAI does, before anything reaches a container,
+/// so a malformed request gets OpenAI's 400 (with `param`) instead of a container's own error.
+/// https://platform.openai.com/docs/api-reference/chat/create
+///
+/// Known parameters are type- and range-checked; unknown ones (container extensions such as `top_k`,
+/// `repetition_penalty`) pass through untouched into `ChatRequest.parameters`, in the client's order.
+/// `null` for an optional parameter means "default", as OpenAI accepts it.
+package enum ChatRequestValidator {
+    /// Fields lifted into `ChatRequest`'s typed members and therefore left out of `parameters`.
+    static let typedFields: Set<String> = ["model", "messages", "stream", "stream_options"]
+
+    package static func validate(_ body: [UInt8]) -> Result<ChatRequest, GatewayError> {
+        do {
+            return .success(try chatRequest(body))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func chatRequest(_ body: [UInt8]) throws(GatewayError) -> ChatRequest {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(body)
+        } catch {
+            throw GatewayError(
+                .invalidRequest,
+                "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
+                    + "HTTP library correctly. The API expects a JSON payload, but what was sent was not valid JSON: "
+                    + "\(error).)")
+        }
+        guard case .object(let raw) = json else {
+            throw GatewayError(
+                .invalidRequest,
+                "Invalid type for request body: expected an object, but got \(ValidationMessage.describe(json)) instead.")
+        }
+        // A repeated key means its last value, as `JSONValue`'s subscript reads it; keep one copy so the
+        // container never sees a different value from the one validated here.
+        var lastOffset: [String: Int] = [:]
+        for (offset, member) in raw.enumerated() { lastOffset[member.0] = offset }
+        let fields = raw.enumerated().filter { lastOffset[$0.element.0] == $0.offset }.map(\.element)
+        let body = JSONValue.object(fields)
+
+        let model = try validateModel(body["model"])
+        let messages = try MessagesValidator.validate(body["messages"])
+
+        let stream = try optionalBool(body["stream"], "stream") ?? false
+        var includeUsage = false
+        if let options = body["stream_options"], !options.isNull {
+            guard stream else {
+                throw GatewayError(
+                    .invalidRequest, "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                    param: "stream_options")
+            }
+            guard case .object = options else {
+                throw ValidationMessage.invalidType("stream_options", expected: "an object", got: options)
+            }
+            includeUsage = try optionalBool(options["include_usage"], "stream_options.include_usage") ?? false
+        }
+
+        var parameters: [(String, JSONValue)] = []
+        for (key, value) in fields where !typedFields.contains(key) {
+            if !value.isNull { try ParameterRules.check(key, value) }
+            parameters.append((key, value))
+        }
+        return ChatRequest(
+            model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: parameters)
+    }
+
+    private static func validateModel(_ value: JSONValue?) throws(GatewayError) -> String {
+        guard let value, !value.isNull else { throw ValidationMessage.missing("model") }
+        guard case .string(let model) = value else {
+            throw ValidationMessage.invalidType("model", expected: "a string", got: value)
+        }
+        guard !model.isEmpty else { throw ValidationMessage.emptyString("model") }
+        return model
+    }
+
+    static func optionalBool(_ value: JSONValue?, _ param: String) throws(GatewayError) -> Bool? {
+        guard let value, !value.isNull else { return nil }
+        guard case .bool(let b) = value else { throw ValidationMessage.invalidType(param, expected: "a boolean", got: value) }
+        return b
+    }
+}

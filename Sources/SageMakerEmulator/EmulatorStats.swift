@@ -1,0 +1,26 @@
+import GatewayWire
+
+/// Counters the integration tests read from `GET /_emulator/stats` to see what reached the "AWS" side.
+struct EmulatorStats {
+    var invocations = 0
+    var streamsStarted = 0
+    var streamsCompleted = 0
+    var streamsCancelled = 0
+    var signatureFailures = 0
+    var activeStreams = 0
+    var secretFetches = 0
+    var credentialFetches = 0
+
+    var json: JSONValue {
+        .object([
+            ("invocations", .int(invocations)),
+            ("streams_started", .int(streamsStarted)),
+            ("streams_completed", .int(streamsCompleted)),
+            ("streams_cancelled", .int(streamsCancelled)),
+            ("signature_failures", .int(signatureFailures)),
+            ("active_streams", .int(activeStreams)),
+            ("secret_fetches", .int(secretFetches)),
+            ("credential_fetches", .int(credentialFetches)),
+        ])
+    }
+}

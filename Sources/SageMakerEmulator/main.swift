@@ -1,0 +1,39 @@
+import EventLoop
+import Foundation
+import GatewayLog
+
+/// A local stand-in for Amazon SageMaker Runtime, Secrets Manager and the ECS credentials endpoint, so the
+/// gateway runs and is tested without an AWS account. Run with `--help` for the flags.
+Log.configure(component: "sagemaker-emulator", level: ProcessInfo.processInfo.environment["LOG_LEVEL"])
+
+let config: EmulatorConfig
+do {
+    config = try EmulatorConfig.parse(
+        arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+} catch {
+    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    exit(2)
+}
+
+ignoreSIGPIPE()
+do {
+    let loop = try EventLoop()
+    let emulator = Emulator(loop: loop, config: config)
+    let server = try HTTPServer(
+        loop: loop, host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes,
+        handler: { emulator.handle($0) }, bodyTooLarge: { emulator.bodyTooLarge($0) })
+    let stop = { loop.stop() }
+    let watchers = [try SignalWatcher(loop: loop, signal: SIGTERM, handler: stop), try SignalWatcher(loop: loop, signal: SIGINT, handler: stop)]
+    // Tests read the port from this first line, so it goes out before anything else and is flushed.
+    print("LISTENING \(server.port)")
+    fflush(stdout)
+    Log.info(
+        "listening on \(config.host):\(server.port), region \(config.region), endpoints \(config.endpoints.joined(separator: ",")), "
+            + "served model \(config.servedModel), \(config.secrets.count) secret(s)")
+    loop.run()
+    withExtendedLifetime((server, watchers, emulator)) {}
+    Log.info("stopped")
+} catch {
+    Log.error("cannot start: \(error)")
+    exit(1)
+}

@@ -1,0 +1,125 @@
+import AWSSigV4
+import CurlMulti
+import EventLoop
+import GatewayLog
+import GatewayWire
+import TranslatorCore
+
+/// Answers "may this bearer token pass?" from the key cache, fetching the secret from Secrets Manager
+/// when the cache asks for it; requests that must wait for that fetch are parked here.
+final class APIKeyService {
+    private var cache: APIKeyCache
+    private let secretId: String?
+    private let region: String
+    private let endpoint: ServiceEndpoint
+    private let credentials: CredentialsManager
+    private let curl: CurlMulti
+    private var waiting: [(key: String?, completion: (Result<Void, GatewayError>) -> Void)] = []
+    private var transfer: CurlTransfer?
+    private var refreshTimer: Timer?
+
+    init(config: TranslatorConfig, credentials: CredentialsManager, curl: CurlMulti, loop: EventLoop) {
+        cache = APIKeyCache(
+            staticKeys: config.staticAPIKeys, secretConfigured: config.authSecretId != nil,
+            allowUnauthenticated: config.allowUnauthenticated, ttl: config.apiKeyCacheTTL)
+        secretId = config.authSecretId
+        region = config.region
+        endpoint = config.secretsManagerEndpoint
+        self.credentials = credentials
+        self.curl = curl
+        if secretId != nil {
+            // Fetch at startup so the first request does not wait, and re-check on a timer so keys
+            // removed from the secret stop working within one TTL.
+            let timer = Timer(loop: loop) { [weak self] in self?.periodicRefresh() }
+            refreshTimer = timer
+            timer.schedule(after: 0)
+        }
+    }
+
+    private func periodicRefresh() {
+        if cache.refreshIfDue(now: nowSeconds()) { fetch() }
+        refreshTimer?.schedule(after: max(1, min(60, cache.ttl / 4)))
+    }
+
+    func authorize(_ key: String?, afterFetch: Bool = false, completion: @escaping (Result<Void, GatewayError>) -> Void) {
+        let outcome = cache.check(key: key, now: nowSeconds(), afterFetch: afterFetch)
+        if outcome.startFetch { fetch() }
+        switch outcome.decision {
+        case .allow: completion(.success(()))
+        case .wait: waiting.append((key, completion))
+        case .deny:
+            if let key {
+                Log.info("rejected API key with fingerprint \(APIKeySet.fingerprint(key))")
+                completion(.failure(GatewayError(.invalidAPIKey, "Incorrect API key provided.")))
+            } else {
+                completion(.failure(GatewayError(.missingAPIKey, "You didn't provide an API key.")))
+            }
+        case .unavailable:
+            completion(.failure(GatewayError(.authUnavailable, "The gateway cannot verify API keys right now; retry shortly.")))
+        }
+    }
+
+    private func fetch() {
+        guard let secretId else { return }
+        credentials.withCredentials { [weak self] result in
+            guard let self else { return }
+            switch result {
+            case .failure(let error): self.finish(.failure(error.message))
+            case .success(let creds):
+                let request = SecretsManagerRequest.getSecretValue(endpoint: self.endpoint, secretId: secretId)
+                    .signed(credentials: creds, region: self.region, service: .secretsManager, at: currentDate())
+                self.send(request)
+            }
+        }
+    }
+
+    private func send(_ request: AWSHTTPRequest) {
+        let transfer = CurlTransfer(
+            method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) }, body: request.body,
+            connectTimeout: 5, totalTimeout: 15)
+        var status = 0
+        var body: [UInt8] = []
+        transfer.onResponse = { code, _ in status = code }
+        transfer.onData = { bytes in
+            body.append(contentsOf: bytes)
+            return .proceed
+        }
+        transfer.onComplete = { [weak self] result in
+            guard let self else { return }
+            self.transfer = nil
+            switch result {
+            case .failure(let error): self.finish(.failure("Secrets Manager unreachable: \(error)"))
+            case .success:
+                switch SecretsManagerRequest.parseResponse(status: status, body: body) {
+                case .failure(let error): self.finish(.failure(error.message))
+                case .success(let secret):
+                    switch APIKeySet.parseSecret(secret) {
+                    case .success(let keys): self.finish(.success(keys))
+                    case .failure(let error): self.finish(.failure("AUTH_SECRET_ID: \(error.message)"))
+                    }
+                }
+            }
+        }
+        self.transfer = transfer
+        curl.add(transfer)
+    }
+
+    private enum FetchResult {
+        case success(APIKeySet)
+        case failure(String)
+    }
+
+    private func finish(_ result: FetchResult) {
+        switch result {
+        case .success(let keys):
+            cache.fetchSucceeded(keys, now: nowSeconds())
+            Log.info("loaded \(keys.count) API key(s) from Secrets Manager")
+        case .failure(let reason):
+            cache.fetchFailed(now: nowSeconds())
+            Log.warning("fetching API keys failed (\(reason)); \(cache.hasKeySet ? "serving the last good key set" : "no key set yet")")
+        }
+        let parked = waiting
+        waiting = []
+        for entry in parked { authorize(entry.key, afterFetch: true, completion: entry.completion) }
+    }
+}

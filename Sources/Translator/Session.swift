@@ -1,0 +1,283 @@
+import AWSSigV4
+import CurlMulti
+import EventLoop
+import GatewayLog
+import GatewayWire
+import ModelFormats
+import TranslatorCore
+
+/// One shim connection: one request, answered with frames, then closed. The connection closing
+/// early is the client's cancel, which cancels the SageMaker transfer.
+final class Session {
+    private enum State {
+        case awaitingRequest
+        case working
+        case finished
+    }
+
+    /// Above this many bytes queued toward the shim the SageMaker transfer is paused, so a slow
+    /// client holds back the model instead of growing our memory.
+    static let highWatermark = 256 << 10
+
+    private let connection: StreamConnection
+    private unowned let server: TranslatorServer
+    private var state = State.awaitingRequest
+    private var frames = FrameDecoder(maxLength: Frame.maxLength)
+    private var requestId = "-"
+    private var transfer: CurlTransfer?
+    private var transferPaused = false
+
+    init(connection: StreamConnection, server: TranslatorServer) {
+        self.connection = connection
+        self.server = server
+        connection.onRead = { [weak self] bytes in self?.received(bytes) }
+        connection.onClose = { [weak self] in self?.peerClosed() }
+        connection.onDrain = { [weak self] in self?.drained() }
+    }
+
+    private func received(_ bytes: [UInt8]) {
+        guard case .awaitingRequest = state else { return }
+        frames.append(bytes)
+        let frame: Frame
+        do {
+            guard let decoded = try frames.decode() else { return }
+            frame = decoded
+        } catch {
+            Log.warning("dropping a shim connection that sent a bad frame: \(error)")
+            finish(.error(GatewayError(.internalError, "The gateway's internal protocol failed.")))
+            return
+        }
+        let request: GatewayRequest
+        do {
+            request = try GatewayRequest(frame: frame)
+        } catch {
+            finish(.error(GatewayError(.internalError, "The gateway's internal protocol failed: \(error)")))
+            return
+        }
+        state = .working
+        requestId = request.requestId
+        handle(request)
+    }
+
+    private func handle(_ request: GatewayRequest) {
+        switch request.operation {
+        case .health:
+            finish(.health(server.health))
+        case .listModels:
+            authorized(request.apiKey) { [weak self] in
+                guard let self else { return }
+                self.finish(.models(self.server.config.catalog.models))
+            }
+        case .retrieveModel(let id):
+            authorized(request.apiKey) { [weak self] in
+                guard let self else { return }
+                if let model = self.server.config.catalog.models.first(where: { $0.id == id }) {
+                    self.finish(.models([model]))
+                } else {
+                    self.finish(.error(GatewayError(.modelNotFound, "The model `\(id)` does not exist or you do not have access to it.", param: "model")))
+                }
+            }
+        case .chatCompletion(let chat):
+            authorized(request.apiKey) { [weak self] in self?.startChat(chat) }
+        }
+    }
+
+    private func authorized(_ key: String?, then proceed: @escaping () -> Void) {
+        server.keys.authorize(key) { [weak self] result in
+            guard let self, case .working = self.state else { return }
+            switch result {
+            case .success: proceed()
+            case .failure(let error): self.finish(.error(error))
+            }
+        }
+    }
+
+    private func startChat(_ chat: ChatRequest) {
+        let route: ModelRoute
+        switch server.config.catalog.route(for: chat.model) {
+        case .success(let r): route = r
+        case .failure(let error): return finish(.error(error))
+        }
+        guard route.format == .openai else {
+            return finish(
+                .error(
+                    GatewayError(
+                        .invalidRequest,
+                        "The model `\(chat.model)` is configured with format `\(route.format.rawValue)`, which does not serve chat completions in this version.",
+                        param: "model")))
+        }
+        let body = OpenAIContainerPayload.body(for: chat, containerModel: route.containerModel)
+        server.credentials.withCredentials { [weak self] result in
+            guard let self, case .working = self.state else { return }
+            switch result {
+            case .failure(let error): self.finish(.error(error))
+            case .success(let credentials):
+                let request = SageMakerInvocation.request(
+                    endpoint: self.server.config.sagemakerEndpoint, route: route, body: body, stream: chat.stream
+                ).signed(credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime, at: currentDate())
+                Log.debug("\(self.requestId) invoking \(route.endpoint) stream=\(chat.stream)")
+                if chat.stream {
+                    self.invokeStreaming(request, route: route)
+                } else {
+                    self.invoke(request, route: route)
+                }
+            }
+        }
+    }
+
+    private func makeTransfer(_ request: AWSHTTPRequest, stream: Bool) -> CurlTransfer {
+        let config = server.config
+        return CurlTransfer(
+            method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) }, body: request.body,
+            connectTimeout: 10, totalTimeout: stream ? nil : config.invokeTimeout,
+            idleTimeout: stream ? config.streamIdleTimeout : nil)
+    }
+
+    private func invoke(_ request: AWSHTTPRequest, route: ModelRoute) {
+        let transfer = makeTransfer(request, stream: false)
+        var status = 0
+        var headers: [(String, String)] = []
+        var body: [UInt8] = []
+        transfer.onResponse = { code, h in
+            status = code
+            headers = h
+        }
+        transfer.onData = { bytes in
+            body.append(contentsOf: bytes)
+            return .proceed
+        }
+        transfer.onComplete = { [weak self] result in
+            guard let self else { return }
+            self.transfer = nil
+            switch result {
+            case .failure(let error): self.finish(.error(self.transportError(error)))
+            case .success:
+                guard status == 200 else {
+                    return self.finish(.error(self.upstreamError(status: status, headers: headers, body: body, route: route)))
+                }
+                switch OpenAIResponseParser.events(from: body) {
+                case .failure(let error): self.finish(.error(error))
+                case .success(let events):
+                    self.send(.accepted)
+                    for event in events { self.send(.event(event)) }
+                    self.finish(.end)
+                }
+            }
+        }
+        start(transfer)
+    }
+
+    private func invokeStreaming(_ request: AWSHTTPRequest, route: ModelRoute) {
+        let transfer = makeTransfer(request, stream: true)
+        var status = 0
+        var headers: [(String, String)] = []
+        var errorBody: [UInt8] = []
+        var decoder = SageMakerStreamDecoder()
+        transfer.onResponse = { [weak self] code, h in
+            status = code
+            headers = h
+            if code == 200 { self?.send(.accepted) }
+        }
+        transfer.onData = { [weak self] bytes in
+            guard let self, case .working = self.state else { return .proceed }
+            guard status == 200 else {
+                if errorBody.count < 1 << 20 { errorBody.append(contentsOf: bytes) }
+                return .proceed
+            }
+            for output in decoder.append(bytes) {
+                switch output {
+                case .event(let event): self.send(.event(event))
+                case .error(let error):
+                    self.cancelTransfer()
+                    self.finish(.error(error))
+                    return .proceed
+                }
+            }
+            if self.connection.outputBufferedBytes > Session.highWatermark {
+                self.transferPaused = true
+                return .pause
+            }
+            return .proceed
+        }
+        transfer.onComplete = { [weak self] result in
+            guard let self else { return }
+            self.transfer = nil
+            switch result {
+            case .failure(let error): self.finish(.error(self.transportError(error)))
+            case .success:
+                guard status == 200 else {
+                    return self.finish(.error(self.upstreamError(status: status, headers: headers, body: errorBody, route: route)))
+                }
+                for output in decoder.finish() {
+                    switch output {
+                    case .event(let event): self.send(.event(event))
+                    case .error(let error): return self.finish(.error(error))
+                    }
+                }
+                self.finish(.end)
+            }
+        }
+        start(transfer)
+    }
+
+    private func start(_ transfer: CurlTransfer) {
+        self.transfer = transfer
+        server.curl.add(transfer)
+    }
+
+    private func upstreamError(status: Int, headers: [(String, String)], body: [UInt8], route: ModelRoute) -> GatewayError {
+        let error = SageMakerErrorMapper.map(status: status, headers: headers, body: body, endpointName: route.endpoint)
+        if SageMakerErrorMapper.isCredentialError(error) {
+            let type = headers.first(where: { $0.0.lowercased() == "x-amzn-errortype" })?.1 ?? "HTTP \(status)"
+            Log.error("\(requestId) SageMaker refused the gateway's credentials (\(type)); check the task role and its policy")
+        } else {
+            Log.info("\(requestId) SageMaker error HTTP \(status) from \(route.endpoint): \(error.kind.rawValue)")
+        }
+        return error
+    }
+
+    private func transportError(_ error: CurlError) -> GatewayError {
+        Log.warning("\(requestId) SageMaker transfer failed: \(error)")
+        switch error {
+        case .timedOut: return GatewayError(.upstreamTimeout, "SageMaker did not answer in time.")
+        case .couldNotConnect: return GatewayError(.upstreamFailure, "The gateway could not reach SageMaker.")
+        default: return GatewayError(.upstreamFailure, "The connection to SageMaker failed.")
+        }
+    }
+
+    private func drained() {
+        guard transferPaused, let transfer else { return }
+        transferPaused = false
+        transfer.resume()
+    }
+
+    private func send(_ message: TranslatorMessage) {
+        guard case .working = state else { return }
+        connection.write(message.frame().encoded())
+    }
+
+    private func finish(_ last: TranslatorMessage) {
+        guard state != .finished else { return }
+        connection.write(last.frame().encoded())
+        state = .finished
+        cancelTransfer()
+        connection.closeAfterFlush()
+        server.sessionEnded(self, flushing: connection)
+    }
+
+    private func cancelTransfer() {
+        if let transfer {
+            self.transfer = nil
+            server.curl.cancel(transfer)
+        }
+    }
+
+    private func peerClosed() {
+        guard state != .finished else { return }
+        if transfer != nil { Log.info("\(requestId) client went away; cancelling the SageMaker transfer") }
+        state = .finished
+        cancelTransfer()
+        connection.close()
+        server.sessionEnded(self)
+    }
+}

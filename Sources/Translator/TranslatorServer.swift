@@ -1,0 +1,81 @@
+import CurlMulti
+import EventLoop
+import GatewayLog
+import GatewayWire
+import TranslatorCore
+
+/// The translator's process state: the socket listener, the live sessions, and the shared services
+/// (credentials, API keys, curl). SIGTERM stops accepting and waits for live sessions to finish.
+final class TranslatorServer {
+    let config: TranslatorConfig
+    let loop: EventLoop
+    let curl: CurlMulti
+    let credentials: CredentialsManager
+    let keys: APIKeyService
+    private var listener: UnixListener?
+    private var sessions: [ObjectIdentifier: Session] = [:]
+    private var draining = false
+    private var drainTimer: Timer?
+    private var flushing: [StreamConnection] = []
+    private var flushPoll: Timer?
+
+    init(config: TranslatorConfig, loop: EventLoop) throws {
+        self.config = config
+        self.loop = loop
+        curl = try CurlMulti(loop: loop)
+        credentials = CredentialsManager(source: config.credentialSource, curl: curl)
+        keys = APIKeyService(config: config, credentials: credentials, curl: curl, loop: loop)
+    }
+
+    func start() throws {
+        listener = try UnixListener(loop: loop, path: config.socketPath) { [weak self] connection in
+            self?.accept(connection)
+        }
+    }
+
+    var health: HealthStatus {
+        HealthStatus(ready: !draining, detail: draining ? "draining" : "ok")
+    }
+
+    private func accept(_ connection: StreamConnection) {
+        guard !draining else {
+            connection.close()
+            return
+        }
+        let session = Session(connection: connection, server: self)
+        sessions[ObjectIdentifier(session)] = session
+    }
+
+    func sessionEnded(_ session: Session, flushing connection: StreamConnection? = nil) {
+        sessions[ObjectIdentifier(session)] = nil
+        if draining, let connection, !connection.isClosed { flushing.append(connection) }
+        if draining && sessions.isEmpty { stopWhenFlushed() }
+    }
+
+    /// A finished session's last frames may still be queued: leave once every connection closed itself.
+    private func stopWhenFlushed() {
+        flushing.removeAll { $0.isClosed }
+        guard !flushing.isEmpty else {
+            Log.info("all streams drained; exiting")
+            return loop.stop()
+        }
+        if flushPoll == nil { flushPoll = Timer(loop: loop) { [weak self] in self?.stopWhenFlushed() } }
+        flushPoll?.schedule(after: 0.01)
+    }
+
+    /// ECS sends SIGTERM, then SIGKILL after `stopTimeout`: finish what is in flight, accept nothing new.
+    func drain(timeout: Double) {
+        guard !draining else { return }
+        draining = true
+        listener?.close()
+        listener = nil
+        Log.info("SIGTERM: draining \(sessions.count) in-flight request(s), at most \(Int(timeout)) s")
+        let timer = Timer(loop: loop) { [weak self] in
+            Log.warning("drain timeout with \(self?.sessions.count ?? 0) request(s) still open; exiting")
+            self?.loop.stop()
+        }
+        drainTimer = timer
+        timer.schedule(after: timeout)
+        if sessions.isEmpty { stopWhenFlushed() }
+    }
+}

@@ -1,0 +1,52 @@
+import EventLoop
+import Foundation
+import GatewayLog
+import TranslatorCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The translator: owns AWS credentials, the API-key cache and every SageMaker call; speaks frames to
+/// the shim over a Unix socket.
+func runTranslator() -> Int32 {
+    let env = ProcessInfo.processInfo.environment
+    Log.configure(component: "translator", level: env["LOG_LEVEL"])
+    let arguments = CommandLine.arguments.dropFirst()
+    let config: TranslatorConfig
+    switch TranslatorConfig.load(
+        environment: env, now: Int(Date().timeIntervalSince1970),
+        readFile: { path in FileManager.default.contents(atPath: path).map { Array($0) } })
+    {
+    case .success(let c): config = c
+    case .failure(let error):
+        Log.error("refusing to start: \(error.message)")
+        return 2
+    }
+    if arguments.contains("--check-config") {
+        print("configuration ok")
+        return 0
+    }
+    ignoreSIGPIPE()
+    do {
+        let loop = try EventLoop()
+        let server = try TranslatorServer(config: config, loop: loop)
+        try server.start()
+        let drainSeconds = Double(env["DRAIN_TIMEOUT_SECONDS"] ?? "") ?? 30
+        let term = try SignalWatcher(loop: loop, signal: SIGTERM) { server.drain(timeout: drainSeconds) }
+        let int = try SignalWatcher(loop: loop, signal: SIGINT) { server.drain(timeout: drainSeconds) }
+        Log.info(
+            "listening on \(config.socketPath); region \(config.region); SageMaker at \(config.sagemakerEndpoint.url(path: "")); "
+                + "credentials from \(config.credentialSource.logDescription); "
+                + "API keys: \(config.authSecretId != nil ? "Secrets Manager secret" : "") \(config.staticAPIKeys.isEmpty ? "" : "\(config.staticAPIKeys.count) static")"
+                + (config.allowUnauthenticated ? " (ALLOW_UNAUTHENTICATED=1)" : ""))
+        loop.run()
+        withExtendedLifetime((term, int, server)) {}
+        return 0
+    } catch {
+        Log.error("cannot start: \(error)")
+        return 1
+    }
+}
+
+exit(runTranslator())

@@ -1,0 +1,108 @@
+/// Decides whether a bearer token may pass, and when the key set must be (re)fetched from Secrets
+/// Manager. A pure state machine with time injected: the translator's loop performs the fetches it
+/// asks for and reports back, so the rules are testable without a clock or a socket.
+///
+/// Rules: keys are trusted for `ttl` seconds; a key not in the cache triggers one refetch, at most
+/// one per `refetchInterval` seconds however many unknown keys arrive; if Secrets Manager fails, the
+/// last good set keeps serving and the fetch is retried with backoff; with no set ever fetched the
+/// answer is "unavailable" (503), never "denied" (401) for a key that may well be valid.
+package struct APIKeyCache: Sendable {
+    package enum Decision: Equatable, Sendable {
+        case allow
+        case deny
+        /// No key set could ever be fetched: the client should hear 503, not 401.
+        case unavailable
+        /// Park the request until the fetch in flight completes, then ask again with `afterFetch: true`.
+        case wait
+    }
+
+    package struct Outcome: Equatable, Sendable {
+        package var decision: Decision
+        /// Start a Secrets Manager fetch now (never true while one is in flight).
+        package var startFetch: Bool
+    }
+
+    private let staticKeys: APIKeySet
+    private let secretConfigured: Bool
+    private let allowUnauthenticated: Bool
+    package let ttl: Double
+    package let refetchInterval: Double
+
+    private var fetched: APIKeySet?
+    private var fetchedAt: Double?
+    private var lastFetchStart: Double?
+    private var inFlight = false
+    private var consecutiveFailures = 0
+    private var retryNotBefore: Double = 0
+
+    package init(
+        staticKeys: APIKeySet, secretConfigured: Bool, allowUnauthenticated: Bool, ttl: Double, refetchInterval: Double = 5
+    ) {
+        self.staticKeys = staticKeys
+        self.secretConfigured = secretConfigured
+        self.allowUnauthenticated = allowUnauthenticated
+        self.ttl = ttl
+        self.refetchInterval = refetchInterval
+    }
+
+    package var hasKeySet: Bool { fetched != nil || !staticKeys.isEmpty }
+    package var fetchInFlight: Bool { inFlight }
+
+    /// `now` in seconds on any monotonic clock.
+    package mutating func check(key: String?, now: Double, afterFetch: Bool = false) -> Outcome {
+        if !secretConfigured && staticKeys.isEmpty && allowUnauthenticated {
+            return Outcome(decision: .allow, startFetch: false)
+        }
+        let stale = fetchedAt.map { now - $0 >= ttl } ?? true
+        let known = key.map { staticKeys.contains($0) || (fetched?.contains($0) ?? false) } ?? false
+
+        if known {
+            // Serve from the cache; refresh a stale set in the background.
+            return Outcome(decision: .allow, startFetch: secretConfigured && stale && startFetchIfAllowed(now: now))
+        }
+        guard secretConfigured, key != nil else {
+            return Outcome(decision: key == nil || hasKeySet ? .deny : .unavailable, startFetch: false)
+        }
+        if inFlight { return Outcome(decision: .wait, startFetch: false) }
+        if afterFetch {
+            return Outcome(decision: hasKeySet ? .deny : .unavailable, startFetch: false)
+        }
+        // An unknown key: perhaps a rotation we have not seen. Refetch, rate-limited.
+        let mayRefetch = stale || lastFetchStart.map { now - $0 >= refetchInterval } ?? true
+        if mayRefetch && startFetchIfAllowed(now: now) {
+            return Outcome(decision: .wait, startFetch: true)
+        }
+        return Outcome(decision: hasKeySet ? .deny : .unavailable, startFetch: false)
+    }
+
+    /// Whether a background refresh is due (called from a timer so keys removed from the secret stop
+    /// working within one TTL even when nobody presents an unknown key).
+    package mutating func refreshIfDue(now: Double) -> Bool {
+        guard secretConfigured else { return false }
+        let stale = fetchedAt.map { now - $0 >= ttl } ?? true
+        return stale && startFetchIfAllowed(now: now)
+    }
+
+    private mutating func startFetchIfAllowed(now: Double) -> Bool {
+        guard !inFlight, now >= retryNotBefore else { return false }
+        inFlight = true
+        lastFetchStart = now
+        return true
+    }
+
+    package mutating func fetchSucceeded(_ keys: APIKeySet, now: Double) {
+        inFlight = false
+        fetched = keys
+        fetchedAt = now
+        consecutiveFailures = 0
+        retryNotBefore = 0
+    }
+
+    /// Keeps the last good set; backs off 1, 2, 4 … 60 seconds between retries.
+    package mutating func fetchFailed(now: Double) {
+        inFlight = false
+        consecutiveFailures += 1
+        let backoff = min(60.0, Double(1 << min(consecutiveFailures - 1, 6)))
+        retryNotBefore = now + backoff
+    }
+}

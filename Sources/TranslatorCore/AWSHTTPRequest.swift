@@ -1,0 +1,51 @@
+import AWSSigV4
+import Foundation
+
+/// A request to an AWS service, ready to sign and hand to curl.
+package struct AWSHTTPRequest: Sendable {
+    package var method: String
+    package var endpoint: ServiceEndpoint
+    /// Path below the endpoint's base path, already percent-encoded.
+    package var path: String
+    package var headers: [(name: String, value: String)]
+    package var body: [UInt8]
+
+    package init(method: String, endpoint: ServiceEndpoint, path: String, headers: [(name: String, value: String)], body: [UInt8]) {
+        self.method = method
+        self.endpoint = endpoint
+        self.path = path
+        self.headers = headers
+        self.body = body
+    }
+
+    package var url: String { endpoint.url(path: path) }
+
+    /// Adds `host` and the SigV4 headers (session token included) for `service` in `region`.
+    package func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date) -> AWSHTTPRequest {
+        var copy = self
+        copy.headers.insert((name: "host", value: endpoint.hostHeader), at: 0)
+        let request = SigV4Request(
+            method: method, path: endpoint.requestPath(path), query: "", headers: copy.headers, body: body)
+        let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName)
+        copy.headers.append(contentsOf: signer.sign(request, at: date))
+        return copy
+    }
+}
+
+/// Percent-encodes one path segment with RFC 3986's unreserved set, as the SDKs' REST serialisers do.
+package func percentEncodePathSegment(_ segment: String) -> String {
+    var out = ""
+    for byte in segment.utf8 {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+            out.unicodeScalars.append(Unicode.Scalar(byte))
+        default:
+            let hex = Array("0123456789ABCDEF")
+            out.append("%")
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
+    }
+    return out
+}

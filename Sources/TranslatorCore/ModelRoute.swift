@@ -1,0 +1,129 @@
+import GatewayWire
+
+/// How one client-facing model id reaches SageMaker: the endpoint, optional inference component or
+/// variant, and the payload format its container speaks.
+package struct ModelRoute: Equatable, Sendable {
+    package enum Format: String, Sendable {
+        case openai
+        case tgi
+        case embeddings
+    }
+
+    package var id: String
+    package var endpoint: String
+    package var format: Format
+    package var inferenceComponent: String?
+    package var targetVariant: String?
+    package var customAttributes: String?
+    package var reasoning: String?
+    /// The name the container serves, sent as `model`; empty when unset (vLLM rejects names it does not serve).
+    package var containerModel: String?
+    package var promptTemplate: String?
+
+    package init(
+        id: String, endpoint: String, format: Format = .openai, inferenceComponent: String? = nil,
+        targetVariant: String? = nil, customAttributes: String? = nil, reasoning: String? = nil,
+        containerModel: String? = nil, promptTemplate: String? = nil
+    ) {
+        self.id = id
+        self.endpoint = endpoint
+        self.format = format
+        self.inferenceComponent = inferenceComponent
+        self.targetVariant = targetVariant
+        self.customAttributes = customAttributes
+        self.reasoning = reasoning
+        self.containerModel = containerModel
+        self.promptTemplate = promptTemplate
+    }
+}
+
+/// The models the translator serves: one endpoint for every name (single-endpoint mode), or the
+/// `MODELS_FILE` table where an unknown name is a 404.
+package struct ModelCatalog: Equatable, Sendable {
+    package enum Mode: Equatable, Sendable {
+        case singleEndpoint(String)
+        case table([ModelRoute])
+    }
+
+    package var mode: Mode
+    /// Reported as `created` in `/v1/models`: when the translator loaded its configuration.
+    package var created: Int
+
+    package init(mode: Mode, created: Int) {
+        self.mode = mode
+        self.created = created
+    }
+
+    package func route(for model: String) -> Result<ModelRoute, GatewayError> {
+        switch mode {
+        case .singleEndpoint(let endpoint):
+            return .success(ModelRoute(id: model, endpoint: endpoint))
+        case .table(let routes):
+            guard let route = routes.first(where: { $0.id == model }) else {
+                return .failure(
+                    GatewayError(
+                        .modelNotFound, "The model `\(model)` does not exist or you do not have access to it.",
+                        param: "model"))
+            }
+            return .success(route)
+        }
+    }
+
+    package var models: [ModelInfo] {
+        switch mode {
+        case .singleEndpoint(let endpoint):
+            return [ModelInfo(id: endpoint, created: created, ownedBy: "sagemaker")]
+        case .table(let routes):
+            return routes.map { ModelInfo(id: $0.id, created: created, ownedBy: "sagemaker") }
+        }
+    }
+
+    /// Parses the `MODELS_FILE` document (see DESIGN.md), rejecting anything ambiguous at startup
+    /// rather than at the first request.
+    package static func parse(modelsFile bytes: [UInt8], created: Int) -> Result<ModelCatalog, ConfigError> {
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch {
+            return .failure(ConfigError("MODELS_FILE is not valid JSON: \(error)"))
+        }
+        guard let list = json["models"]?.arrayValue else {
+            return .failure(ConfigError("MODELS_FILE must be an object with a \"models\" array"))
+        }
+        var routes: [ModelRoute] = []
+        for (i, item) in list.enumerated() {
+            guard case .object = item else { return .failure(ConfigError("MODELS_FILE models[\(i)] is not an object")) }
+            guard let id = item["id"]?.stringValue, !id.isEmpty else {
+                return .failure(ConfigError("MODELS_FILE models[\(i)] needs a non-empty string \"id\""))
+            }
+            guard let endpoint = item["endpoint"]?.stringValue, !endpoint.isEmpty else {
+                return .failure(ConfigError("MODELS_FILE model \(id) needs a non-empty string \"endpoint\""))
+            }
+            let formatName = item["format"]?.stringValue ?? "openai"
+            guard let format = ModelRoute.Format(rawValue: formatName) else {
+                return .failure(ConfigError("MODELS_FILE model \(id): unknown format \(formatName) (openai, tgi, embeddings)"))
+            }
+            var optional: [String: String] = [:]
+            for key in [
+                "inference_component", "target_variant", "custom_attributes", "reasoning", "container_model", "prompt_template",
+            ] {
+                guard let value = item[key] else { continue }
+                guard let s = value.stringValue else {
+                    return .failure(ConfigError("MODELS_FILE model \(id): \"\(key)\" must be a string"))
+                }
+                optional[key] = s
+            }
+            if routes.contains(where: { $0.id == id }) {
+                return .failure(ConfigError("MODELS_FILE lists model \(id) twice"))
+            }
+            routes.append(
+                ModelRoute(
+                    id: id, endpoint: endpoint, format: format, inferenceComponent: optional["inference_component"],
+                    targetVariant: optional["target_variant"], customAttributes: optional["custom_attributes"],
+                    reasoning: optional["reasoning"], containerModel: optional["container_model"],
+                    promptTemplate: optional["prompt_template"]))
+        }
+        guard !routes.isEmpty else { return .failure(ConfigError("MODELS_FILE lists no models")) }
+        return .success(ModelCatalog(mode: .table(routes), created: created))
+    }
+}

@@ -1,0 +1,21 @@
+/// SageMaker Runtime `InvokeEndpoint` and `InvokeEndpointWithResponseStream` requests
+/// (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
+package enum SageMakerInvocation {
+    package static func request(
+        endpoint: ServiceEndpoint, route: ModelRoute, body: [UInt8], stream: Bool, contentType: String = "application/json"
+    ) -> AWSHTTPRequest {
+        let path = "/endpoints/\(percentEncodePathSegment(route.endpoint))/\(stream ? "invocations-response-stream" : "invocations")"
+        var headers: [(name: String, value: String)] = [("content-type", contentType)]
+        // The streaming call names the container's Accept differently: a plain Accept would describe the
+        // event-stream envelope, not the payload.
+        if stream {
+            headers.append(("x-amzn-sagemaker-accept", "text/event-stream"))
+        } else {
+            headers.append(("accept", "application/json"))
+        }
+        if let ic = route.inferenceComponent { headers.append(("x-amzn-sagemaker-inference-component", ic)) }
+        if let variant = route.targetVariant { headers.append(("x-amzn-sagemaker-target-variant", variant)) }
+        if let attributes = route.customAttributes { headers.append(("x-amzn-sagemaker-custom-attributes", attributes)) }
+        return AWSHTTPRequest(method: "POST", endpoint: endpoint, path: path, headers: headers, body: body)
+    }
+}

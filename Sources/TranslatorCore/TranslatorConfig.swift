@@ -1,0 +1,87 @@
+/// The translator's configuration, read once from the environment (names fixed by DESIGN.md's contract).
+package struct TranslatorConfig: Sendable {
+    package var socketPath: String
+    package var logLevel: String?
+    package var region: String
+    package var catalog: ModelCatalog
+    package var authSecretId: String?
+    package var apiKeyCacheTTL: Double
+    package var staticAPIKeys: APIKeySet
+    package var allowUnauthenticated: Bool
+    package var credentialSource: CredentialSource
+    package var sagemakerEndpoint: ServiceEndpoint
+    package var secretsManagerEndpoint: ServiceEndpoint
+    /// Seconds a non-streamed invocation may take; SageMaker's own limit is 60 s.
+    package var invokeTimeout: Double
+    /// Seconds a stream may go without a byte from SageMaker before it is abandoned as timed out.
+    package var streamIdleTimeout: Double
+
+    package static let defaultSocketPath = "/run/gateway/translator.sock"
+
+    /// `readFile` is injected so configuration parsing stays free of I/O for tests.
+    package static func load(
+        environment env: [String: String], now: Int, readFile: (String) -> [UInt8]?
+    ) -> Result<TranslatorConfig, ConfigError> {
+        func value(_ name: String) -> String? {
+            guard let v = env[name]?.trimmed(of: " \t\r\n"), !v.isEmpty else { return nil }
+            return v
+        }
+        guard let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") else {
+            return .failure(ConfigError("set AWS_REGION (or AWS_DEFAULT_REGION) to the region of the SageMaker endpoint"))
+        }
+
+        let catalog: ModelCatalog
+        if let path = value("MODELS_FILE") {
+            guard let bytes = readFile(path) else { return .failure(ConfigError("MODELS_FILE \(path) cannot be read")) }
+            switch ModelCatalog.parse(modelsFile: bytes, created: now) {
+            case .success(let c): catalog = c
+            case .failure(let e): return .failure(e)
+            }
+        } else if let endpoint = value("SAGEMAKER_ENDPOINT_NAME") ?? value("MODEL") {
+            catalog = ModelCatalog(mode: .singleEndpoint(endpoint), created: now)
+        } else {
+            return .failure(ConfigError("set SAGEMAKER_ENDPOINT_NAME (or MODEL) to an endpoint name, or MODELS_FILE to a routing table"))
+        }
+
+        let staticKeys = APIKeySet(keys: (value("API_KEYS") ?? "").split(separator: ",").map { $0.trimmed(of: " \t\r\n") })
+        let secretId = value("AUTH_SECRET_ID")
+        let allowUnauthenticated = value("ALLOW_UNAUTHENTICATED") == "1"
+        if secretId == nil && staticKeys.isEmpty && !allowUnauthenticated {
+            return .failure(
+                ConfigError(
+                    "refusing to start without authentication: set AUTH_SECRET_ID (a Secrets Manager secret holding the API keys) "
+                        + "or API_KEYS (comma-separated keys), or ALLOW_UNAUTHENTICATED=1 to accept every request"))
+        }
+        var ttl = 3600.0
+        if let raw = value("API_KEY_CACHE_TTL") {
+            guard let parsed = Double(raw), parsed >= 0, parsed.isFinite else {
+                return .failure(ConfigError("API_KEY_CACHE_TTL must be a number of seconds, got \(raw)"))
+            }
+            ttl = parsed
+        }
+
+        let credentials: CredentialSource
+        switch CredentialSource.resolve(environment: env) {
+        case .success(let c): credentials = c
+        case .failure(let e): return .failure(e)
+        }
+        let sagemaker: ServiceEndpoint
+        switch EndpointResolver.endpoint(for: .sagemakerRuntime, region: region, environment: env) {
+        case .success(let e): sagemaker = e
+        case .failure(let e): return .failure(e)
+        }
+        let secrets: ServiceEndpoint
+        switch EndpointResolver.endpoint(for: .secretsManager, region: region, environment: env) {
+        case .success(let e): secrets = e
+        case .failure(let e): return .failure(e)
+        }
+
+        return .success(
+            TranslatorConfig(
+                socketPath: value("TRANSLATOR_SOCKET") ?? defaultSocketPath, logLevel: value("LOG_LEVEL"), region: region,
+                catalog: catalog, authSecretId: secretId, apiKeyCacheTTL: ttl, staticAPIKeys: staticKeys,
+                allowUnauthenticated: allowUnauthenticated, credentialSource: credentials, sagemakerEndpoint: sagemaker,
+                secretsManagerEndpoint: secrets, invokeTimeout: Double(value("INVOKE_TIMEOUT_SECONDS") ?? "") ?? 65,
+                streamIdleTimeout: Double(value("STREAM_IDLE_TIMEOUT_SECONDS") ?? "") ?? 300))
+    }
+}

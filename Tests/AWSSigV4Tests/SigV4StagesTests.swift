@@ -1,0 +1,137 @@
+import AWSSigV4
+import Foundation
+import Testing
+
+/// The stages on their own, with inputs the suite does not cover.
+@Suite("SigV4 stages")
+struct SigV4StagesTests {
+    let date = Date(timeIntervalSince1970: 1_440_938_160)  // 2015-08-30T12:36:00Z, the suite's time
+    let signer = SigV4Signer(
+        credentials: AWSCredentials(
+            accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        region: "us-east-1", service: "service")
+
+    @Test func amzDateFormatsUTC() {
+        #expect(AMZDate(date).amzDate == "20150830T123600Z")
+        #expect(AMZDate(date).dateStamp == "20150830")
+        // 2024-02-29T23:59:59Z: a leap day, one second before midnight.
+        let leap = AMZDate(Date(timeIntervalSince1970: 1_709_251_199))
+        #expect(leap.amzDate == "20240229T235959Z")
+        #expect(AMZDate(Date(timeIntervalSince1970: 0)).amzDate == "19700101T000000Z")
+        #expect(AMZDate(Date(timeIntervalSince1970: 1_440_938_160.999)).amzDate == "20150830T123600Z")
+    }
+
+    @Test func amzDateParses() {
+        #expect(AMZDate.parse("20150830T123600Z") == date)
+        #expect(AMZDate.parse("20240229T235959Z") == Date(timeIntervalSince1970: 1_709_251_199))
+        for bad in [
+            "", "20150830T123600", "2015-08-30T12:36:00Z", "20151330T123600Z", "2015083OT123600Z", "20150830T253600Z",
+        ] {
+            #expect(AMZDate.parse(bad) == nil, "\(bad)")
+        }
+    }
+
+    /// The worked example in AWS's "Examples of how to derive a signing key for Signature Version 4".
+    @Test func signingKeyMatchesAWSDocumentation() {
+        let iam = SigV4Signer(
+            credentials: AWSCredentials(
+                accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+            region: "us-east-1", service: "iam")
+        let key = iam.signingKey(dateStamp: "20120215")
+        #expect(
+            key.map { String(format: "%02x", $0) }.joined()
+                == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
+        #expect(iam.signingKey(date: Date(timeIntervalSince1970: 1_329_264_000)) == key)  // 2012-02-15T00:00:00Z
+    }
+
+    @Test func uriEncodingKeepsOnlyUnreserved() {
+        #expect(URIEncoding.encode("AZaz09-._~") == "AZaz09-._~")
+        #expect(URIEncoding.encode("a b/c+d=e&%") == "a%20b%2Fc%2Bd%3De%26%25")
+        #expect(URIEncoding.encode("a b/c", keepSlash: true) == "a%20b/c")
+        #expect(URIEncoding.encode("\u{1234}") == "%E1%88%B4")
+        #expect(URIEncoding.decode(Array("%e1%88%B4+%zz%4".utf8)) == [0xE1, 0x88, 0xB4] + Array("+%zz%4".utf8))
+    }
+
+    @Test func canonicalURIDoubleEncodesExceptForS3() {
+        // botocore quotes the path on the wire and again in the canonical request.
+        #expect(
+            CanonicalURI.make(path: "/endpoints/my%20endpoint/invocations", normalize: true, doubleEncode: true)
+                == "/endpoints/my%2520endpoint/invocations")
+        #expect(
+            CanonicalURI.make(path: "/bucket/my%20key", normalize: false, doubleEncode: false) == "/bucket/my%20key")
+        #expect(CanonicalURI.make(path: "", normalize: true, doubleEncode: true) == "/")
+        #expect(
+            SigV4Signer(credentials: signer.credentials, region: "us-east-1", service: "s3", normalizePath: false)
+                .doubleURIEncode == false)
+    }
+
+    @Test(arguments: [
+        ("/", "/"), ("//", "/"), ("/a/b/..", "/a"), ("/a/..", "/"), ("/a/./b/", "/a/b/"), ("/../a", "/a"),
+        ("//a//b//", "/a/b/"), ("/a/b/../../..", "/"), ("/a/.../b", "/a/.../b"),
+    ])
+    func dotSegmentsRemoved(input: String, expected: String) {
+        #expect(CanonicalURI.removeDotSegments(input) == expected)
+    }
+
+    @Test func canonicalQuerySortsEncodedPairs() {
+        #expect(CanonicalQuery.make("") == "")
+        #expect(CanonicalQuery.make("b=2&a=1&a=0") == "a=0&a=1&b=2")
+        #expect(CanonicalQuery.make("flag&x=") == "flag=&x=")
+        #expect(CanonicalQuery.make("k=a+b&t=%7e&s=a%20b") == "k=a%2Bb&s=a%20b&t=~")
+        // Sorted by the encoded name: uppercase before lowercase, '%' before letters.
+        #expect(CanonicalQuery.make("a=1&B=2&%C3%A9=3") == "%C3%A9=3&B=2&a=1")
+    }
+
+    @Test func headerValuesTrimmedAndCollapsed() {
+        #expect(CanonicalHeaders.normalizedValue("  a   b\t\tc  ") == "a b c")
+        #expect(CanonicalHeaders.normalizedValue("value1\n  value2\r\n     value3") == "value1 value2 value3")
+        #expect(CanonicalHeaders.normalizedValue("   ") == "")
+    }
+
+    @Test func canonicalRequestWithExplicitSignedHeaders() {
+        let request = SigV4Request(
+            method: "post", path: "/",
+            headers: [("Host", "h"), ("X-B", " 2 "), ("x-a", "1"), ("X-B", "3"), ("User-Agent", "u")],
+            body: Array("hi".utf8))
+        let all = signer.canonicalRequest(request)
+        #expect(
+            all == "POST\n/\n\nhost:h\nx-a:1\nx-b:2,3\n\nhost;x-a;x-b\n" + SigV4Signer.payloadHash(Array("hi".utf8)))
+        let some = signer.canonicalRequest(request, signedHeaders: ["X-B", "host", "user-agent"])
+        #expect(some.hasPrefix("POST\n/\n\nhost:h\nuser-agent:u\nx-b:2,3\n\nhost;user-agent;x-b\n"))
+    }
+
+    @Test func declaredPayloadHashIsSigned() {
+        let request = SigV4Request(
+            method: "PUT", path: "/k", headers: [("host", "h"), ("x-amz-content-sha256", "UNSIGNED-PAYLOAD")],
+            body: [1, 2, 3])
+        #expect(signer.canonicalRequest(request).hasSuffix("\nUNSIGNED-PAYLOAD"))
+    }
+
+    @Test func signReturnsHeadersToAddWithLowercaseHex() throws {
+        var withToken = signer
+        withToken.credentials.sessionToken = "TOKEN"
+        let request = SigV4Request(
+            method: "GET", path: "/", headers: [("Host", "example.amazonaws.com"), ("X-Amz-Date", "stale")])
+        let added = withToken.sign(request, at: date, includeContentSHA256: true)
+        #expect(added.map(\.name) == ["X-Amz-Security-Token", "X-Amz-Date", "x-amz-content-sha256", "Authorization"])
+        #expect(added[1].value == "20150830T123600Z")
+        #expect(added[2].value == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        let authorization = try #require(added.last?.value)
+        #expect(
+            authorization.hasPrefix(
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, "
+                    + "SignedHeaders=host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature="))
+        let signature = try #require(authorization.components(separatedBy: "Signature=").last)
+        #expect(signature.count == 64)
+        #expect(signature.allSatisfy { "0123456789abcdef".contains($0) })
+        #expect(signer.sign(request, at: date).map(\.name) == ["X-Amz-Date", "Authorization"])
+    }
+
+    @Test func credentialsDescriptionHidesSecrets() {
+        let description = String(
+            describing: AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET", sessionToken: "TOKEN"))
+        #expect(description.contains("AKID"))
+        #expect(!description.contains("SECRET"))
+        #expect(!description.contains("TOKEN"))
+    }
+}

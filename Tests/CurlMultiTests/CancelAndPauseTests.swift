@@ -1,0 +1,111 @@
+import CurlMulti
+import EventLoop
+import Testing
+
+@Suite("Cancellation and backpressure", .serialized)
+struct CancelAndPauseTests {
+    @Test func cancellingMidStreamFiresOnClientCloseOnce() throws {
+        let fixture = try HTTPFixture()
+        var exchange: HTTPExchange?
+        var clientCloses = 0
+        fixture.handler = { incoming in
+            exchange = incoming
+            incoming.onClientClose = {
+                clientCloses += 1
+                // Sending after the client left is a safe no-op.
+                incoming.sendChunk(Array("late".utf8))
+                incoming.finishStreaming()
+                let settle = Timer(loop: fixture.loop) { fixture.loop.stop() }
+                settle.schedule(after: 0.1)
+                heldTimer = settle
+            }
+            incoming.startStreaming(status: 200, headers: [("Content-Type", "text/event-stream")])
+            incoming.sendChunk(Array("data: first\n\n".utf8))
+        }
+        let transfer = CurlTransfer(method: "GET", url: fixture.baseURL + "/stream", headers: [], body: [])
+        var received: [UInt8] = []
+        var completions = 0
+        transfer.onData = { [weak transfer] bytes in
+            received += bytes
+            // Cancelling from inside curl's own callback is deferred until curl returns.
+            if let transfer { fixture.multi.cancel(transfer) }
+            return .proceed
+        }
+        transfer.onComplete = { _ in completions += 1 }
+        fixture.multi.add(transfer)
+        #expect(fixture.run())
+        #expect(clientCloses == 1)
+        #expect(completions == 0)
+        #expect(exchange?.isFinished == true)
+        #expect(exchange?.clientClosed == true)
+        #expect(exchange?.outputBufferedBytes == 0)
+        #expect(fixture.multi.activeTransfers == 0)
+        #expect(String(decoding: received, as: UTF8.self) == "data: first\n\n")
+        heldTimer = nil
+    }
+
+    @Test func clientLeavingBeforeAnyAnswerIsNoticed() throws {
+        let fixture = try HTTPFixture()
+        var exchange: HTTPExchange?
+        var clientCloses = 0
+        fixture.handler = { incoming in
+            exchange = incoming  // the upstream is "slow": no answer yet
+            incoming.onClientClose = {
+                clientCloses += 1
+                fixture.loop.stop()
+            }
+        }
+        let transfer = CurlTransfer(method: "POST", url: fixture.baseURL + "/v1/chat/completions", headers: [], body: Array("{}".utf8))
+        transfer.onComplete = { _ in Issue.record("a cancelled transfer must not complete") }
+        fixture.multi.add(transfer)
+        let canceller = Timer(loop: fixture.loop) { fixture.multi.cancel(transfer) }
+        canceller.schedule(after: 0.2)
+        #expect(fixture.run())
+        #expect(clientCloses == 1)
+        exchange?.respond(status: 200, headers: [], body: [])  // no-op now
+        #expect(exchange?.isFinished == true)
+    }
+
+    @Test func pausingAndResumingDeliversEveryByteInOrder() throws {
+        let fixture = try HTTPFixture()
+        let payload = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        fixture.handler = { $0.respond(status: 200, headers: [("Content-Type", "application/octet-stream")], body: payload) }
+        let transfer = CurlTransfer(method: "GET", url: fixture.baseURL + "/big", headers: [], body: [], idleTimeout: 30)
+        var calls = 0
+        var pauses = 0
+        let resumer = Timer(loop: fixture.loop) { [weak transfer] in transfer?.resume() }
+        let outcome = Outcome()
+        transfer.onData = { bytes in
+            outcome.chunks.append(bytes)
+            calls += 1
+            guard calls % 3 == 0 else { return .proceed }
+            pauses += 1
+            resumer.schedule(after: 0.005)
+            return .pause
+        }
+        let result = fixture.perform(transfer, timeout: 30)
+        #expect(result.succeeded)
+        #expect(pauses > 2)
+        #expect(outcome.body.count == payload.count)
+        #expect(outcome.body == payload)
+    }
+
+    @Test func resumingFromInsideOnDataIsSafe() throws {
+        let fixture = try HTTPFixture()
+        let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 % 253) }
+        fixture.handler = { $0.respond(status: 200, headers: [], body: payload) }
+        let transfer = CurlTransfer(method: "GET", url: fixture.baseURL + "/big", headers: [], body: [])
+        let outcome = Outcome()
+        transfer.onData = { [weak transfer] bytes in
+            outcome.chunks.append(bytes)
+            // Pause and immediately resume: the resume is deferred until curl returns.
+            transfer?.resume()
+            return .pause
+        }
+        let result = fixture.perform(transfer)
+        #expect(result.succeeded)
+        #expect(outcome.body == payload)
+    }
+}
+
+nonisolated(unsafe) var heldTimer: Timer?

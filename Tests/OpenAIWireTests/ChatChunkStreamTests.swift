@@ -1,0 +1,100 @@
+import GatewayWire
+import Testing
+
+@testable import OpenAIWire
+
+private let head = #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"alias","system_fingerprint":null,"choices":"#
+
+private func chunk(_ choices: String, usage: String? = nil) -> String {
+    "data: " + head + choices + (usage.map { #","usage":\#($0)"# } ?? "") + "}\n\n"
+}
+
+private func choice(_ index: Int, _ delta: String, finish: String? = nil) -> String {
+    #"[{"index":\#(index),"delta":\#(delta),"logprobs":null,"finish_reason":\#(finish.map { "\"\($0)\"" } ?? "null")}]"#
+}
+
+private func render(_ events: [ModelEvent], includeUsage: Bool, promptEstimate: Int = 0) -> String {
+    var stream = ChatChunkStream(
+        id: "chatcmpl-1", created: 1700000000, model: "alias", includeUsage: includeUsage, promptTokenEstimate: promptEstimate)
+    var out: [UInt8] = []
+    for event in events { out += stream.render(event) }
+    out += stream.finish()
+    out += stream.finish()
+    return String(decoding: out, as: UTF8.self)
+}
+
+private let role = #"{"role":"assistant","content":""}"#
+
+@Test func contentStreamWithoutUsage() {
+    let out = render([.content(choice: 0, text: "héllo 🚀"), .content(choice: 0, text: " 日本語"), .finish(choice: 0, reason: "stop")], includeUsage: false)
+    let expected =
+        chunk(choice(0, role)) + chunk(choice(0, #"{"content":"héllo 🚀"}"#)) + chunk(choice(0, #"{"content":" 日本語"}"#))
+        + chunk(choice(0, "{}", finish: "stop")) + "data: [DONE]\n\n"
+    #expect(out == expected)
+}
+
+@Test func includeUsageAddsNullUsageAndFinalUsageChunk() {
+    let out = render(
+        [.content(choice: 0, text: "hi"), .usage(Usage(promptTokens: 5, completionTokens: 1)), .finish(choice: 0, reason: "length")],
+        includeUsage: true)
+    let expected =
+        chunk(choice(0, role), usage: "null") + chunk(choice(0, #"{"content":"hi"}"#), usage: "null")
+        + chunk(choice(0, "{}", finish: "length"), usage: "null")
+        + chunk("[]", usage: #"{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}"#) + "data: [DONE]\n\n"
+    #expect(out == expected)
+}
+
+@Test func estimatedUsageWhenContainerGivesNone() {
+    let out = render(
+        [.reasoning(choice: 0, text: "hm"), .content(choice: 0, text: "a"), .content(choice: 0, text: "b"), .finish(choice: 0, reason: "stop")],
+        includeUsage: true, promptEstimate: 7)
+    let expected =
+        chunk(choice(0, role), usage: "null") + chunk(choice(0, #"{"reasoning_content":"hm"}"#), usage: "null")
+        + chunk(choice(0, #"{"content":"a"}"#), usage: "null") + chunk(choice(0, #"{"content":"b"}"#), usage: "null")
+        + chunk(choice(0, "{}", finish: "stop"), usage: "null")
+        + chunk("[]", usage: #"{"prompt_tokens":7,"completion_tokens":3,"total_tokens":10}"#) + "data: [DONE]\n\n"
+    #expect(out == expected)
+}
+
+@Test func toolCallDeltasCarryIdTypeNameOnlyWhenPresent() {
+    let out = render(
+        [
+            .toolCall(choice: 0, ToolCallDelta(index: 0, id: "call_a", name: "f", arguments: "")),
+            .toolCall(choice: 0, ToolCallDelta(index: 0, arguments: "{\"x\":")),
+            .toolCall(choice: 0, ToolCallDelta(index: 0, arguments: "1}")),
+        ], includeUsage: false)
+    let expected =
+        chunk(choice(0, role))
+        + chunk(choice(0, #"{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"f","arguments":""}}]}"#))
+        + chunk(choice(0, #"{"tool_calls":[{"index":0,"function":{"arguments":"{\"x\":"}}]}"#))
+        + chunk(choice(0, #"{"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]}"#))
+        + chunk(choice(0, "{}", finish: "tool_calls")) + "data: [DONE]\n\n"
+    #expect(out == expected)
+}
+
+@Test func missingFinishClosesEveryStartedChoiceBeforeUsage() {
+    let out = render([.content(choice: 1, text: "B"), .content(choice: 0, text: "A"), .finish(choice: 1, reason: "stop")], includeUsage: true)
+    let expected =
+        chunk(choice(1, role), usage: "null") + chunk(choice(1, #"{"content":"B"}"#), usage: "null")
+        + chunk(choice(0, role), usage: "null") + chunk(choice(0, #"{"content":"A"}"#), usage: "null")
+        + chunk(choice(1, "{}", finish: "stop"), usage: "null") + chunk(choice(0, "{}", finish: "stop"), usage: "null")
+        + chunk("[]", usage: #"{"prompt_tokens":0,"completion_tokens":2,"total_tokens":2}"#) + "data: [DONE]\n\n"
+    #expect(out == expected)
+}
+
+@Test func emptyStreamStillHasOneChoice() {
+    #expect(render([], includeUsage: false) == chunk(choice(0, role)) + chunk(choice(0, "{}", finish: "stop")) + "data: [DONE]\n\n")
+}
+
+@Test func nothingIsRenderedAfterFinish() {
+    var stream = ChatChunkStream(id: "x", created: 0, model: "m", includeUsage: false)
+    _ = stream.finish()
+    #expect(stream.render(.content(choice: 0, text: "late")).isEmpty)
+}
+
+@Test func errorEventAndKeepAlive() {
+    #expect(
+        String(decoding: ChatChunkStream.errorEvent(GatewayError(.modelStreamError, "boom")), as: UTF8.self)
+            == "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"param\":null,\"code\":\"model_error\"}}\n\n")
+    #expect(ChatChunkStream.keepAlive() == Array(": keep-alive\n\n".utf8))
+}

@@ -1,0 +1,62 @@
+import GatewayWire
+import Testing
+
+@testable import OpenAIWire
+
+private func assemble(_ events: [ModelEvent], promptEstimate: Int = 0) -> String {
+    var assembler = ChatCompletionAssembler(id: "chatcmpl-1", created: 1700000000, model: "alias", promptTokenEstimate: promptEstimate)
+    assembler.add(contentsOf: events)
+    return String(decoding: assembler.bytes(), as: UTF8.self)
+}
+
+@Test func foldsContentWithReportedUsage() {
+    let out = assemble([
+        .content(choice: 0, text: "héllo 🚀"), .content(choice: 0, text: " 日本語\n\"q\""), .finish(choice: 0, reason: "stop"),
+        .usage(Usage(promptTokens: 9, completionTokens: 3)),
+    ])
+    #expect(
+        out
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":"héllo 🚀 日本語\n\"q\""},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}"#
+    )
+}
+
+@Test func toolCallsSplitOverDeltasWithNullContent() {
+    let out = assemble([
+        .toolCall(choice: 0, ToolCallDelta(index: 0, id: "call_a", name: "get_weather", arguments: "")),
+        .toolCall(choice: 0, ToolCallDelta(index: 0, arguments: "{\"city\":")),
+        .toolCall(choice: 0, ToolCallDelta(index: 1, id: "call_b", name: "now")),
+        .toolCall(choice: 0, ToolCallDelta(index: 0, arguments: "\"Paris\"}")),
+        .finish(choice: 0, reason: "tool_calls"),
+    ])
+    #expect(
+        out
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_a","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},{"id":"call_b","type":"function","function":{"name":"now","arguments":""}}]},"logprobs":null,"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":0,"completion_tokens":4,"total_tokens":4}}"#
+    )
+}
+
+@Test func reasoningChoicesSortedEstimatedUsageAndMissingFinish() {
+    let out = assemble(
+        [
+            .content(choice: 1, text: "B"), .reasoning(choice: 0, text: "think"), .content(choice: 0, text: "A"),
+            .finish(choice: 1, reason: "length"),
+        ], promptEstimate: 10)
+    #expect(
+        out
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":"A","reasoning_content":"think"},"logprobs":null,"finish_reason":"stop"},{"index":1,"message":{"role":"assistant","content":"B"},"logprobs":null,"finish_reason":"length"}],"usage":{"prompt_tokens":10,"completion_tokens":3,"total_tokens":13}}"#
+    )
+}
+
+@Test func noEventsStillGivesOneChoice() {
+    #expect(
+        assemble([])
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":""},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}}"#
+    )
+}
+
+@Test func promptEstimateCountsTextAndMessages() {
+    let messages: [JSONValue] = [
+        .object([("role", .string("user")), ("content", .string("12345678"))]),
+        .object([("role", .string("user")), ("content", .array([.object([("type", .string("text")), ("text", .string("abcd"))])]))]),
+    ]
+    #expect(UsageEstimate.promptTokens(for: messages) == 3 + 8)
+}

@@ -1,0 +1,206 @@
+"""Start the real executables (emulator, translator, httpshim) on loopback for end-to-end tests."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ACCESS_KEY = "AKIDEMULATOR"
+SECRET_KEY = "emulator-secret-key"
+REGION = "us-east-1"
+
+
+def bin_dir() -> Path:
+    env = os.environ.get("GATEWAY_BIN_DIR")
+    if env:
+        return Path(env)
+    out = subprocess.run(["swift", "build", "--show-bin-path"], cwd=ROOT, check=True, capture_output=True, text=True)
+    return Path(out.stdout.strip())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env() -> dict[str, str]:
+    """A minimal environment: nothing from the developer's shell may point a test at real AWS."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "LOG_LEVEL": os.environ.get("GATEWAY_TEST_LOG_LEVEL", "info"),
+    }
+
+
+@dataclass
+class Proc:
+    name: str
+    proc: subprocess.Popen
+    log_path: Path
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self, sig=signal.SIGTERM, timeout=10.0) -> int | None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        return self.proc.returncode
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+
+
+def _spawn(name: str, argv: list[str], env: dict[str, str], workdir: Path, stdout=None) -> Proc:
+    log_path = workdir / f"{name}.log"
+    log = open(log_path, "ab")
+    proc = subprocess.Popen(argv, env=env, stdout=stdout or log, stderr=log, stdin=subprocess.DEVNULL)
+    return Proc(name, proc, log_path)
+
+
+def wait_for(predicate, timeout=15.0, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    raise TimeoutError(f"timed out waiting for {what}")
+
+
+@dataclass
+class Emulator:
+    proc: Proc
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stats(self) -> dict:
+        import json
+
+        with urllib.request.urlopen(self.url + "/_emulator/stats", timeout=5) as r:
+            return json.loads(r.read())
+
+    def set_secret(self, name: str, value: str) -> None:
+        import json
+
+        req = urllib.request.Request(
+            self.url + "/_emulator/secrets", data=json.dumps({"name": name, "value": value}).encode(), method="POST"
+        )
+        with urllib.request.urlopen(req, timeout=5) as r:
+            r.read()
+
+
+def start_emulator(workdir: Path, *args: str) -> Emulator:
+    argv = [str(bin_dir() / "sagemaker-emulator"), "--port", "0", *args]
+    proc = subprocess.Popen(
+        argv, env=base_env(), stdout=subprocess.PIPE, stderr=open(workdir / "emulator.log", "ab"), stdin=subprocess.DEVNULL
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline().decode().strip()
+    if not line.startswith("LISTENING "):
+        proc.kill()
+        raise RuntimeError(f"emulator did not start: {line!r}\n{(workdir / 'emulator.log').read_text()}")
+    return Emulator(Proc("emulator", proc, workdir / "emulator.log"), int(line.split()[1]))
+
+
+@dataclass
+class Gateway:
+    workdir: Path
+    emulator: Emulator
+    socket_path: Path
+    port: int
+    translator_env: dict[str, str]
+    shim_env: dict[str, str]
+    translator: Proc | None = None
+    shim: Proc | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start_translator(self) -> Proc:
+        self.translator = _spawn("translator", [str(bin_dir() / "translator")], self.translator_env, self.workdir)
+        wait_for(lambda: self.socket_path.exists() or not self.translator.alive(), what="translator socket")
+        if not self.translator.alive():
+            raise RuntimeError("translator exited:\n" + self.translator.log())
+        return self.translator
+
+    def start_shim(self) -> Proc:
+        self.shim = _spawn("httpshim", [str(bin_dir() / "httpshim")], self.shim_env, self.workdir)
+
+        def listening():
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return True
+            except OSError:
+                return not self.shim.alive()
+
+        wait_for(listening, what="httpshim port")
+        if not self.shim.alive():
+            raise RuntimeError("httpshim exited:\n" + self.shim.log())
+        return self.shim
+
+    def stop(self) -> None:
+        for p in (self.shim, self.translator):
+            if p is not None:
+                p.stop()
+
+    def logs(self) -> str:
+        return "\n".join(f"--- {p.name} ---\n{p.log()}" for p in (self.translator, self.shim) if p is not None)
+
+
+def make_gateway(emulator: Emulator, api_keys: str | None = "sk-test-key", translator_env=None, shim_env=None,
+                 start=True) -> Gateway:
+    # Unix socket paths are limited to 108 bytes: keep the directory short.
+    workdir = Path(tempfile.mkdtemp(prefix="gw-", dir="/tmp"))
+    sock = workdir / "t.sock"
+    t_env = base_env() | {
+        "AWS_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY,
+        "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
+        "AWS_ENDPOINT_URL": emulator.url,
+        "SAGEMAKER_ENDPOINT_NAME": "demo-endpoint",
+        "TRANSLATOR_SOCKET": str(sock),
+    }
+    if api_keys is not None:
+        t_env["API_KEYS"] = api_keys
+    for k, v in (translator_env or {}).items():
+        if v is None:
+            t_env.pop(k, None)
+        else:
+            t_env[k] = v
+    port = free_port()
+    s_env = base_env() | {"HOST": "127.0.0.1", "PORT": str(port), "TRANSLATOR_SOCKET": str(sock)} | (shim_env or {})
+    gw = Gateway(workdir, emulator, sock, port, t_env, s_env)
+    if start:
+        gw.start_translator()
+        gw.start_shim()
+    return gw
+
+
+def cleanup_dir(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
