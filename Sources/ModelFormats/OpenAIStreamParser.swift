@@ -22,13 +22,21 @@ package struct OpenAIStreamParser {
     /// How much of an offending line an error message quotes: enough to recognise, never a whole document.
     private static let previewLength = 80
 
+    /// A container line that never ends must not grow memory without bound.
+    package static let maxLineBytes = 16 << 20
+
     package init() {}
 
     package mutating func append(_ bytes: [UInt8]) -> [ParsedItem] {
+        guard !sawDone else { return [] }
         lines.append(bytes)
         var items: [ParsedItem] = []
         while let line = lines.nextLine() {
             items += process(line)
+        }
+        if lines.bufferedByteCount > Self.maxLineBytes {
+            sawDone = true
+            items.append(.error(GatewayError(.upstreamFailure, "The model's output has a line over \(Self.maxLineBytes) bytes; the stream was abandoned.")))
         }
         return items
     }

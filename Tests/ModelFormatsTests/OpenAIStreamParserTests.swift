@@ -134,3 +134,15 @@ private let unicodePayloads = [
 @Test func nothingAfterDone() {
     #expect(parse(Array("data: [DONE]\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"late\"}}]}\n\n".utf8)) == [.done])
 }
+
+@Test func aLineThatNeverEndsIsCappedNotBuffered() {
+    var parser = OpenAIStreamParser()
+    let piece = [UInt8](repeating: UInt8(ascii: "x"), count: 1 << 20)
+    var items: [ParsedItem] = parser.append(Array("data: ".utf8))
+    for _ in 0...(OpenAIStreamParser.maxLineBytes >> 20) { items += parser.append(piece) }
+    #expect(items.count == 1)
+    guard case .error(let error)? = items.first else { Issue.record("expected an error"); return }
+    #expect(error.kind == .upstreamFailure)
+    #expect(parser.append(piece).isEmpty)
+    #expect(parser.finish().isEmpty)
+}
