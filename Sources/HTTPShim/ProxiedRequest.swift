@@ -31,6 +31,8 @@ final class ProxiedRequest {
     private var state = State.waiting
     private var keepAlive: Timer?
     private var readingPaused = false
+    private var status = 0
+    private let startedAt = monotonicSeconds()
     private let created = unixTime()
     private let completionId = RequestID.chatCompletion()
     private lazy var chunks: ChatChunkStream = makeChunkStream()
@@ -141,6 +143,7 @@ final class ProxiedRequest {
     private func beginStreaming() {
         guard state == .waiting else { return }
         state = .streaming
+        status = 200
         exchange.startStreaming(
             status: 200,
             headers: [
@@ -173,6 +176,7 @@ final class ProxiedRequest {
 
     private func respond(status: Int, body: [UInt8], extraHeaders: [(String, String)] = []) {
         guard state == .waiting else { return }
+        self.status = status
         exchange.respond(
             status: status,
             headers: [("Content-Type", "application/json"), ("x-request-id", requestId)] + extraHeaders, body: body)
@@ -181,6 +185,7 @@ final class ProxiedRequest {
 
     private func done() {
         state = .done
+        logAccess(outcome: "")
         keepAlive?.cancel()
         keepAlive = nil
         call?.close()
@@ -190,13 +195,19 @@ final class ProxiedRequest {
 
     private func clientClosed() {
         guard state != .done else { return }
-        Log.info("\(requestId) client disconnected; cancelling")
         state = .done
+        logAccess(outcome: " client disconnected")
         keepAlive?.cancel()
         keepAlive = nil
         call?.close()
         call = nil
         shim.finished(self)
+    }
+
+    /// One line per request: enough to trace a request across both processes by its id, never a key.
+    private func logAccess(outcome: String) {
+        let ms = Int((monotonicSeconds() - startedAt) * 1000)
+        Log.info("\(requestId) \(exchange.method) \(exchange.path) \(status) \(ms) ms\(outcome)")
     }
 
     // MARK: keep-alive

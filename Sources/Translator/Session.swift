@@ -18,6 +18,7 @@ final class Session {
     /// Above this many bytes queued toward the shim the SageMaker transfer is paused, so a slow
     /// client holds back the model instead of growing our memory.
     static let highWatermark = 256 << 10
+    static let maxResponseBytes = 32 << 20
 
     private let connection: StreamConnection
     private unowned let server: TranslatorServer
@@ -142,7 +143,13 @@ final class Session {
             status = code
             headers = h
         }
-        transfer.onData = { bytes in
+        transfer.onData = { [weak self] bytes in
+            // SageMaker caps InvokeEndpoint answers at 6 MB (25 MB for some containers); more is not an answer.
+            guard body.count + bytes.count <= Session.maxResponseBytes else {
+                self?.cancelTransfer()
+                self?.finish(.error(GatewayError(.upstreamFailure, "The model's answer is larger than \(Session.maxResponseBytes) bytes.")))
+                return .proceed
+            }
             body.append(contentsOf: bytes)
             return .proceed
         }
