@@ -21,24 +21,27 @@ enum DecoderVerifier {
         #expect(decodeAll([stream]) == expected, "concatenated", sourceLocation: sourceLocation)
         #expect(decodeAll(stream.map { [$0] }) == expected, "one byte at a time", sourceLocation: sourceLocation)
 
+        // One expectation per strategy, naming the failing cuts, so a bug does not flood the log.
         if stream.count <= everyOffsetLimit {
-            for offset in 0...stream.count {
-                let halves = [Array(stream[..<offset]), Array(stream[offset...])]
-                #expect(decodeAll(halves) == expected, "split at \(offset)", sourceLocation: sourceLocation)
+            let badOffsets = (0...stream.count).filter { offset in
+                decodeAll([Array(stream[..<offset]), Array(stream[offset...])]) != expected
             }
+            #expect(badOffsets.isEmpty, "split into two appends at these offsets", sourceLocation: sourceLocation)
         }
 
         var generator = SeededGenerator(seed: seed)
-        for _ in 0..<20 {
-            var chunks: [[UInt8]] = []
+        let badChunkings = (0..<20).map { _ in
+            var cuts: [Int] = []
             var start = 0
             while start < stream.count {
-                let end = min(stream.count, start + Int.random(in: 0...64, using: &generator))
-                chunks.append(Array(stream[start..<end]))
-                start = end
+                start = min(stream.count, start + Int.random(in: 0...64, using: &generator))
+                cuts.append(start)
             }
-            #expect(decodeAll(chunks) == expected, "random chunks", sourceLocation: sourceLocation)
+            return cuts
+        }.filter { cuts in
+            decodeAll(zip([0] + cuts, cuts).map { Array(stream[$0..<$1]) }) != expected
         }
+        #expect(badChunkings.isEmpty, "random chunkings (cut points)", sourceLocation: sourceLocation)
     }
 
     /// Appends each chunk and drains the decoder after each; an error or leftover bytes yield `nil`.

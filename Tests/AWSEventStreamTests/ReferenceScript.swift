@@ -14,7 +14,7 @@ import json, random, struct, sys, zlib
 try:
     from botocore.eventstream import EventStreamBuffer
 except ImportError as error:
-    print(f"botocore unavailable: {error}", file=sys.stderr)
+    print(f"botocore unavailable: {error}", file=sys.stderr, end="")
     sys.exit(77)
 
 PACK = {"byte": (2, ">b"), "short": (3, ">h"), "integer": (4, ">i"), "long": (5, ">q"), "timestamp": (8, ">q")}
@@ -104,7 +104,8 @@ def random_vectors(count, seed):
             elif kind == "bytes": value = rng.randbytes(rng.randrange(0, 40)).hex()
             elif kind == "uuid": value = rng.randbytes(16).hex()
             else: value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30)))
-            headers.append(h(f"h{position}-" + "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6))), kind, value))
+            suffix = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6)))
+            headers.append(h(f"h{position}-{suffix}", kind, value))
         vectors.append({"name": f"random-{index}", "headers": headers,
                         "payload": rng.randbytes(rng.randrange(0, 300)).hex()})
     return vectors

@@ -42,7 +42,10 @@ import Testing
         messages.append(
             EventStreamMessage(
                 headers: [
-                    EventStreamHeader(name: String(repeating: "n", count: 255), value: .string(String(repeating: "✓", count: 5000))),
+                    EventStreamHeader(
+                        name: String(repeating: "n", count: 255),
+                        value: .string(String(repeating: "✓", count: 5000))
+                    ),
                     EventStreamHeader(name: "bytes", value: .byteArray(generator.bytes(Int(UInt16.max)))),
                 ],
                 payload: generator.bytes(100_000)

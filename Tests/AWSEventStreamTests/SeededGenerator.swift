@@ -22,7 +22,8 @@ struct SeededGenerator: RandomNumberGenerator {
     mutating func message() -> EventStreamMessage {
         let alphabet: [Character] = ["a", "z", ":", "-", " ", "é", "ß", "中", "🚀"]
         func text(_ maxLength: Int) -> String {
-            String((0..<Int.random(in: 0...maxLength, using: &self)).map { _ in alphabet[Int.random(in: alphabet.indices, using: &self)] })
+            let length = Int.random(in: 0...maxLength, using: &self)
+            return String((0..<length).map { _ in alphabet[Int.random(in: alphabet.indices, using: &self)] })
         }
         var headers: [EventStreamHeader] = []
         for position in 0..<Int.random(in: 0...8, using: &self) {
