@@ -14,6 +14,12 @@ extension Emulator {
             return respond(exchange, AWSError(code: "UnknownOperationException", status: 400, message: "Unknown operation \(target)").awsJSON(requestId: requestId))
         }
         stats.secretFetches += 1
+        if faults.secretsManagerUnavailable {
+            return respond(
+                exchange,
+                AWSError(code: "InternalServiceError", status: 503, message: "An error occurred on the server side.")
+                    .awsJSON(requestId: requestId))
+        }
         guard let request = try? JSONParser.parse(exchange.body), request.objectValue != nil else {
             return respond(exchange, AWSError(code: "SerializationException", status: 400, message: "Start of structure or map found where not expected.").awsJSON(requestId: requestId))
         }

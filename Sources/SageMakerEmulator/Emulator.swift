@@ -16,6 +16,9 @@ final class Emulator {
     var streams: [ObjectIdentifier: StreamSession] = [:]
     var delayed: [ObjectIdentifier: EventLoopTimer] = [:]
     var completionCounter = 0
+    /// IMDSv2 session tokens and when each expires.
+    var instanceMetadataTokens: [String: Date] = [:]
+    var faults = EmulatorFaults()
 
     init(loop: EventLoop, config: EmulatorConfig, now: Date = Date()) {
         self.loop = loop
@@ -38,10 +41,18 @@ final class Emulator {
             respondJSON(exchange, 200, stats.json)
         case ("POST", "/_emulator/secrets"):
             setSecret(exchange)
+        case ("POST", "/_emulator/faults"):
+            setFaults(exchange)
         case ("GET", "/creds"):
             containerCredentials(exchange)
         case ("GET", _) where path.hasPrefix("/v2/credentials/"):
             containerCredentials(exchange)
+        case ("PUT", "/latest/api/token"):
+            instanceMetadataToken(exchange)
+        case ("GET", _) where path.hasPrefix("/latest/"):
+            instanceMetadata(exchange)
+        case ("POST", "/") where Self.isQueryProtocol(exchange):
+            sts(exchange, requestId: requestId)
         case ("POST", "/"):
             secretsManager(exchange, requestId: requestId)
         case ("POST", _) where path.hasPrefix("/endpoints/"):

@@ -20,6 +20,10 @@ struct EmulatorConfig {
     var secrets: [(name: String, value: String)] = []
     var containerCredentialsToken: String?
     var credentialsLifetime: Double = 3600
+    /// The one web identity token STS AssumeRoleWithWebIdentity accepts; nil refuses every token.
+    var webIdentityToken: String?
+    /// The instance profile role IMDS lists.
+    var instanceRole = "emulator-instance-role"
     var maxBodyBytes = 8 << 20
 
     static let usage = """
@@ -35,7 +39,9 @@ struct EmulatorConfig {
           --served-model NAME              model name the container serves (EMULATOR_SERVED_MODEL, default emulator-model)
           --secret NAME=VALUE              Secrets Manager secret, repeatable (EMULATOR_SECRETS as JSON object {"name": "value"})
           --container-credentials-token T  Authorization value the credentials endpoint requires (EMULATOR_CONTAINER_CREDENTIALS_TOKEN)
-          --credentials-lifetime SECONDS   lifetime of minted container credentials (EMULATOR_CREDENTIALS_LIFETIME, default 3600)
+          --credentials-lifetime SECONDS   lifetime of minted container, STS and IMDS credentials (EMULATOR_CREDENTIALS_LIFETIME, default 3600)
+          --web-identity-token TOKEN       token STS AssumeRoleWithWebIdentity accepts (EMULATOR_WEB_IDENTITY_TOKEN; default: none)
+          --instance-role NAME             role IMDS lists (EMULATOR_INSTANCE_ROLE, default emulator-instance-role)
         """
 
     enum ParseError: Error, CustomStringConvertible {
@@ -63,6 +69,8 @@ struct EmulatorConfig {
         if let v = env["EMULATOR_SECRETS"] { secrets = try Self.secretObject(v) }
         if let v = env["EMULATOR_CONTAINER_CREDENTIALS_TOKEN"], !v.isEmpty { containerCredentialsToken = v }
         if let v = env["EMULATOR_CREDENTIALS_LIFETIME"] { credentialsLifetime = try Self.seconds(v) }
+        if let v = env["EMULATOR_WEB_IDENTITY_TOKEN"], !v.isEmpty { webIdentityToken = v }
+        if let v = env["EMULATOR_INSTANCE_ROLE"], !v.isEmpty { instanceRole = v }
     }
 
     private mutating func apply(arguments: [String]) throws {
@@ -103,6 +111,8 @@ struct EmulatorConfig {
                 setSecret(name: String(pair[..<eq]), value: String(pair[pair.index(after: eq)...]))
             case "--container-credentials-token": containerCredentialsToken = try next()
             case "--credentials-lifetime": credentialsLifetime = try Self.seconds(try next())
+            case "--web-identity-token": webIdentityToken = try next()
+            case "--instance-role": instanceRole = try next()
             case "-h", "--help": throw ParseError.message(Self.usage)
             default: throw ParseError.message("unknown option \(arguments[index])\n\(Self.usage)")
             }

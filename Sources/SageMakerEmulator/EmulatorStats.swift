@@ -10,6 +10,10 @@ struct EmulatorStats {
     var activeStreams = 0
     var secretFetches = 0
     var credentialFetches = 0
+    var webIdentityFetches = 0
+    var assumeRoleFetches = 0
+    var imdsTokens = 0
+    var imdsCredentialFetches = 0
 
     var json: JSONValue {
         .object([
@@ -21,6 +25,10 @@ struct EmulatorStats {
             ("active_streams", .int(activeStreams)),
             ("secret_fetches", .int(secretFetches)),
             ("credential_fetches", .int(credentialFetches)),
+            ("web_identity_fetches", .int(webIdentityFetches)),
+            ("assume_role_fetches", .int(assumeRoleFetches)),
+            ("imds_tokens", .int(imdsTokens)),
+            ("imds_credential_fetches", .int(imdsCredentialFetches)),
         ])
     }
 }

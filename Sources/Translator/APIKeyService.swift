@@ -74,23 +74,14 @@ final class APIKeyService {
     }
 
     private func send(_ request: AWSHTTPRequest) {
-        let transfer = CurlTransfer(
-            method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) }, body: request.body,
-            connectTimeout: 5, totalTimeout: 15)
-        var status = 0
-        var body: [UInt8] = []
-        transfer.onResponse = { code, _ in status = code }
-        transfer.onData = { bytes in
-            body.append(contentsOf: bytes)
-            return .proceed
-        }
-        transfer.onComplete = { [weak self] result in
+        // A secret is at most 64 KiB.
+        transfer = sendBuffered(request, on: curl, connectTimeout: 5, totalTimeout: 15, maxBytes: 1 << 20) { [weak self] result in
             guard let self else { return }
             self.transfer = nil
             switch result {
             case .failure(let error): self.finish(.failure("Secrets Manager unreachable: \(error)"))
-            case .success:
-                switch SecretsManagerRequest.parseResponse(status: status, body: body) {
+            case .success(let response):
+                switch SecretsManagerRequest.parseResponse(status: response.status, body: response.body) {
                 case .failure(let error): self.finish(.failure(error.message))
                 case .success(let secret):
                     switch APIKeySet.parseSecret(secret) {
@@ -100,8 +91,6 @@ final class APIKeyService {
                 }
             }
         }
-        self.transfer = transfer
-        curl.add(transfer)
     }
 
     private enum FetchResult {

@@ -9,17 +9,17 @@ import TranslatorCore
 /// Owns the translator's AWS credentials: the refresh state machine plus the one fetch it may have in
 /// flight; requests that must wait are parked here and resumed when the fetch completes.
 final class CredentialsManager {
-    private let source: CredentialSource
-    private let curl: CurlMulti
+    private let fetcher: CredentialFetcher
     private var state = ExpiringCredentials()
     private var waiting: [(Result<AWSCredentials, GatewayError>) -> Void] = []
-    private var transfer: CurlTransfer?
 
-    init(source: CredentialSource, curl: CurlMulti) {
-        self.source = source
-        self.curl = curl
-        if case .environment(let credentials) = source {
+    init(source: CredentialSource, region: String, stsEndpoint: ServiceEndpoint, curl: CurlMulti) {
+        fetcher = CredentialFetcher(source: source, region: region, stsEndpoint: stsEndpoint, curl: curl)
+        switch source {
+        case .environment(let credentials), .sharedFiles(_, let credentials):
             state.refreshSucceeded(credentials, expiration: nil, now: nowSeconds())
+        case .webIdentity, .assumeRole, .container, .instanceMetadata:
+            break
         }
     }
 
@@ -36,65 +36,25 @@ final class CredentialsManager {
     }
 
     private func startRefresh() {
-        guard case .container(let endpoint) = source else {
+        guard fetcher.isRefreshable else {
             // Static credentials never need a refresh; finish the state machine's request at once.
             state.refreshFailed("static credentials cannot be refreshed", now: nowSeconds())
             return
         }
-        var headers: [(String, String)] = [("Accept", "application/json")]
-        if let file = endpoint.authorizationTokenFile {
-            guard let token = try? String(contentsOfFile: file, encoding: .utf8) else {
-                finish(.failure("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)"))
-                return
-            }
-            headers.append(("Authorization", token.trimmingCharacters(in: .whitespacesAndNewlines)))
-        } else if let token = endpoint.authorizationToken {
-            headers.append(("Authorization", token))
-        }
-        let transfer = CurlTransfer(method: "GET", url: endpoint.url, headers: headers, body: [], connectTimeout: 2, totalTimeout: 5)
-        var status = 0
-        var body: [UInt8] = []
-        transfer.onResponse = { code, _ in status = code }
-        transfer.onData = { bytes in
-            body.append(contentsOf: bytes)
-            return .proceed
-        }
-        transfer.onComplete = { [weak self] result in
-            guard let self else { return }
-            self.transfer = nil
-            switch result {
-            case .failure(let error):
-                self.finish(.failure("container credentials endpoint unreachable: \(error)"))
-            case .success:
-                guard status == 200 else {
-                    self.finish(.failure("container credentials endpoint answered HTTP \(status)"))
-                    return
-                }
-                switch ContainerCredentialsResponse.parse(body) {
-                case .success(let (credentials, expiration)): self.finish(.success((credentials, expiration)))
-                case .failure(let error): self.finish(.failure(error.message))
-                }
-            }
-        }
-        self.transfer = transfer
-        curl.add(transfer)
+        fetcher.fetch { [weak self] result in self?.finish(result) }
     }
 
-    private enum FetchResult {
-        case success((AWSCredentials, Double?))
-        case failure(String)
-    }
-
-    private func finish(_ result: FetchResult) {
+    private func finish(_ result: Result<CredentialFetcher.Fetched, ConfigError>) {
         let now = nowSeconds()
         switch result {
-        case .success(let (credentials, expiration)):
-            state.refreshSucceeded(credentials, expiration: expiration, now: now)
-            let remaining = expiration.map { String(Int($0 - now)) + " s" } ?? "no expiry"
-            Log.info("refreshed AWS credentials from the container endpoint (access key \(credentials.accessKeyId.prefix(4))…, valid \(remaining))")
-        case .failure(let reason):
-            state.refreshFailed(reason, now: now)
-            Log.error("AWS credential refresh failed: \(reason)")
+        case .success(let fetched):
+            state.refreshSucceeded(fetched.credentials, expiration: fetched.expiration, now: now)
+            let remaining = fetched.expiration.map { String(Int($0 - now)) + " s" } ?? "no expiry"
+            Log.info(
+                "refreshed AWS credentials from \(fetcher.sourceName) (access key \(fetched.credentials.accessKeyId.prefix(4))…, valid \(remaining))")
+        case .failure(let error):
+            state.refreshFailed(error.message, now: now)
+            Log.error("AWS credential refresh from \(fetcher.sourceName) failed: \(error.message)")
         }
         let parked = waiting
         waiting = []

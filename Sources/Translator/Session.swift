@@ -126,43 +126,24 @@ final class Session {
         }
     }
 
-    private func makeTransfer(_ request: AWSHTTPRequest, stream: Bool) -> CurlTransfer {
-        let config = server.config
-        return CurlTransfer(
-            method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) }, body: request.body,
-            connectTimeout: 10, totalTimeout: stream ? nil : config.invokeTimeout,
-            idleTimeout: stream ? config.streamIdleTimeout : nil)
-    }
-
     private func invoke(_ request: AWSHTTPRequest, route: ModelRoute) {
-        let transfer = makeTransfer(request, stream: false)
-        var status = 0
-        var headers: [(String, String)] = []
-        var body: [UInt8] = []
-        transfer.onResponse = { code, h in
-            status = code
-            headers = h
-        }
-        transfer.onData = { [weak self] bytes in
-            // SageMaker caps InvokeEndpoint answers at 6 MB (25 MB for some containers); more is not an answer.
-            guard body.count + bytes.count <= Session.maxResponseBytes else {
-                self?.cancelTransfer()
-                self?.finish(.error(GatewayError(.upstreamFailure, "The model's answer is larger than \(Session.maxResponseBytes) bytes.")))
-                return .proceed
-            }
-            body.append(contentsOf: bytes)
-            return .proceed
-        }
-        transfer.onComplete = { [weak self] result in
+        // SageMaker caps InvokeEndpoint answers at 6 MB (25 MB for some containers); more is not an answer.
+        transfer = sendBuffered(
+            request, on: server.curl, connectTimeout: 10, totalTimeout: server.config.invokeTimeout,
+            maxBytes: Session.maxResponseBytes
+        ) { [weak self] result in
             guard let self else { return }
             self.transfer = nil
             switch result {
-            case .failure(let error): self.finish(.error(self.transportError(error)))
-            case .success:
-                guard status == 200 else {
-                    return self.finish(.error(self.upstreamError(status: status, headers: headers, body: body, route: route)))
+            case .failure(.transport(let error)): self.finish(.error(self.transportError(error)))
+            case .failure(.tooLarge(let limit)):
+                self.finish(.error(GatewayError(.upstreamFailure, "The model's answer is larger than \(limit) bytes.")))
+            case .success(let response):
+                guard response.status == 200 else {
+                    return self.finish(
+                        .error(self.upstreamError(status: response.status, headers: response.headers, body: response.body, route: route)))
                 }
-                switch OpenAIResponseParser.events(from: body) {
+                switch OpenAIResponseParser.events(from: response.body) {
                 case .failure(let error): self.finish(.error(error))
                 case .success(let events):
                     self.send(.accepted)
@@ -171,11 +152,12 @@ final class Session {
                 }
             }
         }
-        start(transfer)
     }
 
     private func invokeStreaming(_ request: AWSHTTPRequest, route: ModelRoute) {
-        let transfer = makeTransfer(request, stream: true)
+        let transfer = CurlTransfer(
+            method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) }, body: request.body,
+            connectTimeout: 10, idleTimeout: server.config.streamIdleTimeout)
         var status = 0
         var headers: [(String, String)] = []
         var errorBody: [UInt8] = []

@@ -23,7 +23,8 @@ final class TranslatorServer {
         self.config = config
         self.loop = loop
         curl = try CurlMulti(loop: loop)
-        credentials = CredentialsManager(source: config.credentialSource, curl: curl)
+        credentials = CredentialsManager(
+            source: config.credentialSource, region: config.region, stsEndpoint: config.stsEndpoint, curl: curl)
         keys = APIKeyService(config: config, credentials: credentials, curl: curl, loop: loop)
     }
 

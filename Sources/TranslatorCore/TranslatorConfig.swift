@@ -11,6 +11,8 @@ package struct TranslatorConfig: Sendable {
     package var credentialSource: CredentialSource
     package var sagemakerEndpoint: ServiceEndpoint
     package var secretsManagerEndpoint: ServiceEndpoint
+    /// STS, for web identity and assume-role credentials (regional, as botocore defaults to).
+    package var stsEndpoint: ServiceEndpoint
     /// Seconds a non-streamed invocation may take; SageMaker's own limit is 60 s.
     package var invokeTimeout: Double
     /// Seconds a stream may go without a byte from SageMaker before it is abandoned as timed out.
@@ -61,7 +63,7 @@ package struct TranslatorConfig: Sendable {
         }
 
         let credentials: CredentialSource
-        switch CredentialSource.resolve(environment: env) {
+        switch CredentialSource.resolve(environment: env, readFile: readFile) {
         case .success(let c): credentials = c
         case .failure(let e): return .failure(e)
         }
@@ -76,12 +78,18 @@ package struct TranslatorConfig: Sendable {
         case .failure(let e): return .failure(e)
         }
 
+        let sts: ServiceEndpoint
+        switch EndpointResolver.endpoint(for: .sts, region: region, environment: env) {
+        case .success(let e): sts = e
+        case .failure(let e): return .failure(e)
+        }
+
         return .success(
             TranslatorConfig(
                 socketPath: value("TRANSLATOR_SOCKET") ?? defaultSocketPath, logLevel: value("LOG_LEVEL"), region: region,
                 catalog: catalog, authSecretId: secretId, apiKeyCacheTTL: ttl, staticAPIKeys: staticKeys,
                 allowUnauthenticated: allowUnauthenticated, credentialSource: credentials, sagemakerEndpoint: sagemaker,
-                secretsManagerEndpoint: secrets, invokeTimeout: Double(value("INVOKE_TIMEOUT_SECONDS") ?? "") ?? 65,
+                secretsManagerEndpoint: secrets, stsEndpoint: sts, invokeTimeout: Double(value("INVOKE_TIMEOUT_SECONDS") ?? "") ?? 65,
                 streamIdleTimeout: Double(value("STREAM_IDLE_TIMEOUT_SECONDS") ?? "") ?? 300))
     }
 }

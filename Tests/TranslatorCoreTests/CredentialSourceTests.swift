@@ -42,7 +42,10 @@ struct CredentialSourceTests {
     }
 
     @Test func nothingConfiguredIsAnError() {
-        for env in [[:], ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": ""]] {
+        for env in [
+            ["AWS_EC2_METADATA_DISABLED": "true"],
+            ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_EC2_METADATA_DISABLED": "true"],
+        ] {
             guard case .failure(let error) = CredentialSource.resolve(environment: env) else {
                 Issue.record("resolved credentials from \(env)")
                 continue

@@ -40,9 +40,24 @@ struct TranslatorConfigTests {
         #expect(config.catalog == ModelCatalog(mode: .singleEndpoint("my-endpoint"), created: 1_700_000_000))
         #expect(config.sagemakerEndpoint == ServiceEndpoint(scheme: "https", host: "runtime.sagemaker.us-east-1.amazonaws.com"))
         #expect(config.secretsManagerEndpoint == ServiceEndpoint(scheme: "https", host: "secretsmanager.us-east-1.amazonaws.com"))
+        #expect(config.stsEndpoint == ServiceEndpoint(scheme: "https", host: "sts.us-east-1.amazonaws.com"))
         #expect(config.credentialSource == .environment(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")))
         #expect(config.invokeTimeout == 65)
         #expect(config.streamIdleTimeout == 300)
+    }
+
+    @Test func stsEndpointAndProfileFromFiles() throws {
+        let config = try Self.load(
+            Self.with([
+                "AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil, "AWS_REGION": "cn-north-1", "AWS_PROFILE": "p",
+                "AWS_SHARED_CREDENTIALS_FILE": "/c", "AWS_ENDPOINT_URL_STS": "http://127.0.0.1:9/sts",
+            ]),
+            files: ["/c": "[p]\naws_access_key_id = AKIDP\naws_secret_access_key = sp\n"]
+        ).get()
+        #expect(config.credentialSource == .sharedFiles(profile: "p", AWSCredentials(accessKeyId: "AKIDP", secretAccessKey: "sp")))
+        #expect(config.stsEndpoint == ServiceEndpoint(scheme: "http", host: "127.0.0.1", port: 9, basePath: "/sts"))
+        let regional = try Self.load(Self.with(["AWS_REGION": "us-gov-west-1", "AWS_USE_FIPS_ENDPOINT": "true"])).get()
+        #expect(regional.stsEndpoint == ServiceEndpoint(scheme: "https", host: "sts-fips.us-gov-west-1.amazonaws.com"))
     }
 
     @Test func explicitValues() throws {
@@ -162,9 +177,15 @@ struct TranslatorConfigTests {
             label: "bad endpoint override", changes: ["AWS_ENDPOINT_URL": "nope"],
             message: "AWS_ENDPOINT_URL is not an http(s) URL: nope"),
         Refusal(
-            label: "no credentials", changes: ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil],
-            message: "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where "
-                + "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or AWS_CONTAINER_CREDENTIALS_FULL_URI is set (ECS, EKS Pod Identity)"),
+            label: "no credentials",
+            changes: ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil, "AWS_EC2_METADATA_DISABLED": "true"],
+            message: "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, "
+                + "or AWS_PROFILE with the shared credentials file, or run where AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or "
+                + "AWS_CONTAINER_CREDENTIALS_FULL_URI is set (ECS, EKS Pod Identity); instance metadata is off "
+                + "(AWS_EC2_METADATA_DISABLED=true)"),
+        Refusal(
+            label: "missing profile", changes: ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil, "AWS_PROFILE": "p", "HOME": "/h"],
+            message: "AWS_PROFILE names profile p, which neither /h/.aws/credentials nor /h/.aws/config defines"),
     ]
 
     @Test("refuses", arguments: refusals)

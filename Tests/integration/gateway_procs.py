@@ -38,6 +38,9 @@ def base_env() -> dict[str, str]:
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
         "AWS_EC2_METADATA_DISABLED": "true",
+        # Never the developer's ~/.aws files: a test that removes the static keys must not find a real profile.
+        "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
+        "AWS_CONFIG_FILE": "/nonexistent/aws-config",
         "LOG_LEVEL": os.environ.get("GATEWAY_TEST_LOG_LEVEL", "info"),
     }
 
