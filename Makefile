@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: deps build build-release run test unit-test integration-test bench lint clean
+.PHONY: deps build build-release build-static run test unit-test integration-test deploy-test bench lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -13,12 +13,17 @@ build: deps
 build-release: deps
 	swift build -c release
 
+## The container images' build (Dockerfile runs the same script), then the runtime-library check.
+build-static: deps
+	SWIFT_SCRATCH_PATH=.build-static scripts/build-release.sh --out .build-static/bin
+	scripts/check-runtime-libs.sh .build-static/bin
+
 ## Starts emulator + translator + shim on http://127.0.0.1:8080 and prints a demo key.
 run: build-release
 	@scripts/run-local.sh
 
 ## Every test: Swift unit tests, then the executables end to end with the openai SDK.
-test: unit-test integration-test
+test: unit-test integration-test deploy-test
 
 unit-test: deps
 	swift build --build-tests
@@ -29,6 +34,12 @@ integration-test: deps
 	swift build
 	GATEWAY_BIN_DIR="$$(swift build --show-bin-path)" python3 -m pytest -q Tests/integration
 
+## Dockerfile, compose, ECS task, IAM policy, CloudFormation and deploy scripts, checked without AWS or Docker.
+deploy-test:
+	@scripts/install-deps.sh --with-python
+	@scripts/install-deploy-tools.sh
+	python3 -m pytest -q Tests/deploy
+
 bench: build-release
 	@scripts/install-deps.sh --with-python
 	GATEWAY_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 scripts/bench.py
@@ -37,4 +48,4 @@ lint:
 	swift format lint --recursive Sources Tests Package.swift
 
 clean:
-	rm -rf .build .run
+	rm -rf .build .run .build-static

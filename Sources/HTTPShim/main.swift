@@ -34,4 +34,8 @@ func runShim() -> Int32 {
     }
 }
 
+// `--check` is the container health check (HealthCheck.swift): probe the running shim, do not start one.
+if CommandLine.arguments.dropFirst().contains("--check") {
+    exit(runShimHealthCheck(environment: ProcessInfo.processInfo.environment))
+}
 exit(runShim())

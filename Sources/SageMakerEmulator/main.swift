@@ -6,6 +6,12 @@ import GatewayLog
 /// gateway runs and is tested without an AWS account. Run with `--help` for the flags.
 Log.configure(component: "sagemaker-emulator", level: ProcessInfo.processInfo.environment["LOG_LEVEL"])
 
+// `--check` is the compose health check (HealthCheck.swift): probe the running emulator, do not start one.
+if CommandLine.arguments.dropFirst().contains("--check") {
+    let flags = CommandLine.arguments.dropFirst().filter { $0 != "--check" }
+    exit(runEmulatorHealthCheck(arguments: flags, environment: ProcessInfo.processInfo.environment))
+}
+
 let config: EmulatorConfig
 do {
     config = try EmulatorConfig.parse(

@@ -49,4 +49,8 @@ func runTranslator() -> Int32 {
     }
 }
 
+// `--check` is the container health check (HealthCheck.swift): probe the running translator, do not start one.
+if CommandLine.arguments.dropFirst().contains("--check") {
+    exit(runTranslatorHealthCheck(environment: ProcessInfo.processInfo.environment))
+}
 exit(runTranslator())

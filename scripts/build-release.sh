@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The one release build of the executables, with the Swift runtime linked in statically so the
+# runtime image needs only glibc, libstdc++, libevent and libcurl. The Dockerfile's build stage and
+# `make build-static` (run by CI) both call this script, so the commands CI proves are the commands
+# the image runs.
+#
+#   scripts/build-release.sh [--out DIR] [PRODUCT...]
+#
+# PRODUCT defaults to all three executables. --out copies the built binaries into DIR.
+# SWIFT_SCRATCH_PATH, when set, is passed to swift build as --scratch-path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=""
+products=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="${2:?--out needs a directory}"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) products+=("$1"); shift ;;
+  esac
+done
+[ ${#products[@]} -gt 0 ] || products=(httpshim translator sagemaker-emulator)
+
+scratch=()
+[ -z "${SWIFT_SCRATCH_PATH:-}" ] || scratch=(--scratch-path "$SWIFT_SCRATCH_PATH")
+
+for product in "${products[@]}"; do
+  swift build "${scratch[@]}" -c release --static-swift-stdlib --product "$product"
+done
+
+if [ -n "$out" ]; then
+  bin="$(swift build "${scratch[@]}" -c release --static-swift-stdlib --show-bin-path)"
+  mkdir -p "$out"
+  for product in "${products[@]}"; do
+    install -m 0755 "$bin/$product" "$out/$product"
+  done
+fi
