@@ -23,7 +23,7 @@ run: build-release
 	@scripts/run-local.sh
 
 ## Every test: Swift unit tests, then the executables end to end with the openai SDK.
-test: unit-test integration-test deploy-test
+test: lint unit-test integration-test deploy-test
 
 unit-test: deps
 	swift build --build-tests
@@ -45,7 +45,7 @@ bench: build-release
 	GATEWAY_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 scripts/bench.py
 
 lint:
-	swift format lint --recursive Sources Tests Package.swift
+	swift format lint --strict --recursive Sources Tests Package.swift
 
 clean:
 	rm -rf .build .run .build-static

@@ -44,11 +44,12 @@ package struct EventStreamDecoder {
         let limits = (message: maxMessageBytes, headers: maxHeaderBytes)
         let result = buffer.withUnsafeBytes { all -> Result<(EventStreamMessage, Int)?, EventStreamError> in
             do throws(EventStreamError) {
-                return .success(try Self.decodeFrame(
-                    UnsafeRawBufferPointer(rebasing: all[start...]),
-                    maxMessageBytes: limits.message,
-                    maxHeaderBytes: limits.headers
-                ))
+                return .success(
+                    try Self.decodeFrame(
+                        UnsafeRawBufferPointer(rebasing: all[start...]),
+                        maxMessageBytes: limits.message,
+                        maxHeaderBytes: limits.headers
+                    ))
             } catch {
                 return .failure(error)
             }

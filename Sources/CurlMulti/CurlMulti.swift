@@ -66,7 +66,8 @@ package final class CurlMulti {
             guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
             guard let easy = transfer.easy else {
                 transfers[ObjectIdentifier(transfer)] = nil
-                transfer.fail(.other(code: Int32(bitPattern: CURLE_OUT_OF_MEMORY.rawValue), message: "curl_easy_init failed"))
+                transfer.fail(
+                    .other(code: Int32(bitPattern: CURLE_OUT_OF_MEMORY.rawValue), message: "curl_easy_init failed"))
                 return
             }
             let code = curl_multi_add_handle(multi, easy)
@@ -187,7 +188,9 @@ private func multiSocketChanged(
     return 0
 }
 
-private func multiTimerChanged(_: UnsafeMutableRawPointer?, _ milliseconds: Int, _ context: UnsafeMutableRawPointer?) -> Int32 {
+private func multiTimerChanged(_: UnsafeMutableRawPointer?, _ milliseconds: Int, _ context: UnsafeMutableRawPointer?)
+    -> Int32
+{
     guard let context else { return -1 }
     let multi = Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue()
     withExtendedLifetime(multi) { multi.timerChanged(milliseconds) }

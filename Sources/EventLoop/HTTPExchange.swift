@@ -68,7 +68,8 @@ package final class HTTPExchange {
         self.connection = connection
         if let connection {
             // passUnretained: every path that drops `request` (finish, close, deinit) clears this first.
-            evhttp_connection_set_closecb(connection, exchangeConnectionClosed, Unmanaged.passUnretained(self).toOpaque())
+            evhttp_connection_set_closecb(
+                connection, exchangeConnectionClosed, Unmanaged.passUnretained(self).toOpaque())
             Self.watchForClose(connection)
         }
     }
@@ -119,7 +120,8 @@ package final class HTTPExchange {
         guard state == .streaming, let request, !bytes.isEmpty, let buffer = evbuffer_new() else { return }
         bytes.withUnsafeBytes { _ = evbuffer_add(buffer, $0.baseAddress, $0.count) }
         // passUnretained: deinit ends the stream, which replaces this callback in evhttp.
-        evhttp_send_reply_chunk_with_cb(request, buffer, exchangeChunkFlushed, Unmanaged.passUnretained(self).toOpaque())
+        evhttp_send_reply_chunk_with_cb(
+            request, buffer, exchangeChunkFlushed, Unmanaged.passUnretained(self).toOpaque())
         evbuffer_free(buffer)
     }
 

@@ -55,7 +55,8 @@ package final class HTTPServer {
         for method in methods { allowed |= method.rawValue }
         evhttp_set_allowed_methods(http, UInt16(truncatingIfNeeded: allowed))
         let soft = max(0, maxBodyBytes)
-        let defaultHard = max(soft.multipliedReportingOverflow(by: 4).partialValue, soft.addingReportingOverflow(1 << 20).partialValue)
+        let defaultHard = max(
+            soft.multipliedReportingOverflow(by: 4).partialValue, soft.addingReportingOverflow(1 << 20).partialValue)
         evhttp_set_max_body_size(http, max(hardBodyLimit ?? defaultHard, soft))
         _ = evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE)
         evhttp_set_timeout(http, Int32(clamping: idleTimeoutSeconds))
@@ -126,7 +127,9 @@ package final class HTTPServer {
             }
         case AF_INET6:
             return withUnsafePointer(to: storage) {
-                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+                $0.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+                    Int(UInt16(bigEndian: $0.pointee.sin6_port))
+                }
             }
         default:
             return nil

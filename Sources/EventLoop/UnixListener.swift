@@ -33,7 +33,9 @@ package final class UnixListener {
         }
         // passUnretained: close() (and deinit) frees the listener, so the callback never outlives self.
         let flags = UInt32(LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC)
-        guard let listener = evconnlistener_new(loop.base, connectionAccepted, Unmanaged.passUnretained(self).toOpaque(), flags, -1, fd)
+        guard
+            let listener = evconnlistener_new(
+                loop.base, connectionAccepted, Unmanaged.passUnretained(self).toOpaque(), flags, -1, fd)
         else {
             Glibc.close(fd)
             unlink(path)

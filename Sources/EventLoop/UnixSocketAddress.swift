@@ -30,7 +30,8 @@ struct UnixSocketAddress {
 
 /// A new non-blocking, close-on-exec Unix stream socket.
 func makeUnixStreamSocket() throws(EventLoopError) -> Int32 {
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    let fd = socket(
+        AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else { throw .fromErrno("socket(AF_UNIX)") }
     return fd
 }

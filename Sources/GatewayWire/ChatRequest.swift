@@ -12,7 +12,9 @@ package struct ChatRequest: Equatable, Sendable {
     /// passed through where it is a container extension such as `top_k`).
     package var parameters: [(String, JSONValue)]
 
-    package init(model: String, messages: [JSONValue], stream: Bool, includeUsage: Bool, parameters: [(String, JSONValue)]) {
+    package init(
+        model: String, messages: [JSONValue], stream: Bool, includeUsage: Bool, parameters: [(String, JSONValue)]
+    ) {
         self.model = model
         self.messages = messages
         self.stream = stream

@@ -60,7 +60,9 @@ extension TranslatorMessage {
         case .end: return Frame(kind: .end, payload: [])
         case .event(let event): return Frame(kind: .event, payload: JSONWriter.bytes(event.json))
         case .error(let error):
-            var members: [(String, JSONValue)] = [("kind", .string(error.kind.rawValue)), ("message", .string(error.message))]
+            var members: [(String, JSONValue)] = [
+                ("kind", .string(error.kind.rawValue)), ("message", .string(error.message)),
+            ]
             if let param = error.param { members.append(("param", .string(param))) }
             if let retry = error.retryAfterSeconds { members.append(("retry_after", .int(retry))) }
             return Frame(kind: .error, payload: JSONWriter.bytes(.object(members)))
@@ -70,7 +72,9 @@ extension TranslatorMessage {
             }
             return Frame(kind: .models, payload: JSONWriter.bytes(.array(list)))
         case .health(let h):
-            return Frame(kind: .health, payload: JSONWriter.bytes(.object([("ready", .bool(h.ready)), ("detail", .string(h.detail))])))
+            return Frame(
+                kind: .health,
+                payload: JSONWriter.bytes(.object([("ready", .bool(h.ready)), ("detail", .string(h.detail))])))
         }
     }
 
@@ -87,13 +91,18 @@ extension TranslatorMessage {
             // An older or newer peer may send a kind we do not know: still an error, never dropped.
             let kind = GatewayError.Kind(rawValue: raw) ?? .internalError
             self = .error(
-                GatewayError(kind, message, param: json["param"]?.stringValue, retryAfterSeconds: json["retry_after"]?.intValue))
+                GatewayError(
+                    kind, message, param: json["param"]?.stringValue, retryAfterSeconds: json["retry_after"]?.intValue))
         case .models:
-            guard let list = try decodePayload(frame).arrayValue else { throw FrameError.invalidPayload("models not a list") }
+            guard let list = try decodePayload(frame).arrayValue else {
+                throw FrameError.invalidPayload("models not a list")
+            }
             var models: [ModelInfo] = []
             for item in list {
                 guard let id = item["id"]?.stringValue else { throw FrameError.invalidPayload("model without id") }
-                models.append(ModelInfo(id: id, created: item["created"]?.intValue ?? 0, ownedBy: item["owned_by"]?.stringValue ?? ""))
+                models.append(
+                    ModelInfo(
+                        id: id, created: item["created"]?.intValue ?? 0, ownedBy: item["owned_by"]?.stringValue ?? ""))
             }
             self = .models(models)
         case .health:
@@ -114,7 +123,9 @@ extension ModelEvent {
         case .reasoning(let choice, let text):
             return .object([("t", .string("reasoning")), ("i", .int(choice)), ("text", .string(text))])
         case .toolCall(let choice, let delta):
-            var members: [(String, JSONValue)] = [("t", .string("tool")), ("i", .int(choice)), ("index", .int(delta.index))]
+            var members: [(String, JSONValue)] = [
+                ("t", .string("tool")), ("i", .int(choice)), ("index", .int(delta.index)),
+            ]
             if let id = delta.id { members.append(("id", .string(id))) }
             if let name = delta.name { members.append(("name", .string(name))) }
             members.append(("arguments", .string(delta.arguments)))
@@ -137,17 +148,23 @@ extension ModelEvent {
             guard let text = json["text"]?.stringValue else { throw FrameError.invalidPayload("content without text") }
             self = .content(choice: choice, text: text)
         case "reasoning":
-            guard let text = json["text"]?.stringValue else { throw FrameError.invalidPayload("reasoning without text") }
+            guard let text = json["text"]?.stringValue else {
+                throw FrameError.invalidPayload("reasoning without text")
+            }
             self = .reasoning(choice: choice, text: text)
         case "tool":
-            guard let index = json["index"]?.intValue else { throw FrameError.invalidPayload("tool call without index") }
+            guard let index = json["index"]?.intValue else {
+                throw FrameError.invalidPayload("tool call without index")
+            }
             self = .toolCall(
                 choice: choice,
                 ToolCallDelta(
                     index: index, id: json["id"]?.stringValue, name: json["name"]?.stringValue,
                     arguments: json["arguments"]?.stringValue ?? ""))
         case "finish":
-            guard let reason = json["reason"]?.stringValue else { throw FrameError.invalidPayload("finish without reason") }
+            guard let reason = json["reason"]?.stringValue else {
+                throw FrameError.invalidPayload("finish without reason")
+            }
             self = .finish(choice: choice, reason: reason)
         case "usage":
             guard let p = json["prompt"]?.intValue, let c = json["completion"]?.intValue else {

@@ -115,7 +115,9 @@ final class ProxiedRequest {
     private func translatorLost(_ reason: String) {
         guard state != .done else { return }
         Log.warning("\(requestId) lost the translator mid-request: \(reason)")
-        fail(GatewayError(.translatorUnavailable, "The gateway's translator went away before answering; retry the request."))
+        fail(
+            GatewayError(
+                .translatorUnavailable, "The gateway's translator went away before answering; retry the request."))
     }
 
     private func translatorUnavailable() {
@@ -131,7 +133,9 @@ final class ProxiedRequest {
         switch state {
         case .waiting:
             let response = OpenAIErrorMapper.response(for: error)
-            respond(status: response.status, body: response.body, extraHeaders: response.headers.filter { $0.0 != "Content-Type" })
+            respond(
+                status: response.status, body: response.body,
+                extraHeaders: response.headers.filter { $0.0 != "Content-Type" })
         case .streaming:
             send(ChatChunkStream.errorEvent(error))
             finishStream()

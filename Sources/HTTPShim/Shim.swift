@@ -34,7 +34,8 @@ final class Shim {
         let path = exchange.path
         switch (exchange.method, path) {
         case ("GET", "/ping"), ("HEAD", "/ping"):
-            exchange.respond(status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"status":"ok"}"#.utf8))
+            exchange.respond(
+                status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"status":"ok"}"#.utf8))
         case ("GET", "/health"):
             proxy(exchange, .health)
         case ("GET", "/v1/models"):
@@ -62,7 +63,9 @@ final class Shim {
 
     private func proxy(_ exchange: HTTPExchange, _ operation: ProxiedRequest.Operation) {
         if draining {
-            return reply(exchange, OpenAIErrorMapper.response(for: GatewayError(.shuttingDown, "The gateway is shutting down; retry.")))
+            return reply(
+                exchange,
+                OpenAIErrorMapper.response(for: GatewayError(.shuttingDown, "The gateway is shutting down; retry.")))
         }
         let requestId = "req_\(RequestID.random(count: 20, using: &generator))"
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
@@ -114,7 +117,9 @@ func percentDecoded(_ s: String) -> String {
     var bytes: [UInt8] = []
     var it = Array(s.utf8)[...]
     while let b = it.popFirst() {
-        if b == UInt8(ascii: "%"), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+        if b == UInt8(ascii: "%"), it.count >= 2,
+            let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16)
+        {
             bytes.append(v)
             it = it.dropFirst(2)
         } else {

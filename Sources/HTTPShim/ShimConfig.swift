@@ -18,17 +18,23 @@ struct ShimConfig {
         }
         if let h = value("HOST") { c.host = h }
         if let p = value("PORT") {
-            guard let port = Int(p), (0...65535).contains(port) else { return .failure(ShimConfigError(message: "PORT must be a port number, got \(p)")) }
+            guard let port = Int(p), (0...65535).contains(port) else {
+                return .failure(ShimConfigError(message: "PORT must be a port number, got \(p)"))
+            }
             c.port = port
         }
         if let m = value("MAX_BODY_BYTES") {
-            guard let n = Int(m), n > 0 else { return .failure(ShimConfigError(message: "MAX_BODY_BYTES must be a positive number of bytes, got \(m)")) }
+            guard let n = Int(m), n > 0 else {
+                return .failure(ShimConfigError(message: "MAX_BODY_BYTES must be a positive number of bytes, got \(m)"))
+            }
             c.maxBodyBytes = n
         }
         if let s = value("TRANSLATOR_SOCKET") { c.socketPath = s }
         c.logLevel = value("LOG_LEVEL")
         if let k = value("KEEPALIVE_SECONDS") {
-            guard let n = Double(k), n > 0 else { return .failure(ShimConfigError(message: "KEEPALIVE_SECONDS must be a positive number, got \(k)")) }
+            guard let n = Double(k), n > 0 else {
+                return .failure(ShimConfigError(message: "KEEPALIVE_SECONDS must be a positive number, got \(k)"))
+            }
             c.keepAliveSeconds = n
         }
         if let d = value("DRAIN_TIMEOUT_SECONDS"), let n = Double(d), n >= 0 { c.drainSeconds = n }
@@ -39,4 +45,3 @@ struct ShimConfig {
 struct ShimConfigError: Error {
     var message: String
 }
-

@@ -29,7 +29,9 @@ enum OpenAIChunkDecoder {
         for (position, choice) in (object["choices"]?.arrayValue ?? []).enumerated() {
             let index = choice["index"]?.intValue ?? position
             if let payload = choice[payloadKey] {
-                if let reasoning = (payload["reasoning_content"] ?? payload["reasoning"])?.stringValue, !reasoning.isEmpty {
+                if let reasoning = (payload["reasoning_content"] ?? payload["reasoning"])?.stringValue,
+                    !reasoning.isEmpty
+                {
                     events.append(.reasoning(choice: index, text: reasoning))
                 }
                 if let content = payload["content"]?.stringValue, !content.isEmpty {
@@ -90,7 +92,8 @@ enum OpenAIChunkDecoder {
 
     private static func usage(_ value: JSONValue) -> Usage? {
         guard case .object = value else { return nil }
-        guard let prompt = value["prompt_tokens"]?.intValue, let completion = value["completion_tokens"]?.intValue else {
+        guard let prompt = value["prompt_tokens"]?.intValue, let completion = value["completion_tokens"]?.intValue
+        else {
             return nil
         }
         return Usage(promptTokens: prompt, completionTokens: completion, totalTokens: value["total_tokens"]?.intValue)

@@ -36,7 +36,11 @@ package struct OpenAIStreamParser {
         }
         if lines.bufferedByteCount > Self.maxLineBytes {
             sawDone = true
-            items.append(.error(GatewayError(.upstreamFailure, "The model's output has a line over \(Self.maxLineBytes) bytes; the stream was abandoned.")))
+            items.append(
+                .error(
+                    GatewayError(
+                        .upstreamFailure,
+                        "The model's output has a line over \(Self.maxLineBytes) bytes; the stream was abandoned.")))
         }
         return items
     }
@@ -101,10 +105,20 @@ package struct OpenAIStreamParser {
         do {
             json = try JSONParser.parse(text)
         } catch {
-            return [.error(GatewayError(.upstreamFailure, "The model container sent \(Self.describe(text)), which is not JSON (\(error))."))]
+            return [
+                .error(
+                    GatewayError(
+                        .upstreamFailure,
+                        "The model container sent \(Self.describe(text)), which is not JSON (\(error))."))
+            ]
         }
         guard case .object = json else {
-            return [.error(GatewayError(.upstreamFailure, "The model container sent \(Self.describe(text)), which is not a JSON object."))]
+            return [
+                .error(
+                    GatewayError(
+                        .upstreamFailure, "The model container sent \(Self.describe(text)), which is not a JSON object."
+                    ))
+            ]
         }
         if let message = OpenAIChunkDecoder.errorMessage(in: json) {
             return [.error(GatewayError(.modelStreamError, message))]

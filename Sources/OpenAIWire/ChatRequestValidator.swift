@@ -33,7 +33,8 @@ package enum ChatRequestValidator {
         guard case .object(let raw) = json else {
             throw GatewayError(
                 .invalidRequest,
-                "Invalid type for request body: expected an object, but got \(ValidationMessage.describe(json)) instead.")
+                "Invalid type for request body: expected an object, but got \(ValidationMessage.describe(json)) instead."
+            )
         }
         // A repeated key means its last value, as `JSONValue`'s subscript reads it; keep one copy so the
         // container never sees a different value from the one validated here.
@@ -79,7 +80,9 @@ package enum ChatRequestValidator {
 
     static func optionalBool(_ value: JSONValue?, _ param: String) throws(GatewayError) -> Bool? {
         guard let value, !value.isNull else { return nil }
-        guard case .bool(let b) = value else { throw ValidationMessage.invalidType(param, expected: "a boolean", got: value) }
+        guard case .bool(let b) = value else {
+            throw ValidationMessage.invalidType(param, expected: "a boolean", got: value)
+        }
         return b
     }
 }

@@ -29,7 +29,9 @@ enum MessagesValidator {
 
     private static func validateMessage(_ message: JSONValue, at path: String) throws(GatewayError) {
         try ParameterRules.object(path, message)
-        guard let roleValue = message["role"], !roleValue.isNull else { throw ValidationMessage.missing("\(path).role") }
+        guard let roleValue = message["role"], !roleValue.isNull else {
+            throw ValidationMessage.missing("\(path).role")
+        }
         guard case .string(let role) = roleValue else {
             throw ValidationMessage.invalidType("\(path).role", expected: "a string", got: roleValue)
         }
@@ -78,12 +80,16 @@ enum MessagesValidator {
         try ParameterRules.object(path, part)
         try ParameterRules.requiredString(part, "type", at: path)
         let type = part["type"]?.stringValue ?? ""
-        guard supported.contains(type) else { throw ValidationMessage.invalidValue("\(path).type", type, supported: supported) }
+        guard supported.contains(type) else {
+            throw ValidationMessage.invalidValue("\(path).type", type, supported: supported)
+        }
         switch type {
         case "text", "refusal":
             try ParameterRules.requiredString(part, type, at: path)
         case "image_url":
-            guard let image = part["image_url"], !image.isNull else { throw ValidationMessage.missing("\(path).image_url") }
+            guard let image = part["image_url"], !image.isNull else {
+                throw ValidationMessage.missing("\(path).image_url")
+            }
             try ParameterRules.object("\(path).image_url", image)
             try ParameterRules.requiredString(image, "url", at: "\(path).image_url")
         default:

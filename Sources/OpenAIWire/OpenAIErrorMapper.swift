@@ -72,7 +72,8 @@ package enum OpenAIErrorMapper {
 
     package static func response(for error: GatewayError) -> OpenAIErrorResponse {
         let m = mapping(for: error.kind)
-        var response = response(status: m.status, type: m.type, code: m.code, message: message(for: error), param: error.param)
+        var response = response(
+            status: m.status, type: m.type, code: m.code, message: message(for: error), param: error.param)
         if error.kind == .throttled {
             response.headers.append(("Retry-After", String(max(error.retryAfterSeconds ?? 1, 0))))
         }

@@ -49,7 +49,9 @@ enum ParameterRules {
     }
 
     static func object(_ param: String, _ value: JSONValue) throws(GatewayError) {
-        guard case .object = value else { throw ValidationMessage.invalidType(param, expected: "an object", got: value) }
+        guard case .object = value else {
+            throw ValidationMessage.invalidType(param, expected: "an object", got: value)
+        }
     }
 
     private static func format(_ bound: Double) -> String {
@@ -91,7 +93,9 @@ enum ParameterRules {
         switch value {
         case .string(let s):
             let supported = ["none", "auto", "required"]
-            guard supported.contains(s) else { throw ValidationMessage.invalidValue("tool_choice", s, supported: supported) }
+            guard supported.contains(s) else {
+                throw ValidationMessage.invalidValue("tool_choice", s, supported: supported)
+            }
         case .object:
             try requiredString(value, "type", at: "tool_choice")
             if value["type"]?.stringValue == "function" {
@@ -113,7 +117,9 @@ enum ParameterRules {
             throw ValidationMessage.invalidValue("response_format.type", type, supported: supported)
         }
         if type == "json_schema" {
-            guard let schema = value["json_schema"] else { throw ValidationMessage.missing("response_format.json_schema") }
+            guard let schema = value["json_schema"] else {
+                throw ValidationMessage.missing("response_format.json_schema")
+            }
             try object("response_format.json_schema", schema)
         }
     }

@@ -21,7 +21,8 @@ enum ValidationMessage {
 
     static func invalidValue(_ param: String, _ value: String, supported: [String]) -> GatewayError {
         GatewayError(
-            .invalidRequest, "Invalid value: '\(value)'. Supported values are: \(englishList(supported)).", param: param)
+            .invalidRequest, "Invalid value: '\(value)'. Supported values are: \(englishList(supported)).", param: param
+        )
     }
 
     static func emptyArray(_ param: String) -> GatewayError {

@@ -16,8 +16,12 @@ struct AWSError: Error {
     /// `x-amzn-ErrorType` plus `{"message": ...}`: what rest-json services (SageMaker Runtime) send.
     func restJSON(requestId: String) -> (status: Int, headers: [(String, String)], body: [UInt8]) {
         var members = fields
-        if !fields.contains(where: { $0.0.lowercased() == "message" }) { members.insert(("message", .string(message)), at: 0) }
-        return (status, headers(requestId: requestId, contentType: "application/json"), JSONWriter.bytes(.object(members)))
+        if !fields.contains(where: { $0.0.lowercased() == "message" }) {
+            members.insert(("message", .string(message)), at: 0)
+        }
+        return (
+            status, headers(requestId: requestId, contentType: "application/json"), JSONWriter.bytes(.object(members))
+        )
     }
 
     /// `{"__type": ..., "Message": ...}`: what awsJson1.1 services (Secrets Manager) send.
@@ -25,7 +29,10 @@ struct AWSError: Error {
         var members: [(String, JSONValue)] = [("__type", .string(code))]
         members.append(("Message", .string(message)))
         members.append(contentsOf: fields)
-        return (status, headers(requestId: requestId, contentType: "application/x-amz-json-1.1"), JSONWriter.bytes(.object(members)))
+        return (
+            status, headers(requestId: requestId, contentType: "application/x-amz-json-1.1"),
+            JSONWriter.bytes(.object(members))
+        )
     }
 
     private func headers(requestId: String, contentType: String) -> [(String, String)] {

@@ -22,7 +22,9 @@ struct ChatRenderer {
 
     /// The steps of a streamed answer, in order. The last step is the one that ends it.
     func steps() -> [Step] {
-        var steps = [Step(delay: 0, events: [event(chunk(delta: [("role", .string("assistant")), ("content", .string(""))]))])]
+        var steps = [
+            Step(delay: 0, events: [event(chunk(delta: [("role", .string("assistant")), ("content", .string(""))]))])
+        ]
         let produced = script.failAfter ?? script.tokens.count
         for (i, token) in script.tokens.prefix(produced).enumerated() {
             let delay = i == 0 ? script.firstTokenDelay : script.tokenDelay
@@ -30,7 +32,10 @@ struct ChatRenderer {
         }
         if script.failAfter != nil {
             let wait = produced == 0 ? script.firstTokenDelay : script.tokenDelay
-            steps.append(Step(delay: wait, events: [], failure: "Model stream failed after \(produced) tokens (emulated fail_after)."))
+            steps.append(
+                Step(
+                    delay: wait, events: [],
+                    failure: "Model stream failed after \(produced) tokens (emulated fail_after)."))
             return steps
         }
         var closing = [event(chunk(delta: [], finishReason: script.finishReason))]

@@ -53,19 +53,24 @@ struct ChatScript {
         guard let messages = request["messages"]?.arrayValue, !messages.isEmpty,
             messages.allSatisfy({ $0["role"]?.stringValue != nil })
         else {
-            return .failure(vllmError(400, "BadRequestError", "messages: Field required to be a non-empty array of messages"))
+            return .failure(
+                vllmError(400, "BadRequestError", "messages: Field required to be a non-empty array of messages"))
         }
         let maxTokens: Int?
         if let value = request["max_completion_tokens"] ?? request["max_tokens"], !value.isNull {
             guard let n = value.intValue, n >= 1 else {
-                return .failure(vllmError(400, "BadRequestError", "max_tokens must be at least 1, got \(JSONWriter.string(value))."))
+                return .failure(
+                    vllmError(400, "BadRequestError", "max_tokens must be at least 1, got \(JSONWriter.string(value)).")
+                )
             }
             maxTokens = n
         } else {
             maxTokens = nil
         }
         if let code = directives.modelError {
-            return .failure(vllmError(code, code < 500 ? "BadRequestError" : "InternalServerError", "Emulated model error \(code)."))
+            return .failure(
+                vllmError(code, code < 500 ? "BadRequestError" : "InternalServerError", "Emulated model error \(code).")
+            )
         }
 
         var tokens: [String]
@@ -85,7 +90,8 @@ struct ChatScript {
             ChatScript(
                 model: model,
                 stream: stream,
-                includeUsage: stream && (request["stream_options"]?["include_usage"]?.boolValue ?? false) && !directives.noUsage,
+                includeUsage: stream && (request["stream_options"]?["include_usage"]?.boolValue ?? false)
+                    && !directives.noUsage,
                 framing: directives.jsonLines ? .jsonLines : .sse,
                 tokens: tokens,
                 finishReason: finishReason,

@@ -24,10 +24,13 @@ final class CredentialStore {
     }
 
     func lookup(_ accessKeyId: String, now: Date) -> Lookup? {
-        if accessKeyId == staticCredentials.accessKeyId { return .known(secret: staticCredentials.secretAccessKey, sessionToken: nil) }
+        if accessKeyId == staticCredentials.accessKeyId {
+            return .known(secret: staticCredentials.secretAccessKey, sessionToken: nil)
+        }
         guard let minted = temporary[accessKeyId] else { return nil }
         let secret = minted.credentials.secretAccessKey, token = minted.credentials.sessionToken
-        return now < minted.expiration ? .known(secret: secret, sessionToken: token) : .expired(secret: secret, sessionToken: token)
+        return now < minted.expiration
+            ? .known(secret: secret, sessionToken: token) : .expired(secret: secret, sessionToken: token)
     }
 
     /// A fresh triple, remembered so signed calls can use it.

@@ -16,11 +16,14 @@ extension Emulator {
         }
         if let value = body["secretsmanager"]?.stringValue {
             guard value == "unavailable" || value == "ok" else {
-                return respondJSON(exchange, 400, .object([("message", .string("secretsmanager must be \"unavailable\" or \"ok\""))]))
+                return respondJSON(
+                    exchange, 400, .object([("message", .string("secretsmanager must be \"unavailable\" or \"ok\""))]))
             }
             faults.secretsManagerUnavailable = value == "unavailable"
             Log.info("fault: Secrets Manager \(value)")
         }
-        respondJSON(exchange, 200, .object([("secretsmanager", .string(faults.secretsManagerUnavailable ? "unavailable" : "ok"))]))
+        respondJSON(
+            exchange, 200,
+            .object([("secretsmanager", .string(faults.secretsManagerUnavailable ? "unavailable" : "ok"))]))
     }
 }

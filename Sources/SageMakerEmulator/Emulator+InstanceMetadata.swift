@@ -22,12 +22,15 @@ extension Emulator {
         instanceMetadataTokens[token] = now.addingTimeInterval(Double(ttl))
         stats.imdsTokens += 1
         exchange.respond(
-            status: 200, headers: [("Content-Type", "text/plain"), (Self.imdsTokenTTLHeader, String(ttl))], body: Array(token.utf8))
+            status: 200, headers: [("Content-Type", "text/plain"), (Self.imdsTokenTTLHeader, String(ttl))],
+            body: Array(token.utf8))
     }
 
     /// `GET /latest/meta-data/...` in IMDSv2-only mode: without a valid token, 401.
     func instanceMetadata(_ exchange: HTTPExchange) {
-        guard let token = exchange.header("X-aws-ec2-metadata-token"), let expiry = instanceMetadataTokens[token], expiry > Date() else {
+        guard let token = exchange.header("X-aws-ec2-metadata-token"), let expiry = instanceMetadataTokens[token],
+            expiry > Date()
+        else {
             return plain(exchange, 401, "Unauthorized")
         }
         let path = exchange.path

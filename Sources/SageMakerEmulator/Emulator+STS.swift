@@ -22,20 +22,29 @@ extension Emulator {
         }
         guard action == "AssumeRoleWithWebIdentity" || action == "AssumeRole" else {
             return stsError(
-                exchange, AWSError(code: "InvalidAction", status: 400, message: "Could not find operation \(action) for version \(form["Version"] ?? "")"),
+                exchange,
+                AWSError(
+                    code: "InvalidAction", status: 400,
+                    message: "Could not find operation \(action) for version \(form["Version"] ?? "")"),
                 requestId: requestId)
         }
         guard form["Version"] == "2011-06-15" else {
-            return stsError(exchange, AWSError(code: "InvalidAction", status: 400, message: "Unsupported Version"), requestId: requestId)
+            return stsError(
+                exchange, AWSError(code: "InvalidAction", status: 400, message: "Unsupported Version"),
+                requestId: requestId)
         }
-        for field in action == "AssumeRole" ? ["RoleArn", "RoleSessionName"] : ["RoleArn", "RoleSessionName", "WebIdentityToken"] {
+        for field in action == "AssumeRole"
+            ? ["RoleArn", "RoleSessionName"] : ["RoleArn", "RoleSessionName", "WebIdentityToken"]
+        {
             guard let value = form[field], !value.isEmpty else {
                 let member = field.prefix(1).lowercased() + field.dropFirst()
                 return stsError(
                     exchange,
                     AWSError(
                         code: "ValidationError", status: 400,
-                        message: "1 validation error detected: Value null at '\(member)' failed to satisfy constraint: Member must not be null"),
+                        message:
+                            "1 validation error detected: Value null at '\(member)' failed to satisfy constraint: Member must not be null"
+                    ),
                     requestId: requestId)
             }
         }
@@ -46,23 +55,30 @@ extension Emulator {
                 exchange,
                 AWSError(
                     code: "ValidationError", status: 400,
-                    message: "1 validation error detected: Value '\(session)' at 'roleSessionName' failed to satisfy constraint: "
+                    message:
+                        "1 validation error detected: Value '\(session)' at 'roleSessionName' failed to satisfy constraint: "
                         + "Member must satisfy regular expression pattern: [\\w+=,.@-]*"),
                 requestId: requestId)
         }
         guard roleArn.hasPrefix("arn:aws"), roleArn.contains(":role/") else {
-            return stsError(exchange, AWSError(code: "ValidationError", status: 400, message: "\(roleArn) is invalid"), requestId: requestId)
+            return stsError(
+                exchange, AWSError(code: "ValidationError", status: 400, message: "\(roleArn) is invalid"),
+                requestId: requestId)
         }
         if action == "AssumeRoleWithWebIdentity" {
             guard let expected = config.webIdentityToken else {
                 return stsError(
-                    exchange, AWSError(code: "InvalidIdentityToken", status: 400, message: "No OpenIDConnect provider found in your account"),
+                    exchange,
+                    AWSError(
+                        code: "InvalidIdentityToken", status: 400,
+                        message: "No OpenIDConnect provider found in your account"),
                     requestId: requestId)
             }
             guard form["WebIdentityToken"] == expected else {
                 Log.info("AssumeRoleWithWebIdentity refused: wrong web identity token")
                 return stsError(
-                    exchange, AWSError(code: "InvalidIdentityToken", status: 400, message: "Incorrect token audience"), requestId: requestId)
+                    exchange, AWSError(code: "InvalidIdentityToken", status: 400, message: "Incorrect token audience"),
+                    requestId: requestId)
             }
             stats.webIdentityFetches += 1
         } else {
@@ -70,7 +86,9 @@ extension Emulator {
         }
         let minted = credentials.mint(now: Date())
         let roleName = roleArn.split(separator: "/").last.map(String.init) ?? "role"
-        let account = roleArn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? EmulatorIdentity.account
+        let account =
+            roleArn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init)
+            ?? EmulatorIdentity.account
         var result = """
             <Credentials>
               <AccessKeyId>\(xmlEscaped(minted.credentials.accessKeyId))</AccessKeyId>
@@ -102,7 +120,9 @@ extension Emulator {
             </\(action)Response>
 
             """
-        exchange.respond(status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestId)], body: Array(xml.utf8))
+        exchange.respond(
+            status: 200, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestId)], body: Array(xml.utf8)
+        )
     }
 
     /// `ErrorResponse/Error/{Type,Code,Message}`, as botocore's query parser reads it.
@@ -119,6 +139,7 @@ extension Emulator {
 
             """
         exchange.respond(
-            status: error.status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestId)], body: Array(xml.utf8))
+            status: error.status, headers: [("Content-Type", "text/xml"), ("x-amzn-RequestId", requestId)],
+            body: Array(xml.utf8))
     }
 }

@@ -10,7 +10,10 @@ extension Emulator {
         guard segments.count == 4, segments[1] == "endpoints",
             segments[3] == "invocations" || segments[3] == "invocations-response-stream"
         else {
-            return respond(exchange, AWSError(code: "UnknownOperationException", status: 404, message: "Not Found").restJSON(requestId: requestId))
+            return respond(
+                exchange,
+                AWSError(code: "UnknownOperationException", status: 404, message: "Not Found").restJSON(
+                    requestId: requestId))
         }
         let streaming = segments[3] == "invocations-response-stream"
         if let failure = authenticate(exchange, service: "sagemaker") {
@@ -20,13 +23,15 @@ extension Emulator {
         guard config.endpoints.contains(endpoint) else {
             return respond(
                 exchange,
-                AWSError.validation("Endpoint \(endpoint) of account \(EmulatorIdentity.account) not found.").restJSON(requestId: requestId))
+                AWSError.validation("Endpoint \(endpoint) of account \(EmulatorIdentity.account) not found.").restJSON(
+                    requestId: requestId))
         }
         let variant = exchange.header("X-Amzn-SageMaker-Target-Variant") ?? config.variants.first ?? "AllTraffic"
         guard config.variants.contains(variant) else {
             return respond(
                 exchange,
-                AWSError.validation("Variant \(variant) not found for endpoint \(endpoint).").restJSON(requestId: requestId))
+                AWSError.validation("Variant \(variant) not found for endpoint \(endpoint).").restJSON(
+                    requestId: requestId))
         }
         if let failure = checkInferenceComponent(exchange.header("X-Amzn-SageMaker-Inference-Component")) {
             return respond(exchange, failure.restJSON(requestId: requestId))
@@ -39,13 +44,18 @@ extension Emulator {
         case .failure(.service(let error)):
             return respond(exchange, error.restJSON(requestId: requestId))
         case .failure(.container(let status, let body)):
-            return respond(exchange, AWSError.model(status: status, body: body, endpoint: endpoint, region: config.region).restJSON(requestId: requestId))
+            return respond(
+                exchange,
+                AWSError.model(status: status, body: body, endpoint: endpoint, region: config.region).restJSON(
+                    requestId: requestId))
         }
         completionCounter += 1
         let renderer = ChatRenderer(
             script: script, id: "chatcmpl-emulator-\(completionCounter)", created: Int(Date().timeIntervalSince1970))
 
-        var headers: [(String, String)] = [("x-amzn-RequestId", requestId), ("x-Amzn-Invoked-Production-Variant", variant)]
+        var headers: [(String, String)] = [
+            ("x-amzn-RequestId", requestId), ("x-Amzn-Invoked-Production-Variant", variant),
+        ]
         if let attributes = exchange.header("X-Amzn-SageMaker-Custom-Attributes") {
             headers.append(("X-Amzn-SageMaker-Custom-Attributes", attributes))
         }
@@ -54,7 +64,8 @@ extension Emulator {
             headers.append(("Content-Type", "application/vnd.amazon.eventstream"))
             headers.append(("X-Amzn-SageMaker-Content-Type", renderer.contentType))
             let steps =
-                script.stream ? renderer.steps() : [ChatRenderer.Step(delay: renderer.totalDelay, events: [renderer.completeBody()])]
+                script.stream
+                ? renderer.steps() : [ChatRenderer.Step(delay: renderer.totalDelay, events: [renderer.completeBody()])]
             startStream(exchange, steps: steps, partBytes: script.partBytes, headers: headers)
             return
         }
@@ -62,9 +73,11 @@ extension Emulator {
         // A buffered answer: the container's whole output (or its 500 when it fails midway) after its delays.
         let answer: (Int, [(String, String)], [UInt8])
         if script.failAfter != nil {
-            let failure = ChatScript.vllmError(500, "InternalServerError", "Model failed after \(script.failAfter ?? 0) tokens (emulated fail_after).")
+            let failure = ChatScript.vllmError(
+                500, "InternalServerError", "Model failed after \(script.failAfter ?? 0) tokens (emulated fail_after).")
             guard case .container(let status, let body) = failure else { return }
-            answer = AWSError.model(status: status, body: body, endpoint: endpoint, region: config.region).restJSON(requestId: requestId)
+            answer = AWSError.model(status: status, body: body, endpoint: endpoint, region: config.region).restJSON(
+                requestId: requestId)
         } else {
             answer = (200, headers + [("Content-Type", renderer.contentType)], renderer.completeBody())
         }
@@ -76,19 +89,25 @@ extension Emulator {
         case (nil, true): return nil
         case (nil, false):
             return .validation(
-                "Inference Component Name header is required for endpoints to which you plan to deploy inference components. Please include Inference Component Name header or consider using SageMaker models.")
+                "Inference Component Name header is required for endpoints to which you plan to deploy inference components. Please include Inference Component Name header or consider using SageMaker models."
+            )
         case (.some, true):
-            return .validation("Inference Component Name header is not allowed for endpoints to which you dont have inference components. Please remove the Inference Component Name header and try again.")
+            return .validation(
+                "Inference Component Name header is not allowed for endpoints to which you dont have inference components. Please remove the Inference Component Name header and try again."
+            )
         case (.some(let name), false):
-            return config.inferenceComponents.contains(name) ? nil : .validation("Inference Component \(name) not found.")
+            return config.inferenceComponents.contains(name)
+                ? nil : .validation("Inference Component \(name) not found.")
         }
     }
 
-    func startStream(_ exchange: HTTPExchange, steps: [ChatRenderer.Step], partBytes: Int?, headers: [(String, String)]) {
+    func startStream(_ exchange: HTTPExchange, steps: [ChatRenderer.Step], partBytes: Int?, headers: [(String, String)])
+    {
         let key = ObjectIdentifier(exchange)
         stats.streamsStarted += 1
         stats.activeStreams += 1
-        let session = StreamSession(loop: loop, exchange: exchange, steps: steps, partBytes: partBytes) { [unowned self] cancelled in
+        let session = StreamSession(loop: loop, exchange: exchange, steps: steps, partBytes: partBytes) {
+            [unowned self] cancelled in
             self.stats.activeStreams -= 1
             if cancelled { self.stats.streamsCancelled += 1 } else { self.stats.streamsCompleted += 1 }
             self.streams[key] = nil

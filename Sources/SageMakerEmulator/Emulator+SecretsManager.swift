@@ -11,7 +11,10 @@ extension Emulator {
         }
         guard exchange.header("X-Amz-Target") == "secretsmanager.GetSecretValue" else {
             let target = exchange.header("X-Amz-Target") ?? ""
-            return respond(exchange, AWSError(code: "UnknownOperationException", status: 400, message: "Unknown operation \(target)").awsJSON(requestId: requestId))
+            return respond(
+                exchange,
+                AWSError(code: "UnknownOperationException", status: 400, message: "Unknown operation \(target)")
+                    .awsJSON(requestId: requestId))
         }
         stats.secretFetches += 1
         if faults.secretsManagerUnavailable {
@@ -21,21 +24,30 @@ extension Emulator {
                     .awsJSON(requestId: requestId))
         }
         guard let request = try? JSONParser.parse(exchange.body), request.objectValue != nil else {
-            return respond(exchange, AWSError(code: "SerializationException", status: 400, message: "Start of structure or map found where not expected.").awsJSON(requestId: requestId))
+            return respond(
+                exchange,
+                AWSError(
+                    code: "SerializationException", status: 400,
+                    message: "Start of structure or map found where not expected."
+                ).awsJSON(requestId: requestId))
         }
         guard let secretId = request["SecretId"]?.stringValue, !secretId.isEmpty else {
             return respond(
                 exchange,
                 AWSError(
                     code: "ValidationException", status: 400,
-                    message: "1 validation error detected: Value null at 'secretId' failed to satisfy constraint: Member must not be null"
+                    message:
+                        "1 validation error detected: Value null at 'secretId' failed to satisfy constraint: Member must not be null"
                 ).awsJSON(requestId: requestId))
         }
         guard let secret = secrets.find(secretId), Self.matches(request, secret) else {
             return respond(
                 exchange,
-                AWSError(code: "ResourceNotFoundException", status: 400, message: "Secrets Manager can't find the specified secret.")
-                    .awsJSON(requestId: requestId))
+                AWSError(
+                    code: "ResourceNotFoundException", status: 400,
+                    message: "Secrets Manager can't find the specified secret."
+                )
+                .awsJSON(requestId: requestId))
         }
         exchange.respond(
             status: 200, headers: [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", requestId)],
@@ -53,7 +65,8 @@ extension Emulator {
         guard let body = try? JSONParser.parse(exchange.body), let name = body["name"]?.stringValue,
             let value = body["value"]?.stringValue
         else {
-            return respondJSON(exchange, 400, .object([("message", .string("expected {\"name\": string, \"value\": string}"))]))
+            return respondJSON(
+                exchange, 400, .object([("message", .string("expected {\"name\": string, \"value\": string}"))]))
         }
         secrets.set(name: name, value: value, now: Date())
         Log.info("secret \(name) set")

@@ -64,7 +64,9 @@ final class Emulator {
     }
 
     func bodyTooLarge(_ exchange: HTTPExchange) {
-        respond(exchange, AWSError.validation("Request body is too large.").restJSON(requestId: UUID().uuidString.lowercased()))
+        respond(
+            exchange,
+            AWSError.validation("Request body is too large.").restJSON(requestId: UUID().uuidString.lowercased()))
     }
 
     // MARK: Helpers

@@ -1,6 +1,5 @@
 import GatewayWire
 
-
 /// The emulator's settings: command-line flags first, then `EMULATOR_*` environment variables, then defaults
 /// chosen so `make run` works with no arguments.
 struct EmulatorConfig {

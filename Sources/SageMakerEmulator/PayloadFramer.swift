@@ -72,7 +72,8 @@ struct PayloadFramer {
             EventStreamMessage(
                 headers: [
                     EventStreamHeader(name: EventStreamHeaderName.eventType, value: .string("PayloadPart")),
-                    EventStreamHeader(name: EventStreamHeaderName.contentType, value: .string("application/octet-stream")),
+                    EventStreamHeader(
+                        name: EventStreamHeaderName.contentType, value: .string("application/octet-stream")),
                     EventStreamHeader(name: EventStreamHeaderName.messageType, value: .string("event")),
                 ],
                 payload: bytes))

@@ -19,7 +19,9 @@ struct RequestAuthenticator {
             }
         }
         let result = verifier.verify(request, now: now)
-        if expired, case .success = result { return Self.error("ExpiredTokenException", "The security token included in the request is expired") }
+        if expired, case .success = result {
+            return Self.error("ExpiredTokenException", "The security token included in the request is expired")
+        }
         switch result {
         case .success: return nil
         case .failure(let failure): return Self.error(for: failure, request: request, now: now)
@@ -35,28 +37,33 @@ struct RequestAuthenticator {
         case .missingAuthorization:
             return error("MissingAuthenticationTokenException", "Missing Authentication Token")
         case .malformedAuthorization(let detail):
-            return error("IncompleteSignatureException", "\(detail). Authorization=\(request.value(of: "authorization") ?? "")")
+            return error(
+                "IncompleteSignatureException", "\(detail). Authorization=\(request.value(of: "authorization") ?? "")")
         case .missingDate:
             return error(
                 "IncompleteSignatureException",
-                "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(request.value(of: "authorization") ?? "")")
+                "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=\(request.value(of: "authorization") ?? "")"
+            )
         case .unknownAccessKey, .missingSecurityToken, .invalidSecurityToken:
             return error("UnrecognizedClientException", "The security token included in the request is invalid.")
         case .signatureMismatch:
             return error(
                 "InvalidSignatureException",
-                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.")
+                "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+            )
         case .requestExpired:
             let sent = request.value(of: "x-amz-date") ?? ""
             let signed = AMZDate.parse(sent) ?? now
             if signed < now {
                 return error(
                     "InvalidSignatureException",
-                    "Signature expired: \(sent) is now earlier than \(AMZDate(now.addingTimeInterval(-900)).amzDate) (\(AMZDate(now).amzDate) - 15 min.)")
+                    "Signature expired: \(sent) is now earlier than \(AMZDate(now.addingTimeInterval(-900)).amzDate) (\(AMZDate(now).amzDate) - 15 min.)"
+                )
             }
             return error(
                 "InvalidSignatureException",
-                "Signature not yet current: \(sent) is still later than \(AMZDate(now.addingTimeInterval(900)).amzDate) (\(AMZDate(now).amzDate) + 15 min.)")
+                "Signature not yet current: \(sent) is still later than \(AMZDate(now.addingTimeInterval(900)).amzDate) (\(AMZDate(now).amzDate) + 15 min.)"
+            )
         case .scopeMismatch(let detail):
             return error("InvalidSignatureException", "Credential should be scoped correctly: \(detail).")
         }

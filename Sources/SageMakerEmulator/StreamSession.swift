@@ -19,7 +19,10 @@ final class StreamSession {
     private var done = false
 
     /// `ended` runs once: with true if the client disconnected first.
-    init(loop: EventLoop, exchange: HTTPExchange, steps: [ChatRenderer.Step], partBytes: Int?, ended: @escaping (Bool) -> Void) {
+    init(
+        loop: EventLoop, exchange: HTTPExchange, steps: [ChatRenderer.Step], partBytes: Int?,
+        ended: @escaping (Bool) -> Void
+    ) {
         self.exchange = exchange
         self.steps = steps
         self.framer = PayloadFramer(partBytes: partBytes)

@@ -29,7 +29,10 @@ do {
         loop: loop, host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes,
         handler: { emulator.handle($0) }, bodyTooLarge: { emulator.bodyTooLarge($0) })
     let stop = { loop.stop() }
-    let watchers = [try SignalWatcher(loop: loop, signal: SIGTERM, handler: stop), try SignalWatcher(loop: loop, signal: SIGINT, handler: stop)]
+    let watchers = [
+        try SignalWatcher(loop: loop, signal: SIGTERM, handler: stop),
+        try SignalWatcher(loop: loop, signal: SIGINT, handler: stop),
+    ]
     // Tests read the port from this first line, so it goes out before anything else and is flushed.
     print("LISTENING \(server.port)")
     fflush(stdout)

@@ -41,7 +41,8 @@ final class APIKeyService {
         refreshTimer?.schedule(after: max(1, min(60, cache.ttl / 4)))
     }
 
-    func authorize(_ key: String?, afterFetch: Bool = false, completion: @escaping (Result<Void, GatewayError>) -> Void) {
+    func authorize(_ key: String?, afterFetch: Bool = false, completion: @escaping (Result<Void, GatewayError>) -> Void)
+    {
         let outcome = cache.check(key: key, now: nowSeconds(), afterFetch: afterFetch)
         if outcome.startFetch { fetch() }
         switch outcome.decision {
@@ -55,7 +56,9 @@ final class APIKeyService {
                 completion(.failure(GatewayError(.missingAPIKey, "You didn't provide an API key.")))
             }
         case .unavailable:
-            completion(.failure(GatewayError(.authUnavailable, "The gateway cannot verify API keys right now; retry shortly.")))
+            completion(
+                .failure(GatewayError(.authUnavailable, "The gateway cannot verify API keys right now; retry shortly."))
+            )
         }
     }
 
@@ -75,7 +78,8 @@ final class APIKeyService {
 
     private func send(_ request: AWSHTTPRequest) {
         // A secret is at most 64 KiB.
-        transfer = sendBuffered(request, on: curl, connectTimeout: 5, totalTimeout: 15, maxBytes: 1 << 20) { [weak self] result in
+        transfer = sendBuffered(request, on: curl, connectTimeout: 5, totalTimeout: 15, maxBytes: 1 << 20) {
+            [weak self] result in
             guard let self else { return }
             self.transfer = nil
             switch result {
@@ -105,7 +109,9 @@ final class APIKeyService {
             Log.info("loaded \(keys.count) API key(s) from Secrets Manager")
         case .failure(let reason):
             cache.fetchFailed(now: nowSeconds())
-            Log.warning("fetching API keys failed (\(reason)); \(cache.hasKeySet ? "serving the last good key set" : "no key set yet")")
+            Log.warning(
+                "fetching API keys failed (\(reason)); \(cache.hasKeySet ? "serving the last good key set" : "no key set yet")"
+            )
         }
         let parked = waiting
         waiting = []

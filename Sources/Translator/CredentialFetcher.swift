@@ -74,7 +74,8 @@ final class CredentialFetcher {
             method: "GET", endpoint: target, path: "", headers: headers.map { (name: $0.0, value: $0.1) }, body: [])
         send(request, connectTimeout: 2, totalTimeout: 5) { result in
             switch result {
-            case .failure(let error): completion(.failure(ConfigError("container credentials endpoint unreachable: \(error)")))
+            case .failure(let error):
+                completion(.failure(ConfigError("container credentials endpoint unreachable: \(error)")))
             case .success((let status, let body)):
                 guard status == 200 else {
                     return completion(.failure(ConfigError("container credentials endpoint answered HTTP \(status)")))
@@ -110,9 +111,13 @@ final class CredentialFetcher {
     private func sendSTS(_ request: AWSHTTPRequest, action: String, _ completion: @escaping Completion) {
         send(request, connectTimeout: 5, totalTimeout: 15) { result in
             switch result {
-            case .failure(let error): completion(.failure(ConfigError("STS unreachable at \(request.endpoint.url(path: "")): \(error)")))
+            case .failure(let error):
+                completion(.failure(ConfigError("STS unreachable at \(request.endpoint.url(path: "")): \(error)")))
             case .success((let status, let body)):
-                completion(STSRequest.parseCredentials(action: action, status: status, body: body).map { ($0.0, $0.expiration) })
+                completion(
+                    STSRequest.parseCredentials(action: action, status: status, body: body).map {
+                        ($0.0, $0.expiration)
+                    })
             }
         }
     }
@@ -127,12 +132,15 @@ final class CredentialFetcher {
             }
         }
         // Short timeouts as in the SDKs: off EC2 the link-local address simply does not answer.
-        send(InstanceMetadataRequest.token(endpoint: endpoint), connectTimeout: 1, totalTimeout: 2) { [weak self] result in
+        send(InstanceMetadataRequest.token(endpoint: endpoint), connectTimeout: 1, totalTimeout: 2) {
+            [weak self] result in
             guard let self else { return }
             if let error = failed("session token", result) { return completion(.failure(error)) }
             guard case .success((_, let body)) = result else { return }
             let token = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            self.send(InstanceMetadataRequest.roleName(endpoint: endpoint, token: token), connectTimeout: 1, totalTimeout: 2) {
+            self.send(
+                InstanceMetadataRequest.roleName(endpoint: endpoint, token: token), connectTimeout: 1, totalTimeout: 2
+            ) {
                 [weak self] result in
                 guard let self else { return }
                 if let error = failed("role name", result) { return completion(.failure(error)) }
@@ -143,7 +151,8 @@ final class CredentialFetcher {
                 case .success(let name): role = name
                 }
                 self.send(
-                    InstanceMetadataRequest.credentials(endpoint: endpoint, token: token, role: role), connectTimeout: 1, totalTimeout: 2
+                    InstanceMetadataRequest.credentials(endpoint: endpoint, token: token, role: role),
+                    connectTimeout: 1, totalTimeout: 2
                 ) { result in
                     if let error = failed("credentials of role \(role)", result) { return completion(.failure(error)) }
                     guard case .success((_, let body)) = result else { return }

@@ -51,7 +51,8 @@ final class CredentialsManager {
             state.refreshSucceeded(fetched.credentials, expiration: fetched.expiration, now: now)
             let remaining = fetched.expiration.map { String(Int($0 - now)) + " s" } ?? "no expiry"
             Log.info(
-                "refreshed AWS credentials from \(fetcher.sourceName) (access key \(fetched.credentials.accessKeyId.prefix(4))…, valid \(remaining))")
+                "refreshed AWS credentials from \(fetcher.sourceName) (access key \(fetched.credentials.accessKeyId.prefix(4))…, valid \(remaining))"
+            )
         case .failure(let error):
             state.refreshFailed(error.message, now: now)
             Log.error("AWS credential refresh from \(fetcher.sourceName) failed: \(error.message)")

@@ -75,7 +75,11 @@ final class Session {
                 if let model = self.server.config.catalog.models.first(where: { $0.id == id }) {
                     self.finish(.models([model]))
                 } else {
-                    self.finish(.error(GatewayError(.modelNotFound, "The model `\(id)` does not exist or you do not have access to it.", param: "model")))
+                    self.finish(
+                        .error(
+                            GatewayError(
+                                .modelNotFound, "The model `\(id)` does not exist or you do not have access to it.",
+                                param: "model")))
                 }
             }
         case .chatCompletion(let chat):
@@ -115,7 +119,9 @@ final class Session {
             case .success(let credentials):
                 let request = SageMakerInvocation.request(
                     endpoint: self.server.config.sagemakerEndpoint, route: route, body: body, stream: chat.stream
-                ).signed(credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime, at: currentDate())
+                ).signed(
+                    credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime,
+                    at: currentDate())
                 Log.debug("\(self.requestId) invoking \(route.endpoint) stream=\(chat.stream)")
                 if chat.stream {
                     self.invokeStreaming(request, route: route)
@@ -141,7 +147,9 @@ final class Session {
             case .success(let response):
                 guard response.status == 200 else {
                     return self.finish(
-                        .error(self.upstreamError(status: response.status, headers: response.headers, body: response.body, route: route)))
+                        .error(
+                            self.upstreamError(
+                                status: response.status, headers: response.headers, body: response.body, route: route)))
                 }
                 switch OpenAIResponseParser.events(from: response.body) {
                 case .failure(let error): self.finish(.error(error))
@@ -156,7 +164,8 @@ final class Session {
 
     private func invokeStreaming(_ request: AWSHTTPRequest, route: ModelRoute) {
         let transfer = CurlTransfer(
-            method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) }, body: request.body,
+            method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) },
+            body: request.body,
             connectTimeout: 10, idleTimeout: server.config.streamIdleTimeout)
         var status = 0
         var headers: [(String, String)] = []
@@ -195,7 +204,8 @@ final class Session {
             case .failure(let error): self.finish(.error(self.transportError(error)))
             case .success:
                 guard status == 200 else {
-                    return self.finish(.error(self.upstreamError(status: status, headers: headers, body: errorBody, route: route)))
+                    return self.finish(
+                        .error(self.upstreamError(status: status, headers: headers, body: errorBody, route: route)))
                 }
                 for output in decoder.finish() {
                     switch output {
@@ -214,11 +224,15 @@ final class Session {
         server.curl.add(transfer)
     }
 
-    private func upstreamError(status: Int, headers: [(String, String)], body: [UInt8], route: ModelRoute) -> GatewayError {
+    private func upstreamError(status: Int, headers: [(String, String)], body: [UInt8], route: ModelRoute)
+        -> GatewayError
+    {
         let error = SageMakerErrorMapper.map(status: status, headers: headers, body: body, endpointName: route.endpoint)
         if SageMakerErrorMapper.isCredentialError(error) {
             let type = headers.first(where: { $0.0.lowercased() == "x-amzn-errortype" })?.1 ?? "HTTP \(status)"
-            Log.error("\(requestId) SageMaker refused the gateway's credentials (\(type)); check the task role and its policy")
+            Log.error(
+                "\(requestId) SageMaker refused the gateway's credentials (\(type)); check the task role and its policy"
+            )
         } else {
             Log.info("\(requestId) SageMaker error HTTP \(status) from \(route.endpoint): \(error.kind.rawValue)")
         }

@@ -36,7 +36,8 @@ package struct APIKeyCache: Sendable {
     private var retryNotBefore: Double = 0
 
     package init(
-        staticKeys: APIKeySet, secretConfigured: Bool, allowUnauthenticated: Bool, ttl: Double, refetchInterval: Double = 5
+        staticKeys: APIKeySet, secretConfigured: Bool, allowUnauthenticated: Bool, ttl: Double,
+        refetchInterval: Double = 5
     ) {
         self.staticKeys = staticKeys
         self.secretConfigured = secretConfigured

@@ -50,9 +50,13 @@ package struct APIKeySet: Equatable, Sendable {
         }
         var keys: [String] = []
         if let list = json["api_keys"] {
-            guard let array = list.arrayValue else { return .failure(ConfigError("\"api_keys\" must be an array of strings")) }
+            guard let array = list.arrayValue else {
+                return .failure(ConfigError("\"api_keys\" must be an array of strings"))
+            }
             for item in array {
-                guard let key = item.stringValue else { return .failure(ConfigError("\"api_keys\" must be an array of strings")) }
+                guard let key = item.stringValue else {
+                    return .failure(ConfigError("\"api_keys\" must be an array of strings"))
+                }
                 keys.append(key.trimmed(of: " \t\r\n"))
             }
         }
@@ -64,7 +68,9 @@ package struct APIKeySet: Equatable, Sendable {
         let set = APIKeySet(keys: keys)
         guard !set.isEmpty else {
             return .failure(
-                ConfigError("the API key secret is a JSON object without \"api_key\", \"api_keys\" or \"bedrock-access-gateway-apikey\""))
+                ConfigError(
+                    "the API key secret is a JSON object without \"api_key\", \"api_keys\" or \"bedrock-access-gateway-apikey\""
+                ))
         }
         return .success(set)
     }

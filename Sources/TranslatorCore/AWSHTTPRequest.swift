@@ -10,7 +10,9 @@ package struct AWSHTTPRequest: Sendable {
     package var headers: [(name: String, value: String)]
     package var body: [UInt8]
 
-    package init(method: String, endpoint: ServiceEndpoint, path: String, headers: [(name: String, value: String)], body: [UInt8]) {
+    package init(
+        method: String, endpoint: ServiceEndpoint, path: String, headers: [(name: String, value: String)], body: [UInt8]
+    ) {
         self.method = method
         self.endpoint = endpoint
         self.path = path
@@ -21,7 +23,9 @@ package struct AWSHTTPRequest: Sendable {
     package var url: String { endpoint.url(path: path) }
 
     /// Adds `host` and the SigV4 headers (session token included) for `service` in `region`.
-    package func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date) -> AWSHTTPRequest {
+    package func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date)
+        -> AWSHTTPRequest
+    {
         var copy = self
         copy.headers.insert((name: "host", value: endpoint.hostHeader), at: 0)
         let request = SigV4Request(
@@ -37,7 +41,8 @@ package func percentEncodePathSegment(_ segment: String) -> String {
     var out = ""
     for byte in segment.utf8 {
         switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"),
             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
             out.unicodeScalars.append(Unicode.Scalar(byte))
         default:

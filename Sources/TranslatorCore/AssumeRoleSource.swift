@@ -11,7 +11,8 @@ package struct AssumeRoleSource: Equatable, Sendable {
     package var sourceCredentials: AWSCredentials
 
     package init(
-        profile: String, roleArn: String, sessionName: String? = nil, externalId: String? = nil, durationSeconds: Int? = nil,
+        profile: String, roleArn: String, sessionName: String? = nil, externalId: String? = nil,
+        durationSeconds: Int? = nil,
         sourceProfile: String, sourceCredentials: AWSCredentials
     ) {
         self.profile = profile

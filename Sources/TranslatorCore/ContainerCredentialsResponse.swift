@@ -12,7 +12,8 @@ package enum ContainerCredentialsResponse {
         guard let keyId = json["AccessKeyId"]?.stringValue, let secret = json["SecretAccessKey"]?.stringValue,
             !keyId.isEmpty, !secret.isEmpty
         else {
-            let message = json["message"]?.stringValue ?? json["Message"]?.stringValue ?? "no AccessKeyId/SecretAccessKey"
+            let message =
+                json["message"]?.stringValue ?? json["Message"]?.stringValue ?? "no AccessKeyId/SecretAccessKey"
             return .failure(ConfigError("container credentials endpoint: \(message)"))
         }
         var expiration: Double?

@@ -21,13 +21,17 @@ package enum CredentialSource: Equatable, Sendable {
     package var logDescription: String {
         switch self {
         case .environment(let c):
-            return "environment variables (access key \(c.accessKeyId.prefix(4))…\(c.sessionToken == nil ? "" : ", with session token"))"
+            return
+                "environment variables (access key \(c.accessKeyId.prefix(4))…\(c.sessionToken == nil ? "" : ", with session token"))"
         case .webIdentity(let w):
-            return "web identity token file \(w.tokenFile) exchanged for role \(w.roleArn) with STS AssumeRoleWithWebIdentity"
+            return
+                "web identity token file \(w.tokenFile) exchanged for role \(w.roleArn) with STS AssumeRoleWithWebIdentity"
         case .sharedFiles(let profile, let c):
-            return "shared credentials file profile \(profile) (access key \(c.accessKeyId.prefix(4))…\(c.sessionToken == nil ? "" : ", with session token"))"
+            return
+                "shared credentials file profile \(profile) (access key \(c.accessKeyId.prefix(4))…\(c.sessionToken == nil ? "" : ", with session token"))"
         case .assumeRole(let a):
-            return "profile \(a.profile): role \(a.roleArn) assumed with STS AssumeRole using source profile \(a.sourceProfile)"
+            return
+                "profile \(a.profile): role \(a.roleArn) assumed with STS AssumeRole using source profile \(a.sourceProfile)"
         case .container(let e):
             return "container credentials endpoint \(e.url)"
         case .instanceMetadata(let e):
@@ -57,14 +61,17 @@ package enum CredentialSource: Equatable, Sendable {
                 return .failure(ConfigError("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together"))
             }
             let token = env["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-            return .success(.environment(AWSCredentials(accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken: token)))
+            return .success(
+                .environment(AWSCredentials(accessKeyId: accessKey, secretAccessKey: secretKey, sessionToken: token)))
         }
 
         let profiles = SharedProfileResolver(environment: env, readFile: readFile)
         // Like botocore's AssumeRoleWithWebIdentityProvider: the variables, or the same settings in the profile.
         if let tokenFile = value("AWS_WEB_IDENTITY_TOKEN_FILE"), let roleArn = value("AWS_ROLE_ARN") {
             return .success(
-                .webIdentity(WebIdentitySource(roleArn: roleArn, tokenFile: tokenFile, sessionName: value("AWS_ROLE_SESSION_NAME"))))
+                .webIdentity(
+                    WebIdentitySource(
+                        roleArn: roleArn, tokenFile: tokenFile, sessionName: value("AWS_ROLE_SESSION_NAME"))))
         }
         switch profiles.resolve() {
         case .failure(let error): return .failure(error)
@@ -108,7 +115,8 @@ package struct ContainerCredentialsEndpoint: Equatable, Sendable {
     static let ecsHost = "169.254.170.2"
     static let allowedFullURIHosts: Set<String> = ["169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"]
 
-    package static func resolve(environment env: [String: String]) -> Result<ContainerCredentialsEndpoint?, ConfigError> {
+    package static func resolve(environment env: [String: String]) -> Result<ContainerCredentialsEndpoint?, ConfigError>
+    {
         let tokenFile = env["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         let token = env["AWS_CONTAINER_AUTHORIZATION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
         if let relative = env["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"], !relative.isEmpty {
@@ -128,7 +136,8 @@ package struct ContainerCredentialsEndpoint: Equatable, Sendable {
                     "AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback address, 169.254.170.2, "
                         + "169.254.170.23 or fd00:ec2::23 (got host \(endpoint.host))"))
         }
-        return .success(ContainerCredentialsEndpoint(url: full, authorizationToken: token, authorizationTokenFile: tokenFile))
+        return .success(
+            ContainerCredentialsEndpoint(url: full, authorizationToken: token, authorizationTokenFile: tokenFile))
     }
 
     /// `localhost`, `[::1]` or an IPv4 literal in 127.0.0.0/8; a DNS name such as `127.example.com` is not loopback.

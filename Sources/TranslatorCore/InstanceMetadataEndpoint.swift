@@ -22,7 +22,8 @@ package struct InstanceMetadataEndpoint: Equatable, Sendable {
         switch env["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]?.lowercased() ?? "ipv4" {
         case "ipv4", "": return .success(InstanceMetadataEndpoint(endpoint: ipv4))
         case "ipv6": return .success(InstanceMetadataEndpoint(endpoint: ipv6))
-        case let other: return .failure(ConfigError("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6, got \(other)"))
+        case let other:
+            return .failure(ConfigError("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE must be IPv4 or IPv6, got \(other)"))
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import AWSSigV4
+import Foundation
 import GatewayWire
 
 /// IMDSv2's three steps to the instance role's credentials: a session token (`PUT /latest/api/token`), the
@@ -14,22 +14,27 @@ package enum InstanceMetadataRequest {
     package static func token(endpoint: ServiceEndpoint) -> AWSHTTPRequest {
         AWSHTTPRequest(
             method: "PUT", endpoint: endpoint, path: "/latest/api/token",
-            headers: [("X-aws-ec2-metadata-token-ttl-seconds", String(tokenTTLSeconds)), ("Content-Length", "0")], body: [])
+            headers: [("X-aws-ec2-metadata-token-ttl-seconds", String(tokenTTLSeconds)), ("Content-Length", "0")],
+            body: [])
     }
 
     package static func roleName(endpoint: ServiceEndpoint, token: String) -> AWSHTTPRequest {
-        AWSHTTPRequest(method: "GET", endpoint: endpoint, path: credentialsPath, headers: [(tokenHeader, token)], body: [])
+        AWSHTTPRequest(
+            method: "GET", endpoint: endpoint, path: credentialsPath, headers: [(tokenHeader, token)], body: [])
     }
 
     package static func credentials(endpoint: ServiceEndpoint, token: String, role: String) -> AWSHTTPRequest {
         AWSHTTPRequest(
-            method: "GET", endpoint: endpoint, path: credentialsPath + percentEncodePathSegment(role), headers: [(tokenHeader, token)],
+            method: "GET", endpoint: endpoint, path: credentialsPath + percentEncodePathSegment(role),
+            headers: [(tokenHeader, token)],
             body: [])
     }
 
     /// The role listing is one name per line; an instance has at most one role.
     package static func parseRoleName(_ body: [UInt8]) -> Result<String, ConfigError> {
-        let name = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline).first.map { $0.trimmed(of: " \t") }
+        let name = String(decoding: body, as: UTF8.self).split(whereSeparator: \.isNewline).first.map {
+            $0.trimmed(of: " \t")
+        }
         guard let name, !name.isEmpty else {
             return .failure(ConfigError("instance metadata lists no IAM role: is an instance profile attached?"))
         }
@@ -37,13 +42,17 @@ package enum InstanceMetadataRequest {
     }
 
     /// `{"Code": "Success", "AccessKeyId", "SecretAccessKey", "Token", "Expiration"}`.
-    package static func parseCredentials(_ body: [UInt8]) -> Result<(AWSCredentials, expiration: Double?), ConfigError> {
+    package static func parseCredentials(_ body: [UInt8]) -> Result<(AWSCredentials, expiration: Double?), ConfigError>
+    {
         if let json = try? JSONParser.parse(body), let code = json["Code"]?.stringValue, code != "Success" {
             let message = json["Message"]?.stringValue ?? ""
-            return .failure(ConfigError("instance metadata credentials: \(code)\(message.isEmpty ? "" : ": " + message)"))
+            return .failure(
+                ConfigError("instance metadata credentials: \(code)\(message.isEmpty ? "" : ": " + message)"))
         }
         return ContainerCredentialsResponse.parse(body).mapError {
-            ConfigError($0.message.replacingOccurrences(of: "container credentials endpoint", with: "instance metadata credentials"))
+            ConfigError(
+                $0.message.replacingOccurrences(
+                    of: "container credentials endpoint", with: "instance metadata credentials"))
         }
     }
 }

@@ -101,11 +101,13 @@ package struct ModelCatalog: Equatable, Sendable {
             }
             let formatName = item["format"]?.stringValue ?? "openai"
             guard let format = ModelRoute.Format(rawValue: formatName) else {
-                return .failure(ConfigError("MODELS_FILE model \(id): unknown format \(formatName) (openai, tgi, embeddings)"))
+                return .failure(
+                    ConfigError("MODELS_FILE model \(id): unknown format \(formatName) (openai, tgi, embeddings)"))
             }
             var optional: [String: String] = [:]
             for key in [
-                "inference_component", "target_variant", "custom_attributes", "reasoning", "container_model", "prompt_template",
+                "inference_component", "target_variant", "custom_attributes", "reasoning", "container_model",
+                "prompt_template",
             ] {
                 guard let value = item[key] else { continue }
                 guard let s = value.stringValue else {

@@ -20,9 +20,12 @@ package enum STSRequest {
 
     /// To be signed with the source profile's credentials (`AWSHTTPRequest.signed(..., service: .sts, ...)`).
     package static func assumeRole(
-        endpoint: ServiceEndpoint, roleArn: String, sessionName: String, externalId: String? = nil, durationSeconds: Int? = nil
+        endpoint: ServiceEndpoint, roleArn: String, sessionName: String, externalId: String? = nil,
+        durationSeconds: Int? = nil
     ) -> AWSHTTPRequest {
-        var fields = [("Action", "AssumeRole"), ("Version", version), ("RoleArn", roleArn), ("RoleSessionName", sessionName)]
+        var fields = [
+            ("Action", "AssumeRole"), ("Version", version), ("RoleArn", roleArn), ("RoleSessionName", sessionName),
+        ]
         if let durationSeconds { fields.append(("DurationSeconds", String(durationSeconds))) }
         if let externalId { fields.append(("ExternalId", externalId)) }
         return form(endpoint: endpoint, fields)
@@ -30,7 +33,8 @@ package enum STSRequest {
 
     /// `application/x-www-form-urlencoded` with RFC 3986's unreserved set, as botocore's query serialiser writes it.
     static func form(endpoint: ServiceEndpoint, _ fields: [(String, String)]) -> AWSHTTPRequest {
-        let body = fields.map { "\(percentEncodePathSegment($0.0))=\(percentEncodePathSegment($0.1))" }.joined(separator: "&")
+        let body = fields.map { "\(percentEncodePathSegment($0.0))=\(percentEncodePathSegment($0.1))" }.joined(
+            separator: "&")
         return AWSHTTPRequest(
             method: "POST", endpoint: endpoint, path: "/",
             headers: [("content-type", "application/x-www-form-urlencoded; charset=utf-8")], body: Array(body.utf8))
@@ -53,7 +57,8 @@ package enum STSRequest {
         else {
             return .failure(ConfigError("STS \(action) answered without AccessKeyId/SecretAccessKey/SessionToken"))
         }
-        guard let text = XMLElementText.find(base + ["Expiration"], in: xml), let expiration = ISO8601.parse(text) else {
+        guard let text = XMLElementText.find(base + ["Expiration"], in: xml), let expiration = ISO8601.parse(text)
+        else {
             return .failure(ConfigError("STS \(action) answered without a readable Expiration"))
         }
         return .success((AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token), expiration))

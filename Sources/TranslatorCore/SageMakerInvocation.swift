@@ -2,9 +2,11 @@
 /// (https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_runtime_InvokeEndpoint.html).
 package enum SageMakerInvocation {
     package static func request(
-        endpoint: ServiceEndpoint, route: ModelRoute, body: [UInt8], stream: Bool, contentType: String = "application/json"
+        endpoint: ServiceEndpoint, route: ModelRoute, body: [UInt8], stream: Bool,
+        contentType: String = "application/json"
     ) -> AWSHTTPRequest {
-        let path = "/endpoints/\(percentEncodePathSegment(route.endpoint))/\(stream ? "invocations-response-stream" : "invocations")"
+        let path =
+            "/endpoints/\(percentEncodePathSegment(route.endpoint))/\(stream ? "invocations-response-stream" : "invocations")"
         var headers: [(name: String, value: String)] = [("content-type", contentType)]
         // The streaming call names the container's Accept differently: a plain Accept would describe the
         // event-stream envelope, not the payload.
@@ -15,7 +17,9 @@ package enum SageMakerInvocation {
         }
         if let ic = route.inferenceComponent { headers.append(("x-amzn-sagemaker-inference-component", ic)) }
         if let variant = route.targetVariant { headers.append(("x-amzn-sagemaker-target-variant", variant)) }
-        if let attributes = route.customAttributes { headers.append(("x-amzn-sagemaker-custom-attributes", attributes)) }
+        if let attributes = route.customAttributes {
+            headers.append(("x-amzn-sagemaker-custom-attributes", attributes))
+        }
         return AWSHTTPRequest(method: "POST", endpoint: endpoint, path: path, headers: headers, body: body)
     }
 }

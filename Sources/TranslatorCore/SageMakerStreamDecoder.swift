@@ -28,7 +28,8 @@ package struct SageMakerStreamDecoder {
             do {
                 message = try frames.decode()
             } catch {
-                return fail(outputs, GatewayError(.upstreamFailure, "SageMaker's response stream is corrupt (\(error))."))
+                return fail(
+                    outputs, GatewayError(.upstreamFailure, "SageMaker's response stream is corrupt (\(error))."))
             }
             guard let message else { return outputs }
             switch message.stringHeader(":message-type") {

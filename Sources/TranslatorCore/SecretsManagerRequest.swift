@@ -8,7 +8,9 @@ package enum SecretsManagerRequest {
         let body = JSONWriter.bytes(.object([("SecretId", .string(secretId))]))
         return AWSHTTPRequest(
             method: "POST", endpoint: endpoint, path: "/",
-            headers: [("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "secretsmanager.GetSecretValue")],
+            headers: [
+                ("content-type", "application/x-amz-json-1.1"), ("x-amz-target", "secretsmanager.GetSecretValue"),
+            ],
             body: body)
     }
 
@@ -16,7 +18,9 @@ package enum SecretsManagerRequest {
     package static func parseResponse(status: Int, body: [UInt8]) -> Result<String, ConfigError> {
         let json = try? JSONParser.parse(body)
         guard status == 200 else {
-            let type = json?["__type"]?.stringValue.map { $0.split(separator: "#").last.map(String.init) ?? $0 } ?? "HTTP \(status)"
+            let type =
+                json?["__type"]?.stringValue.map { $0.split(separator: "#").last.map(String.init) ?? $0 }
+                ?? "HTTP \(status)"
             let message = json?["Message"]?.stringValue ?? json?["message"]?.stringValue ?? ""
             return .failure(ConfigError("GetSecretValue failed: \(type)\(message.isEmpty ? "" : ": " + message)"))
         }

@@ -20,7 +20,9 @@ package struct SharedConfigFile: Equatable, Sendable {
     package init(parsing text: String, kind: Kind) {
         var profiles: [String: [String: String]] = [:]
         var current: String?
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
+        for rawLine in text.split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        {
             let indented = rawLine.first == " " || rawLine.first == "\t"
             let line = rawLine.trimmed(of: " \t\r")
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
@@ -57,7 +59,9 @@ package struct SharedConfigFile: Equatable, Sendable {
     }
 
     /// `credentials` settings win over `config` settings for the same key, as in the SDKs.
-    package static func merged(credentials: SharedConfigFile, config: SharedConfigFile, profile: String) -> [String: String]? {
+    package static func merged(credentials: SharedConfigFile, config: SharedConfigFile, profile: String) -> [String:
+        String]?
+    {
         let fromConfig = config.profiles[profile]
         let fromCredentials = credentials.profiles[profile]
         guard fromConfig != nil || fromCredentials != nil else { return nil }

@@ -41,14 +41,18 @@ struct SharedProfileResolver {
         guard let settings = settings(profile) else {
             guard !explicit else {
                 return .failure(
-                    ConfigError("AWS_PROFILE names profile \(profile), which neither \(credentialsPath) nor \(configPath) defines"))
+                    ConfigError(
+                        "AWS_PROFILE names profile \(profile), which neither \(credentialsPath) nor \(configPath) defines"
+                    ))
             }
             return .success(nil)
         }
         if let roleArn = settings["role_arn"], !roleArn.isEmpty {
             if let tokenFile = settings["web_identity_token_file"], !tokenFile.isEmpty {
                 return .success(
-                    .webIdentity(WebIdentitySource(roleArn: roleArn, tokenFile: tokenFile, sessionName: settings["role_session_name"])))
+                    .webIdentity(
+                        WebIdentitySource(
+                            roleArn: roleArn, tokenFile: tokenFile, sessionName: settings["role_session_name"])))
             }
             if let source = settings["source_profile"], !source.isEmpty {
                 return assumeRole(roleArn: roleArn, settings: settings, sourceProfile: source)
@@ -59,7 +63,8 @@ struct SharedProfileResolver {
                         "profile \(profile): credential_source = \(credentialSource) is not supported; "
                             + "use source_profile, or drop AWS_PROFILE so the environment's own source is used"))
             }
-            return .failure(ConfigError("profile \(profile) has role_arn but neither source_profile nor web_identity_token_file"))
+            return .failure(
+                ConfigError("profile \(profile) has role_arn but neither source_profile nor web_identity_token_file"))
         }
         switch staticCredentials(settings, profile: profile) {
         case .failure(let error): return .failure(error)
@@ -68,43 +73,59 @@ struct SharedProfileResolver {
         }
     }
 
-    private func assumeRole(roleArn: String, settings: [String: String], sourceProfile: String) -> Result<CredentialSource?, ConfigError> {
+    private func assumeRole(roleArn: String, settings: [String: String], sourceProfile: String) -> Result<
+        CredentialSource?, ConfigError
+    > {
         guard let sourceSettings = self.settings(sourceProfile) else {
             return .failure(ConfigError("profile \(profile): source_profile \(sourceProfile) is not defined"))
         }
         if sourceProfile != profile, sourceSettings["role_arn"] != nil {
-            return .failure(ConfigError("profile \(profile): chained role assumption (source_profile \(sourceProfile) assumes a role) is not supported"))
+            return .failure(
+                ConfigError(
+                    "profile \(profile): chained role assumption (source_profile \(sourceProfile) assumes a role) is not supported"
+                ))
         }
         let sourceCredentials: AWSCredentials
         switch staticCredentials(sourceSettings, profile: sourceProfile) {
         case .failure(let error): return .failure(error)
         case .success(let c?): sourceCredentials = c
         case .success(nil):
-            return .failure(ConfigError("profile \(profile): source_profile \(sourceProfile) has no aws_access_key_id/aws_secret_access_key"))
+            return .failure(
+                ConfigError(
+                    "profile \(profile): source_profile \(sourceProfile) has no aws_access_key_id/aws_secret_access_key"
+                ))
         }
         var duration: Int?
         if let raw = settings["duration_seconds"] {
             guard let seconds = Int(raw), seconds >= 900 else {
-                return .failure(ConfigError("profile \(profile): duration_seconds must be a whole number of seconds ≥ 900, got \(raw)"))
+                return .failure(
+                    ConfigError(
+                        "profile \(profile): duration_seconds must be a whole number of seconds ≥ 900, got \(raw)"))
             }
             duration = seconds
         }
         return .success(
             .assumeRole(
                 AssumeRoleSource(
-                    profile: profile, roleArn: roleArn, sessionName: settings["role_session_name"], externalId: settings["external_id"],
+                    profile: profile, roleArn: roleArn, sessionName: settings["role_session_name"],
+                    externalId: settings["external_id"],
                     durationSeconds: duration, sourceProfile: sourceProfile, sourceCredentials: sourceCredentials)))
     }
 
-    private func staticCredentials(_ settings: [String: String], profile: String) -> Result<AWSCredentials?, ConfigError> {
+    private func staticCredentials(_ settings: [String: String], profile: String) -> Result<
+        AWSCredentials?, ConfigError
+    > {
         let keyId = settings["aws_access_key_id"] ?? ""
         let secret = settings["aws_secret_access_key"] ?? ""
         guard !keyId.isEmpty || !secret.isEmpty else { return .success(nil) }
         guard !keyId.isEmpty, !secret.isEmpty else {
-            return .failure(ConfigError("profile \(profile) must set aws_access_key_id and aws_secret_access_key together"))
+            return .failure(
+                ConfigError("profile \(profile) must set aws_access_key_id and aws_secret_access_key together"))
         }
         // `aws_security_token` is the name boto2 used; botocore still reads it.
-        let token = [settings["aws_session_token"], settings["aws_security_token"]].compactMap { $0 }.first { !$0.isEmpty }
+        let token = [settings["aws_session_token"], settings["aws_security_token"]].compactMap { $0 }.first {
+            !$0.isEmpty
+        }
         return .success(AWSCredentials(accessKeyId: keyId, secretAccessKey: secret, sessionToken: token))
     }
 }

@@ -29,7 +29,8 @@ package struct TranslatorConfig: Sendable {
             return v
         }
         guard let region = value("AWS_REGION") ?? value("AWS_DEFAULT_REGION") else {
-            return .failure(ConfigError("set AWS_REGION (or AWS_DEFAULT_REGION) to the region of the SageMaker endpoint"))
+            return .failure(
+                ConfigError("set AWS_REGION (or AWS_DEFAULT_REGION) to the region of the SageMaker endpoint"))
         }
 
         let catalog: ModelCatalog
@@ -42,10 +43,13 @@ package struct TranslatorConfig: Sendable {
         } else if let endpoint = value("SAGEMAKER_ENDPOINT_NAME") ?? value("MODEL") {
             catalog = ModelCatalog(mode: .singleEndpoint(endpoint), created: now)
         } else {
-            return .failure(ConfigError("set SAGEMAKER_ENDPOINT_NAME (or MODEL) to an endpoint name, or MODELS_FILE to a routing table"))
+            return .failure(
+                ConfigError(
+                    "set SAGEMAKER_ENDPOINT_NAME (or MODEL) to an endpoint name, or MODELS_FILE to a routing table"))
         }
 
-        let staticKeys = APIKeySet(keys: (value("API_KEYS") ?? "").split(separator: ",").map { $0.trimmed(of: " \t\r\n") })
+        let staticKeys = APIKeySet(
+            keys: (value("API_KEYS") ?? "").split(separator: ",").map { $0.trimmed(of: " \t\r\n") })
         let secretId = value("AUTH_SECRET_ID")
         let allowUnauthenticated = value("ALLOW_UNAUTHENTICATED") == "1"
         if secretId == nil && staticKeys.isEmpty && !allowUnauthenticated {
@@ -86,10 +90,12 @@ package struct TranslatorConfig: Sendable {
 
         return .success(
             TranslatorConfig(
-                socketPath: value("TRANSLATOR_SOCKET") ?? defaultSocketPath, logLevel: value("LOG_LEVEL"), region: region,
+                socketPath: value("TRANSLATOR_SOCKET") ?? defaultSocketPath, logLevel: value("LOG_LEVEL"),
+                region: region,
                 catalog: catalog, authSecretId: secretId, apiKeyCacheTTL: ttl, staticAPIKeys: staticKeys,
                 allowUnauthenticated: allowUnauthenticated, credentialSource: credentials, sagemakerEndpoint: sagemaker,
-                secretsManagerEndpoint: secrets, stsEndpoint: sts, invokeTimeout: Double(value("INVOKE_TIMEOUT_SECONDS") ?? "") ?? 65,
+                secretsManagerEndpoint: secrets, stsEndpoint: sts,
+                invokeTimeout: Double(value("INVOKE_TIMEOUT_SECONDS") ?? "") ?? 65,
                 streamIdleTimeout: Double(value("STREAM_IDLE_TIMEOUT_SECONDS") ?? "") ?? 300))
     }
 }

@@ -47,7 +47,8 @@ package enum XMLElementText {
                 rest = rest[end.upperBound...]
                 continue
             }
-            guard rest.first == "&", let semi = rest.firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 10 else {
+            guard rest.first == "&", let semi = rest.firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 10
+            else {
                 out.append(rest.removeFirst())
                 continue
             }
@@ -61,7 +62,9 @@ package enum XMLElementText {
             case "apos": replacement = "'"
             default:
                 if entity.hasPrefix("#x") || entity.hasPrefix("#X") {
-                    replacement = UInt32(entity.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
+                    replacement = UInt32(entity.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map {
+                        String(Character($0))
+                    }
                 } else if entity.hasPrefix("#") {
                     replacement = UInt32(entity.dropFirst()).flatMap(Unicode.Scalar.init).map { String(Character($0)) }
                 }

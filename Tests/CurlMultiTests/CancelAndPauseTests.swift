@@ -55,7 +55,8 @@ struct CancelAndPauseTests {
                 fixture.loop.stop()
             }
         }
-        let transfer = CurlTransfer(method: "POST", url: fixture.baseURL + "/v1/chat/completions", headers: [], body: Array("{}".utf8))
+        let transfer = CurlTransfer(
+            method: "POST", url: fixture.baseURL + "/v1/chat/completions", headers: [], body: Array("{}".utf8))
         transfer.onComplete = { _ in Issue.record("a cancelled transfer must not complete") }
         fixture.multi.add(transfer)
         let canceller = Timer(loop: fixture.loop) { fixture.multi.cancel(transfer) }
@@ -69,8 +70,11 @@ struct CancelAndPauseTests {
     @Test func pausingAndResumingDeliversEveryByteInOrder() throws {
         let fixture = try HTTPFixture()
         let payload = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) }
-        fixture.handler = { $0.respond(status: 200, headers: [("Content-Type", "application/octet-stream")], body: payload) }
-        let transfer = CurlTransfer(method: "GET", url: fixture.baseURL + "/big", headers: [], body: [], idleTimeout: 30)
+        fixture.handler = {
+            $0.respond(status: 200, headers: [("Content-Type", "application/octet-stream")], body: payload)
+        }
+        let transfer = CurlTransfer(
+            method: "GET", url: fixture.baseURL + "/big", headers: [], body: [], idleTimeout: 30)
         var calls = 0
         var pauses = 0
         let resumer = Timer(loop: fixture.loop) { [weak transfer] in transfer?.resume() }

@@ -7,14 +7,17 @@ struct ExchangeLifetimeTests {
     @Test func droppingAnUnansweredExchangeAnswers500() throws {
         let fixture = try HTTPFixture()
         fixture.handler = { _ in }  // forgets the exchange
-        let outcome = fixture.perform(CurlTransfer(method: "GET", url: fixture.baseURL + "/forgotten", headers: [], body: []))
+        let outcome = fixture.perform(
+            CurlTransfer(method: "GET", url: fixture.baseURL + "/forgotten", headers: [], body: []))
         #expect(outcome.succeeded)
         #expect(outcome.status == 500)
     }
 
     @Test func headAnswerCarriesNoBody() throws {
         let fixture = try HTTPFixture()
-        fixture.handler = { $0.respond(status: 200, headers: [("Content-Type", "text/plain")], body: Array("0123456789".utf8)) }
+        fixture.handler = {
+            $0.respond(status: 200, headers: [("Content-Type", "text/plain")], body: Array("0123456789".utf8))
+        }
         let head = fixture.perform(CurlTransfer(method: "HEAD", url: fixture.baseURL + "/h", headers: [], body: []))
         #expect(head.succeeded)
         #expect(head.status == 200)

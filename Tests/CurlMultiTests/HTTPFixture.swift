@@ -21,7 +21,9 @@ final class HTTPFixture {
             bodyTooLarge: { exchange in
                 exchange.respond(
                     status: 413, headers: [("Content-Type", "application/json")],
-                    body: Array(#"{"error":{"message":"body too large","type":"invalid_request_error","param":null,"code":null}}"#.utf8))
+                    body: Array(
+                        #"{"error":{"message":"body too large","type":"invalid_request_error","param":null,"code":null}}"#
+                            .utf8))
             })
     }
 

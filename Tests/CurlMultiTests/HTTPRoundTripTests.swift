@@ -9,9 +9,12 @@ struct HTTPRoundTripTests {
         var seen: (method: String, path: String, query: String?, header: String?)?
         fixture.handler = { exchange in
             seen = (exchange.method, exchange.path, exchange.query, exchange.header("x-test-header"))
-            exchange.respond(status: 200, headers: [("Content-Type", "application/json"), ("X-Echo-Path", exchange.path)], body: Array(#"{"ok":true}"#.utf8))
+            exchange.respond(
+                status: 200, headers: [("Content-Type", "application/json"), ("X-Echo-Path", exchange.path)],
+                body: Array(#"{"ok":true}"#.utf8))
         }
-        let transfer = CurlTransfer(method: "GET", url: fixture.baseURL + "/v1/models?limit=2", headers: [("X-Test-Header", "abc")], body: [])
+        let transfer = CurlTransfer(
+            method: "GET", url: fixture.baseURL + "/v1/models?limit=2", headers: [("X-Test-Header", "abc")], body: [])
         let outcome = fixture.perform(transfer)
         #expect(outcome.finishedInTime)
         #expect(outcome.succeeded)
@@ -31,9 +34,13 @@ struct HTTPRoundTripTests {
         let fixture = try HTTPFixture()
         let payload = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }
         fixture.handler = { exchange in
-            exchange.respond(status: 201, headers: [("Content-Type", "application/octet-stream"), ("X-Method", exchange.method)], body: exchange.body.reversed())
+            exchange.respond(
+                status: 201, headers: [("Content-Type", "application/octet-stream"), ("X-Method", exchange.method)],
+                body: exchange.body.reversed())
         }
-        let transfer = CurlTransfer(method: "POST", url: fixture.baseURL + "/echo", headers: [("Content-Type", "application/octet-stream")], body: payload)
+        let transfer = CurlTransfer(
+            method: "POST", url: fixture.baseURL + "/echo", headers: [("Content-Type", "application/octet-stream")],
+            body: payload)
         let outcome = fixture.perform(transfer)
         #expect(outcome.succeeded)
         #expect(outcome.status == 201)
@@ -93,25 +100,34 @@ struct HTTPRoundTripTests {
             exchange.respond(status: 200, headers: [], body: [])
         }
         let big = [UInt8](repeating: 0x41, count: 4096)
-        let sized = fixture.perform(CurlTransfer(method: "POST", url: fixture.baseURL + "/v1/chat/completions", headers: [("Content-Type", "application/json")], body: big))
+        let sized = fixture.perform(
+            CurlTransfer(
+                method: "POST", url: fixture.baseURL + "/v1/chat/completions",
+                headers: [("Content-Type", "application/json")], body: big))
         #expect(sized.status == 413)
         #expect(sized.header("content-type") == "application/json")
         #expect(sized.text.contains(#""message":"body too large""#))
 
         // A chunked upload has no Content-Length to check up front: it is read (up to the hard
         // limit) and then refused the same way.
-        let chunked = fixture.perform(CurlTransfer(method: "POST", url: fixture.baseURL + "/v1/chat/completions", headers: [("Transfer-Encoding", "chunked")], body: big))
+        let chunked = fixture.perform(
+            CurlTransfer(
+                method: "POST", url: fixture.baseURL + "/v1/chat/completions",
+                headers: [("Transfer-Encoding", "chunked")], body: big))
         #expect(chunked.status == 413)
         #expect(chunked.text.contains(#""message":"body too large""#))
 
-        let small = fixture.perform(CurlTransfer(method: "POST", url: fixture.baseURL + "/ok", headers: [], body: [UInt8](repeating: 0x42, count: 1024)))
+        let small = fixture.perform(
+            CurlTransfer(
+                method: "POST", url: fixture.baseURL + "/ok", headers: [], body: [UInt8](repeating: 0x42, count: 1024)))
         #expect(small.status == 200)
         #expect(handled == 1)
     }
 
     @Test func closedPortGivesCouldNotConnect() throws {
         let fixture = try HTTPFixture()
-        let transfer = CurlTransfer(method: "GET", url: "http://127.0.0.1:\(closedLoopbackPort())/", headers: [], body: [], connectTimeout: 5)
+        let transfer = CurlTransfer(
+            method: "GET", url: "http://127.0.0.1:\(closedLoopbackPort())/", headers: [], body: [], connectTimeout: 5)
         let outcome = fixture.perform(transfer)
         #expect(outcome.completions == 1)
         #expect(outcome.responses == 0)
@@ -127,7 +143,8 @@ struct HTTPRoundTripTests {
             exchange.startStreaming(status: 200, headers: [("Content-Type", "text/event-stream")])
             heldExchange = exchange  // never sends a byte of body
         }
-        let transfer = CurlTransfer(method: "GET", url: fixture.baseURL + "/silent", headers: [], body: [], idleTimeout: 1)
+        let transfer = CurlTransfer(
+            method: "GET", url: fixture.baseURL + "/silent", headers: [], body: [], idleTimeout: 1)
         let outcome = fixture.perform(transfer, timeout: 15)
         #expect(outcome.finishedInTime)
         #expect(outcome.status == 200)

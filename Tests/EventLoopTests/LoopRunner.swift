@@ -19,7 +19,9 @@ func runLoop(_ loop: EventLoop, timeout seconds: Double = 10) -> Bool {
 func temporarySocketPath(_ name: String = "test.sock") -> String {
     var template = Array("/tmp/eventloop-tests-XXXXXX".utf8CString)
     let directory = template.withUnsafeMutableBufferPointer { buffer -> String in
-        guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return "/tmp/eventloop-tests-fallback-\(getpid())" }
+        guard let base = buffer.baseAddress, let made = mkdtemp(base) else {
+            return "/tmp/eventloop-tests-fallback-\(getpid())"
+        }
         return String(cString: made)
     }
     return directory + "/sub/" + name

@@ -23,7 +23,9 @@ import Testing
                 model: "m", messages: [.object([("role", .string("user")), ("content", .string("hi"))])], stream: true,
                 includeUsage: true, parameters: [("temperature", .number("0.5")), ("top_k", .int(5))])))
 
-    var allBytes: [UInt8] { [Self.request.frame().encoded()] .flatMap { $0 } + Self.messages.flatMap { $0.frame().encoded() } }
+    var allBytes: [UInt8] {
+        [Self.request.frame().encoded()].flatMap { $0 } + Self.messages.flatMap { $0.frame().encoded() }
+    }
 
     private func decodeAll(_ chunks: [[UInt8]]) throws -> [Frame] {
         var decoder = FrameDecoder()

@@ -5,7 +5,8 @@ import Testing
 
 @Test func payloadUsesContainerModelParametersAndAsksForUsageWhenStreaming() {
     let request = ChatRequest(
-        model: "client-alias", messages: [.object([("role", .string("user")), ("content", .string("héllo"))])], stream: true,
+        model: "client-alias", messages: [.object([("role", .string("user")), ("content", .string("héllo"))])],
+        stream: true,
         includeUsage: false, parameters: [("temperature", .number("0.70")), ("top_k", .number("40"))])
     #expect(
         String(decoding: OpenAIContainerPayload.body(for: request, containerModel: "meta/llama"), as: UTF8.self)
@@ -15,7 +16,8 @@ import Testing
 
 @Test func payloadWithoutContainerModelSendsEmptyModelAndNoStreamOptions() {
     let request = ChatRequest(
-        model: "client-alias", messages: [.object([("role", .string("user")), ("content", .string("hi"))])], stream: false,
+        model: "client-alias", messages: [.object([("role", .string("user")), ("content", .string("hi"))])],
+        stream: false,
         includeUsage: false, parameters: [("model", .string("sneaky")), ("max_tokens", .number("5"))])
     #expect(
         String(decoding: OpenAIContainerPayload.body(for: request, containerModel: nil), as: UTF8.self)

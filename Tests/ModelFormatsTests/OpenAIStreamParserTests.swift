@@ -16,7 +16,9 @@ private func parse(_ input: [UInt8], cuts: [Int] = []) -> [ParsedItem] {
 }
 
 /// The verifier: whole, one byte at a time, and split at every offset must agree.
-private func expectSameEverySplit(_ text: String, _ expected: [ParsedItem], sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectSameEverySplit(
+    _ text: String, _ expected: [ParsedItem], sourceLocation: SourceLocation = #_sourceLocation
+) {
     let input = Array(text.utf8)
     #expect(parse(input) == expected, sourceLocation: sourceLocation)
     #expect(parse(input, cuts: Array(0...input.count)) == expected, "byte at a time", sourceLocation: sourceLocation)
@@ -29,7 +31,8 @@ private func chunk(_ delta: String, finish: String? = nil, index: Int = 0) -> St
     #"{"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":\#(index),"delta":\#(delta),"logprobs":null,"finish_reason":\#(finish.map { "\"\($0)\"" } ?? "null")}]}"#
 }
 
-private let usageChunk = #"{"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}"#
+private let usageChunk =
+    #"{"id":"x","object":"chat.completion.chunk","created":1,"model":"m","choices":[],"usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}"#
 
 private let unicodeEvents: [ParsedItem] = [
     .event(.content(choice: 0, text: "héllo 🚀")), .event(.content(choice: 0, text: " 日本語")),
@@ -91,7 +94,8 @@ private let unicodePayloads = [
 @Test func reasoningAndToolCallsAndSeveralChoices() {
     let payloads = [
         chunk(#"{"reasoning_content":"hmm"}"#), chunk(#"{"reasoning":"…"}"#, index: 1),
-        chunk(#"{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get","arguments":""}}]}"#),
+        chunk(
+            #"{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get","arguments":""}}]}"#),
         chunk(#"{"tool_calls":[{"index":0,"function":{"arguments":"{\"q\":1}"}}]}"#),
         chunk(#"{"content":""}"#),
         chunk("{}", finish: "tool_calls"), "[DONE]",
@@ -108,7 +112,8 @@ private let unicodePayloads = [
 
 @Test func errorObjectsBecomeModelStreamErrors() {
     let openAIStyle = #"{"error":{"message":"CUDA out of memory","type":"server_error","code":500}}"#
-    let vllmStyle = #"{"object":"error","message":"max_tokens is too large","type":"BadRequestError","param":null,"code":400}"#
+    let vllmStyle =
+        #"{"object":"error","message":"max_tokens is too large","type":"BadRequestError","param":null,"code":400}"#
     expectSameEverySplit(
         sse([chunk(#"{"content":"a"}"#), openAIStyle, vllmStyle], newline: "\n"),
         [
@@ -132,7 +137,8 @@ private let unicodePayloads = [
 }
 
 @Test func nothingAfterDone() {
-    #expect(parse(Array("data: [DONE]\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"late\"}}]}\n\n".utf8)) == [.done])
+    #expect(
+        parse(Array("data: [DONE]\n\ndata: {\"choices\":[{\"delta\":{\"content\":\"late\"}}]}\n\n".utf8)) == [.done])
 }
 
 @Test func aLineThatNeverEndsIsCappedNotBuffered() {

@@ -41,7 +41,8 @@ private func split(_ text: String, cuts: [Int], startsInReasoning: Bool = false)
 
 @Test func startsInReasoningWithOrWithoutOpeningTag() {
     let expected: [ModelEvent] = [
-        .reasoning(choice: 0, text: "why"), .content(choice: 0, text: "\n\nbecause"), .finish(choice: 0, reason: "stop"),
+        .reasoning(choice: 0, text: "why"), .content(choice: 0, text: "\n\nbecause"),
+        .finish(choice: 0, reason: "stop"),
     ]
     for text in ["why</think>\n\nbecause", "<think>why</think>\n\nbecause", "\n<think>why</think>\n\nbecause"] {
         for cut in 0...text.count {

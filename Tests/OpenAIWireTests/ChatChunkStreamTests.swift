@@ -3,7 +3,8 @@ import Testing
 
 @testable import OpenAIWire
 
-private let head = #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"alias","system_fingerprint":null,"choices":"#
+private let head =
+    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"alias","system_fingerprint":null,"choices":"#
 
 private func chunk(_ choices: String, usage: String? = nil) -> String {
     "data: " + head + choices + (usage.map { #","usage":\#($0)"# } ?? "") + "}\n\n"
@@ -15,7 +16,8 @@ private func choice(_ index: Int, _ delta: String, finish: String? = nil) -> Str
 
 private func render(_ events: [ModelEvent], includeUsage: Bool, promptEstimate: Int = 0) -> String {
     var stream = ChatChunkStream(
-        id: "chatcmpl-1", created: 1700000000, model: "alias", includeUsage: includeUsage, promptTokenEstimate: promptEstimate)
+        id: "chatcmpl-1", created: 1700000000, model: "alias", includeUsage: includeUsage,
+        promptTokenEstimate: promptEstimate)
     var out: [UInt8] = []
     for event in events { out += stream.render(event) }
     out += stream.finish()
@@ -26,7 +28,9 @@ private func render(_ events: [ModelEvent], includeUsage: Bool, promptEstimate: 
 private let role = #"{"role":"assistant","content":""}"#
 
 @Test func contentStreamWithoutUsage() {
-    let out = render([.content(choice: 0, text: "héllo 🚀"), .content(choice: 0, text: " 日本語"), .finish(choice: 0, reason: "stop")], includeUsage: false)
+    let out = render(
+        [.content(choice: 0, text: "héllo 🚀"), .content(choice: 0, text: " 日本語"), .finish(choice: 0, reason: "stop")],
+        includeUsage: false)
     let expected =
         chunk(choice(0, role)) + chunk(choice(0, #"{"content":"héllo 🚀"}"#)) + chunk(choice(0, #"{"content":" 日本語"}"#))
         + chunk(choice(0, "{}", finish: "stop")) + "data: [DONE]\n\n"
@@ -35,7 +39,10 @@ private let role = #"{"role":"assistant","content":""}"#
 
 @Test func includeUsageAddsNullUsageAndFinalUsageChunk() {
     let out = render(
-        [.content(choice: 0, text: "hi"), .usage(Usage(promptTokens: 5, completionTokens: 1)), .finish(choice: 0, reason: "length")],
+        [
+            .content(choice: 0, text: "hi"), .usage(Usage(promptTokens: 5, completionTokens: 1)),
+            .finish(choice: 0, reason: "length"),
+        ],
         includeUsage: true)
     let expected =
         chunk(choice(0, role), usage: "null") + chunk(choice(0, #"{"content":"hi"}"#), usage: "null")
@@ -46,7 +53,10 @@ private let role = #"{"role":"assistant","content":""}"#
 
 @Test func estimatedUsageWhenContainerGivesNone() {
     let out = render(
-        [.reasoning(choice: 0, text: "hm"), .content(choice: 0, text: "a"), .content(choice: 0, text: "b"), .finish(choice: 0, reason: "stop")],
+        [
+            .reasoning(choice: 0, text: "hm"), .content(choice: 0, text: "a"), .content(choice: 0, text: "b"),
+            .finish(choice: 0, reason: "stop"),
+        ],
         includeUsage: true, promptEstimate: 7)
     let expected =
         chunk(choice(0, role), usage: "null") + chunk(choice(0, #"{"reasoning_content":"hm"}"#), usage: "null")
@@ -65,7 +75,11 @@ private let role = #"{"role":"assistant","content":""}"#
         ], includeUsage: false)
     let expected =
         chunk(choice(0, role))
-        + chunk(choice(0, #"{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"f","arguments":""}}]}"#))
+        + chunk(
+            choice(
+                0,
+                #"{"tool_calls":[{"index":0,"id":"call_a","type":"function","function":{"name":"f","arguments":""}}]}"#)
+        )
         + chunk(choice(0, #"{"tool_calls":[{"index":0,"function":{"arguments":"{\"x\":"}}]}"#))
         + chunk(choice(0, #"{"tool_calls":[{"index":0,"function":{"arguments":"1}"}}]}"#))
         + chunk(choice(0, "{}", finish: "tool_calls")) + "data: [DONE]\n\n"
@@ -73,7 +87,9 @@ private let role = #"{"role":"assistant","content":""}"#
 }
 
 @Test func missingFinishClosesEveryStartedChoiceBeforeUsage() {
-    let out = render([.content(choice: 1, text: "B"), .content(choice: 0, text: "A"), .finish(choice: 1, reason: "stop")], includeUsage: true)
+    let out = render(
+        [.content(choice: 1, text: "B"), .content(choice: 0, text: "A"), .finish(choice: 1, reason: "stop")],
+        includeUsage: true)
     let expected =
         chunk(choice(1, role), usage: "null") + chunk(choice(1, #"{"content":"B"}"#), usage: "null")
         + chunk(choice(0, role), usage: "null") + chunk(choice(0, #"{"content":"A"}"#), usage: "null")
@@ -83,7 +99,9 @@ private let role = #"{"role":"assistant","content":""}"#
 }
 
 @Test func emptyStreamStillHasOneChoice() {
-    #expect(render([], includeUsage: false) == chunk(choice(0, role)) + chunk(choice(0, "{}", finish: "stop")) + "data: [DONE]\n\n")
+    #expect(
+        render([], includeUsage: false) == chunk(choice(0, role)) + chunk(choice(0, "{}", finish: "stop"))
+            + "data: [DONE]\n\n")
 }
 
 @Test func nothingIsRenderedAfterFinish() {
@@ -95,6 +113,7 @@ private let role = #"{"role":"assistant","content":""}"#
 @Test func errorEventAndKeepAlive() {
     #expect(
         String(decoding: ChatChunkStream.errorEvent(GatewayError(.modelStreamError, "boom")), as: UTF8.self)
-            == "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"param\":null,\"code\":\"model_error\"}}\n\n")
+            == "data: {\"error\":{\"message\":\"boom\",\"type\":\"server_error\",\"param\":null,\"code\":\"model_error\"}}\n\n"
+    )
     #expect(ChatChunkStream.keepAlive() == Array(": keep-alive\n\n".utf8))
 }

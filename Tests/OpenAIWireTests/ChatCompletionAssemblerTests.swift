@@ -4,14 +4,16 @@ import Testing
 @testable import OpenAIWire
 
 private func assemble(_ events: [ModelEvent], promptEstimate: Int = 0) -> String {
-    var assembler = ChatCompletionAssembler(id: "chatcmpl-1", created: 1700000000, model: "alias", promptTokenEstimate: promptEstimate)
+    var assembler = ChatCompletionAssembler(
+        id: "chatcmpl-1", created: 1700000000, model: "alias", promptTokenEstimate: promptEstimate)
     assembler.add(contentsOf: events)
     return String(decoding: assembler.bytes(), as: UTF8.self)
 }
 
 @Test func foldsContentWithReportedUsage() {
     let out = assemble([
-        .content(choice: 0, text: "héllo 🚀"), .content(choice: 0, text: " 日本語\n\"q\""), .finish(choice: 0, reason: "stop"),
+        .content(choice: 0, text: "héllo 🚀"), .content(choice: 0, text: " 日本語\n\"q\""),
+        .finish(choice: 0, reason: "stop"),
         .usage(Usage(promptTokens: 9, completionTokens: 3)),
     ])
     #expect(
@@ -56,7 +58,10 @@ private func assemble(_ events: [ModelEvent], promptEstimate: Int = 0) -> String
 @Test func promptEstimateCountsTextAndMessages() {
     let messages: [JSONValue] = [
         .object([("role", .string("user")), ("content", .string("12345678"))]),
-        .object([("role", .string("user")), ("content", .array([.object([("type", .string("text")), ("text", .string("abcd"))])]))]),
+        .object([
+            ("role", .string("user")),
+            ("content", .array([.object([("type", .string("text")), ("text", .string("abcd"))])])),
+        ]),
     ]
     #expect(UsageEstimate.promptTokens(for: messages) == 3 + 8)
 }

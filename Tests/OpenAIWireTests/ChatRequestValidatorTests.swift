@@ -32,21 +32,25 @@ private let badRequests: [BadRequestCase] = [
         message:
             "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The API expects a JSON payload, but what was sent was not valid JSON: unexpected end of input at byte 0.)"
     ),
-    .init(body: "[1]", param: nil, message: "Invalid type for request body: expected an object, but got an array instead."),
+    .init(
+        body: "[1]", param: nil, message: "Invalid type for request body: expected an object, but got an array instead."
+    ),
     .init(body: #"{"messages":\#(user)}"#, param: "model", message: "Missing required parameter: 'model'."),
     .init(
         body: #"{"model":5,"messages":\#(user)}"#, param: "model",
         message: "Invalid type for 'model': expected a string, but got an integer instead."),
     .init(
         body: #"{"model":"","messages":\#(user)}"#, param: "model",
-        message: "Invalid 'model': empty string. Expected a string with minimum length 1, but got an empty string instead."),
+        message:
+            "Invalid 'model': empty string. Expected a string with minimum length 1, but got an empty string instead."),
     .init(body: #"{"model":"m"}"#, param: "messages", message: "Missing required parameter: 'messages'."),
     .init(
         body: #"{"model":"m","messages":"hi"}"#, param: "messages",
         message: "Invalid type for 'messages': expected an array of objects, but got a string instead."),
     .init(
         body: #"{"model":"m","messages":[]}"#, param: "messages",
-        message: "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."),
+        message:
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."),
     .init(
         body: #"{"model":"m","messages":["hi"]}"#, param: "messages[0]",
         message: "Invalid type for 'messages[0]': expected an object, but got a string instead."),
@@ -57,7 +61,8 @@ private let badRequests: [BadRequestCase] = [
         body: #"{"model":"m","messages":[{"role":"user","content":"a"},{"role":"bot","content":"x"}]}"#,
         param: "messages[1].role",
         message:
-            "Invalid value: 'bot'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'."),
+            "Invalid value: 'bot'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'."
+    ),
     .init(
         body: #"{"model":"m","messages":[{"role":"user"}]}"#, param: "messages[0].content",
         message: "Missing required parameter: 'messages[0].content'."),
@@ -69,11 +74,14 @@ private let badRequests: [BadRequestCase] = [
         message: "Missing required parameter: 'messages[0].content'."),
     .init(
         body: #"{"model":"m","messages":[{"role":"user","content":7}]}"#, param: "messages[0].content",
-        message: "Invalid type for 'messages[0].content': expected one of a string or array of objects, but got an integer instead."),
+        message:
+            "Invalid type for 'messages[0].content': expected one of a string or array of objects, but got an integer instead."
+    ),
     .init(
         body: #"{"model":"m","messages":[{"role":"user","content":[]}]}"#, param: "messages[0].content",
         message:
-            "Invalid 'messages[0].content': empty array. Expected an array with minimum length 1, but got an empty array instead."),
+            "Invalid 'messages[0].content': empty array. Expected an array with minimum length 1, but got an empty array instead."
+    ),
     .init(
         body: #"{"model":"m","messages":[{"role":"user","content":[{"type":"text"}]}]}"#,
         param: "messages[0].content[0].text", message: "Missing required parameter: 'messages[0].content[0].text'."),
@@ -92,7 +100,8 @@ private let badRequests: [BadRequestCase] = [
         body: #"{"model":"m","messages":[{"role":"tool","content":"42"}]}"#, param: "messages[0].tool_call_id",
         message: "Missing required parameter: 'messages[0].tool_call_id'."),
     .init(
-        body: #"{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f"}}]}]}"#,
+        body:
+            #"{"model":"m","messages":[{"role":"assistant","tool_calls":[{"id":"c","type":"function","function":{"name":"f"}}]}]}"#,
         param: "messages[0].tool_calls[0].function.arguments",
         message: "Missing required parameter: 'messages[0].tool_calls[0].function.arguments'."),
     .init(
@@ -114,7 +123,8 @@ private let badRequests: [BadRequestCase] = [
         body: body(#""n":129"#), param: "n",
         message: "Invalid 'n': integer above maximum value. Expected a value <= 128, but got 129 instead."),
     .init(
-        body: body(#""n":1.5"#), param: "n", message: "Invalid type for 'n': expected an integer, but got a decimal instead."),
+        body: body(#""n":1.5"#), param: "n",
+        message: "Invalid type for 'n': expected an integer, but got a decimal instead."),
     .init(
         body: body(#""max_tokens":0"#), param: "max_tokens",
         message: "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead."),
@@ -135,7 +145,9 @@ private let badRequests: [BadRequestCase] = [
         message: "Invalid type for 'stream_options.include_usage': expected a boolean, but got an integer instead."),
     .init(
         body: body(#""stop":["a","b","c","d","e"]"#), param: "stop",
-        message: "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 5 instead."),
+        message:
+            "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 5 instead."
+    ),
     .init(
         body: body(#""stop":["a",2]"#), param: "stop[1]",
         message: "Invalid type for 'stop[1]': expected a string, but got an integer instead."),
@@ -147,9 +159,11 @@ private let badRequests: [BadRequestCase] = [
         message: "Invalid 'presence_penalty': decimal above maximum value. Expected a value <= 2, but got 3 instead."),
     .init(
         body: body(#""frequency_penalty":-2.5"#), param: "frequency_penalty",
-        message: "Invalid 'frequency_penalty': decimal below minimum value. Expected a value >= -2, but got -2.5 instead."),
+        message:
+            "Invalid 'frequency_penalty': decimal below minimum value. Expected a value >= -2, but got -2.5 instead."),
     .init(
-        body: body(#""seed":"x""#), param: "seed", message: "Invalid type for 'seed': expected an integer, but got a string instead."),
+        body: body(#""seed":"x""#), param: "seed",
+        message: "Invalid type for 'seed': expected an integer, but got a string instead."),
     .init(
         body: body(#""logprobs":1"#), param: "logprobs",
         message: "Invalid type for 'logprobs': expected a boolean, but got an integer instead."),
@@ -157,7 +171,8 @@ private let badRequests: [BadRequestCase] = [
         body: body(#""top_logprobs":21"#), param: "top_logprobs",
         message: "Invalid 'top_logprobs': integer above maximum value. Expected a value <= 20, but got 21 instead."),
     .init(
-        body: body(#""tools":{}"#), param: "tools", message: "Invalid type for 'tools': expected an array, but got an object instead."),
+        body: body(#""tools":{}"#), param: "tools",
+        message: "Invalid type for 'tools': expected an array, but got an object instead."),
     .init(
         body: body(#""tools":[{"type":"retrieval"}]"#), param: "tools[0].type",
         message: "Invalid value: 'retrieval'. Supported values are: 'function'."),
@@ -177,7 +192,8 @@ private let badRequests: [BadRequestCase] = [
         body: body(#""response_format":"json""#), param: "response_format",
         message: "Invalid type for 'response_format': expected an object, but got a string instead."),
     .init(
-        body: body(#""user":42"#), param: "user", message: "Invalid type for 'user': expected a string, but got an integer instead."),
+        body: body(#""user":42"#), param: "user",
+        message: "Invalid type for 'user': expected a string, but got an integer instead."),
     .init(
         body: body(#""logit_bias":[]"#), param: "logit_bias",
         message: "Invalid type for 'logit_bias': expected an object, but got an array instead."),
@@ -212,7 +228,8 @@ func rejectsInvalidRequestWithOpenAIMessage(_ c: BadRequestCase) throws {
     #expect(request.includeUsage)
     #expect(
         request.parameters.map(\.0) == [
-            "temperature", "top_k", "max_tokens", "stop", "tools", "tool_choice", "response_format", "seed", "n", "user",
+            "temperature", "top_k", "max_tokens", "stop", "tools", "tool_choice", "response_format", "seed", "n",
+            "user",
             "logit_bias", "top_p",
         ])
     #expect(request.parameter("top_k") == .number("40"))

@@ -7,7 +7,8 @@ import Testing
     let m = ModelInfo(id: "llama-3-8b", created: 1700000000, ownedBy: "sagemaker")
     #expect(
         String(decoding: ModelsResponse.list([m]), as: UTF8.self)
-            == #"{"object":"list","data":[{"id":"llama-3-8b","object":"model","created":1700000000,"owned_by":"sagemaker"}]}"#)
+            == #"{"object":"list","data":[{"id":"llama-3-8b","object":"model","created":1700000000,"owned_by":"sagemaker"}]}"#
+    )
     #expect(String(decoding: ModelsResponse.list([]), as: UTF8.self) == #"{"object":"list","data":[]}"#)
     #expect(
         String(decoding: ModelsResponse.model(m), as: UTF8.self)

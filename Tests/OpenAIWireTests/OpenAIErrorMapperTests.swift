@@ -50,10 +50,12 @@ func mapsKindToStatusTypeAndCode(_ c: MappingCase) throws {
 }
 
 @Test func invalidRequestBodyIsByteExact() {
-    let response = OpenAIErrorMapper.response(for: GatewayError(.invalidRequest, "Missing required parameter: 'model'.", param: "model"))
+    let response = OpenAIErrorMapper.response(
+        for: GatewayError(.invalidRequest, "Missing required parameter: 'model'.", param: "model"))
     #expect(
         String(decoding: response.body, as: UTF8.self)
-            == #"{"error":{"message":"Missing required parameter: 'model'.","type":"invalid_request_error","param":"model","code":null}}"#)
+            == #"{"error":{"message":"Missing required parameter: 'model'.","type":"invalid_request_error","param":"model","code":null}}"#
+    )
 }
 
 @Test func keyErrorsUseFixedMessagesAndNeverEchoTheKey() throws {
@@ -82,7 +84,8 @@ func mapsKindToStatusTypeAndCode(_ c: MappingCase) throws {
     #expect(notFound.status == 404)
     #expect(
         String(decoding: notFound.body, as: UTF8.self)
-            == #"{"error":{"message":"Invalid URL (POST /v1/foo)","type":"invalid_request_error","param":null,"code":null}}"#)
+            == #"{"error":{"message":"Invalid URL (POST /v1/foo)","type":"invalid_request_error","param":null,"code":null}}"#
+    )
     let method = OpenAIErrorMapper.methodNotAllowed(method: "GET", path: "/v1/chat/completions", allowed: ["POST"])
     #expect(method.status == 405)
     #expect(method.header("Allow") == "POST")

@@ -9,7 +9,9 @@ struct APIKeyCacheTests {
     static let keys = APIKeySet(keys: ["good", "other-good"])
 
     static func secretCache(ttl: Double = 3600, refetchInterval: Double = 5) -> APIKeyCache {
-        APIKeyCache(staticKeys: APIKeySet(keys: []), secretConfigured: true, allowUnauthenticated: false, ttl: ttl, refetchInterval: refetchInterval)
+        APIKeyCache(
+            staticKeys: APIKeySet(keys: []), secretConfigured: true, allowUnauthenticated: false, ttl: ttl,
+            refetchInterval: refetchInterval)
     }
 
     /// A cache whose first fetch, at t=0, succeeded.
@@ -57,7 +59,9 @@ struct APIKeyCacheTests {
         #expect(cache.check(key: "good", now: 5.2) == Outcome(decision: .allow, startFetch: false))
         cache.fetchSucceeded(APIKeySet(keys: ["good", "rotated"]), now: 6)
         #expect(cache.check(key: "rotated", now: 6, afterFetch: true) == Outcome(decision: .allow, startFetch: false))
-        #expect(cache.check(key: "another-unknown", now: 6, afterFetch: true) == Outcome(decision: .deny, startFetch: false))
+        #expect(
+            cache.check(key: "another-unknown", now: 6, afterFetch: true) == Outcome(decision: .deny, startFetch: false)
+        )
         // The next unknown key within 5 s of the refetch's start (t=5) is denied without a fetch.
         #expect(cache.check(key: "junk", now: 9.9) == Outcome(decision: .deny, startFetch: false))
         #expect(cache.check(key: "junk", now: 10) == Outcome(decision: .wait, startFetch: true))
@@ -85,7 +89,8 @@ struct APIKeyCacheTests {
         #expect(cache.refreshIfDue(now: 60) == true)
         #expect(cache.fetchInFlight)
         #expect(cache.refreshIfDue(now: 61) == false)
-        var staticOnly = APIKeyCache(staticKeys: Self.keys, secretConfigured: false, allowUnauthenticated: false, ttl: 60)
+        var staticOnly = APIKeyCache(
+            staticKeys: Self.keys, secretConfigured: false, allowUnauthenticated: false, ttl: 60)
         #expect(staticOnly.refreshIfDue(now: 1_000) == false)
     }
 
@@ -94,7 +99,8 @@ struct APIKeyCacheTests {
         #expect(cache.check(key: "good", now: 0).startFetch)
         cache.fetchFailed(now: 1)
         #expect(!cache.fetchInFlight)
-        #expect(cache.check(key: "good", now: 1, afterFetch: true) == Outcome(decision: .unavailable, startFetch: false))
+        #expect(
+            cache.check(key: "good", now: 1, afterFetch: true) == Outcome(decision: .unavailable, startFetch: false))
         // During the 1 s backoff, new requests are unavailable without a fetch.
         #expect(cache.check(key: "good", now: 1.5) == Outcome(decision: .unavailable, startFetch: false))
         #expect(cache.check(key: "whatever", now: 1.9) == Outcome(decision: .unavailable, startFetch: false))
@@ -143,14 +149,16 @@ struct APIKeyCacheTests {
     }
 
     @Test func staticKeysWithASecretPassBeforeTheFirstFetch() {
-        var cache = APIKeyCache(staticKeys: APIKeySet(keys: ["local"]), secretConfigured: true, allowUnauthenticated: false, ttl: 3600)
+        var cache = APIKeyCache(
+            staticKeys: APIKeySet(keys: ["local"]), secretConfigured: true, allowUnauthenticated: false, ttl: 3600)
         // The static key passes at once; the secret's first fetch starts in the background.
         #expect(cache.check(key: "local", now: 0) == Outcome(decision: .allow, startFetch: true))
         #expect(cache.check(key: "from-secret", now: 0.1) == Outcome(decision: .wait, startFetch: false))
     }
 
     @Test func allowUnauthenticatedWithNothingConfiguredAllows() {
-        var cache = APIKeyCache(staticKeys: APIKeySet(keys: []), secretConfigured: false, allowUnauthenticated: true, ttl: 3600)
+        var cache = APIKeyCache(
+            staticKeys: APIKeySet(keys: []), secretConfigured: false, allowUnauthenticated: true, ttl: 3600)
         #expect(cache.check(key: nil, now: 0) == Outcome(decision: .allow, startFetch: false))
         #expect(cache.check(key: "anything", now: 0) == Outcome(decision: .allow, startFetch: false))
         // With keys configured, ALLOW_UNAUTHENTICATED does not open the door.

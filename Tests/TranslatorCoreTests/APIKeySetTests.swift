@@ -17,10 +17,14 @@ struct APIKeySetTests {
         Accepted(label: "plain string with a trailing newline", secret: "sk-file-key\n", keys: ["sk-file-key"]),
         Accepted(label: "api_key", secret: #"{"api_key": "k1"}"#, keys: ["k1"]),
         Accepted(label: "api_keys", secret: #"{"api_keys": ["k1", "k2", "k3"]}"#, keys: ["k1", "k2", "k3"]),
-        Accepted(label: "legacy python gateway", secret: #"{"bedrock-access-gateway-apikey": "legacy"}"#, keys: ["legacy"]),
+        Accepted(
+            label: "legacy python gateway", secret: #"{"bedrock-access-gateway-apikey": "legacy"}"#, keys: ["legacy"]),
         Accepted(label: "JSON with surrounding whitespace", secret: "\n  {\"api_key\": \"k1\"}  \n", keys: ["k1"]),
         Accepted(label: "JSON keys trimmed", secret: #"{"api_keys": [" k1 ", "k2\n"]}"#, keys: ["k1", "k2"]),
-        Accepted(label: "all forms merged", secret: #"{"api_keys":["a","b"],"api_key":"c","bedrock-access-gateway-apikey":"d","other":1}"#, keys: ["a", "b", "c", "d"]),
+        Accepted(
+            label: "all forms merged",
+            secret: #"{"api_keys":["a","b"],"api_key":"c","bedrock-access-gateway-apikey":"d","other":1}"#,
+            keys: ["a", "b", "c", "d"]),
         Accepted(label: "empty entries dropped", secret: #"{"api_keys": ["", "k"]}"#, keys: ["k"]),
     ]
 
@@ -38,10 +42,22 @@ struct APIKeySetTests {
             ("", "the API key secret is empty"),
             (" \n\t ", "the API key secret is empty"),
             (#"{"api_key": "#, "the API key secret looks like JSON but does not parse"),
-            (#"{"apikey": "x"}"#, #"the API key secret is a JSON object without "api_key", "api_keys" or "bedrock-access-gateway-apikey""#),
-            ("{}", #"the API key secret is a JSON object without "api_key", "api_keys" or "bedrock-access-gateway-apikey""#),
-            (#"{"api_keys": []}"#, #"the API key secret is a JSON object without "api_key", "api_keys" or "bedrock-access-gateway-apikey""#),
-            (#"{"api_key": ""}"#, #"the API key secret is a JSON object without "api_key", "api_keys" or "bedrock-access-gateway-apikey""#),
+            (
+                #"{"apikey": "x"}"#,
+                #"the API key secret is a JSON object without "api_key", "api_keys" or "bedrock-access-gateway-apikey""#
+            ),
+            (
+                "{}",
+                #"the API key secret is a JSON object without "api_key", "api_keys" or "bedrock-access-gateway-apikey""#
+            ),
+            (
+                #"{"api_keys": []}"#,
+                #"the API key secret is a JSON object without "api_key", "api_keys" or "bedrock-access-gateway-apikey""#
+            ),
+            (
+                #"{"api_key": ""}"#,
+                #"the API key secret is a JSON object without "api_key", "api_keys" or "bedrock-access-gateway-apikey""#
+            ),
             (#"{"api_keys": "k"}"#, #""api_keys" must be an array of strings"#),
             (#"{"api_keys": ["k", 1]}"#, #""api_keys" must be an array of strings"#),
             (#"{"api_key": 5}"#, #""api_key" must be a string"#),

@@ -10,7 +10,8 @@ struct AWSHTTPRequestTests {
     static let temporary = AWSCredentials(
         accessKeyId: "ASIAEXAMPLEEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
         sessionToken: "IQoJb3JpZ2luX2VjEXAMPLE//token+with/odd=chars")
-    static let longTerm = AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+    static let longTerm = AWSCredentials(
+        accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
 
     static func value(_ request: AWSHTTPRequest, _ name: String) -> String? {
         request.headers.first { $0.name.lowercased() == name }?.value
@@ -19,22 +20,27 @@ struct AWSHTTPRequestTests {
     @Test func addsHostDateTokenAndAuthorization() throws {
         let sagemaker = ServiceEndpoint(scheme: "https", host: "runtime.sagemaker.us-east-1.amazonaws.com")
         let request = SageMakerInvocation.request(
-            endpoint: sagemaker, route: ModelRoute(id: "m", endpoint: "e", inferenceComponent: "ic"), body: Array("{}".utf8),
+            endpoint: sagemaker, route: ModelRoute(id: "m", endpoint: "e", inferenceComponent: "ic"),
+            body: Array("{}".utf8),
             stream: true)
-        let signed = request.signed(credentials: Self.temporary, region: "us-east-1", service: .sagemakerRuntime, at: Self.date)
+        let signed = request.signed(
+            credentials: Self.temporary, region: "us-east-1", service: .sagemakerRuntime, at: Self.date)
         #expect(signed.headers.first?.name == "host")
         #expect(Self.value(signed, "host") == "runtime.sagemaker.us-east-1.amazonaws.com")
         #expect(Self.value(signed, "x-amz-date") == "20150830T123600Z")
         #expect(Self.value(signed, "x-amz-security-token") == Self.temporary.sessionToken)
         let authorization = try #require(Self.value(signed, "authorization"))
-        #expect(authorization.hasPrefix("AWS4-HMAC-SHA256 Credential=ASIAEXAMPLEEXAMPLE/20150830/us-east-1/sagemaker/aws4_request, "))
+        #expect(
+            authorization.hasPrefix(
+                "AWS4-HMAC-SHA256 Credential=ASIAEXAMPLEEXAMPLE/20150830/us-east-1/sagemaker/aws4_request, "))
         #expect(
             authorization.contains(
                 "SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amzn-sagemaker-accept;"
                     + "x-amzn-sagemaker-inference-component, "))
         #expect(!authorization.contains(Self.temporary.secretAccessKey))
         // The original headers are kept, in order, after host; the body and path are untouched.
-        #expect(Array(signed.headers.dropFirst().prefix(request.headers.count).map(\.name)) == request.headers.map(\.name))
+        #expect(
+            Array(signed.headers.dropFirst().prefix(request.headers.count).map(\.name)) == request.headers.map(\.name))
         #expect(signed.body == request.body)
         #expect(signed.url == request.url)
     }
@@ -138,7 +144,8 @@ struct AWSHTTPRequestTests {
         let botocore = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String], "\(result.stdout)")
 
-        let signed = request.signed(credentials: vector.credentials, region: vector.region, service: vector.service, at: Self.date)
+        let signed = request.signed(
+            credentials: vector.credentials, region: vector.region, service: vector.service, at: Self.date)
         #expect(Self.value(signed, "x-amz-date") == botocore["x-amz-date"])
         #expect(Self.value(signed, "x-amz-security-token") == botocore["x-amz-security-token"])
         #expect(Self.value(signed, "authorization") != nil)
@@ -158,6 +165,8 @@ struct AWSHTTPRequestTests {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 }

@@ -14,19 +14,23 @@ struct CredentialSourceTests {
         ).get()
         #expect(plain == .environment(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: Self.secret)))
         let emptyToken = try CredentialSource.resolve(
-            environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_SESSION_TOKEN": ""]
+            environment: [
+                "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_SESSION_TOKEN": "",
+            ]
         ).get()
         #expect(emptyToken == plain)
         let session = try CredentialSource.resolve(
             environment: [
-                "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_SESSION_TOKEN": Self.token,
+                "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": Self.secret,
+                "AWS_SESSION_TOKEN": Self.token,
                 // Environment keys come before the container endpoint.
                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/credentials/x",
             ]
         ).get()
         #expect(
             session
-                == .environment(AWSCredentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: Self.secret, sessionToken: Self.token)))
+                == .environment(
+                    AWSCredentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: Self.secret, sessionToken: Self.token)))
     }
 
     @Test(
@@ -44,7 +48,10 @@ struct CredentialSourceTests {
     @Test func nothingConfiguredIsAnError() {
         for env in [
             ["AWS_EC2_METADATA_DISABLED": "true"],
-            ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_EC2_METADATA_DISABLED": "true"],
+            [
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "",
+                "AWS_EC2_METADATA_DISABLED": "true",
+            ],
         ] {
             guard case .failure(let error) = CredentialSource.resolve(environment: env) else {
                 Issue.record("resolved credentials from \(env)")
@@ -62,7 +69,10 @@ struct CredentialSourceTests {
         ])
     func relativeURI(relative: String, url: String) throws {
         let source = try CredentialSource.resolve(
-            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": relative, "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1/x"]
+            environment: [
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": relative,
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://127.0.0.1/x",
+            ]
         ).get()
         #expect(source == .container(ContainerCredentialsEndpoint(url: url)))
     }
@@ -71,7 +81,8 @@ struct CredentialSourceTests {
         "full URI allowed",
         arguments: [
             "http://127.0.0.1:1338/creds", "http://127.1.2.3/creds", "http://localhost/creds", "http://[::1]:80/creds",
-            "http://169.254.170.2/v2/credentials", "http://169.254.170.23/v1/credentials", "http://[fd00:ec2::23]/v1/credentials",
+            "http://169.254.170.2/v2/credentials", "http://169.254.170.23/v1/credentials",
+            "http://[fd00:ec2::23]/v1/credentials",
             "https://creds.example.com/get", "https://10.0.0.1:8443/x",
         ])
     func fullURIAllowed(_ url: String) throws {
@@ -82,15 +93,20 @@ struct CredentialSourceTests {
     @Test(
         "full URI over http to other hosts refused",
         arguments: [
-            "http://creds.example.com/get", "http://10.0.0.1/x", "http://169.254.169.254/latest", "http://127.example.com/x",
+            "http://creds.example.com/get", "http://10.0.0.1/x", "http://169.254.169.254/latest",
+            "http://127.example.com/x",
             "http://127.0.0.1.nip.io/x", "http://[fd00:ec2::24]/x", "http://128.0.0.1/x",
         ])
     func fullURIRefused(_ url: String) {
-        guard case .failure(let error) = CredentialSource.resolve(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url]) else {
+        guard
+            case .failure(let error) = CredentialSource.resolve(environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": url]
+            )
+        else {
             Issue.record("\(url) accepted")
             return
         }
-        #expect(error.message.hasPrefix("AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback address"))
+        #expect(
+            error.message.hasPrefix("AWS_CONTAINER_CREDENTIALS_FULL_URI must be https, or http to a loopback address"))
     }
 
     @Test func fullURIGarbageRefused() {
@@ -103,7 +119,8 @@ struct CredentialSourceTests {
         let full = try CredentialSource.resolve(
             environment: [
                 "AWS_CONTAINER_CREDENTIALS_FULL_URI": "http://169.254.170.23/v1/credentials",
-                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE": "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE":
+                    "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token",
             ]
         ).get()
         #expect(
@@ -111,7 +128,8 @@ struct CredentialSourceTests {
                 == .container(
                     ContainerCredentialsEndpoint(
                         url: "http://169.254.170.23/v1/credentials",
-                        authorizationTokenFile: "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token")))
+                        authorizationTokenFile:
+                            "/var/run/secrets/pods.eks.amazonaws.com/serviceaccount/eks-pod-identity-token")))
         let relative = try CredentialSource.resolve(
             environment: [
                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": "Basic abc",
@@ -119,12 +137,17 @@ struct CredentialSourceTests {
             ]
         ).get()
         #expect(
-            relative == .container(ContainerCredentialsEndpoint(url: "http://169.254.170.2/creds", authorizationToken: "Basic abc")))
+            relative
+                == .container(
+                    ContainerCredentialsEndpoint(url: "http://169.254.170.2/creds", authorizationToken: "Basic abc")))
     }
 
     @Test func logDescriptionHasNoSecrets() throws {
         let withToken = try CredentialSource.resolve(
-            environment: ["AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": Self.secret, "AWS_SESSION_TOKEN": Self.token]
+            environment: [
+                "AWS_ACCESS_KEY_ID": "ASIAEXAMPLE", "AWS_SECRET_ACCESS_KEY": Self.secret,
+                "AWS_SESSION_TOKEN": Self.token,
+            ]
         ).get()
         let description = withToken.logDescription
         #expect(description.contains("environment variables"))
@@ -136,7 +159,9 @@ struct CredentialSourceTests {
         #expect(!description.contains("ASIAEXAMPLE"))
 
         let container = try CredentialSource.resolve(
-            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": Self.token]
+            environment: [
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/creds", "AWS_CONTAINER_AUTHORIZATION_TOKEN": Self.token,
+            ]
         ).get()
         #expect(container.logDescription == "container credentials endpoint http://169.254.170.2/creds")
     }
@@ -155,12 +180,14 @@ struct ContainerCredentialsResponseTests {
              "Token":"token","Expiration":"2026-11-25T20:00:00Z"}
             """#
         ).get()
-        #expect(credentials == AWSCredentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token"))
+        #expect(
+            credentials == AWSCredentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token"))
         #expect(expiration == 1_795_636_800)
     }
 
     @Test func withoutTokenOrExpiration() throws {
-        let (credentials, expiration) = try Self.parse(#"{"AccessKeyId":"AKID","SecretAccessKey":"s","Token":""}"#).get()
+        let (credentials, expiration) = try Self.parse(#"{"AccessKeyId":"AKID","SecretAccessKey":"s","Token":""}"#)
+            .get()
         #expect(credentials == AWSCredentials(accessKeyId: "AKID", secretAccessKey: "s"))
         #expect(expiration == nil)
     }
@@ -171,7 +198,10 @@ struct ContainerCredentialsResponseTests {
             (#"{"code":"Forbidden","message":"invalid token"}"#, "container credentials endpoint: invalid token"),
             (#"{"Message":"role not found"}"#, "container credentials endpoint: role not found"),
             (#"{"AccessKeyId":"A"}"#, "container credentials endpoint: no AccessKeyId/SecretAccessKey"),
-            (#"{"AccessKeyId":"","SecretAccessKey":"s"}"#, "container credentials endpoint: no AccessKeyId/SecretAccessKey"),
+            (
+                #"{"AccessKeyId":"","SecretAccessKey":"s"}"#,
+                "container credentials endpoint: no AccessKeyId/SecretAccessKey"
+            ),
             (
                 #"{"AccessKeyId":"A","SecretAccessKey":"s","Expiration":"tomorrow"}"#,
                 "container credentials endpoint: unreadable Expiration tomorrow"
@@ -187,7 +217,8 @@ struct ContainerCredentialsResponseTests {
 
     @Test(
         arguments: [
-            ("1970-01-01T00:00:00Z", 0.0), ("2026-11-25T20:00:00Z", 1_795_636_800), ("2026-11-25T21:00:00+01:00", 1_795_636_800),
+            ("1970-01-01T00:00:00Z", 0.0), ("2026-11-25T20:00:00Z", 1_795_636_800),
+            ("2026-11-25T21:00:00+01:00", 1_795_636_800),
             ("2026-11-25T20:00:00.500Z", 1_795_636_800.5), ("2015-08-30T12:36:00Z", 1_440_938_160),
         ])
     func iso8601(text: String, seconds: Double) {

@@ -13,22 +13,43 @@ struct EndpointResolverTests {
     }
 
     static let regional: [Case] = [
-        Case(service: .sagemakerRuntime, region: "us-east-1", fips: false, host: "runtime.sagemaker.us-east-1.amazonaws.com"),
-        Case(service: .secretsManager, region: "eu-west-1", fips: false, host: "secretsmanager.eu-west-1.amazonaws.com"),
+        Case(
+            service: .sagemakerRuntime, region: "us-east-1", fips: false,
+            host: "runtime.sagemaker.us-east-1.amazonaws.com"),
+        Case(
+            service: .secretsManager, region: "eu-west-1", fips: false, host: "secretsmanager.eu-west-1.amazonaws.com"),
         Case(service: .sts, region: "ap-southeast-2", fips: false, host: "sts.ap-southeast-2.amazonaws.com"),
-        Case(service: .sagemakerRuntime, region: "cn-north-1", fips: false, host: "runtime.sagemaker.cn-north-1.amazonaws.com.cn"),
-        Case(service: .secretsManager, region: "cn-northwest-1", fips: false, host: "secretsmanager.cn-northwest-1.amazonaws.com.cn"),
+        Case(
+            service: .sagemakerRuntime, region: "cn-north-1", fips: false,
+            host: "runtime.sagemaker.cn-north-1.amazonaws.com.cn"),
+        Case(
+            service: .secretsManager, region: "cn-northwest-1", fips: false,
+            host: "secretsmanager.cn-northwest-1.amazonaws.com.cn"),
         Case(service: .sts, region: "cn-north-1", fips: false, host: "sts.cn-north-1.amazonaws.com.cn"),
-        Case(service: .sagemakerRuntime, region: "us-gov-west-1", fips: false, host: "runtime.sagemaker.us-gov-west-1.amazonaws.com"),
-        Case(service: .secretsManager, region: "us-gov-east-1", fips: false, host: "secretsmanager.us-gov-east-1.amazonaws.com"),
+        Case(
+            service: .sagemakerRuntime, region: "us-gov-west-1", fips: false,
+            host: "runtime.sagemaker.us-gov-west-1.amazonaws.com"),
+        Case(
+            service: .secretsManager, region: "us-gov-east-1", fips: false,
+            host: "secretsmanager.us-gov-east-1.amazonaws.com"),
         Case(service: .sts, region: "us-gov-west-1", fips: false, host: "sts.us-gov-west-1.amazonaws.com"),
-        Case(service: .sagemakerRuntime, region: "us-iso-east-1", fips: false, host: "runtime.sagemaker.us-iso-east-1.c2s.ic.gov"),
-        Case(service: .secretsManager, region: "us-isob-east-1", fips: false, host: "secretsmanager.us-isob-east-1.sc2s.sgov.gov"),
+        Case(
+            service: .sagemakerRuntime, region: "us-iso-east-1", fips: false,
+            host: "runtime.sagemaker.us-iso-east-1.c2s.ic.gov"),
+        Case(
+            service: .secretsManager, region: "us-isob-east-1", fips: false,
+            host: "secretsmanager.us-isob-east-1.sc2s.sgov.gov"),
         Case(service: .sts, region: "eu-isoe-west-1", fips: false, host: "sts.eu-isoe-west-1.cloud.adc-e.uk"),
-        Case(service: .sagemakerRuntime, region: "us-east-1", fips: true, host: "runtime-fips.sagemaker.us-east-1.amazonaws.com"),
-        Case(service: .secretsManager, region: "us-west-2", fips: true, host: "secretsmanager-fips.us-west-2.amazonaws.com"),
+        Case(
+            service: .sagemakerRuntime, region: "us-east-1", fips: true,
+            host: "runtime-fips.sagemaker.us-east-1.amazonaws.com"),
+        Case(
+            service: .secretsManager, region: "us-west-2", fips: true,
+            host: "secretsmanager-fips.us-west-2.amazonaws.com"),
         Case(service: .sts, region: "us-east-2", fips: true, host: "sts-fips.us-east-2.amazonaws.com"),
-        Case(service: .sagemakerRuntime, region: "us-gov-west-1", fips: true, host: "runtime-fips.sagemaker.us-gov-west-1.amazonaws.com"),
+        Case(
+            service: .sagemakerRuntime, region: "us-gov-west-1", fips: true,
+            host: "runtime-fips.sagemaker.us-gov-west-1.amazonaws.com"),
     ]
 
     @Test("regional endpoint", arguments: regional)
@@ -80,11 +101,14 @@ struct EndpointResolverTests {
             try EndpointResolver.endpoint(for: .secretsManager, region: "us-east-1", environment: env).get()
                 == ServiceEndpoint(scheme: "http", host: "localhost", port: 4566))
         #expect(
-            try EndpointResolver.endpoint(for: .sts, region: "us-east-1", environment: ["AWS_ENDPOINT_URL_STS": "https://sts.local"])
-                .get() == ServiceEndpoint(scheme: "https", host: "sts.local"))
+            try EndpointResolver.endpoint(
+                for: .sts, region: "us-east-1", environment: ["AWS_ENDPOINT_URL_STS": "https://sts.local"]
+            )
+            .get() == ServiceEndpoint(scheme: "https", host: "sts.local"))
         #expect(
             try EndpointResolver.endpoint(
-                for: .secretsManager, region: "us-east-1", environment: ["AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://sm:1"]
+                for: .secretsManager, region: "us-east-1",
+                environment: ["AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://sm:1"]
             ).get() == ServiceEndpoint(scheme: "http", host: "sm", port: 1))
     }
 
@@ -92,7 +116,8 @@ struct EndpointResolverTests {
         let env = ["AWS_ENDPOINT_URL_STS": "", "AWS_ENDPOINT_URL": "http://localhost:4566"]
         #expect(try EndpointResolver.endpoint(for: .sts, region: "us-east-1", environment: env).get().port == 4566)
         #expect(
-            try EndpointResolver.endpoint(for: .sts, region: "us-east-1", environment: ["AWS_ENDPOINT_URL": ""]).get().host
+            try EndpointResolver.endpoint(for: .sts, region: "us-east-1", environment: ["AWS_ENDPOINT_URL": ""]).get()
+                .host
                 == "sts.us-east-1.amazonaws.com")
     }
 
@@ -100,8 +125,11 @@ struct EndpointResolverTests {
         let specific = EndpointResolver.endpoint(
             for: .sagemakerRuntime, region: "us-east-1",
             environment: ["AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME": "localhost:8080", "AWS_ENDPOINT_URL": "http://ok:1"])
-        #expect(specific == .failure(ConfigError("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME is not an http(s) URL: localhost:8080")))
-        let global = EndpointResolver.endpoint(for: .sts, region: "us-east-1", environment: ["AWS_ENDPOINT_URL": "ftp://x"])
+        #expect(
+            specific
+                == .failure(ConfigError("AWS_ENDPOINT_URL_SAGEMAKER_RUNTIME is not an http(s) URL: localhost:8080")))
+        let global = EndpointResolver.endpoint(
+            for: .sts, region: "us-east-1", environment: ["AWS_ENDPOINT_URL": "ftp://x"])
         #expect(global == .failure(ConfigError("AWS_ENDPOINT_URL is not an http(s) URL: ftp://x")))
     }
 

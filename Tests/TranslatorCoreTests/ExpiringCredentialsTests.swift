@@ -32,7 +32,9 @@ struct ExpiringCredentialsTests {
         var provider = ExpiringCredentials()
         _ = provider.credentials(now: 0)
         provider.refreshFailed("connection refused", now: 1)
-        #expect(provider.credentials(now: 1.5) == Outcome(decision: .unavailable("connection refused"), startRefresh: false))
+        #expect(
+            provider.credentials(now: 1.5) == Outcome(decision: .unavailable("connection refused"), startRefresh: false)
+        )
         #expect(provider.credentials(now: 2) == Outcome(decision: .wait, startRefresh: true))
     }
 
@@ -48,17 +50,22 @@ struct ExpiringCredentialsTests {
 
     @Test func outsideTheWindowsNoRefresh() {
         var provider = Self.hourLong()
-        #expect(provider.credentials(now: Self.hour - 15 * 60 - 1) == Outcome(decision: .use(Self.first), startRefresh: false))
+        #expect(
+            provider.credentials(now: Self.hour - 15 * 60 - 1)
+                == Outcome(decision: .use(Self.first), startRefresh: false))
     }
 
     @Test func advisoryWindowUsesAndRefreshesOnceInTheBackground() {
         var provider = Self.hourLong()
         let advisoryStart = Self.hour - 15 * 60
         #expect(provider.credentials(now: advisoryStart) == Outcome(decision: .use(Self.first), startRefresh: true))
-        #expect(provider.credentials(now: advisoryStart + 1) == Outcome(decision: .use(Self.first), startRefresh: false))
-        #expect(provider.credentials(now: advisoryStart + 60) == Outcome(decision: .use(Self.first), startRefresh: false))
+        #expect(
+            provider.credentials(now: advisoryStart + 1) == Outcome(decision: .use(Self.first), startRefresh: false))
+        #expect(
+            provider.credentials(now: advisoryStart + 60) == Outcome(decision: .use(Self.first), startRefresh: false))
         provider.refreshSucceeded(Self.second, expiration: advisoryStart + 2 * Self.hour, now: advisoryStart + 61)
-        #expect(provider.credentials(now: advisoryStart + 62) == Outcome(decision: .use(Self.second), startRefresh: false))
+        #expect(
+            provider.credentials(now: advisoryStart + 62) == Outcome(decision: .use(Self.second), startRefresh: false))
     }
 
     @Test func advisoryRefreshFailureKeepsUsingAndRetriesAfterBackoff() {
@@ -91,7 +98,9 @@ struct ExpiringCredentialsTests {
         var provider = Self.hourLong()
         #expect(provider.credentials(now: Self.hour) == Outcome(decision: .wait, startRefresh: true))
         provider.refreshFailed("endpoint down", now: Self.hour)
-        #expect(provider.credentials(now: Self.hour + 0.5) == Outcome(decision: .unavailable("endpoint down"), startRefresh: false))
+        #expect(
+            provider.credentials(now: Self.hour + 0.5)
+                == Outcome(decision: .unavailable("endpoint down"), startRefresh: false))
         // Retried after the backoff; still never the expired credentials.
         #expect(provider.credentials(now: Self.hour + 1) == Outcome(decision: .wait, startRefresh: true))
         provider.refreshFailed("endpoint down", now: Self.hour + 1)

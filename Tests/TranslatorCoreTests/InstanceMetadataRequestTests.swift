@@ -33,13 +33,17 @@ struct InstanceMetadataRequestTests {
              "SecretAccessKey":"secret","Token":"token","Expiration":"2026-11-25T20:00:00Z"}
             """#
         let (credentials, expiration) = try InstanceMetadataRequest.parseCredentials(Array(body.utf8)).get()
-        #expect(credentials == AWSCredentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token"))
+        #expect(
+            credentials == AWSCredentials(accessKeyId: "ASIAEXAMPLE", secretAccessKey: "secret", sessionToken: "token"))
         #expect(expiration == 1_795_636_800)
     }
 
     @Test(
         arguments: [
-            (#"{"Code":"AssumeRoleUnauthorizedAccess","Message":"denied"}"#, "instance metadata credentials: AssumeRoleUnauthorizedAccess: denied"),
+            (
+                #"{"Code":"AssumeRoleUnauthorizedAccess","Message":"denied"}"#,
+                "instance metadata credentials: AssumeRoleUnauthorizedAccess: denied"
+            ),
             ("<html>", "instance metadata credentials answered with something that is not JSON"),
             (#"{"Code":"Success"}"#, "instance metadata credentials: no AccessKeyId/SecretAccessKey"),
         ])
@@ -66,7 +70,8 @@ struct InstanceMetadataRequestTests {
 
     @Test func badSettings() {
         #expect(throws: ConfigError.self) {
-            try InstanceMetadataEndpoint.resolve(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "169.254.169.254"]).get()
+            try InstanceMetadataEndpoint.resolve(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT": "169.254.169.254"])
+                .get()
         }
         #expect(throws: ConfigError.self) {
             try InstanceMetadataEndpoint.resolve(environment: ["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE": "IPv5"]).get()

@@ -24,16 +24,20 @@ struct ModelCatalogTests {
         #expect(
             catalog.mode
                 == .table([
-                    ModelRoute(id: "deepseek-r1", endpoint: "my-lmi-endpoint", format: .openai, reasoning: "think-tags"),
-                    ModelRoute(id: "llama-3-8b", endpoint: "shared-endpoint", format: .openai, inferenceComponent: "llama-ic"),
-                    ModelRoute(id: "mistral-tgi", endpoint: "old-tgi-endpoint", format: .tgi, promptTemplate: "mistral"),
+                    ModelRoute(
+                        id: "deepseek-r1", endpoint: "my-lmi-endpoint", format: .openai, reasoning: "think-tags"),
+                    ModelRoute(
+                        id: "llama-3-8b", endpoint: "shared-endpoint", format: .openai, inferenceComponent: "llama-ic"),
+                    ModelRoute(
+                        id: "mistral-tgi", endpoint: "old-tgi-endpoint", format: .tgi, promptTemplate: "mistral"),
                     ModelRoute(id: "bge-large", endpoint: "tei-endpoint", format: .embeddings),
                 ]))
         #expect(catalog.created == 42)
         #expect(
-            catalog.models == ["deepseek-r1", "llama-3-8b", "mistral-tgi", "bge-large"].map {
-                ModelInfo(id: $0, created: 42, ownedBy: "sagemaker")
-            })
+            catalog.models
+                == ["deepseek-r1", "llama-3-8b", "mistral-tgi", "bge-large"].map {
+                    ModelInfo(id: $0, created: 42, ownedBy: "sagemaker")
+                })
     }
 
     @Test func everyOptionalFieldAndDefaultFormat() throws {
@@ -48,7 +52,8 @@ struct ModelCatalogTests {
                 == .table([
                     ModelRoute(
                         id: "m", endpoint: "e", format: .openai, inferenceComponent: "ic", targetVariant: "v1",
-                        customAttributes: "a=b", reasoning: "deepseek", containerModel: "served", promptTemplate: "llama3")
+                        customAttributes: "a=b", reasoning: "deepseek", containerModel: "served",
+                        promptTemplate: "llama3")
                 ]))
     }
 
@@ -81,7 +86,9 @@ struct ModelCatalogTests {
     }
 
     static let bad: [Bad] = [
-        Bad(file: #"{"models":[{"id":"a","endpoint":"e"},{"id":"a","endpoint":"f"}]}"#, message: "MODELS_FILE lists model a twice"),
+        Bad(
+            file: #"{"models":[{"id":"a","endpoint":"e"},{"id":"a","endpoint":"f"}]}"#,
+            message: "MODELS_FILE lists model a twice"),
         Bad(
             file: #"{"models":[{"id":"a","endpoint":"e","format":"bedrock"}]}"#,
             message: "MODELS_FILE model a: unknown format bedrock (openai, tgi, embeddings)"),
@@ -102,9 +109,13 @@ struct ModelCatalogTests {
         Bad(file: #"[{"id":"a","endpoint":"e"}]"#, message: #"MODELS_FILE must be an object with a "models" array"#),
         Bad(file: #"{"models":["a"]}"#, message: "MODELS_FILE models[0] is not an object"),
         Bad(file: #"{"models":[{"endpoint":"e"}]}"#, message: #"MODELS_FILE models[0] needs a non-empty string "id""#),
-        Bad(file: #"{"models":[{"id":"","endpoint":"e"}]}"#, message: #"MODELS_FILE models[0] needs a non-empty string "id""#),
+        Bad(
+            file: #"{"models":[{"id":"","endpoint":"e"}]}"#,
+            message: #"MODELS_FILE models[0] needs a non-empty string "id""#),
         Bad(file: #"{"models":[{"id":"a"}]}"#, message: #"MODELS_FILE model a needs a non-empty string "endpoint""#),
-        Bad(file: #"{"models":[{"id":"a","endpoint":3}]}"#, message: #"MODELS_FILE model a needs a non-empty string "endpoint""#),
+        Bad(
+            file: #"{"models":[{"id":"a","endpoint":3}]}"#,
+            message: #"MODELS_FILE model a needs a non-empty string "endpoint""#),
     ]
 
     @Test("rejects", arguments: bad)

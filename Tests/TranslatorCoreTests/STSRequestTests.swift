@@ -24,13 +24,15 @@ struct STSRequestTests {
 
     @Test func assumeRoleCarriesOptionalFieldsAndSigns() {
         let request = STSRequest.assumeRole(
-            endpoint: Self.endpoint, roleArn: "arn:aws:iam::1:role/r", sessionName: "s", externalId: "ext", durationSeconds: 900)
+            endpoint: Self.endpoint, roleArn: "arn:aws:iam::1:role/r", sessionName: "s", externalId: "ext",
+            durationSeconds: 900)
         #expect(
             String(decoding: request.body, as: UTF8.self)
                 == "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fr&RoleSessionName=s"
                 + "&DurationSeconds=900&ExternalId=ext")
         let signed = request.signed(
-            credentials: AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret"), region: "eu-west-1", service: .sts,
+            credentials: AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret"), region: "eu-west-1",
+            service: .sts,
             at: Date(timeIntervalSince1970: 1_700_000_000))
         let authorization = signed.headers.first { $0.name.lowercased() == "authorization" }?.value ?? ""
         #expect(authorization.contains("Credential=AKIDEXAMPLE/20231114/eu-west-1/sts/aws4_request"))
@@ -75,7 +77,8 @@ struct STSRequestTests {
 
     @Test func wrongActionFindsNothing() {
         #expect(
-            failureMessage(STSRequest.parseCredentials(action: "AssumeRole", status: 200, body: Array(Self.success.utf8)))
+            failureMessage(
+                STSRequest.parseCredentials(action: "AssumeRole", status: 200, body: Array(Self.success.utf8)))
                 == "STS AssumeRole answered without AccessKeyId/SecretAccessKey/SessionToken")
     }
 
@@ -102,7 +105,9 @@ struct STSRequestTests {
         ])
     func failures(status: Int, body: String, message: String) {
         #expect(
-            failureMessage(STSRequest.parseCredentials(action: "AssumeRoleWithWebIdentity", status: status, body: Array(body.utf8)))
+            failureMessage(
+                STSRequest.parseCredentials(action: "AssumeRoleWithWebIdentity", status: status, body: Array(body.utf8))
+            )
                 == message)
     }
 }

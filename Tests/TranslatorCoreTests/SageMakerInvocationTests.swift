@@ -23,13 +23,15 @@ struct SageMakerInvocationTests {
         let request = SageMakerInvocation.request(
             endpoint: Self.endpoint, route: ModelRoute(id: "m", endpoint: "my-endpoint"), body: [], stream: true)
         #expect(request.path == "/endpoints/my-endpoint/invocations-response-stream")
-        #expect(Self.headers(request) == ["content-type: application/json", "x-amzn-sagemaker-accept: text/event-stream"])
+        #expect(
+            Self.headers(request) == ["content-type: application/json", "x-amzn-sagemaker-accept: text/event-stream"])
         #expect(!request.headers.contains { $0.name.lowercased() == "accept" })
     }
 
     @Test func routeHeaders() {
         let route = ModelRoute(
-            id: "m", endpoint: "shared", inferenceComponent: "llama-ic", targetVariant: "blue", customAttributes: "trace=1")
+            id: "m", endpoint: "shared", inferenceComponent: "llama-ic", targetVariant: "blue",
+            customAttributes: "trace=1")
         let request = SageMakerInvocation.request(
             endpoint: Self.endpoint, route: route, body: [], stream: true, contentType: "application/jsonlines")
         #expect(

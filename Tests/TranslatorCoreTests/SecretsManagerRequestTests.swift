@@ -33,14 +33,20 @@ struct SecretsManagerRequestTests {
     @Test func secretBinary() {
         let encoded = Data("sk-binary-key".utf8).base64EncodedString()
         #expect(Self.parse(200, #"{"Name":"keys","SecretBinary":"\#(encoded)"}"#) == .success("sk-binary-key"))
-        #expect(Self.parse(200, #"{"SecretBinary":"!!!"}"#) == .failure(ConfigError("GetSecretValue answered without SecretString")))
+        #expect(
+            Self.parse(200, #"{"SecretBinary":"!!!"}"#)
+                == .failure(ConfigError("GetSecretValue answered without SecretString")))
     }
 
     @Test func failures() {
         #expect(
-            Self.parse(400, #"{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}"#)
+            Self.parse(
+                400,
+                #"{"__type":"ResourceNotFoundException","Message":"Secrets Manager can't find the specified secret."}"#)
                 == .failure(
-                    ConfigError("GetSecretValue failed: ResourceNotFoundException: Secrets Manager can't find the specified secret.")))
+                    ConfigError(
+                        "GetSecretValue failed: ResourceNotFoundException: Secrets Manager can't find the specified secret."
+                    )))
         #expect(
             Self.parse(400, #"{"__type":"com.amazonaws.secretsmanager#AccessDeniedException","message":"denied"}"#)
                 == .failure(ConfigError("GetSecretValue failed: AccessDeniedException: denied")))

@@ -13,13 +13,22 @@ struct ServiceEndpointTests {
     static let accepted: [Case] = [
         Case(url: "https://example.com", expected: ServiceEndpoint(scheme: "https", host: "example.com")),
         Case(url: "http://localhost:8080", expected: ServiceEndpoint(scheme: "http", host: "localhost", port: 8080)),
-        Case(url: "HTTPS://Runtime.Example.COM/", expected: ServiceEndpoint(scheme: "https", host: "runtime.example.com")),
-        Case(url: "  http://127.0.0.1:9000/base/path//  ",
-             expected: ServiceEndpoint(scheme: "http", host: "127.0.0.1", port: 9000, basePath: "/base/path")),
+        Case(
+            url: "HTTPS://Runtime.Example.COM/", expected: ServiceEndpoint(scheme: "https", host: "runtime.example.com")
+        ),
+        Case(
+            url: "  http://127.0.0.1:9000/base/path//  ",
+            expected: ServiceEndpoint(scheme: "http", host: "127.0.0.1", port: 9000, basePath: "/base/path")),
         Case(url: "http://[::1]:4566", expected: ServiceEndpoint(scheme: "http", host: "[::1]", port: 4566)),
-        Case(url: "http://[FD00:EC2::23]/v1", expected: ServiceEndpoint(scheme: "http", host: "[fd00:ec2::23]", basePath: "/v1")),
-        Case(url: "https://host:443/x", expected: ServiceEndpoint(scheme: "https", host: "host", port: 443, basePath: "/x")),
-        Case(url: "http://sagemaker-emulator_1:65535", expected: ServiceEndpoint(scheme: "http", host: "sagemaker-emulator_1", port: 65535)),
+        Case(
+            url: "http://[FD00:EC2::23]/v1",
+            expected: ServiceEndpoint(scheme: "http", host: "[fd00:ec2::23]", basePath: "/v1")),
+        Case(
+            url: "https://host:443/x",
+            expected: ServiceEndpoint(scheme: "https", host: "host", port: 443, basePath: "/x")),
+        Case(
+            url: "http://sagemaker-emulator_1:65535",
+            expected: ServiceEndpoint(scheme: "http", host: "sagemaker-emulator_1", port: 65535)),
     ]
 
     static let rejected: [String] = [
@@ -64,7 +73,8 @@ struct ServiceEndpointTests {
 struct TrimmedTests {
     @Test(
         arguments: [
-            ("\nkey\n", "key"), ("\r\nkey\r\n", "key"), ("\rkey\r", "key"), (" \t key \t\n", "key"), ("a b", "a b"), ("\n\n", ""),
+            ("\nkey\n", "key"), ("\r\nkey\r\n", "key"), ("\rkey\r", "key"), (" \t key \t\n", "key"), ("a b", "a b"),
+            ("\n\n", ""),
             ("", ""), ("k\ney", "k\ney"),
         ])
     func trimsEachScalar(text: String, expected: String) {

@@ -48,7 +48,9 @@ struct SharedConfigFileTests {
 
     @Test func credentialsWinOverConfig() {
         let credentials = SharedConfigFile(profiles: ["dev": ["aws_access_key_id": "FROMCREDS"]])
-        let config = SharedConfigFile(profiles: ["dev": ["aws_access_key_id": "FROMCONFIG", "region": "eu-west-1"], "x": [:]])
+        let config = SharedConfigFile(profiles: [
+            "dev": ["aws_access_key_id": "FROMCONFIG", "region": "eu-west-1"], "x": [:],
+        ])
         #expect(
             SharedConfigFile.merged(credentials: credentials, config: config, profile: "dev")
                 == ["aws_access_key_id": "FROMCREDS", "region": "eu-west-1"])

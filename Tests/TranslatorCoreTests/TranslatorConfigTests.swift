@@ -38,10 +38,16 @@ struct TranslatorConfigTests {
         #expect(config.authSecretId == nil)
         #expect(!config.allowUnauthenticated)
         #expect(config.catalog == ModelCatalog(mode: .singleEndpoint("my-endpoint"), created: 1_700_000_000))
-        #expect(config.sagemakerEndpoint == ServiceEndpoint(scheme: "https", host: "runtime.sagemaker.us-east-1.amazonaws.com"))
-        #expect(config.secretsManagerEndpoint == ServiceEndpoint(scheme: "https", host: "secretsmanager.us-east-1.amazonaws.com"))
+        #expect(
+            config.sagemakerEndpoint
+                == ServiceEndpoint(scheme: "https", host: "runtime.sagemaker.us-east-1.amazonaws.com"))
+        #expect(
+            config.secretsManagerEndpoint
+                == ServiceEndpoint(scheme: "https", host: "secretsmanager.us-east-1.amazonaws.com"))
         #expect(config.stsEndpoint == ServiceEndpoint(scheme: "https", host: "sts.us-east-1.amazonaws.com"))
-        #expect(config.credentialSource == .environment(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")))
+        #expect(
+            config.credentialSource
+                == .environment(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")))
         #expect(config.invokeTimeout == 65)
         #expect(config.streamIdleTimeout == 300)
     }
@@ -54,7 +60,9 @@ struct TranslatorConfigTests {
             ]),
             files: ["/c": "[p]\naws_access_key_id = AKIDP\naws_secret_access_key = sp\n"]
         ).get()
-        #expect(config.credentialSource == .sharedFiles(profile: "p", AWSCredentials(accessKeyId: "AKIDP", secretAccessKey: "sp")))
+        #expect(
+            config.credentialSource
+                == .sharedFiles(profile: "p", AWSCredentials(accessKeyId: "AKIDP", secretAccessKey: "sp")))
         #expect(config.stsEndpoint == ServiceEndpoint(scheme: "http", host: "127.0.0.1", port: 9, basePath: "/sts"))
         let regional = try Self.load(Self.with(["AWS_REGION": "us-gov-west-1", "AWS_USE_FIPS_ENDPOINT": "true"])).get()
         #expect(regional.stsEndpoint == ServiceEndpoint(scheme: "https", host: "sts-fips.us-gov-west-1.amazonaws.com"))
@@ -99,7 +107,8 @@ struct TranslatorConfigTests {
 
     @Test func modelsFileWinsOverEndpointName() throws {
         let file = #"{"models":[{"id":"a","endpoint":"ep-a"}]}"#
-        let config = try Self.load(Self.with(["MODELS_FILE": "/etc/models.json"]), files: ["/etc/models.json": file]).get()
+        let config = try Self.load(Self.with(["MODELS_FILE": "/etc/models.json"]), files: ["/etc/models.json": file])
+            .get()
         #expect(config.catalog.mode == .table([ModelRoute(id: "a", endpoint: "ep-a")]))
         #expect(config.catalog.created == 1_700_000_000)
     }
@@ -147,8 +156,12 @@ struct TranslatorConfigTests {
             message: "set SAGEMAKER_ENDPOINT_NAME (or MODEL) to an endpoint name, or MODELS_FILE to a routing table"),
         Refusal(label: "no auth", changes: ["API_KEYS": nil], message: authRefusal),
         Refusal(label: "API_KEYS only commas", changes: ["API_KEYS": " , ,"], message: authRefusal),
-        Refusal(label: "ALLOW_UNAUTHENTICATED=true is not 1", changes: ["API_KEYS": nil, "ALLOW_UNAUTHENTICATED": "true"], message: authRefusal),
-        Refusal(label: "ALLOW_UNAUTHENTICATED=0", changes: ["API_KEYS": nil, "ALLOW_UNAUTHENTICATED": "0"], message: authRefusal),
+        Refusal(
+            label: "ALLOW_UNAUTHENTICATED=true is not 1", changes: ["API_KEYS": nil, "ALLOW_UNAUTHENTICATED": "true"],
+            message: authRefusal),
+        Refusal(
+            label: "ALLOW_UNAUTHENTICATED=0", changes: ["API_KEYS": nil, "ALLOW_UNAUTHENTICATED": "0"],
+            message: authRefusal),
         Refusal(
             label: "TTL not a number", changes: ["API_KEY_CACHE_TTL": "1h"],
             message: "API_KEY_CACHE_TTL must be a number of seconds, got 1h"),
@@ -171,7 +184,8 @@ struct TranslatorConfigTests {
             label: "unreadable MODELS_FILE", changes: ["MODELS_FILE": "/missing.json"],
             message: "MODELS_FILE /missing.json cannot be read"),
         Refusal(
-            label: "MODELS_FILE without models", changes: ["MODELS_FILE": "/m.json"], files: ["/m.json": #"{"models":[]}"#],
+            label: "MODELS_FILE without models", changes: ["MODELS_FILE": "/m.json"],
+            files: ["/m.json": #"{"models":[]}"#],
             message: "MODELS_FILE lists no models"),
         Refusal(
             label: "bad endpoint override", changes: ["AWS_ENDPOINT_URL": "nope"],
@@ -179,12 +193,14 @@ struct TranslatorConfigTests {
         Refusal(
             label: "no credentials",
             changes: ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil, "AWS_EC2_METADATA_DISABLED": "true"],
-            message: "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, "
+            message:
+                "no AWS credentials found: set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE with AWS_ROLE_ARN, "
                 + "or AWS_PROFILE with the shared credentials file, or run where AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or "
                 + "AWS_CONTAINER_CREDENTIALS_FULL_URI is set (ECS, EKS Pod Identity); instance metadata is off "
                 + "(AWS_EC2_METADATA_DISABLED=true)"),
         Refusal(
-            label: "missing profile", changes: ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil, "AWS_PROFILE": "p", "HOME": "/h"],
+            label: "missing profile",
+            changes: ["AWS_ACCESS_KEY_ID": nil, "AWS_SECRET_ACCESS_KEY": nil, "AWS_PROFILE": "p", "HOME": "/h"],
             message: "AWS_PROFILE names profile p, which neither /h/.aws/credentials nor /h/.aws/config defines"),
     ]
 

@@ -18,7 +18,9 @@ struct XMLElementTextTests {
         """
 
     @Test func pathsAndEntities() {
-        #expect(XMLElementText.find(["Outer", "Credentials", "Value"], in: Self.document) == #"a & b <c> "d" 'e' AB &bogus; &amp"#)
+        #expect(
+            XMLElementText.find(["Outer", "Credentials", "Value"], in: Self.document)
+                == #"a & b <c> "d" 'e' AB &bogus; &amp"#)
         #expect(XMLElementText.find(["Outer", "Credentials", "Empty"], in: Self.document) == "")
         #expect(XMLElementText.find(["Outer", "Credentials", "Raw"], in: Self.document) == "<not & parsed>")
         #expect(XMLElementText.find(["Outer", "CredentialsExtra"], in: Self.document) == "wrong")
