@@ -187,9 +187,9 @@ final class ProxiedRequest {
         done()
     }
 
-    private func done() {
+    private func done(outcome: String = "") {
         state = .done
-        logAccess(outcome: "")
+        logAccess(outcome: outcome)
         keepAlive?.cancel()
         keepAlive = nil
         call?.close()
@@ -199,13 +199,7 @@ final class ProxiedRequest {
 
     private func clientClosed() {
         guard state != .done else { return }
-        state = .done
-        logAccess(outcome: " client disconnected")
-        keepAlive?.cancel()
-        keepAlive = nil
-        call?.close()
-        call = nil
-        shim.finished(self)
+        done(outcome: " client disconnected")
     }
 
     /// One line per request: enough to trace a request across both processes by its id, never a key.
