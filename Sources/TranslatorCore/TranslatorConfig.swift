@@ -58,12 +58,23 @@ package struct TranslatorConfig: Sendable {
                     "refusing to start without authentication: set AUTH_SECRET_ID (a Secrets Manager secret holding the API keys) "
                         + "or API_KEYS (comma-separated keys), or ALLOW_UNAUTHENTICATED=1 to accept every request"))
         }
-        var ttl = 3600.0
-        if let raw = value("API_KEY_CACHE_TTL") {
-            guard let parsed = Double(raw), parsed >= 0, parsed.isFinite else {
-                return .failure(ConfigError("API_KEY_CACHE_TTL must be a number of seconds, got \(raw)"))
+        func seconds(_ name: String, default fallback: Double, allowZero: Bool) -> Result<Double, ConfigError> {
+            guard let raw = value(name) else { return .success(fallback) }
+            guard let parsed = Double(raw), parsed.isFinite, allowZero ? parsed >= 0 : parsed > 0 else {
+                return .failure(ConfigError("\(name) must be a number of seconds, got \(raw)"))
             }
-            ttl = parsed
+            return .success(parsed)
+        }
+        let ttl: Double
+        let invokeTimeout: Double
+        let streamIdleTimeout: Double
+        switch (
+            seconds("API_KEY_CACHE_TTL", default: 3600, allowZero: true),
+            seconds("INVOKE_TIMEOUT_SECONDS", default: 65, allowZero: false),
+            seconds("STREAM_IDLE_TIMEOUT_SECONDS", default: 300, allowZero: false)
+        ) {
+        case (.success(let t), .success(let i), .success(let s)): (ttl, invokeTimeout, streamIdleTimeout) = (t, i, s)
+        case (.failure(let e), _, _), (_, .failure(let e), _), (_, _, .failure(let e)): return .failure(e)
         }
 
         let credentials: CredentialSource
@@ -95,7 +106,6 @@ package struct TranslatorConfig: Sendable {
                 catalog: catalog, authSecretId: secretId, apiKeyCacheTTL: ttl, staticAPIKeys: staticKeys,
                 allowUnauthenticated: allowUnauthenticated, credentialSource: credentials, sagemakerEndpoint: sagemaker,
                 secretsManagerEndpoint: secrets, stsEndpoint: sts,
-                invokeTimeout: Double(value("INVOKE_TIMEOUT_SECONDS") ?? "") ?? 65,
-                streamIdleTimeout: Double(value("STREAM_IDLE_TIMEOUT_SECONDS") ?? "") ?? 300))
+                invokeTimeout: invokeTimeout, streamIdleTimeout: streamIdleTimeout))
     }
 }

@@ -175,6 +175,12 @@ struct TranslatorConfigTests {
             label: "NaN TTL", changes: ["API_KEY_CACHE_TTL": "nan"],
             message: "API_KEY_CACHE_TTL must be a number of seconds, got nan"),
         Refusal(
+            label: "zero invoke timeout", changes: ["INVOKE_TIMEOUT_SECONDS": "0"],
+            message: "INVOKE_TIMEOUT_SECONDS must be a number of seconds, got 0"),
+        Refusal(
+            label: "stream idle timeout not a number", changes: ["STREAM_IDLE_TIMEOUT_SECONDS": "5m"],
+            message: "STREAM_IDLE_TIMEOUT_SECONDS must be a number of seconds, got 5m"),
+        Refusal(
             label: "access key without secret", changes: ["AWS_SECRET_ACCESS_KEY": nil],
             message: "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together"),
         Refusal(
