@@ -22,6 +22,8 @@ WORKDIR /src
 COPY Package.* ./
 RUN swift package resolve
 COPY Sources ./Sources
+# Package.swift declares the test targets too; SwiftPM refuses a package whose target folders are missing.
+COPY Tests ./Tests
 COPY scripts/build-release.sh ./scripts/build-release.sh
 RUN scripts/build-release.sh --out /out httpshim translator sagemaker-emulator
 

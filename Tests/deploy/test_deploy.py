@@ -300,6 +300,43 @@ def test_dockerfile_builds_with_the_script_ci_runs():
     assert re.search(r"^build-static:.*\n(\t.*\n)*\t(SWIFT_SCRATCH_PATH=\S+ )?scripts/build-release\.sh", makefile, re.M)
 
 
+def test_build_stage_context_is_a_complete_package(tmp_path):
+    """Stages exactly what the build stage COPYs (minus .dockerignore) and asks SwiftPM to load it: a
+    target folder left out of the image would fail `docker build`, which cannot run here."""
+    ignored = [
+        line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+    def is_ignored(relative: str) -> bool:
+        parts = Path(relative).parts
+        return any(Path(relative).match(p) or (parts and Path(parts[0]).match(p)) for p in ignored)
+
+    copies = [line.split()[1:] for line in dockerfile_stages()["build"] if line.startswith("COPY ")]
+    assert copies, "the build stage copies nothing"
+    for *sources, _dest in copies:
+        for source in sources:
+            for path in sorted(ROOT.glob(source)):
+                relative = str(path.relative_to(ROOT))
+                if is_ignored(relative):
+                    continue
+                target = tmp_path / relative
+                if path.is_dir():
+                    shutil.copytree(path, target, ignore=lambda d, names: [
+                        n for n in names if is_ignored(str((Path(d) / n).relative_to(ROOT)))])
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(path, target)
+    if shutil.which("swift") is None:
+        pytest.skip("swift is not installed")
+    result = subprocess.run(
+        ["swift", "package", "--scratch-path", str(tmp_path / ".build"), "describe", "--type", "json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    products = {p["name"] for p in json.loads(result.stdout[result.stdout.index("{"):])["products"]}
+    assert {"httpshim", "translator", "sagemaker-emulator"} <= products
+
+
 def test_release_binaries_need_only_runtime_image_libraries():
     """Runs when `make build-static` has left its binaries (a plain `swift build -c release` shares the bin
     path but links the Swift runtime dynamically, so only that output folder proves anything)."""
