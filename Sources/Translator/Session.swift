@@ -154,8 +154,11 @@ final class Session {
                 switch OpenAIResponseParser.events(from: response.body) {
                 case .failure(let error): self.finish(.error(error))
                 case .success(let events):
+                    var reasoning = ReasoningFilter(mode: route.reasoning)
                     self.send(.accepted)
-                    for event in events { self.send(.event(event)) }
+                    for event in events.flatMap({ reasoning.process($0) }) + reasoning.finish() {
+                        self.send(.event(event))
+                    }
                     self.finish(.end)
                 }
             }
@@ -171,6 +174,7 @@ final class Session {
         var headers: [(String, String)] = []
         var errorBody: [UInt8] = []
         var decoder = SageMakerStreamDecoder()
+        var reasoning = ReasoningFilter(mode: route.reasoning)
         transfer.onResponse = { [weak self] code, h in
             status = code
             headers = h
@@ -184,7 +188,7 @@ final class Session {
             }
             for output in decoder.append(bytes) {
                 switch output {
-                case .event(let event): self.send(.event(event))
+                case .event(let event): for shaped in reasoning.process(event) { self.send(.event(shaped)) }
                 case .error(let error):
                     self.cancelTransfer()
                     self.finish(.error(error))
@@ -209,10 +213,11 @@ final class Session {
                 }
                 for output in decoder.finish() {
                     switch output {
-                    case .event(let event): self.send(.event(event))
+                    case .event(let event): for shaped in reasoning.process(event) { self.send(.event(shaped)) }
                     case .error(let error): return self.finish(.error(error))
                     }
                 }
+                for shaped in reasoning.finish() { self.send(.event(shaped)) }
                 self.finish(.end)
             }
         }

@@ -115,6 +115,12 @@ package struct ModelCatalog: Equatable, Sendable {
                 }
                 optional[key] = s
             }
+            if let reasoning = optional["reasoning"], !ReasoningFilter.modes.contains(reasoning) {
+                return .failure(
+                    ConfigError(
+                        "MODELS_FILE model \(id): unknown reasoning \(reasoning) (\(ReasoningFilter.modes.joined(separator: ", ")))"
+                    ))
+            }
             if routes.contains(where: { $0.id == id }) {
                 return .failure(ConfigError("MODELS_FILE lists model \(id) twice"))
             }

@@ -229,3 +229,26 @@ def test_models_file_routes_and_404s_unknown_models(emulator, tmp_path):
     finally:
         gw.stop()
         cleanup_dir(gw.workdir)
+
+
+def test_think_tags_become_reasoning_content(emulator, tmp_path):
+    models = tmp_path / "models.json"
+    models.write_text(json.dumps({"models": [{"id": "thinker", "endpoint": "demo-endpoint", "reasoning": "think-tags"}]}))
+    gw = make_gateway(emulator, translator_env={"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)})
+    try:
+        c = openai.OpenAI(base_url=gw.base_url, api_key="sk-test-key", max_retries=0)
+        prompt = [{"role": "user", "content": "<think>weighing options</think> the answer"}]
+        r = c.chat.completions.create(model="thinker", messages=prompt)
+        assert r.choices[0].message.model_extra["reasoning_content"] == "weighing options"
+        assert "<think>" not in r.choices[0].message.content
+        assert r.choices[0].message.content.endswith(" the answer")
+        reasoning, content = "", ""
+        for chunk in c.chat.completions.create(model="thinker", messages=prompt, stream=True):
+            if chunk.choices:
+                reasoning += (chunk.choices[0].delta.model_extra or {}).get("reasoning_content") or ""
+                content += chunk.choices[0].delta.content or ""
+        assert reasoning == "weighing options"
+        assert content == r.choices[0].message.content
+    finally:
+        gw.stop()
+        cleanup_dir(gw.workdir)
