@@ -1,5 +1,9 @@
 import EventLoop
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `httpshim --check`: the container health check. GETs `/ping` on the shim's own `HOST`/`PORT`
 /// (a wildcard `HOST` through loopback) and answers with the exit status Docker's HEALTHCHECK and
@@ -10,22 +14,25 @@ func runShimHealthCheck(environment: [String: String], timeout: Double = 2) -> I
     switch ShimConfig.load(environment) {
     case .success(let c): config = c
     case .failure(let error):
-        FileHandle.standardError.write(Data("unhealthy: \(error.message)\n".utf8))
+        printToStandardError("unhealthy: \(error.message)\n")
         return 1
     }
     let host = HealthProbe.probeHost(forListenHost: config.host)
     do {
         let status = try HealthProbe.httpStatus(host: host, port: config.port, path: "/ping", timeout: timeout)
         guard status == 200 else {
-            FileHandle.standardError.write(
-                Data("unhealthy: GET /ping on \(host):\(config.port) answered \(status)\n".utf8))
+            printToStandardError("unhealthy: GET /ping on \(host):\(config.port) answered \(status)\n")
             return 1
         }
         print("healthy: GET /ping on \(host):\(config.port) answered 200")
         return 0
     } catch {
-        FileHandle.standardError.write(
-            Data("unhealthy: GET /ping on \(host):\(config.port): \(HealthProbe.describe(error))\n".utf8))
+        printToStandardError("unhealthy: GET /ping on \(host):\(config.port): \(HealthProbe.describe(error))\n")
         return 1
     }
+}
+
+/// The check's one line of diagnosis, on stderr where Docker and ECS keep it.
+private func printToStandardError(_ text: String) {
+    fputs(text, stderr)
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Wall-clock seconds since the epoch: credential expiry and key TTLs are compared against it.
 func nowSeconds() -> Double { Date().timeIntervalSince1970 }

@@ -1,6 +1,6 @@
 import AWSSigV4
 import CurlMulti
-import Foundation
+import FoundationEssentials
 import TranslatorCore
 
 /// Runs one refreshable source's fetch sequence with curl: the container endpoint (one GET), web identity

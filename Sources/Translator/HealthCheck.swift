@@ -1,7 +1,11 @@
 import EventLoop
-import Foundation
+import FoundationEssentials
 import GatewayWire
 import TranslatorCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `translator --check`: the container health check. Connects to `TRANSLATOR_SOCKET`, sends the
 /// same `health` request the shim's `/health` sends, and exits 0 when the translator answers
@@ -11,7 +15,7 @@ import TranslatorCore
 /// because, say, Secrets Manager is slow, and the process it probes has already validated the rest.
 func runTranslatorHealthCheck(environment: [String: String], timeout: Double = 2) -> Int32 {
     func unhealthy(_ message: String) -> Int32 {
-        FileHandle.standardError.write(Data("unhealthy: \(message)\n".utf8))
+        fputs("unhealthy: \(message)\n", stderr)
         return 1
     }
     let configured = environment["TRANSLATOR_SOCKET"] ?? ""

@@ -1,5 +1,5 @@
 import AWSSigV4
-import Foundation
+import FoundationEssentials
 
 /// A request to an AWS service, ready to sign and hand to curl.
 package struct AWSHTTPRequest: Sendable {

@@ -1,5 +1,5 @@
 import AWSSigV4
-import Foundation
+import FoundationEssentials
 import GatewayWire
 
 /// IMDSv2's three steps to the instance role's credentials: a session token (`PUT /latest/api/token`), the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GatewayWire
 
 /// Secrets Manager `GetSecretValue` over its JSON 1.1 protocol

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where one AWS service is reached: scheme, host, port and a base path (from `AWS_ENDPOINT_URL*`).
 package struct ServiceEndpoint: Equatable, Sendable {

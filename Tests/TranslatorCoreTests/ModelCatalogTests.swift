@@ -44,7 +44,7 @@ struct ModelCatalogTests {
         let catalog = try Self.parse(
             #"""
             {"models":[{"id":"m","endpoint":"e","inference_component":"ic","target_variant":"v1",
-              "custom_attributes":"a=b","reasoning":"deepseek","container_model":"served","prompt_template":"llama3"}]}
+              "custom_attributes":"a=b","reasoning":"think-tags-prefilled","container_model":"served","prompt_template":"llama3"}]}
             """#
         ).get()
         #expect(
@@ -52,7 +52,7 @@ struct ModelCatalogTests {
                 == .table([
                     ModelRoute(
                         id: "m", endpoint: "e", format: .openai, inferenceComponent: "ic", targetVariant: "v1",
-                        customAttributes: "a=b", reasoning: "deepseek", containerModel: "served",
+                        customAttributes: "a=b", reasoning: "think-tags-prefilled", containerModel: "served",
                         promptTemplate: "llama3")
                 ]))
     }
