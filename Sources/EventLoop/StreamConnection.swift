@@ -13,6 +13,8 @@ package final class StreamConnection {
     private var closeWhenFlushed = false
     /// Set while a `closeAfterFlush()` is pending, so the caller may drop the connection meanwhile.
     private var selfUntilFlushed: StreamConnection?
+    /// Given to `closeAfterFlush(then:)`: runs once the socket is closed.
+    private var onClosedAfterFlush: (() -> Void)?
     private var wasAboveLowWatermark = false
 
     /// Everything read so far, in one array per read event; the input buffer is drained each time.
@@ -93,16 +95,22 @@ package final class StreamConnection {
         guard let bufferEvent else { return }
         self.bufferEvent = nil
         bufferevent_free(bufferEvent)
+        if let closed = onClosedAfterFlush {
+            onClosedAfterFlush = nil
+            closed()
+        }
         // Last: this may release the final reference.
         selfUntilFlushed = nil
     }
 
     /// Stops reading and closes once the queued output has reached the kernel (or the peer fails).
-    /// The connection keeps itself alive until then, so the caller may drop it at once. No callback
-    /// runs afterwards.
-    package func closeAfterFlush() {
+    /// The connection keeps itself alive until then, so the caller may drop it at once. Of the
+    /// callbacks, only `then` runs afterwards: once, when the socket is closed (at once if nothing
+    /// was queued), so a process that is shutting down knows when its last bytes are out.
+    package func closeAfterFlush(then closed: (() -> Void)? = nil) {
         guard let bufferEvent, !closeWhenFlushed else { return }
         closeWhenFlushed = true
+        onClosedAfterFlush = closed
         _ = bufferevent_disable(bufferEvent, Int16(EV_READ))
         if outputBufferedBytes == 0 {
             close()

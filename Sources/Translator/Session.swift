@@ -269,8 +269,8 @@ final class Session {
         connection.write(last.frame().encoded())
         state = .finished
         cancelTransfer()
-        connection.closeAfterFlush()
-        server.sessionEnded(self, flushing: connection)
+        server.closeAfterFlush(connection)
+        server.sessionEnded(self)
     }
 
     private func cancelTransfer() {

@@ -16,8 +16,8 @@ final class TranslatorServer {
     private var sessions: [ObjectIdentifier: Session] = [:]
     private var draining = false
     private var drainTimer: Timer?
-    private var flushing: [StreamConnection] = []
-    private var flushPoll: Timer?
+    /// Finished sessions whose last frames are still queued toward the shim.
+    private var flushing = 0
 
     init(config: TranslatorConfig, loop: EventLoop) throws {
         self.config = config
@@ -47,21 +47,26 @@ final class TranslatorServer {
         sessions[ObjectIdentifier(session)] = session
     }
 
-    func sessionEnded(_ session: Session, flushing connection: StreamConnection? = nil) {
+    func sessionEnded(_ session: Session) {
         sessions[ObjectIdentifier(session)] = nil
-        if draining, let connection, !connection.isClosed { flushing.append(connection) }
-        if draining && sessions.isEmpty { stopWhenFlushed() }
+        stopIfDrained()
     }
 
-    /// A finished session's last frames may still be queued: leave once every connection closed itself.
-    private func stopWhenFlushed() {
-        flushing.removeAll { $0.isClosed }
-        guard !flushing.isEmpty else {
-            Log.info("all streams drained; exiting")
-            return loop.stop()
+    /// Closes a finished session's connection once its last frames are out, counting it meanwhile.
+    func closeAfterFlush(_ connection: StreamConnection) {
+        flushing += 1
+        connection.closeAfterFlush { [weak self] in
+            guard let self else { return }
+            self.flushing -= 1
+            self.stopIfDrained()
         }
-        if flushPoll == nil { flushPoll = Timer(loop: loop) { [weak self] in self?.stopWhenFlushed() } }
-        flushPoll?.schedule(after: 0.01)
+    }
+
+    /// While draining: leave once no session is open and none has output left to flush.
+    private func stopIfDrained() {
+        guard draining, sessions.isEmpty, flushing == 0 else { return }
+        Log.info("all streams drained; exiting")
+        loop.stop()
     }
 
     /// ECS sends SIGTERM, then SIGKILL after `stopTimeout`: finish what is in flight, accept nothing new.
@@ -77,6 +82,6 @@ final class TranslatorServer {
         }
         drainTimer = timer
         timer.schedule(after: timeout)
-        if sessions.isEmpty { stopWhenFlushed() }
+        stopIfDrained()
     }
 }

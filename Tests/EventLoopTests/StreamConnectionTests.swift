@@ -99,6 +99,37 @@ struct StreamConnectionTests {
         withExtendedLifetime(listener) {}
     }
 
+    @Test func closeAfterFlushReportsOnceTheLastByteIsOut() throws {
+        let loop = try EventLoop()
+        let path = temporarySocketPath()
+        let payload = [UInt8](repeating: 7, count: 4 << 20)
+        var flushedCalls = 0
+        var receivedWhenFlushed = -1
+        var received = 0
+        let listener = try UnixListener(loop: loop, path: path) { connection in
+            connection.write(payload)
+            connection.closeAfterFlush {
+                flushedCalls += 1
+                receivedWhenFlushed = received
+            }
+        }
+        let client = try StreamConnection.connect(loop: loop, path: path)
+        client.pauseReading()
+        client.onRead = { received += $0.count }
+        client.onClose = { loop.stop() }
+        // While the client does not read, megabytes stay queued and the close must wait.
+        let resume = Timer(loop: loop) {
+            #expect(flushedCalls == 0)
+            client.resumeReading()
+        }
+        resume.schedule(after: 0.2)
+        #expect(runLoop(loop))
+        #expect(flushedCalls == 1)
+        #expect(receivedWhenFlushed > 0)
+        #expect(received == payload.count)
+        withExtendedLifetime(listener) {}
+    }
+
     @Test func localCloseDoesNotFireOnClose() throws {
         let loop = try EventLoop()
         let path = temporarySocketPath()
