@@ -63,17 +63,9 @@ enum OpenAIChunkDecoder {
             events.append(.content(choice: 0, text: text))
         }
         if let reason = object["details"]?["finish_reason"]?.stringValue {
-            events.append(.finish(choice: 0, reason: finishReason(tgi: reason)))
+            events.append(.finish(choice: 0, reason: TGIEventDecoder.finishReason(tgi: reason)))
         }
         return events
-    }
-
-    /// TGI names its finish reasons differently from OpenAI.
-    static func finishReason(tgi reason: String) -> String {
-        switch reason {
-        case "eos_token", "stop_sequence": return "stop"
-        default: return reason
-        }
     }
 
     private static func toolCall(_ call: JSONValue, position: Int) -> ToolCallDelta {
