@@ -165,3 +165,23 @@ private let recordedItems: [ParsedItem] = [
     #expect(parsers[0].append(Array(token(1, "x").utf8)) == [.event(.content(choice: 0, text: "x"))])
     #expect(parsers[1].append(Array("data: [DONE]\n\n".utf8)) == [.done])
 }
+
+@Test func stopSequenceTakenOutWhereverTokensSplitTheText() {
+    let generated = Array("ab\nUs\r\nUser:".unicodeScalars)
+    let final = #"{"finish_reason":"stop_sequence","generated_tokens":3}"#
+    for first in 0...generated.count {
+        for second in first...generated.count {
+            let pieces = [generated[..<first], generated[first..<second], generated[second...]].map {
+                String(String.UnicodeScalarView($0))
+            }
+            let text = token(1, pieces[0]) + token(2, pieces[1]) + token(3, pieces[2], details: final)
+            let items = parse(Array(text.utf8), stops: ["\nUser:", "User"])
+            let content = items.compactMap { item -> String? in
+                guard case .event(.content(_, let text)) = item else { return nil }
+                return text
+            }
+            #expect(content.joined() == "ab\nUs\r", "tokens \(pieces)")
+            #expect(items.last == .event(.finish(choice: 0, reason: "stop")))
+        }
+    }
+}
