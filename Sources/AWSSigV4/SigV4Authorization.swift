@@ -40,13 +40,20 @@ package struct SigV4Authorization: Sendable, Equatable {
             guard fields[key] == nil else { return .failure(.malformedAuthorization("\(key) given twice")) }
             fields[key] = String(item[item.index(after: equals)...]).trimmingTrailingSpaces()
         }
-        guard let credential = fields["Credential"] else {
-            return .failure(.malformedAuthorization("missing Credential"))
-        }
-        guard let signedHeaders = fields["SignedHeaders"], !signedHeaders.isEmpty else {
+        return parse(
+            credential: fields["Credential"], signedHeaders: fields["SignedHeaders"], signature: fields["Signature"])
+    }
+
+    /// Checks the three parts wherever they were carried: the Authorization header, or a presigned URL's
+    /// `X-Amz-Credential`, `X-Amz-SignedHeaders` and `X-Amz-Signature` (already percent-decoded).
+    package static func parse(
+        credential: String?, signedHeaders: String?, signature: String?
+    ) -> Result<SigV4Authorization, SigV4VerificationError> {
+        guard let credential else { return .failure(.malformedAuthorization("missing Credential")) }
+        guard let signedHeaders, !signedHeaders.isEmpty else {
             return .failure(.malformedAuthorization("missing SignedHeaders"))
         }
-        guard let signature = fields["Signature"] else { return .failure(.malformedAuthorization("missing Signature")) }
+        guard let signature else { return .failure(.malformedAuthorization("missing Signature")) }
         guard Hex.isSHA256(signature) else {
             return .failure(.malformedAuthorization("Signature must be 64 lowercase hex digits"))
         }

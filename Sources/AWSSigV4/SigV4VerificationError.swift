@@ -8,7 +8,8 @@ package enum SigV4VerificationError: Error, Equatable, Sendable {
     case unknownAccessKey(String)
     /// The signature, or the declared payload hash, does not match the request (AWS: `SignatureDoesNotMatch`).
     case signatureMismatch
-    /// `x-amz-date` is more than the allowed skew (15 minutes) away from now (AWS: `Signature expired`).
+    /// `x-amz-date` is more than the allowed skew (15 minutes) away from now (AWS: `Signature expired`); for a
+    /// presigned URL, `X-Amz-Date` is that far in the future or `X-Amz-Date + X-Amz-Expires` has passed.
     case requestExpired
     /// No usable `x-amz-date` header.
     case missingDate

@@ -49,6 +49,17 @@ package struct SigV4Verifier {
         guard let date = AMZDate.parse(amzDate) else { return .failure(.missingDate) }
         guard abs(date.timeIntervalSince(now)) <= allowedClockSkew else { return .failure(.requestExpired) }
 
+        let sentToken = request.value(of: "x-amz-security-token").map(CanonicalHeaders.normalizedValue)
+        return check(authorization, of: request, signedAt: date, amzDate: amzDate, sentToken: sentToken)
+    }
+
+    /// The checks shared by header-signed requests and presigned URLs once the date is known to be acceptable:
+    /// the scope, the key and its session token, the signed headers, and the signature over `request` (whose
+    /// query no longer holds `X-Amz-Signature`).
+    func check(
+        _ authorization: SigV4Authorization, of request: SigV4Request, signedAt date: Date, amzDate: String,
+        sentToken: String?
+    ) -> Result<String, SigV4VerificationError> {
         if authorization.terminator != "aws4_request" {
             return .failure(.scopeMismatch("scope must end in aws4_request, not \(authorization.terminator)"))
         }
@@ -66,7 +77,6 @@ package struct SigV4Verifier {
         guard let known = secretForAccessKey(authorization.accessKeyId) else {
             return .failure(.unknownAccessKey(authorization.accessKeyId))
         }
-        let sentToken = request.value(of: "x-amz-security-token").map(CanonicalHeaders.normalizedValue)
         switch (known.sessionToken, sentToken) {
         case (nil, nil): break
         case (.some, nil): return .failure(.missingSecurityToken)
@@ -83,6 +93,7 @@ package struct SigV4Verifier {
         if let absent = authorization.signedHeaders.first(where: { !present.contains($0) }) {
             return .failure(.malformedAuthorization("signed header \(absent) is not in the request"))
         }
+
         // The payload hash a client declares is what gets signed, so it must also be checked against the body.
         if let declared = request.value(of: "x-amz-content-sha256").map(CanonicalHeaders.normalizedValue),
             Hex.isSHA256(declared), declared != Hex.sha256(request.body)

@@ -58,6 +58,11 @@ package enum URIEncoding {
         return out
     }
 
+    /// A query parameter's name or value as text: `decode`d, invalid UTF-8 replaced (it can then match nothing).
+    package static func decodeText(_ text: Substring) -> String {
+        String(decoding: decode(text.utf8), as: UTF8.self)
+    }
+
     private static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")

@@ -73,10 +73,7 @@ struct BotocoreCrossCheckTests {
 
     @Test("authorization header equals botocore's", arguments: vectors)
     func matchesBotocore(vector: Vector) throws {
-        guard run(["python3", "-c", "import botocore.auth"]).status == 0 else {
-            print("⚠️⚠️⚠️ SKIPPED: botocore cross-check: python3 with botocore is not available ⚠️⚠️⚠️")
-            return
-        }
+        guard Subprocess.botocoreAvailable(for: "botocore cross-check") else { return }
         let spec: [String: Any] = [
             "host": Self.host, "path": vector.path, "query": vector.query, "headers": vector.headers,
             "body": vector.body,
@@ -84,7 +81,7 @@ struct BotocoreCrossCheckTests {
             "token": Self.credentials.sessionToken ?? "",
         ]
         let specJSON = String(decoding: try JSONSerialization.data(withJSONObject: spec), as: UTF8.self)
-        let result = run(["python3", "-c", Self.script, specJSON])
+        let result = Subprocess.run(["python3", "-c", Self.script, specJSON])
         try #require(result.status == 0, "botocore failed: \(result.stderr)")
         let botocore = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: String], "\(result.stdout)")
@@ -101,23 +98,5 @@ struct BotocoreCrossCheckTests {
         #expect(oursByName["x-amz-security-token"] == botocore["x-amz-security-token"])
         #expect(oursByName["authorization"] != nil)
         #expect(oursByName["authorization"] == botocore["authorization"])
-    }
-
-    private func run(_ arguments: [String]) -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { return (-1, "", "\(error)") }
-        // Read before waiting so a full pipe cannot block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
     }
 }
