@@ -7,6 +7,9 @@ need_apt=()
 pkg-config --exists libevent 2>/dev/null || need_apt+=(libevent-dev)
 pkg-config --exists libcurl 2>/dev/null || need_apt+=(libcurl4-openssl-dev)
 command -v pkg-config >/dev/null || need_apt+=(pkg-config)
+# ss (listen backlog) and prlimit (low descriptor limits) for the HTTP hardening tests.
+command -v ss >/dev/null || need_apt+=(iproute2)
+command -v prlimit >/dev/null || need_apt+=(util-linux)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]}" >&2
   SUDO=""

@@ -40,10 +40,17 @@ package final class HTTPExchange {
 
     /// Weak: an exchange may outlive its server during shutdown.
     private weak var server: HTTPServer?
+    /// Tells this exchange when the connection closes; without one (a connection the server does not
+    /// know), the exchange registers evhttp's close callback itself.
+    private weak var connectionGuard: HTTPConnectionGuard?
 
-    init(request: UnsafeMutablePointer<evhttp_request>, server: HTTPServer? = nil) {
+    init(
+        request: UnsafeMutablePointer<evhttp_request>, server: HTTPServer? = nil,
+        connectionGuard: HTTPConnectionGuard? = nil
+    ) {
         self.request = request
         self.server = server
+        self.connectionGuard = connectionGuard
         method = Self.methodName(evhttp_request_get_command(request))
         let target = evhttp_request_get_uri(request).map { String(cString: $0) } ?? "/"
         if let mark = target.firstIndex(of: "?") {
@@ -67,9 +74,13 @@ package final class HTTPExchange {
         let connection = evhttp_request_get_connection(request)
         self.connection = connection
         if let connection {
-            // passUnretained: every path that drops `request` (finish, close, deinit) clears this first.
-            evhttp_connection_set_closecb(
-                connection, exchangeConnectionClosed, Unmanaged.passUnretained(self).toOpaque())
+            if let connectionGuard {
+                connectionGuard.exchange = self
+            } else {
+                // passUnretained: every path that drops `request` (finish, close, deinit) clears this first.
+                evhttp_connection_set_closecb(
+                    connection, exchangeConnectionClosed, Unmanaged.passUnretained(self).toOpaque())
+            }
             Self.watchForClose(connection)
         }
     }
@@ -133,7 +144,11 @@ package final class HTTPExchange {
     /// Ends the exchange's hold on the request and returns it for the one call that hands it back.
     private func finish() -> UnsafeMutablePointer<evhttp_request>? {
         let handedBack = request
-        if let connection { evhttp_connection_set_closecb(connection, nil, nil) }
+        if let connectionGuard {
+            connectionGuard.exchange = nil
+        } else if let connection {
+            evhttp_connection_set_closecb(connection, nil, nil)
+        }
         request = nil
         connection = nil
         state = .finished
@@ -142,7 +157,7 @@ package final class HTTPExchange {
         return handedBack
     }
 
-    fileprivate func connectionClosed() {
+    func connectionClosed() {
         guard let request else { return }
         // EOF or timeout: evhttp detached the unfinished request (no connection) and it is ours to free.
         // Server shutdown (evhttp_free): it is still attached and evhttp frees it after this callback.

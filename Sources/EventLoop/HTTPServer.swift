@@ -14,20 +14,50 @@ import Glibc
 /// `bodyTooLarge` (our JSON 413). Only a body over the hard limit gets libevent's HTML 413, and then
 /// with lingering close, so the client reads the answer rather than a reset.
 ///
+/// Heads and idle connections: each connection has an `HTTPConnectionGuard` (see there) that answers
+/// an oversized or slow request head itself (`rejection` renders the body) and closes keep-alive
+/// connections idle past `limits.idleTimeoutSeconds`. evhttp's own header limit stays as a backstop
+/// at twice ours, for what the guard cannot see (heads pipelined behind a body).
+///
+/// Accepting: the listening socket is made here (`ListeningSocket`, backlog `SOMAXCONN`). When
+/// `accept` fails for want of descriptors the listener pauses for `acceptBackoffSeconds` instead of
+/// spinning on the still-pending connection, and says so in the log at most once per 10 s; at
+/// `limits.maxConnections` open connections it pauses until one closes.
+///
 /// Timeouts: `evhttp_set_timeout` bounds how long a connection may sit without reading or writing a
-/// byte; a stream that sends a chunk (or an SSE keep-alive comment) re-arms it. It is 600 s by default
-/// because a streamed completion may wait minutes for the first token.
+/// byte while a request is in progress; a stream that sends a chunk (or an SSE keep-alive comment)
+/// re-arms it. It is 600 s by default because a streamed completion may wait minutes for the first token.
 package final class HTTPServer {
-    private let loop: EventLoop
+    let loop: EventLoop
     /// The `evhttp*`; freeing it closes every connection (their exchanges see `onClientClose`).
     private let http: OpaquePointer
-    private var boundSocket: OpaquePointer?
+    private(set) var boundSocket: OpaquePointer?
     private let maxBodyBytes: Int
     private let handler: (HTTPExchange) -> Void
     private let bodyTooLarge: (HTTPExchange) -> Void
+    let rejection: (HTTPRejection) -> HTTPRawResponse
+    package let limits: HTTPLimits
+    /// Open connections at most (the resolved `limits.maxConnections`).
+    package let maxConnections: Int
+    /// Every open connection, by its `bufferevent*`.
+    var guards: [OpaquePointer: HTTPConnectionGuard] = [:]
+    var sweepTimer: Timer?
+    var acceptPauses: Set<AcceptPause> = []
+    var listenerPaused = false
+    var resumeTimer: Timer?
+    var acceptFailureLog = RateLimitedLog(interval: 10)
+    static let acceptBackoffSeconds = 0.25
+
+    enum AcceptPause: Hashable {
+        case atCapacity
+        case outOfDescriptors
+    }
 
     /// The port actually bound (the ephemeral one when asked for port 0).
     package let port: Int
+
+    /// Open client connections now.
+    package var connectionCount: Int { guards.count }
 
     package init(
         loop: EventLoop,
@@ -36,16 +66,26 @@ package final class HTTPServer {
         maxBodyBytes: Int,
         hardBodyLimit: Int? = nil,
         idleTimeoutSeconds: Int = 600,
+        limits: HTTPLimits = HTTPLimits(),
         handler: @escaping (HTTPExchange) -> Void,
-        bodyTooLarge: @escaping (HTTPExchange) -> Void
+        bodyTooLarge: @escaping (HTTPExchange) -> Void,
+        rejection: @escaping (HTTPRejection) -> HTTPRawResponse = HTTPServer.plainRejection
     ) throws(EventLoopError) {
         guard (0...65535).contains(port) else { throw .socket("port \(port)", errno: EINVAL) }
-        guard let http = evhttp_new(loop.base) else { throw .libevent("evhttp_new") }
+        let fd = try ListeningSocket.open(host: host, port: port)
+        guard let http = evhttp_new(loop.base) else {
+            Glibc.close(fd)
+            throw .libevent("evhttp_new")
+        }
         self.loop = loop
         self.http = http
         self.maxBodyBytes = maxBodyBytes
         self.handler = handler
         self.bodyTooLarge = bodyTooLarge
+        self.rejection = rejection
+        self.limits = limits
+        maxConnections =
+            limits.maxConnections ?? HTTPLimits.defaultMaxConnections(fileLimit: FileDescriptorLimit.current)
 
         let methods: [evhttp_cmd_type] = [
             EVHTTP_REQ_GET, EVHTTP_REQ_POST, EVHTTP_REQ_HEAD, EVHTTP_REQ_OPTIONS,
@@ -58,26 +98,40 @@ package final class HTTPServer {
         let defaultHard = max(
             soft.multipliedReportingOverflow(by: 4).partialValue, soft.addingReportingOverflow(1 << 20).partialValue)
         evhttp_set_max_body_size(http, max(hardBodyLimit ?? defaultHard, soft))
+        evhttp_set_max_headers_size(http, max(limits.maxHeaderBytes, 1) * 2)
         _ = evhttp_set_flags(http, EVHTTP_SERVER_LINGERING_CLOSE)
         evhttp_set_timeout(http, Int32(clamping: idleTimeoutSeconds))
         // No "text/html" default: every response here names its own Content-Type.
         evhttp_set_default_content_type(http, nil)
 
-        errno = 0
-        guard let bound = evhttp_bind_socket_with_handle(http, host, UInt16(port)) else {
-            let code = errno
+        guard let bound = evhttp_accept_socket_with_handle(http, fd) else {
+            Glibc.close(fd)
             evhttp_free(http)
-            throw code == EADDRINUSE ? .addressInUse("\(host):\(port)") : .socket("bind(\(host):\(port))", errno: code)
+            throw .libevent("evhttp_accept_socket_with_handle")
         }
         boundSocket = bound
-        self.port = Self.localPort(of: evhttp_bound_socket_get_fd(bound)) ?? port
-        // passUnretained: deinit frees the evhttp, so the callback never outlives self.
-        evhttp_set_gencb(http, requestArrived, Unmanaged.passUnretained(self).toOpaque())
+        self.port = Self.localPort(of: fd) ?? port
+        // passUnretained (all three): deinit frees the evhttp, its listener and connections first.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        registerForAcceptErrors(http)
+        evconnlistener_set_error_cb(evhttp_bound_socket_get_listener(bound), listenerAcceptFailed)
+        evhttp_set_bevcb(http, serverMakeConnectionBuffer, context)
+        evhttp_set_gencb(http, requestArrived, context)
+        let sweep = Timer(loop: loop) { [weak self] in self?.sweep() }
+        sweepTimer = sweep
+        sweep.schedule(after: 1)
     }
 
     deinit {
+        unregisterForAcceptErrors(http)
         // Exchanges still open are told through the connection close callback, which evhttp_free runs.
         evhttp_free(http)
+    }
+
+    /// The default rejection body: a small JSON object naming the problem.
+    package static func plainRejection(_ rejection: HTTPRejection) -> HTTPRawResponse {
+        HTTPRawResponse(
+            contentType: "application/json", body: Array(#"{"error":"\#(rejection.reason)"}"#.utf8))
     }
 
     /// Answers handed to evhttp whose last byte has not reached the kernel yet. A draining process
@@ -92,7 +146,8 @@ package final class HTTPServer {
         evhttp_request_set_on_complete_cb(request, replyWritten, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    fileprivate func replyWasWritten() {
+    fileprivate func replyWasWritten(_ request: UnsafeMutablePointer<evhttp_request>) {
+        connectionGuard(of: request)?.replyWritten(now: monotonicNow())
         repliesFlushing -= 1
         if repliesFlushing == 0 { onRepliesFlushed?() }
     }
@@ -101,11 +156,14 @@ package final class HTTPServer {
     package func close() {
         guard let boundSocket else { return }
         self.boundSocket = nil
+        resumeTimer?.cancel()
         evhttp_del_accept_socket(http, boundSocket)
     }
 
     fileprivate func handle(_ request: UnsafeMutablePointer<evhttp_request>) {
-        let exchange = HTTPExchange(request: request, server: self)
+        let connectionGuard = self.connectionGuard(of: request)
+        connectionGuard?.requestArrived()
+        let exchange = HTTPExchange(request: request, server: self, connectionGuard: connectionGuard)
         if exchange.body.count > maxBodyBytes {
             bodyTooLarge(exchange)
         } else {
@@ -137,9 +195,9 @@ package final class HTTPServer {
     }
 }
 
-private func replyWritten(_: UnsafeMutablePointer<evhttp_request>?, _ context: UnsafeMutableRawPointer?) {
-    guard let context else { return }
-    Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().replyWasWritten()
+private func replyWritten(_ request: UnsafeMutablePointer<evhttp_request>?, _ context: UnsafeMutableRawPointer?) {
+    guard let request, let context else { return }
+    Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().replyWasWritten(request)
 }
 
 extension HTTPExchange {

@@ -16,7 +16,7 @@ package final class ProbeConnection {
         let address = try UnixSocketAddress(path: path)
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw .fromErrno("socket(AF_UNIX)") }
-        let connection = ProbeConnection(fd: fd, deadline: monotonicSeconds() + timeout)
+        let connection = ProbeConnection(fd: fd, deadline: monotonicNow() + timeout)
         try connection.armTimeouts()
         guard address.withSockAddr({ Glibc.connect(fd, $0, $1) }) == 0 else {
             let code = errno  // before the interpolation below can allocate and disturb it
@@ -37,7 +37,7 @@ package final class ProbeConnection {
             throw .socket("getaddrinfo(\(host)): \(String(cString: gai_strerror(status)))", errno: EHOSTUNREACH)
         }
         defer { freeaddrinfo(list) }
-        let deadline = monotonicSeconds() + timeout
+        let deadline = monotonicNow() + timeout
         var lastError = EventLoopError.socket("connect(\(host):\(port))", errno: ECONNREFUSED)
         var candidate: UnsafeMutablePointer<addrinfo>? = first
         while let info = candidate {
@@ -104,7 +104,7 @@ package final class ProbeConnection {
     }
 
     private func armTimeouts() throws(EventLoopError) {
-        let left = deadline - monotonicSeconds()
+        let left = deadline - monotonicNow()
         guard left > 0 else { throw .socket("probe deadline passed", errno: ETIMEDOUT) }
         var value = timeval(tv_sec: Int(left), tv_usec: Int((left - Double(Int(left))) * 1_000_000))
         // A zero timeval means "wait forever" to the kernel: never send one.
@@ -114,10 +114,4 @@ package final class ProbeConnection {
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &value, size) == 0
         else { throw .fromErrno("setsockopt(SO_RCVTIMEO)") }
     }
-}
-
-private func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
 }

@@ -21,10 +21,19 @@ final class Shim {
     func start() throws -> Int {
         let server = try HTTPServer(
             loop: loop, host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes,
+            limits: config.limits,
             handler: { [weak self] exchange in self?.handle(exchange) },
             bodyTooLarge: { [weak self] exchange in
                 guard let self else { return }
                 self.reply(exchange, OpenAIErrorMapper.payloadTooLarge(limit: self.config.maxBodyBytes))
+            },
+            rejection: { rejection in
+                let response: OpenAIErrorResponse
+                switch rejection {
+                case .headersTooLarge(let limit): response = OpenAIErrorMapper.headersTooLarge(limit: limit)
+                case .headerTimeout(let seconds): response = OpenAIErrorMapper.headerTimeout(seconds: seconds)
+                }
+                return HTTPRawResponse(contentType: "application/json", body: response.body)
             })
         self.server = server
         return server.port
@@ -74,6 +83,9 @@ final class Shim {
     }
 
     private var generator = SystemRandomNumberGenerator()
+
+    /// The connection cap in force (MAX_CONNECTIONS or the one derived from the open-file limit).
+    var maxConnections: Int { server?.maxConnections ?? 0 }
 
     func finished(_ request: ProxiedRequest) {
         active[ObjectIdentifier(request)] = nil

@@ -1,3 +1,5 @@
+import EventLoop
+
 /// The shim's configuration from the environment (names fixed by DESIGN.md).
 struct ShimConfig {
     var host = "0.0.0.0"
@@ -9,6 +11,8 @@ struct ShimConfig {
     /// often so ALB's 60 s idle timeout does not cut it.
     var keepAliveSeconds = 15.0
     var drainSeconds = 30.0
+    /// Header size and time limits, idle keep-alive timeout and the connection cap (hardening).
+    var limits = HTTPLimits()
 
     static func load(_ env: [String: String]) -> Result<ShimConfig, ShimConfigError> {
         var c = ShimConfig()
@@ -38,6 +42,28 @@ struct ShimConfig {
             c.keepAliveSeconds = n
         }
         if let d = value("DRAIN_TIMEOUT_SECONDS"), let n = Double(d), n >= 0 { c.drainSeconds = n }
+        func positiveInt(_ name: String) -> Result<Int?, ShimConfigError> {
+            guard let v = value(name) else { return .success(nil) }
+            guard let n = Int(v), n > 0 else {
+                return .failure(ShimConfigError(message: "\(name) must be a positive whole number, got \(v)"))
+            }
+            return .success(n)
+        }
+        func positiveSeconds(_ name: String) -> Result<Double?, ShimConfigError> {
+            guard let v = value(name) else { return .success(nil) }
+            guard let n = Double(v), n > 0, n.isFinite else {
+                return .failure(ShimConfigError(message: "\(name) must be a positive number of seconds, got \(v)"))
+            }
+            return .success(n)
+        }
+        do {
+            if let n = try positiveInt("MAX_HEADER_BYTES").get() { c.limits.maxHeaderBytes = n }
+            if let n = try positiveInt("MAX_CONNECTIONS").get() { c.limits.maxConnections = n }
+            if let n = try positiveSeconds("HEADER_TIMEOUT_SECONDS").get() { c.limits.headerTimeoutSeconds = n }
+            if let n = try positiveSeconds("IDLE_TIMEOUT_SECONDS").get() { c.limits.idleTimeoutSeconds = n }
+        } catch {
+            return .failure(error)
+        }
         return .success(c)
     }
 }

@@ -18,13 +18,16 @@ func runShim() -> Int32 {
         return 2
     }
     ignoreSIGPIPE()
+    let fileLimit = FileDescriptorLimit.raiseToHardLimit()
     do {
         let loop = try EventLoop()
         let shim = Shim(config: config, loop: loop)
         let port = try shim.start()
         let term = try SignalWatcher(loop: loop, signal: SIGTERM) { shim.drain() }
         let int = try SignalWatcher(loop: loop, signal: SIGINT) { shim.drain() }
-        Log.info("listening on http://\(config.host):\(port); translator socket \(config.socketPath)")
+        Log.info(
+            "listening on http://\(config.host):\(port); translator socket \(config.socketPath); "
+                + "open-file limit \(fileLimit), at most \(shim.maxConnections) connections")
         loop.run()
         withExtendedLifetime((term, int, shim)) {}
         return 0

@@ -109,4 +109,25 @@ package enum OpenAIErrorMapper {
             status: 413, type: "invalid_request_error",
             message: "The request body is too large: the limit is \(limit) bytes.")
     }
+
+    /// A request line and headers over the shim's limit (`MAX_HEADER_BYTES`).
+    package static func headersTooLarge(limit: Int) -> OpenAIErrorResponse {
+        response(
+            status: 431, type: "invalid_request_error",
+            message: "The request line and headers are too large: the limit is \(limit) bytes.")
+    }
+
+    /// A request head that did not arrive in time (`HEADER_TIMEOUT_SECONDS`).
+    package static func headerTimeout(seconds: Double) -> OpenAIErrorResponse {
+        response(
+            status: 408, type: "invalid_request_error",
+            message: "The request headers did not arrive within \(seconds.formatted) seconds.")
+    }
+}
+
+extension Double {
+    /// `15` rather than `15.0`; fractions as Swift prints them.
+    fileprivate var formatted: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
+    }
 }

@@ -28,6 +28,7 @@ func runTranslator() -> Int32 {
         return 0
     }
     ignoreSIGPIPE()
+    let fileLimit = FileDescriptorLimit.raiseToHardLimit()
     do {
         let loop = try EventLoop()
         let server = try TranslatorServer(config: config, loop: loop)
@@ -39,7 +40,7 @@ func runTranslator() -> Int32 {
             "listening on \(config.socketPath); region \(config.region); SageMaker at \(config.sagemakerEndpoint.url(path: "")); "
                 + "credentials from \(config.credentialSource.logDescription); "
                 + "API keys: \(config.authSecretId != nil ? "Secrets Manager secret" : "") \(config.staticAPIKeys.isEmpty ? "" : "\(config.staticAPIKeys.count) static")"
-                + (config.allowUnauthenticated ? " (ALLOW_UNAUTHENTICATED=1)" : ""))
+                + (config.allowUnauthenticated ? " (ALLOW_UNAUTHENTICATED=1)" : "") + "; open-file limit \(fileLimit)")
         loop.run()
         withExtendedLifetime((term, int, server)) {}
         return 0

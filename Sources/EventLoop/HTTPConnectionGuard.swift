@@ -1,0 +1,181 @@
+import CLibevent
+import Glibc
+
+/// One client connection of `HTTPServer`, watched from accept to close, so that what evhttp 2.1 does
+/// not bound is bounded here: the size and arrival time of each request head, and how long a
+/// keep-alive connection may sit idle.
+///
+/// evhttp 2.1 has no per-request hooks before the whole request is read (`evhttp_set_newreqcb` is
+/// 2.2), and its own header limit answers with an HTML page. So the server creates each connection's
+/// bufferevent itself (`evhttp_set_bevcb`) and this guard observes its input buffer with an evbuffer
+/// callback, which runs after each socket read and before evhttp parses the bytes. A filtering
+/// bufferevent would be the textbook hook, but evhttp 2.1 stalls on a filter's output (a filter only
+/// flushes output while writing is enabled, and evhttp enables writing after it queues the reply).
+///
+/// Phases: `awaitingHead` (counting head bytes until a blank line) → `readingBody` (evhttp reads the
+/// body) → `handling` (the handler has the request; ends when the reply is written) → `awaitingHead`.
+/// A rejected connection is answered with a raw response and closed once it is written.
+final class HTTPConnectionGuard {
+    enum Phase: Equatable {
+        case awaitingHead
+        case readingBody
+        case handling
+        case rejecting
+    }
+
+    /// The `bufferevent*` evhttp reads and writes this connection through; evhttp frees it.
+    let bufferEvent: OpaquePointer
+    /// The `evhttp_connection*`, known once evhttp has attached the connection (`attach`).
+    private(set) var connection: OpaquePointer?
+    private(set) var phase = Phase.awaitingHead
+    private(set) var phaseStartedAt: Double
+    /// When the first byte of the current request head arrived; nil while the connection is idle.
+    private(set) var firstByteAt: Double?
+    /// Bytes of the current head seen so far, including bytes evhttp has already parsed and drained.
+    private(set) var headBytes = 0
+    /// The exchange answering the request on this connection, told when the client goes away.
+    weak var exchange: HTTPExchange?
+    weak var server: HTTPServer?
+
+    private let limits: HTTPLimits
+    private var callbackEntry: OpaquePointer?
+    private var pendingRejection: [UInt8] = []
+
+    init(bufferEvent: OpaquePointer, limits: HTTPLimits, now: Double) {
+        self.bufferEvent = bufferEvent
+        self.limits = limits
+        phaseStartedAt = now
+        // passUnretained: the server drops the guard only in `detach`, which removes this callback first.
+        callbackEntry = evbuffer_add_cb(
+            bufferevent_get_input(bufferEvent), guardInputChanged, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Called once evhttp has created the connection around `bufferEvent`; its callback argument is the
+    /// `evhttp_connection*` (evhttp passes the connection to every bufferevent callback it sets).
+    /// Returns false when evhttp has already let the connection go.
+    func attach() -> Bool {
+        var argument: UnsafeMutableRawPointer?
+        bufferevent_getcb(bufferEvent, nil, nil, nil, &argument)
+        guard let argument else { return false }
+        connection = OpaquePointer(argument)
+        return true
+    }
+
+    /// The connection is being freed: stop observing a buffer about to go away.
+    func detach() {
+        if let callbackEntry { _ = evbuffer_remove_cb_entry(bufferevent_get_input(bufferEvent), callbackEntry) }
+        callbackEntry = nil
+        connection = nil
+    }
+
+    /// evhttp has read a whole request and hands it to the handler.
+    func requestArrived() {
+        phase = .handling
+    }
+
+    /// The reply has been written; a keep-alive connection waits for its next request. Bytes a
+    /// pipelining client already sent count toward the next head.
+    func replyWritten(now: Double) {
+        guard phase == .handling else { return }
+        startHead(now: now, buffered: evbuffer_get_length(bufferevent_get_input(bufferEvent)))
+    }
+
+    private func startHead(now: Double, buffered: Int) {
+        phase = .awaitingHead
+        phaseStartedAt = now
+        headBytes = buffered
+        firstByteAt = buffered > 0 ? now : nil
+    }
+
+    /// What the periodic sweep found this connection should do now.
+    enum Verdict: Equatable {
+        case keep
+        case closeIdle
+        case reject(HTTPRejection)
+    }
+
+    func verdict(now: Double) -> Verdict {
+        guard connection != nil, phase == .awaitingHead else { return .keep }
+        if let firstByteAt {
+            return now - firstByteAt > limits.headerTimeoutSeconds
+                ? .reject(.headerTimeout(seconds: limits.headerTimeoutSeconds)) : .keep
+        }
+        return now - phaseStartedAt > limits.idleTimeoutSeconds ? .closeIdle : .keep
+    }
+
+    /// Unparsed bytes a connection may queue while its request is handled. evhttp keeps reading then
+    /// (to notice a close), so without a bound a client could grow the buffer for as long as a stream
+    /// lasts. Past it, reading stops until evhttp starts on the next request. (A read high watermark
+    /// would say the same, but evhttp 2.1 spins on a Content-Length body under one.)
+    var maxQueuedWhileHandling: Int { limits.maxHeaderBytes + (64 << 10) }
+
+    fileprivate func inputChanged(_ buffer: OpaquePointer, added: Int, now: Double) {
+        guard added > 0 else { return }
+        if phase == .handling, evbuffer_get_length(buffer) > maxQueuedWhileHandling {
+            _ = bufferevent_disable(bufferEvent, Int16(EV_READ))
+            return
+        }
+        guard phase == .awaitingHead else { return }
+        if firstByteAt == nil { firstByteAt = now }
+        headBytes += added
+        let length = evbuffer_get_length(buffer)
+        let consumedBefore = headBytes > length
+        if let end = RequestHeadScanner.headEnd(
+            in: buffer, from: max(0, length - added - 2), consumedBefore: consumedBefore)
+        {
+            let size = headBytes - (length - end)
+            if size > limits.maxHeaderBytes {
+                onReject?(self, .headersTooLarge(limit: limits.maxHeaderBytes))
+            } else {
+                phase = .readingBody
+            }
+        } else if headBytes > limits.maxHeaderBytes {
+            onReject?(self, .headersTooLarge(limit: limits.maxHeaderBytes))
+        }
+    }
+
+    /// Set by the server: answer this connection itself.
+    var onReject: ((HTTPConnectionGuard, HTTPRejection) -> Void)?
+
+    /// Answers the connection with `response` and closes it once written. evhttp never sees another
+    /// byte from it: its callbacks are replaced and reading stops. `close` frees the connection.
+    func reject(with response: [UInt8]) {
+        guard connection != nil, phase != .rejecting else { return }
+        phase = .rejecting
+        pendingRejection = response
+        _ = bufferevent_disable(bufferEvent, Int16(EV_READ))
+        // passUnretained: the server keeps the guard until the connection's close callback.
+        bufferevent_setcb(
+            bufferEvent, nil, guardRejectionWritten, guardRejectionEvent, Unmanaged.passUnretained(self).toOpaque())
+        response.withUnsafeBytes { _ = bufferevent_write(bufferEvent, $0.baseAddress, $0.count) }
+        _ = bufferevent_enable(bufferEvent, Int16(EV_WRITE))
+    }
+
+    /// Frees the connection through evhttp, which runs the close callback (and so `detach`).
+    func close() {
+        guard let connection else { return }
+        evhttp_connection_free(connection)
+    }
+}
+
+private func guardInputChanged(
+    _ buffer: OpaquePointer?, _ info: UnsafePointer<evbuffer_cb_info>?, _ context: UnsafeMutableRawPointer?
+) {
+    guard let buffer, let info, let context else { return }
+    let connectionGuard = Unmanaged<HTTPConnectionGuard>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(connectionGuard) {
+        connectionGuard.inputChanged(buffer, added: info.pointee.n_added, now: monotonicNow())
+    }
+}
+
+private func guardRejectionWritten(_: OpaquePointer?, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    let connectionGuard = Unmanaged<HTTPConnectionGuard>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(connectionGuard) { connectionGuard.close() }
+}
+
+private func guardRejectionEvent(_: OpaquePointer?, _: Int16, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    let connectionGuard = Unmanaged<HTTPConnectionGuard>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(connectionGuard) { connectionGuard.close() }
+}

@@ -1,0 +1,64 @@
+/// What one client may cost the HTTP server before it is answered with an error or dropped.
+package struct HTTPLimits: Equatable, Sendable {
+    /// Request line plus headers. Larger heads get a 431 and the connection is closed; without a bound,
+    /// evhttp re-scans an unterminated header line on every read, which costs quadratic CPU.
+    package var maxHeaderBytes = 64 << 10
+    /// From the first byte of a request head to its blank line; a slower client gets a 408 (slowloris).
+    package var headerTimeoutSeconds = 15.0
+    /// A keep-alive connection with no request in progress is closed, silently, after this long. Above
+    /// ALB's default 60 s idle timeout, as AWS recommends, so the balancer never reuses a connection
+    /// the gateway is closing.
+    package var idleTimeoutSeconds = 75.0
+    /// Open client connections at most; at the cap the listener stops accepting (new connections wait
+    /// in the kernel's backlog) until one closes. nil: derived from the open-file limit.
+    package var maxConnections: Int?
+
+    package init(
+        maxHeaderBytes: Int = 64 << 10, headerTimeoutSeconds: Double = 15, idleTimeoutSeconds: Double = 75,
+        maxConnections: Int? = nil
+    ) {
+        self.maxHeaderBytes = maxHeaderBytes
+        self.headerTimeoutSeconds = headerTimeoutSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxConnections = maxConnections
+    }
+
+    /// Without an explicit cap: half the descriptors (a proxied request holds a client socket and a
+    /// translator socket), less a reserve for logs, the listener and health probes.
+    package static func defaultMaxConnections(fileLimit: Int) -> Int {
+        max(16, (fileLimit - 64) / 2)
+    }
+}
+
+/// Why the server answered a connection itself instead of handing a request to the handler.
+package enum HTTPRejection: Equatable, Sendable {
+    /// The request line and headers passed `HTTPLimits.maxHeaderBytes`.
+    case headersTooLarge(limit: Int)
+    /// The head did not complete within `HTTPLimits.headerTimeoutSeconds`.
+    case headerTimeout(seconds: Double)
+
+    package var status: Int {
+        switch self {
+        case .headersTooLarge: 431
+        case .headerTimeout: 408
+        }
+    }
+
+    package var reason: String {
+        switch self {
+        case .headersTooLarge: "Request Header Fields Too Large"
+        case .headerTimeout: "Request Timeout"
+        }
+    }
+}
+
+/// A complete answer the server writes on a connection evhttp never parsed a request from.
+package struct HTTPRawResponse: Equatable, Sendable {
+    package var contentType: String
+    package var body: [UInt8]
+
+    package init(contentType: String, body: [UInt8]) {
+        self.contentType = contentType
+        self.body = body
+    }
+}
