@@ -37,6 +37,10 @@ extension Emulator {
             return respond(exchange, failure.restJSON(requestId: requestId))
         }
         stats.invocations += 1
+        if config.tgiEndpoints.contains(endpoint) {
+            return tgiInvocation(
+                exchange, requestId: requestId, endpoint: endpoint, variant: variant, streaming: streaming)
+        }
 
         let script: ChatScript
         switch ChatScript.make(body: exchange.body, servedModel: config.servedModel, endpoint: endpoint) {
@@ -101,12 +105,15 @@ extension Emulator {
         }
     }
 
-    func startStream(_ exchange: HTTPExchange, steps: [ChatRenderer.Step], partBytes: Int?, headers: [(String, String)])
-    {
+    /// `plain`: the steps' bytes as the HTTP body itself (the OpenAI route), not wrapped in PayloadParts.
+    func startStream(
+        _ exchange: HTTPExchange, steps: [ChatRenderer.Step], partBytes: Int?, headers: [(String, String)],
+        plain: Bool = false
+    ) {
         let key = ObjectIdentifier(exchange)
         stats.streamsStarted += 1
         stats.activeStreams += 1
-        let session = StreamSession(loop: loop, exchange: exchange, steps: steps, partBytes: partBytes) {
+        let session = StreamSession(loop: loop, exchange: exchange, steps: steps, partBytes: partBytes, plain: plain) {
             [unowned self] cancelled in
             self.stats.activeStreams -= 1
             if cancelled { self.stats.streamsCancelled += 1 } else { self.stats.streamsCompleted += 1 }

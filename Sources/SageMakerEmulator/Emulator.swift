@@ -55,6 +55,8 @@ final class Emulator {
             sts(exchange, requestId: requestId)
         case ("POST", "/"):
             secretsManager(exchange, requestId: requestId)
+        case ("POST", _) where Self.isOpenAIRoute(path):
+            openAIRoute(exchange, requestId: requestId)
         case ("POST", _) where path.hasPrefix("/endpoints/"):
             sagemakerRuntime(exchange, requestId: requestId)
         default:

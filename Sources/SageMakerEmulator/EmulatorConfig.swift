@@ -14,6 +14,9 @@ struct EmulatorConfig {
     var variants: [String] = ["AllTraffic"]
     /// Inference components every endpoint hosts; empty means the endpoints have none, as on a classic endpoint.
     var inferenceComponents: [String] = []
+    /// Endpoints whose container is TGI's native API (`{"inputs", "parameters"}`, TGI's token stream) rather than
+    /// an OpenAI-compatible one; they are known endpoints without being listed in `endpoints`.
+    var tgiEndpoints: [String] = []
     /// The name the container serves, which vLLM insists a request's `model` matches.
     var servedModel = "emulator-model"
     var secrets: [(name: String, value: String)] = []
@@ -35,6 +38,7 @@ struct EmulatorConfig {
           --endpoint NAME                  known endpoint, repeatable (EMULATOR_ENDPOINTS, comma-separated; default demo-endpoint)
           --variant NAME                   production variant, repeatable (EMULATOR_VARIANTS; default AllTraffic)
           --inference-component NAME       hosted inference component, repeatable (EMULATOR_INFERENCE_COMPONENTS; default none)
+          --tgi-endpoint NAME              endpoint whose container is TGI's native API, repeatable (EMULATOR_TGI_ENDPOINTS; default none)
           --served-model NAME              model name the container serves (EMULATOR_SERVED_MODEL, default emulator-model)
           --secret NAME=VALUE              Secrets Manager secret, repeatable (EMULATOR_SECRETS as JSON object {"name": "value"})
           --container-credentials-token T  Authorization value the credentials endpoint requires (EMULATOR_CONTAINER_CREDENTIALS_TOKEN)
@@ -52,6 +56,7 @@ struct EmulatorConfig {
         var config = EmulatorConfig()
         try config.apply(environment: environment)
         try config.apply(arguments: arguments)
+        config.endpoints += config.tgiEndpoints.filter { !config.endpoints.contains($0) }
         return config
     }
 
@@ -65,6 +70,7 @@ struct EmulatorConfig {
         if let v = env["EMULATOR_VARIANTS"] { variants = Self.list(v) }
         if let v = env["EMULATOR_INFERENCE_COMPONENTS"] { inferenceComponents = Self.list(v) }
         if let v = env["EMULATOR_SERVED_MODEL"] { servedModel = v }
+        if let v = env["EMULATOR_TGI_ENDPOINTS"] { tgiEndpoints = Self.list(v) }
         if let v = env["EMULATOR_SECRETS"] { secrets = try Self.secretObject(v) }
         if let v = env["EMULATOR_CONTAINER_CREDENTIALS_TOKEN"], !v.isEmpty { containerCredentialsToken = v }
         if let v = env["EMULATOR_CREDENTIALS_LIFETIME"] { credentialsLifetime = try Self.seconds(v) }
@@ -103,6 +109,7 @@ struct EmulatorConfig {
                 variants.append(try next())
             case "--inference-component": inferenceComponents.append(try next())
             case "--served-model": servedModel = try next()
+            case "--tgi-endpoint": tgiEndpoints.append(try next())
             case "--secret":
                 if !seenSecret { secrets = []; seenSecret = true }
                 let pair = try next()

@@ -14,6 +14,7 @@ struct EmulatorStats {
     var assumeRoleFetches = 0
     var imdsTokens = 0
     var imdsCredentialFetches = 0
+    var openAIRoute = OpenAIRouteStats()
 
     var json: JSONValue {
         .object([
@@ -29,6 +30,7 @@ struct EmulatorStats {
             ("assume_role_fetches", .int(assumeRoleFetches)),
             ("imds_tokens", .int(imdsTokens)),
             ("imds_credential_fetches", .int(imdsCredentialFetches)),
+            ("openai_route", openAIRoute.json),
         ])
     }
 }

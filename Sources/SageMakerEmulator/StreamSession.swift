@@ -1,5 +1,6 @@
 import EventLoop
 import GatewayLog
+import GatewayWire
 
 /// One InvokeEndpointWithResponseStream answer in flight: walks the renderer's steps on a timer, wraps the
 /// bytes in PayloadPart messages, waits for the socket to drain when the client reads slowly, and stops at
@@ -14,18 +15,21 @@ final class StreamSession {
     private var index = 0
     private var waited = false
     private var framer: PayloadFramer
+    /// Send the bytes as they are, without PayloadPart messages (SageMaker's OpenAI route streams plain SSE).
+    private let plain: Bool
     private var timer: Timer!
     private let ended: (_ cancelled: Bool) -> Void
     private var done = false
 
     /// `ended` runs once: with true if the client disconnected first.
     init(
-        loop: EventLoop, exchange: HTTPExchange, steps: [ChatRenderer.Step], partBytes: Int?,
+        loop: EventLoop, exchange: HTTPExchange, steps: [ChatRenderer.Step], partBytes: Int?, plain: Bool = false,
         ended: @escaping (Bool) -> Void
     ) {
         self.exchange = exchange
         self.steps = steps
         self.framer = PayloadFramer(partBytes: partBytes)
+        self.plain = plain
         self.ended = ended
         timer = Timer(loop: loop) { [unowned self] in
             self.waited = true
@@ -55,7 +59,15 @@ final class StreamSession {
             index += 1
             let last = index == steps.count
             for part in framer.parts(for: step.events, final: last || step.failure != nil) {
-                exchange.sendChunk(PayloadFramer.payloadPart(part))
+                exchange.sendChunk(plain ? part : PayloadFramer.payloadPart(part))
+            }
+            if let failure = step.failure, plain {
+                let error: JSONValue = .object([
+                    ("error", .object([("message", .string(failure)), ("type", .string("InternalServerError"))]))
+                ])
+                exchange.sendChunk(Array("data: ".utf8) + JSONWriter.bytes(error) + Array("\n\n".utf8))
+                index = steps.count
+                continue
             }
             if let failure = step.failure {
                 exchange.sendChunk(PayloadFramer.modelStreamError(message: failure, errorCode: "StreamBroken"))

@@ -9,7 +9,7 @@ import TranslatorCore
 /// One shim connection: one request, answered with frames, then closed. The connection closing
 /// early is the client's cancel, which cancels the SageMaker transfer.
 final class Session {
-    private enum State {
+    enum State {
         case awaitingRequest
         case working
         case finished
@@ -21,10 +21,10 @@ final class Session {
     static let maxResponseBytes = 32 << 20
 
     private let connection: StreamConnection
-    private unowned let server: TranslatorServer
-    private var state = State.awaitingRequest
+    unowned let server: TranslatorServer
+    private(set) var state = State.awaitingRequest
     private var frames = FrameDecoder(maxLength: Frame.maxLength)
-    private var requestId = "-"
+    private(set) var requestId = "-"
     private var transfer: CurlTransfer?
     private var transferPaused = false
 
@@ -103,6 +103,11 @@ final class Session {
         case .success(let r): route = r
         case .failure(let error): return finish(.error(error))
         }
+        switch route.format {
+        case .tgi: return startTGIChat(chat, route: route)
+        case .sagemakerOpenAI: return startSageMakerOpenAIChat(chat, route: route)
+        case .openai, .embeddings: break
+        }
         guard route.format == .openai else {
             return finish(
                 .error(
@@ -132,7 +137,11 @@ final class Session {
         }
     }
 
-    private func invoke(_ request: AWSHTTPRequest, route: ModelRoute) {
+    /// `parse` reads the container's whole answer (`openai` format by default).
+    func invoke(
+        _ request: AWSHTTPRequest, route: ModelRoute,
+        parse: @escaping ([UInt8]) -> Result<[ModelEvent], GatewayError> = OpenAIResponseParser.events(from:)
+    ) {
         // SageMaker caps InvokeEndpoint answers at 6 MB (25 MB for some containers); more is not an answer.
         transfer = sendBuffered(
             request, on: server.curl, connectTimeout: 10, totalTimeout: server.config.invokeTimeout,
@@ -151,7 +160,7 @@ final class Session {
                             self.upstreamError(
                                 status: response.status, headers: response.headers, body: response.body, route: route)))
                 }
-                switch OpenAIResponseParser.events(from: response.body) {
+                switch parse(response.body) {
                 case .failure(let error): self.finish(.error(error))
                 case .success(let events):
                     var reasoning = ReasoningFilter(mode: route.reasoning)
@@ -165,7 +174,10 @@ final class Session {
         }
     }
 
-    private func invokeStreaming(_ request: AWSHTTPRequest, route: ModelRoute) {
+    /// `decoder` reads the streamed body: SageMaker's event stream around `openai`-format output by default.
+    func invokeStreaming(
+        _ request: AWSHTTPRequest, route: ModelRoute, decoder: some ResponseStreamDecoder = SageMakerStreamDecoder()
+    ) {
         let transfer = CurlTransfer(
             method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) },
             body: request.body,
@@ -173,7 +185,7 @@ final class Session {
         var status = 0
         var headers: [(String, String)] = []
         var errorBody: [UInt8] = []
-        var decoder = SageMakerStreamDecoder()
+        var decoder = decoder
         var reasoning = ReasoningFilter(mode: route.reasoning)
         transfer.onResponse = { [weak self] code, h in
             status = code
@@ -232,6 +244,9 @@ final class Session {
     private func upstreamError(status: Int, headers: [(String, String)], body: [UInt8], route: ModelRoute)
         -> GatewayError
     {
+        if route.format == .sagemakerOpenAI {
+            return openAIRouteError(status: status, headers: headers, body: body, route: route)
+        }
         let error = SageMakerErrorMapper.map(status: status, headers: headers, body: body, endpointName: route.endpoint)
         if SageMakerErrorMapper.isCredentialError(error) {
             let type = headers.first(where: { $0.0.lowercased() == "x-amzn-errortype" })?.1 ?? "HTTP \(status)"
@@ -259,12 +274,12 @@ final class Session {
         transfer.resume()
     }
 
-    private func send(_ message: TranslatorMessage) {
+    func send(_ message: TranslatorMessage) {
         guard case .working = state else { return }
         connection.write(message.frame().encoded())
     }
 
-    private func finish(_ last: TranslatorMessage) {
+    func finish(_ last: TranslatorMessage) {
         guard state != .finished else { return }
         connection.write(last.frame().encoded())
         state = .finished

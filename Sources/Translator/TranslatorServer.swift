@@ -12,6 +12,7 @@ final class TranslatorServer {
     let curl: CurlMulti
     let credentials: CredentialsManager
     let keys: APIKeyService
+    let bearerTokens: BearerTokenProvider
     private var listener: UnixListener?
     private var sessions: [ObjectIdentifier: Session] = [:]
     private var draining = false
@@ -25,6 +26,7 @@ final class TranslatorServer {
         curl = try CurlMulti(loop: loop)
         credentials = CredentialsManager(
             source: config.credentialSource, region: config.region, stsEndpoint: config.stsEndpoint, curl: curl)
+        bearerTokens = BearerTokenProvider(region: config.region, credentials: credentials)
         keys = APIKeyService(config: config, credentials: credentials, curl: curl, loop: loop)
     }
 

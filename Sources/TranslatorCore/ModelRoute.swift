@@ -1,4 +1,5 @@
 import GatewayWire
+import ModelFormats
 
 /// How one client-facing model id reaches SageMaker: the endpoint, optional inference component or
 /// variant, and the payload format its container speaks.
@@ -7,6 +8,8 @@ package struct ModelRoute: Equatable, Sendable {
         case openai
         case tgi
         case embeddings
+        /// SageMaker's own OpenAI-compatible route on the endpoint, with a bearer token (`SageMakerOpenAIRequest`).
+        case sagemakerOpenAI = "sagemaker-openai"
     }
 
     package var id: String
@@ -18,12 +21,13 @@ package struct ModelRoute: Equatable, Sendable {
     package var reasoning: String?
     /// The name the container serves, sent as `model`; empty when unset (vLLM rejects names it does not serve).
     package var containerModel: String?
-    package var promptTemplate: String?
+    /// How chat messages become TGI's `inputs`: required for `tgi`, parsed (and so checked) at startup.
+    package var promptTemplate: PromptTemplate?
 
     package init(
         id: String, endpoint: String, format: Format = .openai, inferenceComponent: String? = nil,
         targetVariant: String? = nil, customAttributes: String? = nil, reasoning: String? = nil,
-        containerModel: String? = nil, promptTemplate: String? = nil
+        containerModel: String? = nil, promptTemplate: PromptTemplate? = nil
     ) {
         self.id = id
         self.endpoint = endpoint
@@ -102,12 +106,13 @@ package struct ModelCatalog: Equatable, Sendable {
             let formatName = item["format"]?.stringValue ?? "openai"
             guard let format = ModelRoute.Format(rawValue: formatName) else {
                 return .failure(
-                    ConfigError("MODELS_FILE model \(id): unknown format \(formatName) (openai, tgi, embeddings)"))
+                    ConfigError(
+                        "MODELS_FILE model \(id): unknown format \(formatName) (openai, tgi, embeddings, sagemaker-openai)"
+                    ))
             }
             var optional: [String: String] = [:]
             for key in [
                 "inference_component", "target_variant", "custom_attributes", "reasoning", "container_model",
-                "prompt_template",
             ] {
                 guard let value = item[key] else { continue }
                 guard let s = value.stringValue else {
@@ -121,6 +126,11 @@ package struct ModelCatalog: Equatable, Sendable {
                         "MODELS_FILE model \(id): unknown reasoning \(reasoning) (\(ReasoningFilter.modes.joined(separator: ", ")))"
                     ))
             }
+            let template: PromptTemplate?
+            switch parseTemplate(item["prompt_template"], format: format) {
+            case .success(let t): template = t
+            case .failure(let reason): return .failure(ConfigError("MODELS_FILE model \(id): \(reason)"))
+            }
             if routes.contains(where: { $0.id == id }) {
                 return .failure(ConfigError("MODELS_FILE lists model \(id) twice"))
             }
@@ -129,9 +139,26 @@ package struct ModelCatalog: Equatable, Sendable {
                     id: id, endpoint: endpoint, format: format, inferenceComponent: optional["inference_component"],
                     targetVariant: optional["target_variant"], customAttributes: optional["custom_attributes"],
                     reasoning: optional["reasoning"], containerModel: optional["container_model"],
-                    promptTemplate: optional["prompt_template"]))
+                    promptTemplate: template))
         }
         guard !routes.isEmpty else { return .failure(ConfigError("MODELS_FILE lists no models")) }
         return .success(ModelCatalog(mode: .table(routes), created: created))
+    }
+
+    /// `prompt_template` is checked whatever the format, so a typo fails at startup; `tgi` cannot do without one.
+    private static func parseTemplate(_ value: JSONValue?, format: ModelRoute.Format) -> Result<
+        PromptTemplate?, PromptTemplateError
+    > {
+        guard let value else {
+            guard format != .tgi else {
+                let names = PromptTemplate.builtIns.map(\.name).joined(separator: ", ")
+                return .failure(
+                    PromptTemplateError(
+                        "is required for format tgi, which renders chat messages into one prompt (\(names); or an object of patterns)"
+                    ))
+            }
+            return .success(nil)
+        }
+        return PromptTemplate.parse(value).map { $0 }
     }
 }

@@ -6,7 +6,7 @@ import ModelFormats
 /// (both CRCs checked) → PayloadPart bytes → the container's SSE or JSON lines → `ModelEvent`s.
 /// A PayloadPart is not a message boundary, so bytes are handed on as they come and the format
 /// parser holds back partial lines and partial UTF-8.
-package struct SageMakerStreamDecoder {
+package struct SageMakerStreamDecoder: ResponseStreamDecoder {
     package enum Output: Equatable, Sendable {
         case event(ModelEvent)
         /// Terminal: nothing after it is decoded.
@@ -14,10 +14,13 @@ package struct SageMakerStreamDecoder {
     }
 
     private var frames = EventStreamDecoder()
-    private var parser = OpenAIStreamParser()
+    private var parser: any ModelStreamParser
     private var failed = false
 
-    package init() {}
+    /// `parser` reads the container's format inside the PayloadParts: `openai` by default, `tgi` for TGI's native API.
+    package init(parser: any ModelStreamParser = OpenAIStreamParser()) {
+        self.parser = parser
+    }
 
     package mutating func append(_ bytes: [UInt8]) -> [Output] {
         guard !failed else { return [] }

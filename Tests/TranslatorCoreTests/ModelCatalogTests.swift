@@ -29,7 +29,7 @@ struct ModelCatalogTests {
                     ModelRoute(
                         id: "llama-3-8b", endpoint: "shared-endpoint", format: .openai, inferenceComponent: "llama-ic"),
                     ModelRoute(
-                        id: "mistral-tgi", endpoint: "old-tgi-endpoint", format: .tgi, promptTemplate: "mistral"),
+                        id: "mistral-tgi", endpoint: "old-tgi-endpoint", format: .tgi, promptTemplate: .mistral),
                     ModelRoute(id: "bge-large", endpoint: "tei-endpoint", format: .embeddings),
                 ]))
         #expect(catalog.created == 42)
@@ -53,7 +53,7 @@ struct ModelCatalogTests {
                     ModelRoute(
                         id: "m", endpoint: "e", format: .openai, inferenceComponent: "ic", targetVariant: "v1",
                         customAttributes: "a=b", reasoning: "think-tags-prefilled", containerModel: "served",
-                        promptTemplate: "llama3")
+                        promptTemplate: .llama3)
                 ]))
     }
 
@@ -91,10 +91,10 @@ struct ModelCatalogTests {
             message: "MODELS_FILE lists model a twice"),
         Bad(
             file: #"{"models":[{"id":"a","endpoint":"e","format":"bedrock"}]}"#,
-            message: "MODELS_FILE model a: unknown format bedrock (openai, tgi, embeddings)"),
+            message: "MODELS_FILE model a: unknown format bedrock (openai, tgi, embeddings, sagemaker-openai)"),
         Bad(
             file: #"{"models":[{"id":"a","endpoint":"e","format":"OpenAI"}]}"#,
-            message: "MODELS_FILE model a: unknown format OpenAI (openai, tgi, embeddings)"),
+            message: "MODELS_FILE model a: unknown format OpenAI (openai, tgi, embeddings, sagemaker-openai)"),
         Bad(
             file: #"{"models":[{"id":"a","endpoint":"e","inference_component":7}]}"#,
             message: #"MODELS_FILE model a: "inference_component" must be a string"#),

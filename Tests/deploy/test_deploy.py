@@ -400,3 +400,31 @@ def test_deploy_render_fills_both_templates_in_a_china_region():
     assert policy["Statement"][0]["Resource"] == ["arn:aws-cn:sagemaker:cn-north-1:123456789012:endpoint/chat-endpoint"]
     # The tracked template is untouched.
     assert "${TRANSLATOR_IMAGE}" in (ROOT / "deploy" / "ecs-task.json").read_text()
+
+
+# --- sagemaker:CallWithBearerToken, only for sagemaker-openai models ------------------------------------------
+
+def test_openai_route_policy_grants_only_call_with_bearer_token():
+    policy = rendered("iam-policy-openai-route.json")
+    assert policy["Version"] == "2012-10-17"
+    [statement] = policy["Statement"]
+    # The action has no resource type: "*" is the only Resource IAM accepts for it.
+    assert statement == {"Sid": "MintSageMakerBearerToken", "Effect": "Allow",
+                         "Action": ["sagemaker:CallWithBearerToken"], "Resource": ["*"]}
+
+
+def test_cloudformation_grants_call_with_bearer_token_only_when_asked():
+    template = cloudformation()
+    parameter = template["Parameters"]["SageMakerOpenAIRoute"]
+    assert parameter["Default"] == "false" and parameter["AllowedValues"] == ["false", "true"]
+    assert template["Conditions"]["UsesSageMakerOpenAIRoute"] == {"Equals": [{"Ref": "SageMakerOpenAIRoute"}, "true"]}
+    policies = template["Resources"]["TaskRole"]["Properties"]["Policies"]
+    [conditional] = [p for p in policies if "If" in p]
+    name, granted, otherwise = conditional["If"]
+    assert name == "UsesSageMakerOpenAIRoute" and otherwise == {"Ref": "AWS::NoValue"}
+    statements = granted["PolicyDocument"]["Statement"]
+    mirror = rendered("iam-policy-openai-route.json")["Statement"]
+    assert [(s["Sid"], [s["Action"]], [s["Resource"]]) for s in statements] == [
+        (s["Sid"], s["Action"], s["Resource"]) for s in mirror]
+    # The unconditional policy never holds it.
+    assert "CallWithBearerToken" not in json.dumps(policies[0])

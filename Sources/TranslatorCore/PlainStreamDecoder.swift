@@ -1,0 +1,40 @@
+import GatewayWire
+import ModelFormats
+
+/// Decodes an HTTP body that is the container's stream itself, with no AWS event-stream envelope: SageMaker's
+/// OpenAI-compatible route answers streamed requests with plain `text/event-stream`. The bytes go straight to
+/// the format's parser, which holds back partial lines and partial UTF-8 as it does for PayloadParts.
+package struct PlainStreamDecoder: ResponseStreamDecoder {
+    private var parser: any ModelStreamParser
+    private var failed = false
+
+    package init(parser: any ModelStreamParser = OpenAIStreamParser()) {
+        self.parser = parser
+    }
+
+    package mutating func append(_ bytes: [UInt8]) -> [SageMakerStreamDecoder.Output] {
+        guard !failed else { return [] }
+        return outputs(parser.append(bytes))
+    }
+
+    package mutating func finish() -> [SageMakerStreamDecoder.Output] {
+        guard !failed else { return [] }
+        return outputs(parser.finish())
+    }
+
+    /// Items up to and including the first error, which ends the stream.
+    private mutating func outputs(_ items: [ParsedItem]) -> [SageMakerStreamDecoder.Output] {
+        var out: [SageMakerStreamDecoder.Output] = []
+        for item in items {
+            switch item {
+            case .event(let event): out.append(.event(event))
+            case .done: continue
+            case .error(let error):
+                failed = true
+                out.append(.error(error))
+                return out
+            }
+        }
+        return out
+    }
+}
