@@ -14,7 +14,7 @@ final class APIKeyService {
     private let endpoint: ServiceEndpoint
     private let credentials: CredentialsManager
     private let curl: CurlMulti
-    private var waiting: [(key: String?, completion: (Result<Void, GatewayError>) -> Void)] = []
+    private var waiting: [(key: String?, completion: (Result<APIKeyGrant, GatewayError>) -> Void)] = []
     private var transfer: CurlTransfer?
     private var refreshTimer: Timer?
 
@@ -41,12 +41,13 @@ final class APIKeyService {
         refreshTimer?.schedule(after: max(1, min(60, cache.ttl / 4)))
     }
 
-    func authorize(_ key: String?, afterFetch: Bool = false, completion: @escaping (Result<Void, GatewayError>) -> Void)
-    {
+    func authorize(
+        _ key: String?, afterFetch: Bool = false, completion: @escaping (Result<APIKeyGrant, GatewayError>) -> Void
+    ) {
         let outcome = cache.check(key: key, now: nowSeconds(), afterFetch: afterFetch)
         if outcome.startFetch { fetch() }
         switch outcome.decision {
-        case .allow: completion(.success(()))
+        case .allow: completion(.success(cache.grant(for: key)))
         case .wait: waiting.append((key, completion))
         case .deny:
             if let key {

@@ -65,12 +65,12 @@ final class Session {
         case .health:
             finish(.health(server.health))
         case .listModels:
-            authorized(request.apiKey) { [weak self] in
+            authorized(request.apiKey) { [weak self] grant in
                 guard let self else { return }
-                self.finish(.models(self.server.config.catalog.models))
+                self.finish(.models(self.server.config.catalog.models.filter { grant.allows(model: $0.id) }))
             }
         case .retrieveModel(let id):
-            authorized(request.apiKey) { [weak self] in
+            authorized(request.apiKey, model: id) { [weak self] _ in
                 guard let self else { return }
                 if let model = self.server.config.catalog.models.first(where: { $0.id == id }) {
                     self.finish(.models([model]))
@@ -83,15 +83,30 @@ final class Session {
                 }
             }
         case .chatCompletion(let chat):
-            authorized(request.apiKey) { [weak self] in self?.startChat(chat) }
+            authorized(request.apiKey, model: chat.model) { [weak self] _ in self?.startChat(chat) }
         }
     }
 
-    private func authorized(_ key: String?, then proceed: @escaping () -> Void) {
+    /// Runs `proceed` once the key passed and, when the request names a model, the key's scope
+    /// includes it. A model outside the scope is a 404, exactly as for a model that does not exist
+    /// (OpenAI does not tell a key which models exist that it cannot use).
+    private func authorized(
+        _ key: String?, model: String? = nil, then proceed: @escaping (APIKeyGrant) -> Void
+    ) {
         server.keys.authorize(key) { [weak self] result in
             guard let self, case .working = self.state else { return }
             switch result {
-            case .success: proceed()
+            case .success(let grant):
+                if key != nil { Log.info("\(self.requestId) key \(grant.label)") }
+                if let model, !grant.allows(model: model) {
+                    return self.finish(
+                        .error(
+                            GatewayError(
+                                .modelNotFound,
+                                "The model `\(model)` does not exist or you do not have access to it.",
+                                param: "model")))
+                }
+                proceed(grant)
             case .failure(let error): self.finish(.error(error))
             }
         }

@@ -76,6 +76,14 @@ package struct APIKeyCache: Sendable {
         return Outcome(decision: hasKeySet ? .deny : .unavailable, startFetch: false)
     }
 
+    /// What an allowed key may do: the grant of the first set holding it (static keys first);
+    /// unrestricted when the gateway runs without keys.
+    package func grant(for key: String?) -> APIKeyGrant {
+        guard let key else { return .unrestricted }
+        return staticKeys.grant(for: key) ?? fetched?.grant(for: key)
+            ?? APIKeyGrant(fingerprint: APIKeySet.fingerprint(key))
+    }
+
     /// Whether a background refresh is due (called from a timer so keys removed from the secret stop
     /// working within one TTL even when nobody presents an unknown key).
     package mutating func refreshIfDue(now: Double) -> Bool {

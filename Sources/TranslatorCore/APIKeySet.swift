@@ -2,31 +2,61 @@ import Crypto
 import GatewayWire
 
 /// The accepted API keys, held only as SHA-256 digests so a comparison takes the same time whatever
-/// the candidate's length or how many leading bytes match.
+/// the candidate's length or how many leading bytes match; each with the grant the secret gave it.
 package struct APIKeySet: Equatable, Sendable {
-    private var digests: [[UInt8]]
+    /// One accepted key: its digest, and its name and model scope when the secret gave them.
+    package struct Entry: Equatable, Sendable {
+        package var key: String
+        package var name: String?
+        package var models: Set<String>?
 
-    package init<S: Sequence>(keys: S) where S.Element == String {
-        digests = keys.filter { !$0.isEmpty }.map { Array(SHA256.hash(data: Array($0.utf8))) }
+        package init(key: String, name: String? = nil, models: Set<String>? = nil) {
+            self.key = key
+            self.name = name
+            self.models = models
+        }
     }
 
-    package var count: Int { digests.count }
-    package var isEmpty: Bool { digests.isEmpty }
+    private struct Stored: Equatable, Sendable {
+        var digest: [UInt8]
+        var name: String?
+        var models: Set<String>?
+    }
 
-    package func contains(_ candidate: String) -> Bool {
-        let digest = Array(SHA256.hash(data: Array(candidate.utf8)))
-        var found: UInt8 = 1
-        for stored in digests {
-            var diff: UInt8 = 0
-            for i in 0..<32 { diff |= stored[i] ^ digest[i] }
-            found &= diff == 0 ? 0 : 1
+    private var stored: [Stored]
+
+    package init<S: Sequence>(keys: S) where S.Element == String {
+        self.init(entries: keys.map { Entry(key: $0) })
+    }
+
+    package init(entries: [Entry]) {
+        stored = entries.filter { !$0.key.isEmpty }.map {
+            Stored(digest: Array(SHA256.hash(data: Array($0.key.utf8))), name: $0.name, models: $0.models)
         }
-        return found == 0
+    }
+
+    package var count: Int { stored.count }
+    package var isEmpty: Bool { stored.isEmpty }
+
+    package func contains(_ candidate: String) -> Bool { grant(for: candidate) != nil }
+
+    /// The grant of the key `candidate` is, or nil. Every stored digest is compared in full.
+    package func grant(for candidate: String) -> APIKeyGrant? {
+        let digest = Array(SHA256.hash(data: Array(candidate.utf8)))
+        var match: Int?
+        for (index, entry) in stored.enumerated() {
+            var diff: UInt8 = 0
+            for i in 0..<32 { diff |= entry.digest[i] ^ digest[i] }
+            if diff == 0 && match == nil { match = index }
+        }
+        guard let match else { return nil }
+        return APIKeyGrant(
+            name: stored[match].name, models: stored[match].models, fingerprint: Self.fingerprint(candidate))
     }
 
     package func union(_ other: APIKeySet) -> APIKeySet {
         var merged = self
-        merged.digests.append(contentsOf: other.digests)
+        merged.stored.append(contentsOf: other.stored)
         return merged
     }
 
@@ -40,7 +70,8 @@ package struct APIKeySet: Equatable, Sendable {
     }
 
     /// The secret formats DESIGN.md accepts: a plain string (one key); a JSON object with `api_key`
-    /// or `api_keys`; or, from the earlier Python gateway, `bedrock-access-gateway-apikey`.
+    /// or `api_keys`; or, from the earlier Python gateway, `bedrock-access-gateway-apikey`. An
+    /// `api_keys` entry is a string or `{"key": "...", "name": "team-search", "models": ["bge-large"]}`.
     package static func parseSecret(_ secret: String) -> Result<APIKeySet, ConfigError> {
         let trimmed = secret.trimmed(of: " \t\r\n")
         guard !trimmed.isEmpty else { return .failure(ConfigError("the API key secret is empty")) }
@@ -48,24 +79,24 @@ package struct APIKeySet: Equatable, Sendable {
         guard let json = try? JSONParser.parse(trimmed) else {
             return .failure(ConfigError("the API key secret looks like JSON but does not parse"))
         }
-        var keys: [String] = []
+        var entries: [Entry] = []
         if let list = json["api_keys"] {
             guard let array = list.arrayValue else {
-                return .failure(ConfigError("\"api_keys\" must be an array of strings"))
+                return .failure(ConfigError("\"api_keys\" must be an array of strings or key objects"))
             }
-            for item in array {
-                guard let key = item.stringValue else {
-                    return .failure(ConfigError("\"api_keys\" must be an array of strings"))
+            for (index, item) in array.enumerated() {
+                switch parseEntry(item, at: index) {
+                case .success(let entry): entries.append(entry)
+                case .failure(let error): return .failure(error)
                 }
-                keys.append(key.trimmed(of: " \t\r\n"))
             }
         }
         for name in ["api_key", "bedrock-access-gateway-apikey"] {
             guard let value = json[name] else { continue }
             guard let key = value.stringValue else { return .failure(ConfigError("\"\(name)\" must be a string")) }
-            keys.append(key.trimmed(of: " \t\r\n"))
+            entries.append(Entry(key: key.trimmed(of: " \t\r\n")))
         }
-        let set = APIKeySet(keys: keys)
+        let set = APIKeySet(entries: entries)
         guard !set.isEmpty else {
             return .failure(
                 ConfigError(
@@ -73,5 +104,42 @@ package struct APIKeySet: Equatable, Sendable {
                 ))
         }
         return .success(set)
+    }
+
+    private static func parseEntry(_ item: JSONValue, at index: Int) -> Result<Entry, ConfigError> {
+        let path = "api_keys[\(index)]"
+        if let key = item.stringValue { return .success(Entry(key: key.trimmed(of: " \t\r\n"))) }
+        guard let members = item.objectValue else {
+            return .failure(ConfigError("\(path) must be a string or an object with \"key\""))
+        }
+        for (name, _) in members where !["key", "name", "models"].contains(name) {
+            return .failure(ConfigError("\(path) has an unknown field \"\(name)\" (allowed: key, name, models)"))
+        }
+        guard let key = item["key"]?.stringValue, !key.trimmed(of: " \t\r\n").isEmpty else {
+            return .failure(ConfigError("\(path).key must be a non-empty string"))
+        }
+        var name: String?
+        if let value = item["name"], !value.isNull {
+            guard let text = value.stringValue, !text.isEmpty, text.allSatisfy({ !$0.isWhitespace && !$0.isNewline })
+            else {
+                return .failure(ConfigError("\(path).name must be a non-empty string without spaces"))
+            }
+            name = text
+        }
+        var models: Set<String>?
+        if let value = item["models"], !value.isNull {
+            guard let array = value.arrayValue else {
+                return .failure(ConfigError("\(path).models must be an array of model ids"))
+            }
+            var ids: Set<String> = []
+            for element in array {
+                guard let id = element.stringValue, !id.isEmpty else {
+                    return .failure(ConfigError("\(path).models must be an array of model ids"))
+                }
+                ids.insert(id)
+            }
+            models = ids
+        }
+        return .success(Entry(key: key.trimmed(of: " \t\r\n"), name: name, models: models))
     }
 }

@@ -58,8 +58,20 @@ struct APIKeySetTests {
                 #"{"api_key": ""}"#,
                 #"the API key secret is a JSON object without "api_key", "api_keys" or "bedrock-access-gateway-apikey""#
             ),
-            (#"{"api_keys": "k"}"#, #""api_keys" must be an array of strings"#),
-            (#"{"api_keys": ["k", 1]}"#, #""api_keys" must be an array of strings"#),
+            (#"{"api_keys": "k"}"#, #""api_keys" must be an array of strings or key objects"#),
+            (#"{"api_keys": ["k", 1]}"#, #"api_keys[1] must be a string or an object with "key""#),
+            (#"{"api_keys": [{"name": "x"}]}"#, "api_keys[0].key must be a non-empty string"),
+            (#"{"api_keys": [{"key": " "}]}"#, "api_keys[0].key must be a non-empty string"),
+            (#"{"api_keys": ["a", {"key": "k", "models": "m"}]}"#, "api_keys[1].models must be an array of model ids"),
+            (#"{"api_keys": [{"key": "k", "models": [""]}]}"#, "api_keys[0].models must be an array of model ids"),
+            (
+                #"{"api_keys": [{"key": "k", "name": "two words"}]}"#,
+                "api_keys[0].name must be a non-empty string without spaces"
+            ),
+            (
+                #"{"api_keys": [{"key": "k", "model": ["m"]}]}"#,
+                #"api_keys[0] has an unknown field "model" (allowed: key, name, models)"#
+            ),
             (#"{"api_key": 5}"#, #""api_key" must be a string"#),
             (#"{"bedrock-access-gateway-apikey": null}"#, #""bedrock-access-gateway-apikey" must be a string"#),
         ])
@@ -95,5 +107,28 @@ struct APIKeySetTests {
         #expect(fingerprint != APIKeySet.fingerprint("deadbeeg"))
         // SHA-256("abc") starts ba7816bf.
         #expect(APIKeySet.fingerprint("abc") == "ba7816bf")
+    }
+
+    @Test func scopedKeyObjectsCarryNameAndModels() throws {
+        let secret = #"""
+            {"api_keys": ["sk-a", {"key": "sk-b", "name": "team-search", "models": ["bge-large", "llama-3-8b"]},
+                          {"key": "sk-c", "name": "ops"}, {"key": "sk-d", "models": []}]}
+            """#
+        let set = try APIKeySet.parseSecret(secret).get()
+        #expect(set.count == 4)
+        let plain = try #require(set.grant(for: "sk-a"))
+        #expect(plain.name == nil && plain.models == nil)
+        #expect(plain.allows(model: "anything"))
+        #expect(plain.label == "sha256:\(APIKeySet.fingerprint("sk-a"))")
+        let scoped = try #require(set.grant(for: "sk-b"))
+        #expect(scoped.label == "team-search")
+        #expect(scoped.allows(model: "bge-large") && scoped.allows(model: "llama-3-8b"))
+        #expect(!scoped.allows(model: "deepseek-r1"))
+        let named = try #require(set.grant(for: "sk-c"))
+        #expect(named.label == "ops" && named.allows(model: "x"))
+        // An empty list is a key that reaches nothing: explicit, so not treated as "everything".
+        let none = try #require(set.grant(for: "sk-d"))
+        #expect(!none.allows(model: "bge-large"))
+        #expect(set.grant(for: "sk-e") == nil)
     }
 }
