@@ -25,11 +25,15 @@ func runShim() -> Int32 {
         let port = try shim.start()
         let term = try SignalWatcher(loop: loop, signal: SIGTERM) { shim.drain() }
         let int = try SignalWatcher(loop: loop, signal: SIGINT) { shim.drain() }
+        // SIGHUP reloads the translator's MODELS_FILE; one sent to the whole task must not kill the shim.
+        let hup = try SignalWatcher(loop: loop, signal: SIGHUP) {
+            Log.info("SIGHUP: the shim has nothing to reload (MODELS_FILE is the translator's)")
+        }
         Log.info(
             "listening on http://\(config.host):\(port); translator socket \(config.socketPath); "
                 + "open-file limit \(fileLimit), at most \(shim.maxConnections) connections")
         loop.run()
-        withExtendedLifetime((term, int, shim)) {}
+        withExtendedLifetime((term, int, hup, shim)) {}
         return 0
     } catch {
         Log.error("cannot start: \(error)")

@@ -7,7 +7,9 @@ import TranslatorCore
 /// The translator's process state: the socket listener, the live sessions, and the shared services
 /// (credentials, API keys, curl). SIGTERM stops accepting and waits for live sessions to finish.
 final class TranslatorServer {
-    let config: TranslatorConfig
+    /// Replaced only by `reloadModels` (SIGHUP); a session reads the routing table once, when its
+    /// request arrives, so requests in flight keep the route they started with.
+    private(set) var config: TranslatorConfig
     let loop: EventLoop
     let curl: CurlMulti
     let credentials: CredentialsManager
@@ -69,6 +71,30 @@ final class TranslatorServer {
         guard draining, sessions.isEmpty, flushing == 0 else { return }
         Log.info("all streams drained; exiting")
         loop.stop()
+    }
+
+    /// SIGHUP: read MODELS_FILE again. A file that does not parse or validate is refused and logged,
+    /// and the current table stays.
+    func reloadModels(readFile: (String) -> [UInt8]?, now: Int) {
+        guard let path = config.modelsFilePath else {
+            Log.warning("SIGHUP: no MODELS_FILE is configured; nothing to reload")
+            return
+        }
+        guard let bytes = readFile(path) else {
+            Log.error(
+                "SIGHUP: MODELS_FILE \(path) cannot be read; keeping the current \(config.catalog.models.count) model(s)"
+            )
+            return
+        }
+        switch ModelCatalog.parse(modelsFile: bytes, created: now) {
+        case .failure(let error):
+            Log.error(
+                "SIGHUP: refusing the new MODELS_FILE (\(error.message)); keeping the current \(config.catalog.models.count) model(s)"
+            )
+        case .success(let catalog):
+            config.catalog = catalog
+            Log.info("SIGHUP: reloaded MODELS_FILE: \(catalog.models.map(\.id).joined(separator: ", "))")
+        }
     }
 
     /// ECS sends SIGTERM, then SIGKILL after `stopTimeout`: finish what is in flight, accept nothing new.

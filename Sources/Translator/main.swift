@@ -14,10 +14,8 @@ func runTranslator() -> Int32 {
     Log.configure(component: "translator", level: env["LOG_LEVEL"])
     let arguments = CommandLine.arguments.dropFirst()
     let config: TranslatorConfig
-    switch TranslatorConfig.load(
-        environment: env, now: Int(Date().timeIntervalSince1970),
-        readFile: { path in FileManager.default.contents(atPath: path).map { Array($0) } })
-    {
+    let readFile: (String) -> [UInt8]? = { path in FileManager.default.contents(atPath: path).map { Array($0) } }
+    switch TranslatorConfig.load(environment: env, now: Int(Date().timeIntervalSince1970), readFile: readFile) {
     case .success(let c): config = c
     case .failure(let error):
         Log.error("refusing to start: \(error.message)")
@@ -36,13 +34,16 @@ func runTranslator() -> Int32 {
         let drainSeconds = Double(env["DRAIN_TIMEOUT_SECONDS"] ?? "") ?? 30
         let term = try SignalWatcher(loop: loop, signal: SIGTERM) { server.drain(timeout: drainSeconds) }
         let int = try SignalWatcher(loop: loop, signal: SIGINT) { server.drain(timeout: drainSeconds) }
+        let hup = try SignalWatcher(loop: loop, signal: SIGHUP) {
+            server.reloadModels(readFile: readFile, now: Int(Date().timeIntervalSince1970))
+        }
         Log.info(
             "listening on \(config.socketPath); region \(config.region); SageMaker at \(config.sagemakerEndpoint.url(path: "")); "
                 + "credentials from \(config.credentialSource.logDescription); "
                 + "API keys: \(config.authSecretId != nil ? "Secrets Manager secret" : "") \(config.staticAPIKeys.isEmpty ? "" : "\(config.staticAPIKeys.count) static")"
                 + (config.allowUnauthenticated ? " (ALLOW_UNAUTHENTICATED=1)" : "") + "; open-file limit \(fileLimit)")
         loop.run()
-        withExtendedLifetime((term, int, server)) {}
+        withExtendedLifetime((term, int, hup, server)) {}
         return 0
     } catch {
         Log.error("cannot start: \(error)")

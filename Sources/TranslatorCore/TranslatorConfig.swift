@@ -17,6 +17,8 @@ package struct TranslatorConfig: Sendable {
     package var invokeTimeout: Double
     /// Seconds a stream may go without a byte from SageMaker before it is abandoned as timed out.
     package var streamIdleTimeout: Double
+    /// `MODELS_FILE`, kept so SIGHUP can read it again.
+    package var modelsFilePath: String? = nil
 
     package static let defaultSocketPath = "/run/gateway/translator.sock"
 
@@ -106,6 +108,7 @@ package struct TranslatorConfig: Sendable {
                 catalog: catalog, authSecretId: secretId, apiKeyCacheTTL: ttl, staticAPIKeys: staticKeys,
                 allowUnauthenticated: allowUnauthenticated, credentialSource: credentials, sagemakerEndpoint: sagemaker,
                 secretsManagerEndpoint: secrets, stsEndpoint: sts,
-                invokeTimeout: invokeTimeout, streamIdleTimeout: streamIdleTimeout))
+                invokeTimeout: invokeTimeout, streamIdleTimeout: streamIdleTimeout, modelsFilePath: value("MODELS_FILE")
+            ))
     }
 }
