@@ -9,7 +9,7 @@ import TranslatorCore
 /// One shim connection: one request, answered with frames, then closed. The connection closing
 /// early is the client's cancel, which cancels the SageMaker transfer.
 final class Session {
-    private enum State {
+    enum State {
         case awaitingRequest
         case working
         case finished
@@ -21,11 +21,11 @@ final class Session {
     static let maxResponseBytes = 32 << 20
 
     private let connection: StreamConnection
-    private unowned let server: TranslatorServer
-    private var state = State.awaitingRequest
+    unowned let server: TranslatorServer
+    var state = State.awaitingRequest
     private var frames = FrameDecoder(maxLength: Frame.maxLength)
-    private var requestId = "-"
-    private var transfer: CurlTransfer?
+    var requestId = "-"
+    var transfer: CurlTransfer?
     private var transferPaused = false
 
     init(connection: StreamConnection, server: TranslatorServer) {
@@ -84,6 +84,10 @@ final class Session {
             }
         case .chatCompletion(let chat):
             authorized(request.apiKey) { [weak self] in self?.startChat(chat) }
+        case .completion(let completion):
+            authorized(request.apiKey) { [weak self] in self?.startCompletion(completion) }
+        case .embeddings(let embeddings):
+            authorized(request.apiKey) { [weak self] in self?.startEmbeddings(embeddings) }
         }
     }
 
@@ -132,7 +136,7 @@ final class Session {
         }
     }
 
-    private func invoke(_ request: AWSHTTPRequest, route: ModelRoute) {
+    func invoke(_ request: AWSHTTPRequest, route: ModelRoute) {
         // SageMaker caps InvokeEndpoint answers at 6 MB (25 MB for some containers); more is not an answer.
         transfer = sendBuffered(
             request, on: server.curl, connectTimeout: 10, totalTimeout: server.config.invokeTimeout,
@@ -165,7 +169,7 @@ final class Session {
         }
     }
 
-    private func invokeStreaming(_ request: AWSHTTPRequest, route: ModelRoute) {
+    func invokeStreaming(_ request: AWSHTTPRequest, route: ModelRoute) {
         let transfer = CurlTransfer(
             method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) },
             body: request.body,
@@ -229,7 +233,7 @@ final class Session {
         server.curl.add(transfer)
     }
 
-    private func upstreamError(status: Int, headers: [(String, String)], body: [UInt8], route: ModelRoute)
+    func upstreamError(status: Int, headers: [(String, String)], body: [UInt8], route: ModelRoute)
         -> GatewayError
     {
         let error = SageMakerErrorMapper.map(status: status, headers: headers, body: body, endpointName: route.endpoint)
@@ -244,7 +248,7 @@ final class Session {
         return error
     }
 
-    private func transportError(_ error: CurlError) -> GatewayError {
+    func transportError(_ error: CurlError) -> GatewayError {
         Log.warning("\(requestId) SageMaker transfer failed: \(error)")
         switch error {
         case .timedOut: return GatewayError(.upstreamTimeout, "SageMaker did not answer in time.")
@@ -259,12 +263,12 @@ final class Session {
         transfer.resume()
     }
 
-    private func send(_ message: TranslatorMessage) {
+    func send(_ message: TranslatorMessage) {
         guard case .working = state else { return }
         connection.write(message.frame().encoded())
     }
 
-    private func finish(_ last: TranslatorMessage) {
+    func finish(_ last: TranslatorMessage) {
         guard state != .finished else { return }
         connection.write(last.frame().encoded())
         state = .finished

@@ -19,6 +19,9 @@ package struct ModelRoute: Equatable, Sendable {
     /// The name the container serves, sent as `model`; empty when unset (vLLM rejects names it does not serve).
     package var containerModel: String?
     package var promptTemplate: String?
+    /// `embeddings` format: most inputs per container call (TEI's `--max-client-batch-size`, 32 by default).
+    package var maxBatchSize = ModelRoute.defaultMaxBatchSize
+    package static let defaultMaxBatchSize = 32
 
     package init(
         id: String, endpoint: String, format: Format = .openai, inferenceComponent: String? = nil,
@@ -121,6 +124,13 @@ package struct ModelCatalog: Equatable, Sendable {
                         "MODELS_FILE model \(id): unknown reasoning \(reasoning) (\(ReasoningFilter.modes.joined(separator: ", ")))"
                     ))
             }
+            var maxBatchSize = ModelRoute.defaultMaxBatchSize
+            if let value = item["max_batch_size"] {
+                guard let n = value.intValue, n >= 1 else {
+                    return .failure(ConfigError("MODELS_FILE model \(id): \"max_batch_size\" must be an integer >= 1"))
+                }
+                maxBatchSize = n
+            }
             if routes.contains(where: { $0.id == id }) {
                 return .failure(ConfigError("MODELS_FILE lists model \(id) twice"))
             }
@@ -130,6 +140,7 @@ package struct ModelCatalog: Equatable, Sendable {
                     targetVariant: optional["target_variant"], customAttributes: optional["custom_attributes"],
                     reasoning: optional["reasoning"], containerModel: optional["container_model"],
                     promptTemplate: optional["prompt_template"]))
+            routes[routes.count - 1].maxBatchSize = maxBatchSize
         }
         guard !routes.isEmpty else { return .failure(ConfigError("MODELS_FILE lists no models")) }
         return .success(ModelCatalog(mode: .table(routes), created: created))
