@@ -37,6 +37,11 @@ extension Emulator {
             return respond(exchange, failure.restJSON(requestId: requestId))
         }
         stats.invocations += 1
+        let api = ContainerAPI(body: exchange.body)
+        guard api == .chat else {
+            return serveContainerAPI(
+                api, exchange, requestId: requestId, endpoint: endpoint, variant: variant, streaming: streaming)
+        }
 
         let script: ChatScript
         switch ChatScript.make(body: exchange.body, servedModel: config.servedModel, endpoint: endpoint) {
