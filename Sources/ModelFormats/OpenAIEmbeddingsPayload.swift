@@ -17,4 +17,14 @@ package enum OpenAIEmbeddingsPayload {
         members += request.parameters.filter { !ownFields.contains($0.0) }
         return JSONWriter.bytes(.object(members))
     }
+
+    /// One body per batch (`EmbeddingsBatching`), in input order.
+    package static func bodies(for request: EmbeddingsRequest, containerModel: String?, maxBatchSize: Int) -> [[UInt8]]
+    {
+        EmbeddingsBatching.ranges(count: request.input.count, maxBatchSize: maxBatchSize).map { range in
+            var batch = request
+            batch.input = request.input.slice(range)
+            return body(for: batch, containerModel: containerModel)
+        }
+    }
 }

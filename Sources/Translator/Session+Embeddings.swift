@@ -4,52 +4,57 @@ import ModelFormats
 import TranslatorCore
 
 extension Session {
-    /// `POST /v1/embeddings`, never streamed (plain `InvokeEndpoint`):
+    /// `POST /v1/embeddings`, never streamed (plain `InvokeEndpoint`), in batches of the route's
+    /// `max_batch_size` sent one after the other and joined in input order (`EmbeddingsBatching`):
     /// - `openai` format: OpenAI's body to `/invocations` (vLLM, SGLang), answered in OpenAI's shape with usage;
-    /// - `embeddings` format: TEI's `{"inputs": [...]}` in batches of the route's `max_batch_size`, sent one
-    ///   after the other and joined in order; TEI reports no usage, so the shim estimates it.
+    /// - `embeddings` format: TEI's `{"inputs": [...]}`, answered with a bare array; no usage, so the shim
+    ///   estimates it.
     func startEmbeddings(_ request: EmbeddingsRequest) {
         guard let route = route(for: request.model, serving: .embeddings) else { return }
-        switch route.format {
-        case .embeddings:
-            let bodies = TEIEmbeddingsPayload.bodies(for: request, maxBatchSize: route.maxBatchSize)
-            let sizes = stride(from: 0, to: request.input.count, by: max(1, route.maxBatchSize)).map {
-                min(route.maxBatchSize, request.input.count - $0)
-            }
-            Log.debug("\(requestId) embedding \(request.input.count) input(s) in \(bodies.count) batch(es)")
-            embedBatches(Array(zip(bodies, sizes)), done: [], route: route, request: request)
-        default:
-            let body = OpenAIEmbeddingsPayload.body(for: request, containerModel: route.containerModel)
-            invokeBuffered(route: route, body: body) { [weak self] answer in
-                guard let self else { return }
-                switch EmbeddingsResponseParser.openAI(answer, expected: request.input.count) {
-                case .failure(let error): self.finish(.error(error))
-                case .success(let result): self.finishEmbeddings(result, request: request, route: route)
-                }
-            }
-        }
+        let sizes = EmbeddingsBatching.ranges(count: request.input.count, maxBatchSize: route.maxBatchSize).map(\.count)
+        let bodies =
+            route.format == .embeddings
+            ? TEIEmbeddingsPayload.bodies(for: request, maxBatchSize: route.maxBatchSize)
+            : OpenAIEmbeddingsPayload.bodies(
+                for: request, containerModel: route.containerModel, maxBatchSize: route.maxBatchSize)
+        Log.debug("\(requestId) embedding \(request.input.count) input(s) in \(bodies.count) call(s)")
+        embedBatches(
+            zip(bodies, sizes).map { (body: $0, size: $1) }[...], done: EmbeddingsResult(vectors: [], promptTokens: 0),
+            route: route,
+            request: request)
     }
 
+    /// Sends the first batch, then the rest; `done` holds the vectors so far and the summed prompt tokens
+    /// (`nil` as soon as one call reported none).
     private func embedBatches(
-        _ batches: [(body: [UInt8], size: Int)], done: [[Float]], route: ModelRoute, request: EmbeddingsRequest
+        _ batches: ArraySlice<(body: [UInt8], size: Int)>, done: EmbeddingsResult, route: ModelRoute,
+        request: EmbeddingsRequest
     ) {
-        guard let batch = batches.first else {
-            return finishEmbeddings(
-                EmbeddingsResult(vectors: done, promptTokens: nil), request: request, route: route)
-        }
+        guard let batch = batches.first else { return finishEmbeddings(done, request: request) }
         invokeBuffered(route: route, body: batch.body) { [weak self] answer in
             guard let self else { return }
-            switch EmbeddingsResponseParser.tei(answer, expected: batch.size) {
+            let parsed: Result<EmbeddingsResult, GatewayError>
+            if route.format == .embeddings {
+                parsed = EmbeddingsResponseParser.tei(answer, expected: batch.size).map {
+                    EmbeddingsResult(vectors: $0, promptTokens: nil)
+                }
+            } else {
+                parsed = EmbeddingsResponseParser.openAI(answer, expected: batch.size)
+            }
+            switch parsed {
             case .failure(let error): self.finish(.error(error))
-            case .success(let vectors):
-                self.embedBatches(Array(batches.dropFirst()), done: done + vectors, route: route, request: request)
+            case .success(let result):
+                var joined = done
+                joined.vectors += result.vectors
+                joined.promptTokens = done.promptTokens.flatMap { sum in result.promptTokens.map { sum + $0 } }
+                self.embedBatches(batches.dropFirst(), done: joined, route: route, request: request)
             }
         }
     }
 
     /// A container that ignores `dimensions` (older TEI, models without Matryoshka training) would hand the
     /// client vectors of the wrong length without a word: refuse instead.
-    private func finishEmbeddings(_ result: EmbeddingsResult, request: EmbeddingsRequest, route: ModelRoute) {
+    private func finishEmbeddings(_ result: EmbeddingsResult, request: EmbeddingsRequest) {
         if let dimensions = request.dimensions, let wrong = result.vectors.first(where: { $0.count != dimensions }) {
             return finish(
                 .error(

@@ -19,7 +19,8 @@ package struct ModelRoute: Equatable, Sendable {
     /// The name the container serves, sent as `model`; empty when unset (vLLM rejects names it does not serve).
     package var containerModel: String?
     package var promptTemplate: String?
-    /// `embeddings` format: most inputs per container call (TEI's `--max-client-batch-size`, 32 by default).
+    /// Most embeddings inputs per container call (TEI's `--max-client-batch-size` is 32 by default; SageMaker
+    /// caps an answer at 6 MB), for the `embeddings` and `openai` formats.
     package var maxBatchSize = ModelRoute.defaultMaxBatchSize
     package static let defaultMaxBatchSize = 32
 

@@ -76,10 +76,23 @@ import Testing
     }
 
     @Test func embeddingsFrameBytes() {
-        let frame = TranslatorMessage.embeddings(EmbeddingsResult(vectors: [[0.1, -2.5e-05], [1]], promptTokens: 3))
+        let frame = TranslatorMessage.embeddings(EmbeddingsResult(vectors: [[1, -2], [0.1]], promptTokens: 3))
             .frame().encoded()
-        let payload = #"{"vectors":[[0.1,-2.5e-05],[1.0]],"prompt_tokens":3}"#
+        let payload = #"{"vectors":["AACAPwAAAMA=","zczMPQ=="],"prompt_tokens":3}"#
         #expect(frame == [0, 0, 0, UInt8(payload.utf8.count + 2), 1, 8] + Array(payload.utf8))
+    }
+
+    @Test func base64RoundTripsAndIsStrict() {
+        for length in 0..<10 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 251) }
+            #expect(Base64.decode(Base64.encode(bytes)) == bytes)
+        }
+        #expect(Base64.decode("Zm9vYmE=") == Array("fooba".utf8))
+        for bad in ["Zm9", "Zm9v YQ==", "Z===", "=Zm9", "Zm=v", "Zm9v\n"] {
+            #expect(Base64.decode(bad) == nil, "\(bad)")
+        }
+        #expect(Base64.decodeFloat32LittleEndian("AACAPwAAAMA=") == [1, -2])
+        #expect(Base64.decodeFloat32LittleEndian("Zm9vYmE=") == nil)
     }
 
     @Test func completionRequestPayload() {
@@ -116,9 +129,7 @@ import Testing
     }
 
     @Test func refusesMalformedEmbeddings() {
-        let bad = [
-            #"{"vectors":[[1,"x"]]}"#, #"{"vectors":[1]}"#, #"{}"#, #"{"vectors":[[1e999]]}"#,
-        ]
+        let bad = [#"{"vectors":[[1]]}"#, #"{"vectors":["AAAA!A=="]}"#, #"{}"#, #"{"vectors":["AAA="]}"#]
         for text in bad {
             #expect(throws: FrameError.self) {
                 try TranslatorMessage(frame: Frame(kind: .embeddings, payload: Array(text.utf8)))

@@ -35,6 +35,22 @@ import Testing
                 == #"{"model":"bge","input":[[5,6]],"encoding_format":"float"}"#)
     }
 
+    @Test func batchRanges() {
+        #expect(EmbeddingsBatching.ranges(count: 5, maxBatchSize: 2) == [0..<2, 2..<4, 4..<5])
+        #expect(EmbeddingsBatching.ranges(count: 4, maxBatchSize: 2) == [0..<2, 2..<4])
+        #expect(EmbeddingsBatching.ranges(count: 1, maxBatchSize: 32) == [0..<1])
+        #expect(EmbeddingsBatching.ranges(count: 3, maxBatchSize: 0) == [0..<1, 1..<2, 2..<3])
+    }
+
+    @Test func openAIBodiesAreBatchedInOrder() {
+        let request = EmbeddingsRequest(model: "a", input: .tokenIds([[1], [2], [3]]), dimensions: 2)
+        #expect(
+            OpenAIEmbeddingsPayload.bodies(for: request, containerModel: "e5", maxBatchSize: 2).map(text) == [
+                #"{"model":"e5","input":[[1],[2]],"encoding_format":"float","dimensions":2}"#,
+                #"{"model":"e5","input":[[3]],"encoding_format":"float","dimensions":2}"#,
+            ])
+    }
+
     @Test func teiBodiesAreBatchedInOrder() {
         let request = EmbeddingsRequest(
             model: "bge", input: .texts(["a", "b", "c", "d", "e"]), encodingFormat: .base64, dimensions: nil,

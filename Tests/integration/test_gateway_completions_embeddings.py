@@ -286,6 +286,15 @@ def test_embeddings_more_inputs_than_the_batch_limit_answer_in_order(client, emu
     assert [bits(d.embedding) for d in r.data] == [float32_bits(vector(t)) for t in texts[:7]]
 
 
+def test_openai_format_embeddings_are_batched_too_and_usage_summed(client, emulator):
+    texts = [f"openai input {i}" for i in range(40)]
+    before = emulator.stats()["invocations"]
+    r = client.embeddings.create(model="gen", input=texts)
+    assert emulator.stats()["invocations"] - before == 2  # 32 + 8
+    assert [bits(d.embedding) for d in r.data] == [float32_bits(vector(t)) for t in texts]
+    assert r.usage.prompt_tokens == 3 * 40  # the container's word counts, summed over both calls
+
+
 def test_embeddings_batch_over_the_containers_limit_is_a_400(client):
     with pytest.raises(openai.BadRequestError) as info:
         client.embeddings.create(model="tei-oversized", input=[f"x{i}" for i in range(40)])
