@@ -157,6 +157,24 @@ def test_completion_logprobs_streamed_ride_on_their_text(client):
     assert [o for c in with_text for o in c.logprobs.text_offset] == offsets
 
 
+@pytest.mark.parametrize("framing", ["", "[jsonlines]", "[part_bytes=1]", "[jsonlines][part_bytes=2]"])
+def test_completion_utf8_split_across_payload_parts_is_byte_exact(client, framing):
+    chunks = list(client.completions.create(model="gen", prompt="café 🚀 日本語 ✓ " + framing, stream=True, logprobs=1))
+    assert "".join(c.choices[0].text for c in chunks) == GREETING + "café 🚀 日本語 ✓"
+    assert "".join(t for c in chunks if c.choices[0].logprobs for t in c.choices[0].logprobs.tokens) == (
+        GREETING + "café 🚀 日本語 ✓"
+    )
+
+
+def test_completion_mid_stream_failure_reaches_the_client(client):
+    stream = client.completions.create(model="gen", prompt="[tokens=6][fail_after=2]", stream=True)
+    got = []
+    with pytest.raises(openai.APIError):
+        for chunk in stream:
+            got.append(chunk.choices[0].text)
+    assert "".join(got) == "t1 t2"
+
+
 @pytest.mark.parametrize(
     "prompt, texts",
     [
