@@ -32,7 +32,7 @@ package enum CompletionRequestValidator {
 
         var parameters: [(String, JSONValue)] = []
         for (key, value) in fields where !typedFields.contains(key) {
-            if !value.isNull, try !check(key, value) { continue }
+            if !value.isNull || key == "messages", try !check(key, value) { continue }
             parameters.append((key, value))
         }
         return CompletionRequest(
@@ -80,6 +80,13 @@ package enum CompletionRequestValidator {
             try ParameterRules.integer(key, value, min: 0, max: 5)
         case "max_tokens":
             try ParameterRules.integer(key, value, min: 0, max: nil)
+        case "messages":
+            // `/invocations` containers tell chat from completions by the body's shape: a stray `messages`
+            // would turn this request into a chat.
+            throw GatewayError(
+                .invalidRequest,
+                "Unrecognized request argument supplied: messages. Send chat messages to /v1/chat/completions.",
+                param: "messages")
         case "suffix":
             try ParameterRules.string(key, value)
         case "echo":

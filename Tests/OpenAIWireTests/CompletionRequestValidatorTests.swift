@@ -92,6 +92,9 @@ private let badCompletions: [CompletionBadCase] = [
         body: #"{"model":"m","prompt":"x","temperature":3}"#, param: "temperature",
         message: "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead."),
     .init(
+        body: #"{"model":"m","prompt":"x","messages":[]}"#, param: "messages",
+        message: "Unrecognized request argument supplied: messages. Send chat messages to /v1/chat/completions."),
+    .init(
         body: #"{"model":"m","prompt":"x","stream_options":{"include_usage":true}}"#, param: "stream_options",
         message: "The 'stream_options' parameter is only allowed when 'stream' is enabled."),
 ]
