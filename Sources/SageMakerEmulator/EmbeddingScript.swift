@@ -6,6 +6,11 @@ struct EmbeddingScript {
     var texts: [String]
     var dimensions: Int
     var promptTokens: Int
+    /// The longest `[delay_ms=N]` among the texts (which are embedded as written, directive included), so
+    /// tests can make batches finish out of order.
+    var delay: Double {
+        Double(texts.map { Directives.parse($0).0.delayMs }.max() ?? 0) / 1000
+    }
 
     /// Reads `input` (OpenAI) or `inputs` (TEI): a string, strings, token ids, or lists of token ids.
     static func make(body: [UInt8], inputKey: String, maxBatch: Int?) -> Result<EmbeddingScript, ChatScript.Failure> {

@@ -26,16 +26,16 @@ extension Emulator {
                         .restJSON(requestId: requestId))
             }
         }
-        let whole: ([UInt8]) -> Void = { [unowned self] body in
+        let whole: ([UInt8], Double) -> Void = { [unowned self] body, delay in
             if streaming {
                 self.startStream(
-                    exchange, steps: [ChatRenderer.Step(delay: 0, events: [body])], partBytes: nil,
+                    exchange, steps: [ChatRenderer.Step(delay: delay, events: [body])], partBytes: nil,
                     headers: headers + [
                         ("Content-Type", "application/vnd.amazon.eventstream"),
                         ("X-Amzn-SageMaker-Content-Type", "application/json"),
                     ])
             } else {
-                self.respond(exchange, (200, headers + [("Content-Type", "application/json")], body))
+                self.respondLater(exchange, after: delay, (200, headers + [("Content-Type", "application/json")], body))
             }
         }
         switch api {
@@ -44,7 +44,7 @@ extension Emulator {
         case .teiEmbeddings:
             switch EmbeddingScript.make(body: exchange.body, inputKey: "inputs", maxBatch: config.maxBatch) {
             case .failure(let failure): failed(failure)
-            case .success(let script): whole(script.teiBody())
+            case .success(let script): whole(script.teiBody(), script.delay)
             }
         case .openAIEmbeddings:
             if let failure = Self.checkServedModel(exchange.body, servedModel: config.servedModel) {
@@ -52,7 +52,7 @@ extension Emulator {
             }
             switch EmbeddingScript.make(body: exchange.body, inputKey: "input", maxBatch: nil) {
             case .failure(let failure): failed(failure)
-            case .success(let script): whole(script.openAIBody(model: config.servedModel))
+            case .success(let script): whole(script.openAIBody(model: config.servedModel), script.delay)
             }
         case .completions:
             let script: CompletionScript

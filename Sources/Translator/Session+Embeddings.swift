@@ -3,9 +3,26 @@ import GatewayWire
 import ModelFormats
 import TranslatorCore
 
+/// One embeddings request's batches: their bodies and sizes, and which are done.
+private final class EmbeddingsJob {
+    let bodies: [[UInt8]]
+    let sizes: [Int]
+    var batches: OrderedBatches<EmbeddingsResult>
+
+    init(bodies: [[UInt8]], sizes: [Int], concurrency: Int) {
+        self.bodies = bodies
+        self.sizes = sizes
+        batches = OrderedBatches(count: bodies.count, concurrency: concurrency)
+    }
+}
+
 extension Session {
+    /// Batches of one request in flight at once: enough to hide a round trip, few enough that one client's
+    /// 2048 inputs do not crowd out everyone else's requests on the endpoint.
+    static let embeddingsConcurrency = 4
+
     /// `POST /v1/embeddings`, never streamed (plain `InvokeEndpoint`), in batches of the route's
-    /// `max_batch_size` sent one after the other and joined in input order (`EmbeddingsBatching`):
+    /// `max_batch_size` (`EmbeddingsBatching`), up to `embeddingsConcurrency` at a time, joined in input order:
     /// - `openai` format: OpenAI's body to `/invocations` (vLLM, SGLang), answered in OpenAI's shape with usage;
     /// - `embeddings` format: TEI's `{"inputs": [...]}`, answered with a bare array; no usage, so the shim
     ///   estimates it.
@@ -18,38 +35,40 @@ extension Session {
             : OpenAIEmbeddingsPayload.bodies(
                 for: request, containerModel: route.containerModel, maxBatchSize: route.maxBatchSize)
         Log.debug("\(requestId) embedding \(request.input.count) input(s) in \(bodies.count) call(s)")
-        embedBatches(
-            zip(bodies, sizes).map { (body: $0, size: $1) }[...], done: EmbeddingsResult(vectors: [], promptTokens: 0),
-            route: route,
-            request: request)
+        let job = EmbeddingsJob(bodies: bodies, sizes: sizes, concurrency: Session.embeddingsConcurrency)
+        for index in job.batches.start() { embedBatch(index, of: job, route: route, request: request) }
     }
 
-    /// Sends the first batch, then the rest; `done` holds the vectors so far and the summed prompt tokens
-    /// (`nil` as soon as one call reported none).
-    private func embedBatches(
-        _ batches: ArraySlice<(body: [UInt8], size: Int)>, done: EmbeddingsResult, route: ModelRoute,
-        request: EmbeddingsRequest
-    ) {
-        guard let batch = batches.first else { return finishEmbeddings(done, request: request) }
-        invokeBuffered(route: route, body: batch.body) { [weak self] answer in
+    private func embedBatch(_ index: Int, of job: EmbeddingsJob, route: ModelRoute, request: EmbeddingsRequest) {
+        invokeBuffered(route: route, body: job.bodies[index]) { [weak self] answer in
             guard let self else { return }
+            let expected = job.sizes[index]
             let parsed: Result<EmbeddingsResult, GatewayError>
             if route.format == .embeddings {
-                parsed = EmbeddingsResponseParser.tei(answer, expected: batch.size).map {
+                parsed = EmbeddingsResponseParser.tei(answer, expected: expected).map {
                     EmbeddingsResult(vectors: $0, promptTokens: nil)
                 }
             } else {
-                parsed = EmbeddingsResponseParser.openAI(answer, expected: batch.size)
+                parsed = EmbeddingsResponseParser.openAI(answer, expected: expected)
             }
             switch parsed {
             case .failure(let error): self.finish(.error(error))
             case .success(let result):
-                var joined = done
-                joined.vectors += result.vectors
-                joined.promptTokens = done.promptTokens.flatMap { sum in result.promptTokens.map { sum + $0 } }
-                self.embedBatches(batches.dropFirst(), done: joined, route: route, request: request)
+                let step = job.batches.completed(index, result)
+                for next in step.launch { self.embedBatch(next, of: job, route: route, request: request) }
+                if let all = step.all { self.finishEmbeddings(Self.joined(all), request: request) }
             }
         }
+    }
+
+    /// The batches' vectors in order; prompt tokens summed, or `nil` if any call reported none.
+    private static func joined(_ results: [EmbeddingsResult]) -> EmbeddingsResult {
+        var out = EmbeddingsResult(vectors: [], promptTokens: 0)
+        for result in results {
+            out.vectors += result.vectors
+            out.promptTokens = out.promptTokens.flatMap { sum in result.promptTokens.map { sum + $0 } }
+        }
+        return out
     }
 
     /// A container that ignores `dimensions` (older TEI, models without Matryoshka training) would hand the
@@ -68,16 +87,20 @@ extension Session {
     }
 
     /// One `InvokeEndpoint` call whose 200 body goes to `completion`; anything else ends the session with
-    /// the mapped error.
+    /// the mapped error (which cancels the other batches in flight).
     private func invokeBuffered(route: ModelRoute, body: [UInt8], completion: @escaping ([UInt8]) -> Void) {
         signedInvocation(route: route, body: body, stream: false) { [weak self] request in
             guard let self else { return }
-            self.transfer = sendBuffered(
+            var key: ObjectIdentifier?
+            // A transfer curl refuses at once completes before `sendBuffered` returns: never register that one.
+            var completed = false
+            let transfer = sendBuffered(
                 request, on: self.server.curl, connectTimeout: 10, totalTimeout: self.server.config.invokeTimeout,
                 maxBytes: Session.maxResponseBytes
             ) { [weak self] result in
+                completed = true
                 guard let self, case .working = self.state else { return }
-                self.transfer = nil
+                if let key { self.sideTransfers[key] = nil }
                 switch result {
                 case .failure(.transport(let error)): self.finish(.error(self.transportError(error)))
                 case .failure(.tooLarge(let limit)):
@@ -94,6 +117,9 @@ extension Session {
                     completion(response.body)
                 }
             }
+            guard !completed else { return }
+            key = ObjectIdentifier(transfer)
+            self.sideTransfers[ObjectIdentifier(transfer)] = transfer
         }
     }
 }

@@ -26,6 +26,8 @@ final class Session {
     private var frames = FrameDecoder(maxLength: Frame.maxLength)
     var requestId = "-"
     var transfer: CurlTransfer?
+    /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
+    var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
     private var transferPaused = false
 
     init(connection: StreamConnection, server: TranslatorServer) {
@@ -282,6 +284,8 @@ final class Session {
             self.transfer = nil
             server.curl.cancel(transfer)
         }
+        for side in sideTransfers.values { server.curl.cancel(side) }
+        sideTransfers = [:]
     }
 
     private func peerClosed() {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 import urllib.error
 import urllib.request
 
@@ -302,6 +303,32 @@ def test_embeddings_more_inputs_than_the_batch_limit_answer_in_order(client, emu
     r = client.embeddings.create(model="tei-small-batches", input=texts[:7])
     assert emulator.stats()["invocations"] - before == 3  # 3 + 3 + 1
     assert [bits(d.embedding) for d in r.data] == [float32_bits(vector(t)) for t in texts[:7]]
+
+
+def test_embeddings_batches_run_concurrently_and_answer_in_input_order(client, emulator):
+    # Batch 0 (inputs 0-2) answers last, batch 3 first: the answer must still be in input order, and the four
+    # batches run at once, so the whole takes about the slowest one, not the sum.
+    texts = [f"slow {i} [delay_ms={600 - 150 * (i // 3)}]" for i in range(12)]
+    before = emulator.stats()["invocations"]
+    started = time.monotonic()
+    r = client.embeddings.create(model="tei-small-batches", input=texts)
+    elapsed = time.monotonic() - started
+    assert emulator.stats()["invocations"] - before == 4
+    assert [bits(d.embedding) for d in r.data] == [float32_bits(vector(t)) for t in texts]
+    assert elapsed < 1.2, elapsed  # sequential would be 0.6 + 0.45 + 0.3 + 0.15 = 1.5 s
+
+
+def test_abandoned_batched_embeddings_leave_the_gateway_healthy(gateway):
+    texts = [f"stalled {i} [delay_ms=1500]" for i in range(9)]
+    c = openai.OpenAI(base_url=gateway.base_url, api_key=KEY, max_retries=0, timeout=0.3)
+    with pytest.raises(openai.APITimeoutError):
+        c.embeddings.create(model="tei-small-batches", input=texts)
+    # The gateway is still healthy and answers the next request at once.
+    assert client_for(gateway).embeddings.create(model="tei", input="after").data[0].index == 0
+
+
+def client_for(gateway):
+    return openai.OpenAI(base_url=gateway.base_url, api_key=KEY, max_retries=0, timeout=30)
 
 
 def test_openai_format_embeddings_are_batched_too_and_usage_summed(client, emulator):
