@@ -25,7 +25,7 @@ final class Session {
     var state = State.awaitingRequest
     private var frames = FrameDecoder(maxLength: Frame.maxLength)
     var requestId = "-"
-    var transfer: CurlTransfer?
+    private var transfer: CurlTransfer?
     /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
     var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
     private var transferPaused = false
@@ -265,7 +265,7 @@ final class Session {
         transfer.resume()
     }
 
-    func send(_ message: TranslatorMessage) {
+    private func send(_ message: TranslatorMessage) {
         guard case .working = state else { return }
         connection.write(message.frame().encoded())
     }
