@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, only when it is missing: libevent and libcurl headers
-# from Debian's packages, the openai SDK and pytest from PyPI.
+# from Debian's packages, the openai SDK, pytest, numpy and langchain-openai (end-to-end tests) from PyPI.
 set -euo pipefail
 
 need_apt=()
@@ -19,9 +19,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--with-python" ]; then
-  python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "pytest>=7" botocore
+  python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "pytest>=7" botocore numpy langchain-openai
 import importlib, sys
-for name in ("openai", "pytest", "botocore"):
+for name in ("openai", "pytest", "botocore", "numpy", "langchain_openai"):
     importlib.import_module(name)
 PY
 fi

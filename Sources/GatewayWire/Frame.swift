@@ -13,6 +13,8 @@ package struct Frame: Equatable, Sendable {
         case end = 5
         case models = 6
         case health = 7
+        /// Added with `/v1/embeddings`; a peer that predates it never asks for embeddings.
+        case embeddings = 8
     }
 
     package static let version: UInt8 = 1

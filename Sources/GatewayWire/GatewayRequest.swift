@@ -2,6 +2,10 @@
 package struct GatewayRequest: Equatable, Sendable {
     package enum Operation: Equatable, Sendable {
         case chatCompletion(ChatRequest)
+        /// `POST /v1/completions`; answered like chat: `accepted`, `event`*, `end`.
+        case completion(CompletionRequest)
+        /// `POST /v1/embeddings`; answered with one `embeddings` message (never streamed).
+        case embeddings(EmbeddingsRequest)
         case listModels
         case retrieveModel(id: String)
         /// The shim's `/health`: is the translator there and ready. Needs no key.
@@ -54,4 +58,6 @@ package enum TranslatorMessage: Equatable, Sendable {
     case end
     case models([ModelInfo])
     case health(HealthStatus)
+    /// The whole answer to an embeddings request.
+    case embeddings(EmbeddingsResult)
 }

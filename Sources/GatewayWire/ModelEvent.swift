@@ -6,6 +6,10 @@ package enum ModelEvent: Equatable, Sendable {
     case toolCall(choice: Int, ToolCallDelta)
     case finish(choice: Int, reason: String)
     case usage(Usage)
+    /// Completions-style log probabilities (`tokens`, `token_logprobs`, `top_logprobs`, `text_offset`)
+    /// for the text events of the same choice just before it, as the container sent them.
+    /// https://platform.openai.com/docs/api-reference/completions/object
+    case logprobs(choice: Int, JSONValue)
 }
 
 package struct ToolCallDelta: Equatable, Sendable {

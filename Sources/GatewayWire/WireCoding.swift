@@ -13,6 +13,10 @@ extension GatewayRequest {
             members.append(("stream", .bool(chat.stream)))
             members.append(("include_usage", .bool(chat.includeUsage)))
             members.append(("parameters", .object(chat.parameters)))
+        case .completion(let completion):
+            members += completionMembers(completion)
+        case .embeddings(let embeddings):
+            members += embeddingsMembers(embeddings)
         case .listModels:
             members.append(("op", .string("models")))
         case .retrieveModel(let id):
@@ -40,6 +44,10 @@ extension GatewayRequest {
             let chat = ChatRequest(
                 model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: parameters)
             self.init(requestId: id, apiKey: key, operation: .chatCompletion(chat))
+        case "completion":
+            self.init(requestId: id, apiKey: key, operation: .completion(try CompletionRequest(wire: json)))
+        case "embeddings":
+            self.init(requestId: id, apiKey: key, operation: .embeddings(try EmbeddingsRequest(wire: json)))
         case "models":
             self.init(requestId: id, apiKey: key, operation: .listModels)
         case "model":
@@ -75,6 +83,8 @@ extension TranslatorMessage {
             return Frame(
                 kind: .health,
                 payload: JSONWriter.bytes(.object([("ready", .bool(h.ready)), ("detail", .string(h.detail))])))
+        case .embeddings(let result):
+            return Frame(kind: .embeddings, payload: JSONWriter.bytes(result.wire))
         }
     }
 
@@ -109,6 +119,8 @@ extension TranslatorMessage {
             let json = try decodePayload(frame)
             guard let ready = json["ready"]?.boolValue else { throw FrameError.invalidPayload("health without ready") }
             self = .health(HealthStatus(ready: ready, detail: json["detail"]?.stringValue ?? ""))
+        case .embeddings:
+            self = .embeddings(try EmbeddingsResult(wire: try decodePayload(frame)))
         case .request:
             throw FrameError.invalidPayload("a request frame from the translator")
         }
@@ -137,6 +149,8 @@ extension ModelEvent {
                 ("t", .string("usage")), ("prompt", .int(u.promptTokens)), ("completion", .int(u.completionTokens)),
                 ("total", .int(u.totalTokens)),
             ])
+        case .logprobs(let choice, let value):
+            return .object([("t", .string("logprobs")), ("i", .int(choice)), ("logprobs", value)])
         }
     }
 
@@ -171,13 +185,15 @@ extension ModelEvent {
                 throw FrameError.invalidPayload("usage without counts")
             }
             self = .usage(Usage(promptTokens: p, completionTokens: c, totalTokens: json["total"]?.intValue))
+        case "logprobs":
+            self = .logprobs(choice: choice, json["logprobs"] ?? .null)
         default:
             throw FrameError.invalidPayload("unknown event type \(type)")
         }
     }
 }
 
-private func decodePayload(_ frame: Frame) throws(FrameError) -> JSONValue {
+func decodePayload(_ frame: Frame) throws(FrameError) -> JSONValue {
     do {
         return try JSONParser.parse(frame.payload)
     } catch {

@@ -8,6 +8,8 @@ import OpenAIWire
 final class ProxiedRequest {
     enum Operation {
         case chat(ChatRequest)
+        case completion(CompletionRequest)
+        case embeddings(EmbeddingsRequest)
         case listModels
         case retrieveModel(String)
         case health
@@ -24,7 +26,7 @@ final class ProxiedRequest {
     static let highWatermark = 256 << 10
 
     private let exchange: HTTPExchange
-    private let operation: Operation
+    let operation: Operation
     private let requestId: String
     private unowned let shim: Shim
     private var call: TranslatorCall?
@@ -33,10 +35,13 @@ final class ProxiedRequest {
     private var readingPaused = false
     private var status = 0
     private let startedAt = monotonicSeconds()
-    private let created = unixTime()
+    let created = unixTime()
     private let completionId = RequestID.chatCompletion()
+    private(set) lazy var completionResponseId = RequestID.completion()
     private lazy var chunks: ChatChunkStream = makeChunkStream()
     private lazy var assembler: ChatCompletionAssembler = makeAssembler()
+    private lazy var completionChunks: CompletionChunkStream = makeCompletionChunkStream()
+    private lazy var completionAssembler: CompletionAssembler = makeCompletionAssembler()
 
     init(exchange: HTTPExchange, operation: Operation, requestId: String, shim: Shim) {
         self.exchange = exchange
@@ -49,6 +54,8 @@ final class ProxiedRequest {
         let op: GatewayRequest.Operation
         switch operation {
         case .chat(let chat): op = .chatCompletion(chat)
+        case .completion(let completion): op = .completion(completion)
+        case .embeddings(let embeddings): op = .embeddings(embeddings)
         case .listModels: op = .listModels
         case .retrieveModel(let id): op = .retrieveModel(id: id)
         case .health: op = .health
@@ -67,6 +74,7 @@ final class ProxiedRequest {
         exchange.onClientClose = { [weak self] in self?.clientClosed() }
         exchange.onDrain = { [weak self] in self?.clientDrained() }
         if case .chat(let chat) = operation, chat.stream { scheduleKeepAlive() }
+        if case .completion(let completion) = operation, completion.stream { scheduleKeepAlive() }
     }
 
     // MARK: translator → client
@@ -91,6 +99,29 @@ final class ProxiedRequest {
             } else {
                 respond(status: 200, body: assembler.bytes())
             }
+        case (.completion(let completion), .accepted):
+            if completion.stream { beginStreaming() }
+        case (.completion(let completion), .event(let event)):
+            if completion.stream {
+                beginStreaming()
+                send(completionChunks.render(event))
+            } else {
+                completionAssembler.add(event)
+            }
+        case (.completion(let completion), .end):
+            if completion.stream {
+                beginStreaming()
+                send(completionChunks.finish())
+                finishStream()
+            } else {
+                respond(status: 200, body: completionAssembler.bytes())
+            }
+        case (.embeddings(let request), .embeddings(let result)):
+            respond(
+                status: 200,
+                body: EmbeddingsResponse.bytes(
+                    result, format: request.encodingFormat, model: request.model,
+                    promptTokenEstimate: UsageEstimate.promptTokens(forInput: request.input)))
         case (_, .error(let error)):
             fail(error)
         case (.listModels, .models(let models)):

@@ -57,7 +57,17 @@ final class Shim {
             case .success(let chat): proxy(exchange, .chat(chat))
             case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
             }
-        case (_, "/v1/chat/completions"):
+        case ("POST", "/v1/completions"):
+            switch CompletionRequestValidator.validate(exchange.body) {
+            case .success(let completion): proxy(exchange, .completion(completion))
+            case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
+            }
+        case ("POST", "/v1/embeddings"):
+            switch EmbeddingsRequestValidator.validate(exchange.body) {
+            case .success(let embeddings): proxy(exchange, .embeddings(embeddings))
+            case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
+            }
+        case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
         case (_, "/v1/models"), (_, "/ping"), (_, "/health"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["GET"]))

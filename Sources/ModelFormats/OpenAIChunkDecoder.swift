@@ -40,9 +40,15 @@ enum OpenAIChunkDecoder {
                 for (callPosition, call) in (payload["tool_calls"]?.arrayValue ?? []).enumerated() {
                     events.append(.toolCall(choice: index, toolCall(call, position: callPosition)))
                 }
-            } else if let text = choice["text"]?.stringValue, !text.isEmpty {
-                // A completions-style choice, which some containers send even on the chat route.
-                events.append(.content(choice: index, text: text))
+            } else {
+                // A completions-style choice (`/v1/completions`, and some containers even on the chat route);
+                // its log probabilities go first so a stream renderer can put them on the text's chunk.
+                if let logprobs = choice["logprobs"], logprobs["tokens"] != nil {
+                    events.append(.logprobs(choice: index, logprobs))
+                }
+                if let text = choice["text"]?.stringValue, !text.isEmpty {
+                    events.append(.content(choice: index, text: text))
+                }
             }
             if let reason = choice["finish_reason"]?.stringValue {
                 events.append(.finish(choice: index, reason: reason))

@@ -63,6 +63,9 @@ package struct ChatChunkStream {
         case .usage(let usage):
             reportedUsage = usage
             return []
+        case .logprobs:
+            // Completions-shaped log probabilities; chat's `choices[].logprobs` has another shape.
+            return []
         }
     }
 

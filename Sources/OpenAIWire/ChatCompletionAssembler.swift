@@ -52,6 +52,8 @@ package struct ChatCompletionAssembler {
             choices[index, default: Choice()].finishReason = reason
         case .usage(let usage):
             reportedUsage = usage
+        case .logprobs:
+            break
         }
     }
 

@@ -11,6 +11,12 @@ package enum RequestID {
         "chatcmpl-" + random(count: 29, using: &generator)
     }
 
+    /// `cmpl-` and 29 alphanumerics, as legacy completions are named.
+    package static func completion() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "cmpl-" + random(count: 29, using: &generator)
+    }
+
     package static func random<G: RandomNumberGenerator>(count: Int, using generator: inout G) -> String {
         var out = ""
         out.reserveCapacity(count)

@@ -26,7 +26,7 @@ package enum UsageEstimate {
     static func countsAsCompletionToken(_ event: ModelEvent) -> Bool {
         switch event {
         case .content, .reasoning, .toolCall: return true
-        case .finish, .usage: return false
+        case .finish, .usage, .logprobs: return false
         }
     }
 

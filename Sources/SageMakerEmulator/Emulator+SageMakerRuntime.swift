@@ -41,6 +41,11 @@ extension Emulator {
             return tgiInvocation(
                 exchange, requestId: requestId, endpoint: endpoint, variant: variant, streaming: streaming)
         }
+        let api = ContainerAPI(body: exchange.body)
+        guard api == .chat else {
+            return serveContainerAPI(
+                api, exchange, requestId: requestId, endpoint: endpoint, variant: variant, streaming: streaming)
+        }
 
         let script: ChatScript
         switch ChatScript.make(body: exchange.body, servedModel: config.servedModel, endpoint: endpoint) {

@@ -27,6 +27,8 @@ struct EmulatorConfig {
     /// The instance profile role IMDS lists.
     var instanceRole = "emulator-instance-role"
     var maxBodyBytes = 8 << 20
+    /// Most inputs one TEI-style `{"inputs": [...]}` call may carry (TEI's `--max-client-batch-size`).
+    var maxBatch = 32
 
     static let usage = """
         usage: sagemaker-emulator [options]
@@ -45,6 +47,7 @@ struct EmulatorConfig {
           --credentials-lifetime SECONDS   lifetime of minted container, STS and IMDS credentials (EMULATOR_CREDENTIALS_LIFETIME, default 3600)
           --web-identity-token TOKEN       token STS AssumeRoleWithWebIdentity accepts (EMULATOR_WEB_IDENTITY_TOKEN; default: none)
           --instance-role NAME             role IMDS lists (EMULATOR_INSTANCE_ROLE, default emulator-instance-role)
+          --max-batch N                    most inputs per TEI-style embeddings call, else 413 (EMULATOR_MAX_BATCH, default 32)
         """
 
     enum ParseError: Error, CustomStringConvertible {
@@ -76,6 +79,7 @@ struct EmulatorConfig {
         if let v = env["EMULATOR_CREDENTIALS_LIFETIME"] { credentialsLifetime = try Self.seconds(v) }
         if let v = env["EMULATOR_WEB_IDENTITY_TOKEN"], !v.isEmpty { webIdentityToken = v }
         if let v = env["EMULATOR_INSTANCE_ROLE"], !v.isEmpty { instanceRole = v }
+        if let v = env["EMULATOR_MAX_BATCH"] { maxBatch = try Self.count(v) }
     }
 
     private mutating func apply(arguments: [String]) throws {
@@ -119,6 +123,7 @@ struct EmulatorConfig {
             case "--credentials-lifetime": credentialsLifetime = try Self.seconds(try next())
             case "--web-identity-token": webIdentityToken = try next()
             case "--instance-role": instanceRole = try next()
+            case "--max-batch": maxBatch = try Self.count(try next())
             case "-h", "--help": throw ParseError.message(Self.usage)
             default: throw ParseError.message("unknown option \(arguments[index])\n\(Self.usage)")
             }
@@ -138,6 +143,11 @@ struct EmulatorConfig {
     private static func port(_ text: String) throws -> Int {
         guard let p = Int(text), (0...65535).contains(p) else { throw ParseError.message("invalid port \(text)") }
         return p
+    }
+
+    private static func count(_ text: String) throws -> Int {
+        guard let n = Int(text), n >= 1 else { throw ParseError.message("invalid count \(text)") }
+        return n
     }
 
     private static func seconds(_ text: String) throws -> Double {

@@ -41,8 +41,13 @@ struct PayloadFramer {
     /// Inside the last `"content":"..."` value: after the lead byte of its first multi-byte character, else
     /// in its middle; the event's middle if it has no content.
     static func splitPoint(_ event: [UInt8]) -> Int {
-        let marker = Array("\"content\":\"".utf8)
-        guard let start = lastIndex(of: marker, in: event).map({ $0 + marker.count }) else { return event.count / 2 }
+        // Chat chunks carry their token in `content`, completion chunks in `text`.
+        let markers = [Array("\"content\":\"".utf8), Array("\"text\":\"".utf8)]
+        guard
+            let start = markers.lazy.compactMap({ marker in lastIndex(of: marker, in: event).map { $0 + marker.count } }
+            )
+            .first
+        else { return event.count / 2 }
         var end = start
         while end < event.count, event[end] != UInt8(ascii: "\"") {
             end += event[end] == UInt8(ascii: "\\") ? 2 : 1

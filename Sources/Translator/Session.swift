@@ -22,10 +22,12 @@ final class Session {
 
     private let connection: StreamConnection
     unowned let server: TranslatorServer
-    private(set) var state = State.awaitingRequest
+    var state = State.awaitingRequest
     private var frames = FrameDecoder(maxLength: Frame.maxLength)
-    private(set) var requestId = "-"
+    var requestId = "-"
     private var transfer: CurlTransfer?
+    /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
+    var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
     private var transferPaused = false
 
     init(connection: StreamConnection, server: TranslatorServer) {
@@ -84,6 +86,14 @@ final class Session {
             }
         case .chatCompletion(let chat):
             authorized(request.apiKey, model: chat.model) { [weak self] _ in self?.startChat(chat) }
+        case .completion(let completion):
+            authorized(request.apiKey, model: completion.model) { [weak self] _ in
+                self?.startCompletion(completion)
+            }
+        case .embeddings(let embeddings):
+            authorized(request.apiKey, model: embeddings.model) { [weak self] _ in
+                self?.startEmbeddings(embeddings)
+            }
         }
     }
 
@@ -256,7 +266,7 @@ final class Session {
         server.curl.add(transfer)
     }
 
-    private func upstreamError(status: Int, headers: [(String, String)], body: [UInt8], route: ModelRoute)
+    func upstreamError(status: Int, headers: [(String, String)], body: [UInt8], route: ModelRoute)
         -> GatewayError
     {
         if route.format == .sagemakerOpenAI {
@@ -274,7 +284,7 @@ final class Session {
         return error
     }
 
-    private func transportError(_ error: CurlError) -> GatewayError {
+    func transportError(_ error: CurlError) -> GatewayError {
         Log.warning("\(requestId) SageMaker transfer failed: \(error)")
         switch error {
         case .timedOut: return GatewayError(.upstreamTimeout, "SageMaker did not answer in time.")
@@ -308,6 +318,8 @@ final class Session {
             self.transfer = nil
             server.curl.cancel(transfer)
         }
+        for side in sideTransfers.values { server.curl.cancel(side) }
+        sideTransfers = [:]
     }
 
     private func peerClosed() {

@@ -23,6 +23,10 @@ package struct ModelRoute: Equatable, Sendable {
     package var containerModel: String?
     /// How chat messages become TGI's `inputs`: required for `tgi`, parsed (and so checked) at startup.
     package var promptTemplate: PromptTemplate?
+    /// Most embeddings inputs per container call (TEI's `--max-client-batch-size` is 32 by default; SageMaker
+    /// caps an answer at 6 MB), for the `embeddings` and `openai` formats.
+    package var maxBatchSize = ModelRoute.defaultMaxBatchSize
+    package static let defaultMaxBatchSize = 32
 
     package init(
         id: String, endpoint: String, format: Format = .openai, inferenceComponent: String? = nil,
@@ -131,6 +135,13 @@ package struct ModelCatalog: Equatable, Sendable {
             case .success(let t): template = t
             case .failure(let reason): return .failure(ConfigError("MODELS_FILE model \(id): \(reason)"))
             }
+            var maxBatchSize = ModelRoute.defaultMaxBatchSize
+            if let value = item["max_batch_size"] {
+                guard let n = value.intValue, n >= 1 else {
+                    return .failure(ConfigError("MODELS_FILE model \(id): \"max_batch_size\" must be an integer >= 1"))
+                }
+                maxBatchSize = n
+            }
             if routes.contains(where: { $0.id == id }) {
                 return .failure(ConfigError("MODELS_FILE lists model \(id) twice"))
             }
@@ -140,6 +151,7 @@ package struct ModelCatalog: Equatable, Sendable {
                     targetVariant: optional["target_variant"], customAttributes: optional["custom_attributes"],
                     reasoning: optional["reasoning"], containerModel: optional["container_model"],
                     promptTemplate: template))
+            routes[routes.count - 1].maxBatchSize = maxBatchSize
         }
         guard !routes.isEmpty else { return .failure(ConfigError("MODELS_FILE lists no models")) }
         return .success(ModelCatalog(mode: .table(routes), created: created))

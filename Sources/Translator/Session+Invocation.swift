@@ -1,0 +1,40 @@
+import GatewayWire
+import TranslatorCore
+
+extension Session {
+    /// Fetches credentials (cached by the manager) and hands `then` the signed `InvokeEndpoint` (or, with
+    /// `stream`, `InvokeEndpointWithResponseStream`) request for `body`; a credential failure ends the session.
+    func signedInvocation(
+        route: ModelRoute, body: [UInt8], stream: Bool, then proceed: @escaping (AWSHTTPRequest) -> Void
+    ) {
+        server.credentials.withCredentials { [weak self] result in
+            guard let self, case .working = self.state else { return }
+            switch result {
+            case .failure(let error): self.finish(.error(error))
+            case .success(let credentials):
+                let request = SageMakerInvocation.request(
+                    endpoint: self.server.config.sagemakerEndpoint, route: route, body: body, stream: stream
+                ).signed(
+                    credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime,
+                    at: currentDate())
+                proceed(request)
+            }
+        }
+    }
+
+    /// The route for `model`, or `nil` after answering with the error (unknown model: 404; a format that
+    /// cannot serve `endpoint`: 400).
+    func route(for model: String, serving endpoint: ModelRoute.Endpoint) -> ModelRoute? {
+        switch server.config.catalog.route(for: model) {
+        case .failure(let error):
+            finish(.error(error))
+            return nil
+        case .success(let route):
+            if let refusal = route.refusal(for: endpoint) {
+                finish(.error(refusal))
+                return nil
+            }
+            return route
+        }
+    }
+}
