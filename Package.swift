@@ -44,7 +44,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "SageMakerEmulator",
-            dependencies: ["EventLoop", "GatewayWire", "AWSSigV4", "AWSEventStream", "GatewayLog"]
+            dependencies: ["EventLoop", "CurlMulti", "GatewayWire", "AWSSigV4", "AWSEventStream", "GatewayLog"]
         ),
 
         .testTarget(name: "GatewayWireTests", dependencies: ["GatewayWire"]),

@@ -76,10 +76,21 @@ extension AWSError {
             namespace: "com.amazon.sagemaker")
     }
 
+    /// InvokeEndpoint's answer when the container takes longer than 60 seconds: a ModelError with original
+    /// status 0, as SageMaker reports it.
+    static func invocationTimedOut(endpoint: String, region: String) -> AWSError {
+        let original =
+            "Your invocation timed out while waiting for a response from container primary. Review the latency "
+            + "metrics for each container in Amazon CloudWatch, resolve the issue, and try again."
+        return model(status: 0, body: original, endpoint: endpoint, region: region)
+    }
+
     /// SageMaker's wrapper around a container's non-2xx answer: status 424, the container's status and body kept
     /// in `OriginalStatusCode` / `OriginalMessage`.
     static func model(status: Int, body: String, endpoint: String, region: String) -> AWSError {
-        let kind = status < 500 ? "client" : "server"
+        // Status 0 is SageMaker's "no answer at all" (a timeout): a server error.
+        let clientError = status > 0 && status < 500
+        let kind = clientError ? "client" : "server"
         let logGroup = "/aws/sagemaker/Endpoints/\(endpoint)"
         let message =
             "Received \(kind) error (\(status)) from primary with message \"\(body)\". See "
@@ -88,7 +99,7 @@ extension AWSError {
         return AWSError(
             code: "ModelError", status: 424, message: message,
             fields: [
-                ("ErrorCode", .string(status < 500 ? "CLIENT_ERROR_FROM_MODEL" : "SERVER_ERROR_FROM_MODEL")),
+                ("ErrorCode", .string(clientError ? "CLIENT_ERROR_FROM_MODEL" : "SERVER_ERROR_FROM_MODEL")),
                 ("LogStreamArn", .string("arn:aws:logs:\(region):\(EmulatorIdentity.account):log-group:\(logGroup)")),
                 ("Message", .string(message)),
                 ("OriginalMessage", .string(body)),

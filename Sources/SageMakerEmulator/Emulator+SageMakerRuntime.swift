@@ -37,11 +37,21 @@ extension Emulator {
             return respond(exchange, failure.restJSON(requestId: requestId))
         }
         stats.invocations += 1
+        if streaming, config.noStreamEndpoints.contains(endpoint) {
+            return respond(
+                exchange,
+                AWSError.validation("Endpoint \(endpoint) does not support streaming responses.").restJSON(
+                    requestId: requestId))
+        }
         if config.tgiEndpoints.contains(endpoint) {
             return tgiInvocation(
                 exchange, requestId: requestId, endpoint: endpoint, variant: variant, streaming: streaming)
         }
         let api = ContainerAPI(body: exchange.body)
+        if config.upstream != nil, api != .teiEmbeddings {
+            return forwardToUpstream(
+                exchange, api: api, requestId: requestId, endpoint: endpoint, variant: variant, streaming: streaming)
+        }
         guard api == .chat else {
             return serveContainerAPI(
                 api, exchange, requestId: requestId, endpoint: endpoint, variant: variant, streaming: streaming)
@@ -89,6 +99,12 @@ extension Emulator {
                 requestId: requestId)
         } else {
             answer = (200, headers + [("Content-Type", renderer.contentType)], renderer.completeBody())
+        }
+        if !streaming, renderer.totalDelay > config.invokeTimeout {
+            stats.invokeTimeouts += 1
+            return respondLater(
+                exchange, after: config.invokeTimeout,
+                AWSError.invocationTimedOut(endpoint: endpoint, region: config.region).restJSON(requestId: requestId))
         }
         respondLater(exchange, after: renderer.totalDelay, answer)
     }

@@ -1,4 +1,5 @@
 import AWSSigV4
+import CurlMulti
 import EventLoop
 import Foundation
 import GatewayLog
@@ -19,6 +20,9 @@ final class Emulator {
     /// IMDSv2 session tokens and when each expires.
     var instanceMetadataTokens: [String: Date] = [:]
     var faults = EmulatorFaults()
+    /// With `--upstream`: the client for the local OpenAI-compatible server, and the calls in flight.
+    var upstreamCurl: CurlMulti?
+    var forwards: [ObjectIdentifier: CurlTransfer] = [:]
 
     init(loop: EventLoop, config: EmulatorConfig, now: Date = Date()) {
         self.loop = loop

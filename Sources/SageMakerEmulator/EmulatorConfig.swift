@@ -17,6 +17,8 @@ struct EmulatorConfig {
     /// Endpoints whose container is TGI's native API (`{"inputs", "parameters"}`, TGI's token stream) rather than
     /// an OpenAI-compatible one; they are known endpoints without being listed in `endpoints`.
     var tgiEndpoints: [String] = []
+    /// Endpoints whose container cannot stream: InvokeEndpointWithResponseStream answers ValidationError.
+    var noStreamEndpoints: [String] = []
     /// The name the container serves, which vLLM insists a request's `model` matches.
     var servedModel = "emulator-model"
     var secrets: [(name: String, value: String)] = []
@@ -29,6 +31,16 @@ struct EmulatorConfig {
     var maxBodyBytes = 8 << 20
     /// Most inputs one TEI-style `{"inputs": [...]}` call may carry (TEI's `--max-client-batch-size`).
     var maxBatch = 32
+    /// InvokeEndpoint gives up on a container that has not answered after this many seconds, as
+    /// SageMaker does at 60; InvokeEndpointWithResponseStream has no such limit.
+    var invokeTimeout = 60.0
+    /// A local OpenAI-compatible server (Ollama, llama.cpp's llama-server, vLLM) that answers the
+    /// `openai`-format invocations instead of the scripted model, e.g. `http://127.0.0.1:11434/v1`.
+    var upstream: String?
+    /// The `model` sent upstream (the gateway sends `container_model` or an empty one).
+    var upstreamModel: String?
+    /// Sent as `Authorization: Bearer` to the upstream server, when it wants a key.
+    var upstreamKey: String?
 
     static let usage = """
         usage: sagemaker-emulator [options]
@@ -48,6 +60,11 @@ struct EmulatorConfig {
           --web-identity-token TOKEN       token STS AssumeRoleWithWebIdentity accepts (EMULATOR_WEB_IDENTITY_TOKEN; default: none)
           --instance-role NAME             role IMDS lists (EMULATOR_INSTANCE_ROLE, default emulator-instance-role)
           --max-batch N                    most inputs per TEI-style embeddings call, else 413 (EMULATOR_MAX_BATCH, default 32)
+          --no-stream-endpoint NAME        an endpoint whose container cannot stream (EMULATOR_NO_STREAM_ENDPOINTS)
+          --upstream URL                   forward openai-format invocations to this OpenAI-compatible server, e.g.
+                                           http://127.0.0.1:11434/v1 for Ollama (EMULATOR_UPSTREAM; key: EMULATOR_UPSTREAM_KEY)
+          --upstream-model NAME            the model sent upstream when the gateway sends none (EMULATOR_UPSTREAM_MODEL)
+          --invoke-timeout SECONDS         InvokeEndpoint fails a slower answer with SageMaker's timeout ModelError (EMULATOR_INVOKE_TIMEOUT, default 60)
         """
 
     enum ParseError: Error, CustomStringConvertible {
@@ -60,6 +77,7 @@ struct EmulatorConfig {
         try config.apply(environment: environment)
         try config.apply(arguments: arguments)
         config.endpoints += config.tgiEndpoints.filter { !config.endpoints.contains($0) }
+        config.endpoints += config.noStreamEndpoints.filter { !config.endpoints.contains($0) }
         return config
     }
 
@@ -74,12 +92,17 @@ struct EmulatorConfig {
         if let v = env["EMULATOR_INFERENCE_COMPONENTS"] { inferenceComponents = Self.list(v) }
         if let v = env["EMULATOR_SERVED_MODEL"] { servedModel = v }
         if let v = env["EMULATOR_TGI_ENDPOINTS"] { tgiEndpoints = Self.list(v) }
+        if let v = env["EMULATOR_NO_STREAM_ENDPOINTS"] { noStreamEndpoints = Self.list(v) }
         if let v = env["EMULATOR_SECRETS"] { secrets = try Self.secretObject(v) }
         if let v = env["EMULATOR_CONTAINER_CREDENTIALS_TOKEN"], !v.isEmpty { containerCredentialsToken = v }
         if let v = env["EMULATOR_CREDENTIALS_LIFETIME"] { credentialsLifetime = try Self.seconds(v) }
         if let v = env["EMULATOR_WEB_IDENTITY_TOKEN"], !v.isEmpty { webIdentityToken = v }
         if let v = env["EMULATOR_INSTANCE_ROLE"], !v.isEmpty { instanceRole = v }
         if let v = env["EMULATOR_MAX_BATCH"] { maxBatch = try Self.count(v) }
+        if let v = env["EMULATOR_INVOKE_TIMEOUT"] { invokeTimeout = try Self.seconds(v) }
+        if let v = env["EMULATOR_UPSTREAM"], !v.isEmpty { upstream = v }
+        if let v = env["EMULATOR_UPSTREAM_MODEL"], !v.isEmpty { upstreamModel = v }
+        if let v = env["EMULATOR_UPSTREAM_KEY"], !v.isEmpty { upstreamKey = v }
     }
 
     private mutating func apply(arguments: [String]) throws {
@@ -114,6 +137,7 @@ struct EmulatorConfig {
             case "--inference-component": inferenceComponents.append(try next())
             case "--served-model": servedModel = try next()
             case "--tgi-endpoint": tgiEndpoints.append(try next())
+            case "--no-stream-endpoint": noStreamEndpoints.append(try next())
             case "--secret":
                 if !seenSecret { secrets = []; seenSecret = true }
                 let pair = try next()
@@ -124,6 +148,9 @@ struct EmulatorConfig {
             case "--web-identity-token": webIdentityToken = try next()
             case "--instance-role": instanceRole = try next()
             case "--max-batch": maxBatch = try Self.count(try next())
+            case "--invoke-timeout": invokeTimeout = try Self.seconds(try next())
+            case "--upstream": upstream = try next()
+            case "--upstream-model": upstreamModel = try next()
             case "-h", "--help": throw ParseError.message(Self.usage)
             default: throw ParseError.message("unknown option \(arguments[index])\n\(Self.usage)")
             }

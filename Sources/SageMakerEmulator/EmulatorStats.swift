@@ -3,6 +3,8 @@ import GatewayWire
 /// Counters the integration tests read from `GET /_emulator/stats` to see what reached the "AWS" side.
 struct EmulatorStats {
     var invocations = 0
+    /// InvokeEndpoint calls failed for taking longer than `--invoke-timeout`.
+    var invokeTimeouts = 0
     var streamsStarted = 0
     var streamsCompleted = 0
     var streamsCancelled = 0
@@ -31,6 +33,7 @@ struct EmulatorStats {
             ("imds_tokens", .int(imdsTokens)),
             ("imds_credential_fetches", .int(imdsCredentialFetches)),
             ("openai_route", openAIRoute.json),
+            ("invoke_timeouts", .int(invokeTimeouts)),
         ])
     }
 }

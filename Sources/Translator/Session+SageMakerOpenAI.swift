@@ -9,7 +9,12 @@ import TranslatorCore
 /// https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-openai-compatible.html
 extension Session {
     func startSageMakerOpenAIChat(_ chat: ChatRequest, route: ModelRoute) {
-        let body = OpenAIContainerPayload.body(for: chat, containerModel: route.containerModel)
+        // Streamed upstream unless `never`, as for the container formats (no InvokeEndpoint fallback here:
+        // the route is OpenAI's own, which always streams).
+        let upstreamStreams = route.upstreamStreaming.streamsUpstream(clientStreams: chat.stream)
+        var upstreamChat = chat
+        upstreamChat.stream = upstreamStreams
+        let body = OpenAIContainerPayload.body(for: upstreamChat, containerModel: route.containerModel)
         server.bearerTokens.withToken { [weak self] result in
             guard let self, case .working = self.state else { return }
             switch result {
@@ -17,10 +22,11 @@ extension Session {
             case .success(let token):
                 let request = SageMakerOpenAIRequest.request(
                     endpoint: self.server.config.sagemakerEndpoint, route: route, operation: .chatCompletions,
-                    body: body, stream: chat.stream, token: token)
+                    body: body, stream: upstreamStreams, token: token)
                 Log.debug("\(self.requestId) calling \(route.endpoint)'s OpenAI route stream=\(chat.stream)")
-                if chat.stream {
-                    self.invokeStreaming(request, route: route, decoder: PlainStreamDecoder())
+                if upstreamStreams {
+                    self.invokeStreaming(
+                        request, route: route, decoder: PlainStreamDecoder(), assembling: !chat.stream)
                 } else {
                     self.invoke(request, route: route)
                 }

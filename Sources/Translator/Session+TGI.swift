@@ -12,30 +12,33 @@ extension Session {
             // The catalog refuses a tgi model without a template at startup; this is only a guard.
             return finish(.error(GatewayError(.internalError, "The model `\(chat.model)` has no prompt template.")))
         }
+        let upstreamStreams = route.upstreamStreaming.streamsUpstream(clientStreams: chat.stream)
+        var upstreamChat = chat
+        upstreamChat.stream = upstreamStreams
         let invocation: TGIChatInvocation
+        let plain: TGIChatInvocation
         do {
-            invocation = try TGIChatInvocation(chat: chat, template: template)
+            invocation = try TGIChatInvocation(chat: upstreamChat, template: template)
+            plain = try TGIChatInvocation(chat: chat, template: template)
         } catch {
             return finish(.error(error))
         }
-        server.credentials.withCredentials { [weak self] result in
-            guard let self, case .working = self.state else { return }
-            switch result {
-            case .failure(let error): self.finish(.error(error))
-            case .success(let credentials):
-                let request = SageMakerInvocation.request(
-                    endpoint: self.server.config.sagemakerEndpoint, route: route, body: invocation.body,
-                    stream: chat.stream
-                ).signed(
-                    credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime,
-                    at: currentDate())
-                Log.debug("\(self.requestId) invoking \(route.endpoint) (tgi, \(template.name)) stream=\(chat.stream)")
-                if chat.stream {
-                    self.invokeStreaming(request, route: route, decoder: invocation.streamDecoder)
-                } else {
-                    self.invoke(request, route: route, parse: invocation.events(from:))
+        signedInvocation(route: route, body: invocation.body, stream: upstreamStreams) { [weak self] request in
+            guard let self else { return }
+            Log.debug(
+                "\(self.requestId) invoking \(route.endpoint) (tgi, \(template.name)) stream=\(chat.stream) upstream=\(upstreamStreams)"
+            )
+            guard upstreamStreams else { return self.invoke(request, route: route, parse: plain.events(from:)) }
+            var fallback: (() -> Void)?
+            if route.upstreamStreaming.fallsBack(clientStreams: chat.stream) {
+                fallback = { [weak self] in
+                    self?.signedInvocation(route: route, body: plain.body, stream: false) { [weak self] request in
+                        self?.invoke(request, route: route, parse: plain.events(from:))
+                    }
                 }
             }
+            self.invokeStreaming(
+                request, route: route, decoder: invocation.streamDecoder, assembling: !chat.stream, fallback: fallback)
         }
     }
 }

@@ -141,24 +141,26 @@ final class Session {
                         "The model `\(chat.model)` is configured with format `\(route.format.rawValue)`, which does not serve chat completions in this version.",
                         param: "model")))
         }
-        let body = OpenAIContainerPayload.body(for: chat, containerModel: route.containerModel)
-        server.credentials.withCredentials { [weak self] result in
-            guard let self, case .working = self.state else { return }
-            switch result {
-            case .failure(let error): self.finish(.error(error))
-            case .success(let credentials):
-                let request = SageMakerInvocation.request(
-                    endpoint: self.server.config.sagemakerEndpoint, route: route, body: body, stream: chat.stream
-                ).signed(
-                    credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime,
-                    at: currentDate())
-                Log.debug("\(self.requestId) invoking \(route.endpoint) stream=\(chat.stream)")
-                if chat.stream {
-                    self.invokeStreaming(request, route: route)
-                } else {
-                    self.invoke(request, route: route)
+        // A non-streamed request is still streamed upstream (unless the model says `never`), so SageMaker's
+        // 60-second InvokeEndpoint limit does not apply; the shim assembles the one JSON answer.
+        let upstreamStreams = route.upstreamStreaming.streamsUpstream(clientStreams: chat.stream)
+        var upstreamChat = chat
+        upstreamChat.stream = upstreamStreams
+        let body = OpenAIContainerPayload.body(for: upstreamChat, containerModel: route.containerModel)
+        signedInvocation(route: route, body: body, stream: upstreamStreams) { [weak self] request in
+            guard let self else { return }
+            Log.debug("\(self.requestId) invoking \(route.endpoint) stream=\(chat.stream) upstream=\(upstreamStreams)")
+            guard upstreamStreams else { return self.invoke(request, route: route) }
+            var fallback: (() -> Void)?
+            if route.upstreamStreaming.fallsBack(clientStreams: chat.stream) {
+                let plain = OpenAIContainerPayload.body(for: chat, containerModel: route.containerModel)
+                fallback = { [weak self] in
+                    self?.signedInvocation(route: route, body: plain, stream: false) { [weak self] request in
+                        self?.invoke(request, route: route)
+                    }
                 }
             }
+            self.invokeStreaming(request, route: route, assembling: !chat.stream, fallback: fallback)
         }
     }
 
@@ -200,13 +202,19 @@ final class Session {
     }
 
     /// `decoder` reads the streamed body: SageMaker's event stream around `openai`-format output by default.
+    /// `assembling`: the client asked for one JSON answer, which the shim builds from these events; then
+    /// `INVOKE_TIMEOUT_SECONDS` bounds the whole call and the answer's size is capped as for InvokeEndpoint.
+    /// `fallback`: what to do instead when SageMaker refuses the streaming call with a `ValidationError`.
     func invokeStreaming(
-        _ request: AWSHTTPRequest, route: ModelRoute, decoder: some ResponseStreamDecoder = SageMakerStreamDecoder()
+        _ request: AWSHTTPRequest, route: ModelRoute, decoder: some ResponseStreamDecoder = SageMakerStreamDecoder(),
+        assembling: Bool = false, fallback: (() -> Void)? = nil
     ) {
         let transfer = CurlTransfer(
             method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) },
             body: request.body,
-            connectTimeout: 10, idleTimeout: server.config.streamIdleTimeout)
+            connectTimeout: 10, totalTimeout: assembling ? server.config.invokeTimeout : nil,
+            idleTimeout: server.config.streamIdleTimeout)
+        var received = 0
         var status = 0
         var headers: [(String, String)] = []
         var errorBody: [UInt8] = []
@@ -221,6 +229,15 @@ final class Session {
             guard let self, case .working = self.state else { return .proceed }
             guard status == 200 else {
                 if errorBody.count < 1 << 20 { errorBody.append(contentsOf: bytes) }
+                return .proceed
+            }
+            received += bytes.count
+            if assembling && received > Session.maxResponseBytes {
+                self.cancelTransfer()
+                self.finish(
+                    .error(
+                        GatewayError(
+                            .upstreamFailure, "The model's answer is larger than \(Session.maxResponseBytes) bytes.")))
                 return .proceed
             }
             for output in decoder.append(bytes) {
@@ -245,6 +262,13 @@ final class Session {
             case .failure(let error): self.finish(.error(self.transportError(error)))
             case .success:
                 guard status == 200 else {
+                    let type = headers.first(where: { $0.0.lowercased() == "x-amzn-errortype" })?.1 ?? ""
+                    if let fallback, status == 400, type.hasPrefix("ValidationError") {
+                        Log.info(
+                            "\(self.requestId) \(route.endpoint) refused a streaming call (ValidationError); "
+                                + "asking again with InvokeEndpoint")
+                        return fallback()
+                    }
                     return self.finish(
                         .error(self.upstreamError(status: status, headers: headers, body: errorBody, route: route)))
                 }

@@ -27,6 +27,8 @@ package struct ModelRoute: Equatable, Sendable {
     /// caps an answer at 6 MB), for the `embeddings` and `openai` formats.
     package var maxBatchSize = ModelRoute.defaultMaxBatchSize
     package static let defaultMaxBatchSize = 32
+    /// Non-streamed requests go upstream as streams unless this says `never` (see `UpstreamStreaming`).
+    package var upstreamStreaming = UpstreamStreaming.auto
 
     package init(
         id: String, endpoint: String, format: Format = .openai, inferenceComponent: String? = nil,
@@ -142,6 +144,15 @@ package struct ModelCatalog: Equatable, Sendable {
                 }
                 maxBatchSize = n
             }
+            var upstreamStreaming = UpstreamStreaming.auto
+            if let value = item["upstream_streaming"] {
+                guard let name = value.stringValue, let mode = UpstreamStreaming(rawValue: name) else {
+                    let names = UpstreamStreaming.allCases.map(\.rawValue).joined(separator: ", ")
+                    return .failure(
+                        ConfigError("MODELS_FILE model \(id): \"upstream_streaming\" must be one of \(names)"))
+                }
+                upstreamStreaming = mode
+            }
             if routes.contains(where: { $0.id == id }) {
                 return .failure(ConfigError("MODELS_FILE lists model \(id) twice"))
             }
@@ -152,6 +163,7 @@ package struct ModelCatalog: Equatable, Sendable {
                     reasoning: optional["reasoning"], containerModel: optional["container_model"],
                     promptTemplate: template))
             routes[routes.count - 1].maxBatchSize = maxBatchSize
+            routes[routes.count - 1].upstreamStreaming = upstreamStreaming
         }
         guard !routes.isEmpty else { return .failure(ConfigError("MODELS_FILE lists no models")) }
         return .success(ModelCatalog(mode: .table(routes), created: created))

@@ -13,7 +13,8 @@ package struct TranslatorConfig: Sendable {
     package var secretsManagerEndpoint: ServiceEndpoint
     /// STS, for web identity and assume-role credentials (regional, as botocore defaults to).
     package var stsEndpoint: ServiceEndpoint
-    /// Seconds a non-streamed invocation may take; SageMaker's own limit is 60 s.
+    /// Seconds a client's non-streamed request may take in all. Streamed upstream (the default), only this
+    /// limits it; with `upstream_streaming: never`, SageMaker's InvokeEndpoint gives up at 60 s anyway.
     package var invokeTimeout: Double
     /// Seconds a stream may go without a byte from SageMaker before it is abandoned as timed out.
     package var streamIdleTimeout: Double
@@ -72,7 +73,7 @@ package struct TranslatorConfig: Sendable {
         let streamIdleTimeout: Double
         switch (
             seconds("API_KEY_CACHE_TTL", default: 3600, allowZero: true),
-            seconds("INVOKE_TIMEOUT_SECONDS", default: 65, allowZero: false),
+            seconds("INVOKE_TIMEOUT_SECONDS", default: 600, allowZero: false),
             seconds("STREAM_IDLE_TIMEOUT_SECONDS", default: 300, allowZero: false)
         ) {
         case (.success(let t), .success(let i), .success(let s)): (ttl, invokeTimeout, streamIdleTimeout) = (t, i, s)

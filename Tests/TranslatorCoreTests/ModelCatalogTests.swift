@@ -130,4 +130,30 @@ struct ModelCatalogTests {
         }
         #expect(error.message.hasPrefix("MODELS_FILE is not valid JSON"))
     }
+
+    @Test func upstreamStreamingDefaultsToAutoAndParsesEveryMode() throws {
+        let catalog = try Self.parse(
+            """
+            {"models": [{"id": "a", "endpoint": "e"}, {"id": "b", "endpoint": "e", "upstream_streaming": "always"},
+                        {"id": "c", "endpoint": "e", "upstream_streaming": "never"}]}
+            """
+        ).get()
+        #expect(try catalog.route(for: "a").get().upstreamStreaming == .auto)
+        #expect(try catalog.route(for: "b").get().upstreamStreaming == .always)
+        #expect(try catalog.route(for: "c").get().upstreamStreaming == .never)
+        #expect(
+            Self.parse(#"{"models": [{"id": "a", "endpoint": "e", "upstream_streaming": "sometimes"}]}"#)
+                == .failure(
+                    ConfigError(#"MODELS_FILE model a: "upstream_streaming" must be one of auto, always, never"#)))
+    }
+
+    @Test func upstreamStreamingDecisions() {
+        #expect(UpstreamStreaming.auto.streamsUpstream(clientStreams: false))
+        #expect(UpstreamStreaming.always.streamsUpstream(clientStreams: false))
+        #expect(!UpstreamStreaming.never.streamsUpstream(clientStreams: false))
+        #expect(UpstreamStreaming.never.streamsUpstream(clientStreams: true))
+        #expect(UpstreamStreaming.auto.fallsBack(clientStreams: false))
+        #expect(!UpstreamStreaming.auto.fallsBack(clientStreams: true))
+        #expect(!UpstreamStreaming.always.fallsBack(clientStreams: false))
+    }
 }

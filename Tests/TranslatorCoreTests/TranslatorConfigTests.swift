@@ -48,7 +48,7 @@ struct TranslatorConfigTests {
         #expect(
             config.credentialSource
                 == .environment(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")))
-        #expect(config.invokeTimeout == 65)
+        #expect(config.invokeTimeout == 600)
         #expect(config.streamIdleTimeout == 300)
     }
 
