@@ -12,7 +12,11 @@ import Glibc
 /// bufferevent would be the textbook hook, but evhttp 2.1 stalls on a filter's output (a filter only
 /// flushes output while writing is enabled, and evhttp enables writing after it queues the reply).
 ///
-/// Phases: `awaitingHead` (counting head bytes until a blank line) → `readingBody` (evhttp reads the
+/// Each head line is checked as it arrives, before evhttp reads it (`RequestHeadRules`: request line,
+/// field syntax, one `Content-Length`, no `Content-Length` with `Transfer-Encoding`), and a declared body
+/// over the body limit is refused before a byte of it is read.
+///
+/// Phases: `awaitingHead` (checking head lines until a blank line) → `readingBody` (evhttp reads the
 /// body) → `handling` (the handler has the request; ends when the reply is written) → `awaitingHead`.
 /// A rejected connection is answered with a raw response and closed once it is written.
 final class HTTPConnectionGuard {
@@ -31,8 +35,11 @@ final class HTTPConnectionGuard {
     private(set) var phaseStartedAt: Double
     /// When the first byte of the current request head arrived; nil while the connection is idle.
     private(set) var firstByteAt: Double?
-    /// Bytes of the current head seen so far, including bytes evhttp has already parsed and drained.
+    /// Bytes of the current head's complete lines, including lines evhttp has already parsed and drained.
     private(set) var headBytes = 0
+    /// Bytes at the start of the input buffer already checked (evhttp drains whole lines from the front).
+    private var scanned = 0
+    private var rules = RequestHeadRules()
     /// The exchange answering the request on this connection, told when the client goes away.
     weak var exchange: HTTPExchange?
     weak var server: HTTPServer?
@@ -41,9 +48,12 @@ final class HTTPConnectionGuard {
     private var callbackEntry: OpaquePointer?
     private var pendingRejection: [UInt8] = []
 
-    init(bufferEvent: OpaquePointer, limits: HTTPLimits, now: Double) {
+    private let maxBodyBytes: Int
+
+    init(bufferEvent: OpaquePointer, limits: HTTPLimits, maxBodyBytes: Int, now: Double) {
         self.bufferEvent = bufferEvent
         self.limits = limits
+        self.maxBodyBytes = maxBodyBytes
         phaseStartedAt = now
         // passUnretained: the server drops the guard only in `detach`, which removes this callback first.
         callbackEntry = evbuffer_add_cb(
@@ -74,17 +84,33 @@ final class HTTPConnectionGuard {
     }
 
     /// The reply has been written; a keep-alive connection waits for its next request. Bytes a
-    /// pipelining client already sent count toward the next head.
+    /// pipelining client already sent are the next head: evhttp parses them once this callback returns
+    /// (in a deferred callback), so they are checked first, on the loop's next turn but ahead of evhttp.
     func replyWritten(now: Double) {
         guard phase == .handling else { return }
-        startHead(now: now, buffered: evbuffer_get_length(bufferevent_get_input(bufferEvent)))
+        let buffered = evbuffer_get_length(bufferevent_get_input(bufferEvent))
+        startHead(now: now, buffered: buffered)
+        guard buffered > 0, let base = bufferevent_get_base(bufferEvent) else { return }
+        // passRetained: released in the callback, which libevent runs exactly once.
+        _ = event_base_once(
+            base, -1, Int16(EV_TIMEOUT), guardCheckPipelined, Unmanaged.passRetained(self).toOpaque(), nil)
     }
 
     private func startHead(now: Double, buffered: Int) {
         phase = .awaitingHead
         phaseStartedAt = now
-        headBytes = buffered
+        headBytes = 0
+        scanned = 0
+        rules = RequestHeadRules()
         firstByteAt = buffered > 0 ? now : nil
+    }
+
+    fileprivate func checkPipelined() {
+        guard connection != nil, phase == .awaitingHead else { return }
+        let input = bufferevent_get_input(bufferEvent)
+        examine(input)
+        // Refused: evhttp must not parse what is left.
+        if phase == .rejecting, let input { _ = evbuffer_drain(input, evbuffer_get_length(input)) }
     }
 
     /// What the periodic sweep found this connection should do now.
@@ -109,7 +135,8 @@ final class HTTPConnectionGuard {
     /// would say the same, but evhttp 2.1 spins on a Content-Length body under one.)
     var maxQueuedWhileHandling: Int { limits.maxHeaderBytes + (64 << 10) }
 
-    fileprivate func inputChanged(_ buffer: OpaquePointer, added: Int, now: Double) {
+    fileprivate func inputChanged(_ buffer: OpaquePointer, added: Int, deleted: Int, now: Double) {
+        if deleted > 0 { scanned = max(0, scanned - deleted) }
         guard added > 0 else { return }
         if phase == .handling, evbuffer_get_length(buffer) > maxQueuedWhileHandling {
             _ = bufferevent_disable(bufferEvent, Int16(EV_READ))
@@ -117,19 +144,45 @@ final class HTTPConnectionGuard {
         }
         guard phase == .awaitingHead else { return }
         if firstByteAt == nil { firstByteAt = now }
-        headBytes += added
+        examine(buffer)
+    }
+
+    /// Checks every complete line past `scanned`, then the size of what is still incomplete.
+    private func examine(_ buffer: OpaquePointer?) {
+        guard let buffer else { return }
         let length = evbuffer_get_length(buffer)
-        let consumedBefore = headBytes > length
-        if let end = RequestHeadScanner.headEnd(
-            in: buffer, from: max(0, length - added - 2), consumedBefore: consumedBefore)
-        {
-            let size = headBytes - (length - end)
-            if size > limits.maxHeaderBytes {
-                onReject?(self, .headersTooLarge(limit: limits.maxHeaderBytes))
-            } else {
-                phase = .readingBody
+        var newline = UInt8(ascii: "\n")
+        while phase == .awaitingHead, scanned < length {
+            var position = evbuffer_ptr()
+            guard evbuffer_ptr_set(buffer, &position, scanned, EVBUFFER_PTR_SET) == 0 else { return }
+            let found = evbuffer_search(buffer, &newline, 1, &position)
+            guard found.pos >= 0 else { break }
+            let lineLength = found.pos - scanned
+            headBytes += lineLength + 1
+            if headBytes > limits.maxHeaderBytes {
+                return onReject?(self, .headersTooLarge(limit: limits.maxHeaderBytes)) ?? ()
             }
-        } else if headBytes > limits.maxHeaderBytes {
+            var line = [UInt8](repeating: 0, count: lineLength)
+            if lineLength > 0 {
+                var from = position
+                _ = evbuffer_ptr_set(buffer, &from, scanned, EVBUFFER_PTR_SET)
+                _ = line.withUnsafeMutableBytes { evbuffer_copyout_from(buffer, &from, $0.baseAddress, lineLength) }
+            }
+            scanned = found.pos + 1
+            if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            switch rules.accept(line[...]) {
+            case .more:
+                continue
+            case .complete(let contentLength):
+                if let contentLength, contentLength > maxBodyBytes {
+                    return onReject?(self, .bodyTooLarge(limit: maxBodyBytes)) ?? ()
+                }
+                phase = .readingBody
+            case .reject(let reason):
+                return onReject?(self, .badRequest(reason)) ?? ()
+            }
+        }
+        if phase == .awaitingHead, headBytes + (length - scanned) > limits.maxHeaderBytes {
             onReject?(self, .headersTooLarge(limit: limits.maxHeaderBytes))
         }
     }
@@ -164,7 +217,8 @@ private func guardInputChanged(
     guard let buffer, let info, let context else { return }
     let connectionGuard = Unmanaged<HTTPConnectionGuard>.fromOpaque(context).takeUnretainedValue()
     withExtendedLifetime(connectionGuard) {
-        connectionGuard.inputChanged(buffer, added: info.pointee.n_added, now: monotonicNow())
+        connectionGuard.inputChanged(
+            buffer, added: info.pointee.n_added, deleted: info.pointee.n_deleted, now: monotonicNow())
     }
 }
 
@@ -178,4 +232,9 @@ private func guardRejectionEvent(_: OpaquePointer?, _: Int16, _ context: UnsafeM
     guard let context else { return }
     let connectionGuard = Unmanaged<HTTPConnectionGuard>.fromOpaque(context).takeUnretainedValue()
     withExtendedLifetime(connectionGuard) { connectionGuard.close() }
+}
+
+private func guardCheckPipelined(_: Int32, _: Int16, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    Unmanaged<HTTPConnectionGuard>.fromOpaque(context).takeRetainedValue().checkPipelined()
 }

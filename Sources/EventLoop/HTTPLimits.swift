@@ -36,11 +36,17 @@ package enum HTTPRejection: Equatable, Sendable {
     case headersTooLarge(limit: Int)
     /// The head did not complete within `HTTPLimits.headerTimeoutSeconds`.
     case headerTimeout(seconds: Double)
+    /// The head breaks HTTP/1.1's framing rules (`RequestHeadRules`); the reason says how.
+    case badRequest(String)
+    /// `Content-Length` declares a body over the server's body limit.
+    case bodyTooLarge(limit: Int)
 
     package var status: Int {
         switch self {
         case .headersTooLarge: 431
         case .headerTimeout: 408
+        case .badRequest: 400
+        case .bodyTooLarge: 413
         }
     }
 
@@ -48,6 +54,8 @@ package enum HTTPRejection: Equatable, Sendable {
         switch self {
         case .headersTooLarge: "Request Header Fields Too Large"
         case .headerTimeout: "Request Timeout"
+        case .badRequest: "Bad Request"
+        case .bodyTooLarge: "Content Too Large"
         }
     }
 }

@@ -10,7 +10,8 @@ extension HTTPServer {
     fileprivate func makeBuffer() -> OpaquePointer? {
         // No BEV_OPT_CLOSE_ON_FREE: evhttp closes the socket itself when it frees the connection.
         guard let buffer = bufferevent_socket_new(loop.base, -1, 0) else { return nil }
-        let connectionGuard = HTTPConnectionGuard(bufferEvent: buffer, limits: limits, now: monotonicNow())
+        let connectionGuard = HTTPConnectionGuard(
+            bufferEvent: buffer, limits: limits, maxBodyBytes: maxBodyBytes, now: monotonicNow())
         connectionGuard.server = self
         connectionGuard.onReject = { [weak self] connectionGuard, rejection in
             self?.reject(connectionGuard, rejection)

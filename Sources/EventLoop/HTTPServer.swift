@@ -32,7 +32,7 @@ package final class HTTPServer {
     /// The `evhttp*`; freeing it closes every connection (their exchanges see `onClientClose`).
     private let http: OpaquePointer
     private(set) var boundSocket: OpaquePointer?
-    private let maxBodyBytes: Int
+    let maxBodyBytes: Int
     private let handler: (HTTPExchange) -> Void
     private let bodyTooLarge: (HTTPExchange) -> Void
     let rejection: (HTTPRejection) -> HTTPRawResponse

@@ -32,6 +32,10 @@ final class Shim {
                 switch rejection {
                 case .headersTooLarge(let limit): response = OpenAIErrorMapper.headersTooLarge(limit: limit)
                 case .headerTimeout(let seconds): response = OpenAIErrorMapper.headerTimeout(seconds: seconds)
+                case .badRequest(let reason):
+                    response = OpenAIErrorMapper.response(
+                        status: 400, type: "invalid_request_error", message: "Malformed HTTP request: \(reason)")
+                case .bodyTooLarge(let limit): response = OpenAIErrorMapper.payloadTooLarge(limit: limit)
                 }
                 return HTTPRawResponse(contentType: "application/json", body: response.body)
             })

@@ -20,12 +20,19 @@ final class HTTPFixture {
             handler: { [unowned self] in handler($0) },
             bodyTooLarge: { exchange in
                 exchange.respond(
-                    status: 413, headers: [("Content-Type", "application/json")],
-                    body: Array(
-                        #"{"error":{"message":"body too large","type":"invalid_request_error","param":null,"code":null}}"#
-                            .utf8))
+                    status: 413, headers: [("Content-Type", "application/json")], body: Self.tooLargeBody)
+            },
+            rejection: { rejection in
+                // A Content-Length over the limit is refused before the body: the same answer.
+                if case .bodyTooLarge = rejection {
+                    return HTTPRawResponse(contentType: "application/json", body: Self.tooLargeBody)
+                }
+                return HTTPServer.plainRejection(rejection)
             })
     }
+
+    static let tooLargeBody = Array(
+        #"{"error":{"message":"body too large","type":"invalid_request_error","param":null,"code":null}}"#.utf8)
 
     var baseURL: String { "http://127.0.0.1:\(server?.port ?? 0)" }
 

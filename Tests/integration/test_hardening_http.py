@@ -376,3 +376,42 @@ def test_bytes_sent_during_a_stream_are_not_buffered_without_limit(gateway):
     assert sent < (64 << 20), f"the shim accepted {sent >> 20} MiB while answering one request"
     sock.close()
     assert ping_ok(gateway)
+
+
+@pytest.mark.parametrize("head,needle", [
+    (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello", b"two different Content-Length"),
+    (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", b"both Content-Length and Transfer-Encoding"),
+    (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n", b"non-negative"),
+    (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n", b"chunked"),
+    (b"GARBAGE\r\n\r\n", b"request line"),
+    (b"GET /ping HTTP/1.1\r\nHost: x\r\nX-A: b\r\n folded\r\n\r\n", b"folding"),
+])
+def test_ambiguous_or_malformed_framing_gets_a_json_400_and_close(gateway, head, needle):
+    """Request smuggling starts where two parsers disagree on where a body ends (RFC 9112 §6.3)."""
+    sock = connect(gateway)
+    sock.sendall(head)
+    status, headers, body = read_response(sock)
+    assert status == 400
+    assert headers["content-type"] == "application/json" and headers["connection"] == "close"
+    error = json.loads(body)["error"]
+    assert error["type"] == "invalid_request_error" and needle.decode() in error["message"]
+    assert_closed(sock)
+
+
+def test_a_declared_body_over_the_limit_is_refused_before_it_is_sent(gateway):
+    sock = connect(gateway)
+    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 52428800\r\n\r\n")
+    status, headers, body = read_response(sock)
+    assert status == 413 and headers["content-type"] == "application/json"
+    assert "8388608 bytes" in json.loads(body)["error"]["message"]
+    assert_closed(sock)
+
+
+def test_pipelined_requests_are_checked_too(gateway):
+    sock = connect(gateway)
+    sock.sendall(b"GET /ping HTTP/1.1\r\nHost: x\r\n\r\n"
+                 b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nab")
+    assert read_response(sock)[0] == 200
+    status, _, body = read_response(sock)
+    assert status == 400 and b"two different" in body
+    assert_closed(sock)

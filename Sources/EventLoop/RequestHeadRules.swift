@@ -1,0 +1,112 @@
+/// The framing rules a request head must meet before evhttp parses it, checked one line at a time as
+/// lines arrive (RFC 9112). evhttp 2.1 accepts two different `Content-Length`s (the first wins),
+/// `Content-Length` together with `Transfer-Encoding`, and folded header lines; behind a load balancer
+/// each is how request smuggling starts. It also answers what it does refuse with an HTML page. Here
+/// each is refused, answered as JSON by the server, and the connection closed.
+package struct RequestHeadRules: Equatable, Sendable {
+    package enum Verdict: Equatable, Sendable {
+        /// The line is fine; more lines of the head follow.
+        case more
+        /// The blank line: the head is complete and consistent. `contentLength` as declared, if it was.
+        case complete(contentLength: Int?)
+        /// Refuse the request: a 400 with this reason.
+        case reject(String)
+    }
+
+    private var linesSeen = 0
+    private var contentLength: String?
+    private var transferEncoding: String?
+
+    package init() {}
+
+    /// One line of the head, without its line ending (CRLF or bare LF).
+    package mutating func accept(_ line: ArraySlice<UInt8>) -> Verdict {
+        defer { linesSeen += 1 }
+        if linesSeen == 0 {
+            // RFC 9112 §2.2: a server should ignore an empty line before the request line.
+            if line.isEmpty {
+                linesSeen = -1
+            } else if let problem = Self.requestLineProblem(line) {
+                return .reject(problem)
+            }
+            return .more
+        }
+        if line.isEmpty { return finish() }
+        if line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "\t") {
+            return .reject("Obsolete line folding (a header line starting with whitespace) is not accepted.")
+        }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else {
+            return .reject("A header line has no field name and colon.")
+        }
+        let name = line[line.startIndex..<colon]
+        guard name.allSatisfy(Self.isTokenByte) else {
+            return .reject("A header field name has characters that are not allowed (RFC 9110 §5.1).")
+        }
+        let value = Self.trimmed(line[(colon + 1)...])
+        guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
+            return .reject("A header field value has control characters.")
+        }
+        switch String(decoding: name, as: UTF8.self).lowercased() {
+        case "content-length":
+            for item in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+                let text = String(decoding: Self.trimmed(item), as: UTF8.self)
+                guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 18 else {
+                    return .reject("Content-Length must be a non-negative whole number of bytes.")
+                }
+                let normalized =
+                    String(text.drop(while: { $0 == "0" })).isEmpty ? "0" : String(text.drop(while: { $0 == "0" }))
+                if let seen = contentLength, seen != normalized {
+                    return .reject("The request has two different Content-Length values.")
+                }
+                contentLength = normalized
+            }
+        case "transfer-encoding":
+            let text = String(decoding: value, as: UTF8.self).lowercased()
+            if transferEncoding != nil || text != "chunked" {
+                return .reject("Only \"Transfer-Encoding: chunked\" is supported, once.")
+            }
+            transferEncoding = text
+        default:
+            break
+        }
+        return .more
+    }
+
+    private func finish() -> Verdict {
+        if contentLength != nil && transferEncoding != nil {
+            return .reject("The request has both Content-Length and Transfer-Encoding.")
+        }
+        return .complete(contentLength: contentLength.flatMap { Int($0) })
+    }
+
+    /// `method SP request-target SP HTTP/1.x`, RFC 9112 §3.
+    private static func requestLineProblem(_ line: ArraySlice<UInt8>) -> String? {
+        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte), !parts[1].isEmpty,
+            parts[1].allSatisfy({ $0 > 0x20 && $0 != 0x7F })
+        else { return "The request line is not \"METHOD target HTTP/1.1\"." }
+        let version = String(decoding: parts[2], as: UTF8.self)
+        guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
+            return "Only HTTP/1.0 and HTTP/1.1 are served here."
+        }
+        return nil
+    }
+
+    /// RFC 9110 §5.6.2 `tchar`.
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        }
+    }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
+        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
+        return slice
+    }
+}
