@@ -3,31 +3,10 @@ import GatewayWire
 import ModelFormats
 import TranslatorCore
 
-/// Chat on a `sagemaker-openai` model: SageMaker's own OpenAI-compatible route on the endpoint, authorised
-/// with a bearer token minted from the translator's credentials instead of a SigV4 signature. The body is the
-/// one an `openai`-format container gets; the answer is OpenAI's JSON or plain SSE (no event-stream envelope).
+/// Errors from SageMaker's OpenAI-compatible route (`sagemaker-openai` models, called by `modelRequest`): the
+/// container's OpenAI error passed through, or SageMaker's own refusal of the bearer token or the endpoint.
 /// https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-openai-compatible.html
 extension Session {
-    func startSageMakerOpenAIChat(_ chat: ChatRequest, route: ModelRoute) {
-        let body = OpenAIContainerPayload.body(for: chat, containerModel: route.containerModel)
-        server.bearerTokens.withToken { [weak self] result in
-            guard let self, case .working = self.state else { return }
-            switch result {
-            case .failure(let error): self.finish(.error(error))
-            case .success(let token):
-                let request = SageMakerOpenAIRequest.request(
-                    endpoint: self.server.config.sagemakerEndpoint, route: route, operation: .chatCompletions,
-                    body: body, stream: chat.stream, token: token)
-                Log.debug("\(self.requestId) calling \(route.endpoint)'s OpenAI route stream=\(chat.stream)")
-                if chat.stream {
-                    self.invokeStreaming(request, route: route, decoder: PlainStreamDecoder())
-                } else {
-                    self.invoke(request, route: route)
-                }
-            }
-        }
-    }
-
     /// A refused bearer token is the operator's to fix (the role lacks `sagemaker:CallWithBearerToken`, or the
     /// credentials are wrong): logged as an error, without the token, and a 502 for the client.
     func openAIRouteError(status: Int, headers: [(String, String)], body: [UInt8], route: ModelRoute)

@@ -123,43 +123,10 @@ final class Session {
     }
 
     private func startChat(_ chat: ChatRequest) {
-        let route: ModelRoute
-        switch server.config.catalog.route(for: chat.model) {
-        case .success(let r): route = r
-        case .failure(let error): return finish(.error(error))
-        }
-        switch route.format {
-        case .tgi: return startTGIChat(chat, route: route)
-        case .sagemakerOpenAI: return startSageMakerOpenAIChat(chat, route: route)
-        case .openai, .embeddings: break
-        }
-        guard route.format == .openai else {
-            return finish(
-                .error(
-                    GatewayError(
-                        .invalidRequest,
-                        "The model `\(chat.model)` is configured with format `\(route.format.rawValue)`, which does not serve chat completions in this version.",
-                        param: "model")))
-        }
+        guard let route = route(for: chat.model, serving: .chatCompletions) else { return }
+        if route.format == .tgi { return startTGIChat(chat, route: route) }
         let body = OpenAIContainerPayload.body(for: chat, containerModel: route.containerModel)
-        server.credentials.withCredentials { [weak self] result in
-            guard let self, case .working = self.state else { return }
-            switch result {
-            case .failure(let error): self.finish(.error(error))
-            case .success(let credentials):
-                let request = SageMakerInvocation.request(
-                    endpoint: self.server.config.sagemakerEndpoint, route: route, body: body, stream: chat.stream
-                ).signed(
-                    credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime,
-                    at: currentDate())
-                Log.debug("\(self.requestId) invoking \(route.endpoint) stream=\(chat.stream)")
-                if chat.stream {
-                    self.invokeStreaming(request, route: route)
-                } else {
-                    self.invoke(request, route: route)
-                }
-            }
-        }
+        callModel(route: route, serving: .chatCompletions, body: body, stream: chat.stream)
     }
 
     /// `parse` reads the container's whole answer (`openai` format by default).
