@@ -44,7 +44,8 @@ extension Emulator {
         let api = ContainerAPI(body: exchange.body)
         guard api == .chat else {
             return serveContainerAPI(
-                api, exchange, requestId: requestId, endpoint: endpoint, variant: variant, streaming: streaming)
+                api, exchange, requestId: requestId, endpoint: endpoint,
+                delivery: .invocation(variant: variant, streaming: streaming))
         }
 
         let script: ChatScript
