@@ -1,4 +1,3 @@
-import GatewayLog
 import GatewayWire
 import ModelFormats
 import TranslatorCore

@@ -1,6 +1,5 @@
 import GatewayLog
 import GatewayWire
-import ModelFormats
 import TranslatorCore
 
 /// Errors from SageMaker's OpenAI-compatible route (`sagemaker-openai` models, called by `modelRequest`): the
