@@ -52,7 +52,9 @@ let package = Package(
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "AWSEventStreamTests", dependencies: ["AWSEventStream"]),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "GatewayWire"]),
-        .testTarget(name: "TranslatorCoreTests", dependencies: ["TranslatorCore", "GatewayWire", "AWSSigV4"]),
+        .testTarget(
+            name: "TranslatorCoreTests",
+            dependencies: ["TranslatorCore", "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
         .testTarget(name: "CurlMultiTests", dependencies: ["CurlMulti", "EventLoop"]),
     ],

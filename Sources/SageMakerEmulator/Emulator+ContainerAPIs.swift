@@ -3,22 +3,27 @@ import Foundation
 import GatewayWire
 
 extension Emulator {
-    /// `/invocations` bodies other than chat: OpenAI completions (streamed or not, like chat), OpenAI
-    /// embeddings (vLLM) and TEI's `{"inputs": [...]}`, which refuses more than `--max-batch` inputs.
-    /// Embeddings are answered whole, on either route.
+    /// Bodies other than chat: OpenAI completions (streamed or not, like chat), OpenAI embeddings (vLLM) and
+    /// TEI's `{"inputs": [...]}`, which refuses more than `--max-batch` inputs; on `/invocations` or, for the
+    /// OpenAI ones, on SageMaker's OpenAI route (`delivery`). Embeddings are answered whole, on either.
     func serveContainerAPI(
-        _ api: ContainerAPI, _ exchange: HTTPExchange, requestId: String, endpoint: String, variant: String,
-        streaming: Bool
+        _ api: ContainerAPI, _ exchange: HTTPExchange, requestId: String, endpoint: String, delivery: ContainerDelivery
     ) {
-        var headers: [(String, String)] = [
-            ("x-amzn-RequestId", requestId), ("x-Amzn-Invoked-Production-Variant", variant),
-        ]
-        if let attributes = exchange.header("X-Amzn-SageMaker-Custom-Attributes") {
-            headers.append(("X-Amzn-SageMaker-Custom-Attributes", attributes))
+        var headers: [(String, String)] = [("x-amzn-RequestId", requestId)]
+        var streaming = false
+        if case .invocation(let variant, let streamed) = delivery {
+            streaming = streamed
+            headers.append(("x-Amzn-Invoked-Production-Variant", variant))
+            if let attributes = exchange.header("X-Amzn-SageMaker-Custom-Attributes") {
+                headers.append(("X-Amzn-SageMaker-Custom-Attributes", attributes))
+            }
         }
         let failed = { [unowned self] (failure: ChatScript.Failure) in
             switch failure {
             case .service(let error): self.respond(exchange, error.restJSON(requestId: requestId))
+            case .container(let status, let body) where delivery == .openAIRoute:
+                self.respond(
+                    exchange, (status, headers + [("Content-Type", "application/json")], Array(body.utf8)))
             case .container(let status, let body):
                 self.respond(
                     exchange,
@@ -55,15 +60,23 @@ extension Emulator {
             case .success(let script): whole(script.openAIBody(model: config.servedModel), script.delay)
             }
         case .completions:
-            let script: CompletionScript
+            var script: CompletionScript
             switch CompletionScript.make(body: exchange.body, servedModel: config.servedModel, endpoint: endpoint) {
             case .failure(let failure): return failed(failure)
             case .success(let s): script = s
             }
             completionCounter += 1
+            if delivery == .openAIRoute, script.first.stream {
+                // SSE whatever the directives say: this route is OpenAI's, and OpenAI streams SSE.
+                for i in script.choices.indices { script.choices[i].framing = .sse }
+            }
             let renderer = CompletionRenderer(
                 script: script, id: "cmpl-emulator-\(completionCounter)", created: Int(Date().timeIntervalSince1970))
-            if streaming {
+            if delivery == .openAIRoute, script.first.stream {
+                startStream(
+                    exchange, steps: renderer.steps(), partBytes: script.first.partBytes,
+                    headers: headers + [("Content-Type", "text/event-stream")], plain: true)
+            } else if streaming {
                 let steps =
                     script.first.stream
                     ? renderer.steps()

@@ -4,29 +4,33 @@ import GatewayWire
 
 extension Emulator {
     /// SageMaker's OpenAI-compatible route on an endpoint, or on one of its inference components:
-    /// `POST /endpoints/<ep>[/inference-components/<ic>]/openai/v1/chat/completions`, authorised with
-    /// `Authorization: Bearer sagemaker-api-key-…` (no SigV4). The container's OpenAI answer is passed through as
-    /// is: JSON, or plain `text/event-stream` (no event-stream envelope), and its error status and body likewise;
-    /// SageMaker's own refusals are its usual rest-json errors.
+    /// `POST /endpoints/<ep>[/inference-components/<ic>]/openai/v1/{chat/completions,completions,embeddings}`,
+    /// authorised with `Authorization: Bearer sagemaker-api-key-…` (no SigV4). The container's OpenAI answer is
+    /// passed through as is: JSON, or plain `text/event-stream` (no event-stream envelope), and its error status
+    /// and body likewise; SageMaker's own refusals are its usual rest-json errors.
     /// https://docs.aws.amazon.com/sagemaker/latest/dg/realtime-endpoints-openai-compatible.html
     static func isOpenAIRoute(_ path: String) -> Bool {
         path.hasPrefix("/endpoints/") && path.contains("/openai/v1/")
     }
 
-    /// The endpoint and component named by an OpenAI-route path, or nil for any other path.
-    static func openAIRouteTarget(_ path: String) -> (endpoint: String, component: String?)? {
+    /// The OpenAI paths the route serves, as they follow `/openai/v1/`.
+    static let openAIRouteOperations = ["chat/completions", "completions", "embeddings"]
+
+    /// The endpoint, component and operation named by an OpenAI-route path, or nil for any other path.
+    static func openAIRouteTarget(_ path: String) -> (endpoint: String, component: String?, operation: String)? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map { String($0) }
         let decoded = { (s: String) in s.removingPercentEncoding ?? s }
-        switch segments.count {
-        case 7 where segments[1] == "endpoints" && segments[3...] == ["openai", "v1", "chat", "completions"]:
-            return (decoded(segments[2]), nil)
-        case 9
-        where segments[1] == "endpoints" && segments[3] == "inference-components"
-            && segments[5...] == ["openai", "v1", "chat", "completions"]:
-            return (decoded(segments[2]), decoded(segments[4]))
-        default:
-            return nil
+        guard segments.count > 3, segments[0].isEmpty, segments[1] == "endpoints" else { return nil }
+        var rest = segments[3...]
+        var component: String?
+        if rest.first == "inference-components", rest.count > 1 {
+            component = decoded(rest[rest.startIndex + 1])
+            rest = rest.dropFirst(2)
         }
+        guard rest.starts(with: ["openai", "v1"]) else { return nil }
+        let operation = rest.dropFirst(2).joined(separator: "/")
+        guard openAIRouteOperations.contains(operation) else { return nil }
+        return (decoded(segments[2]), component, operation)
     }
 
     func openAIRoute(_ exchange: HTTPExchange, requestId: String) {
@@ -42,7 +46,8 @@ extension Emulator {
         case .success(let id): accessKeyId = id
         case .failure(let error): return respond(exchange, error.restJSON(requestId: requestId))
         }
-        stats.openAIRoute.record(accessKeyId: accessKeyId, token: bearer ?? "", component: target.component)
+        stats.openAIRoute.record(
+            accessKeyId: accessKeyId, token: bearer ?? "", component: target.component, operation: target.operation)
         guard config.endpoints.contains(target.endpoint) else {
             return respond(
                 exchange,
@@ -51,6 +56,16 @@ extension Emulator {
         }
         if let failure = checkInferenceComponent(target.component) {
             return respond(exchange, failure.restJSON(requestId: requestId))
+        }
+        switch target.operation {
+        case "completions":
+            return serveContainerAPI(
+                .completions, exchange, requestId: requestId, endpoint: target.endpoint, delivery: .openAIRoute)
+        case "embeddings":
+            return serveContainerAPI(
+                .openAIEmbeddings, exchange, requestId: requestId, endpoint: target.endpoint, delivery: .openAIRoute)
+        default:
+            break
         }
 
         let script: ChatScript

@@ -54,7 +54,8 @@ extension Emulator {
         }
         guard api == .chat else {
             return serveContainerAPI(
-                api, exchange, requestId: requestId, endpoint: endpoint, variant: variant, streaming: streaming)
+                api, exchange, requestId: requestId, endpoint: endpoint,
+                delivery: .invocation(variant: variant, streaming: streaming))
         }
 
         let script: ChatScript

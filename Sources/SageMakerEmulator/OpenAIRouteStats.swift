@@ -8,9 +8,12 @@ struct OpenAIRouteStats {
     var componentRequests = 0
     var accessKeyIds: [String] = []
     var tokens: Set<String> = []
+    /// Requests per OpenAI path below `/openai/v1/` (`chat/completions`, `completions`, `embeddings`).
+    var operations: [String: Int] = [:]
 
-    mutating func record(accessKeyId: String, token: String, component: String?) {
+    mutating func record(accessKeyId: String, token: String, component: String?, operation: String) {
         requests += 1
+        operations[operation, default: 0] += 1
         if component != nil { componentRequests += 1 }
         if !accessKeyIds.contains(accessKeyId) { accessKeyIds.append(accessKeyId) }
         tokens.insert(token)
@@ -22,6 +25,7 @@ struct OpenAIRouteStats {
             ("inference_component_requests", .int(componentRequests)),
             ("access_key_ids", .array(accessKeyIds.map(JSONValue.string))),
             ("distinct_tokens", .int(tokens.count)),
+            ("operations", .object(operations.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
         ])
     }
 }

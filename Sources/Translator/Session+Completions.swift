@@ -1,25 +1,21 @@
-import GatewayLog
 import GatewayWire
 import ModelFormats
 import TranslatorCore
 
 extension Session {
-    /// `POST /v1/completions` on an `openai`-format container: OpenAI's completions body goes to
-    /// `/invocations` (vLLM and SGLang dispatch on its `prompt`), and the answer — `text_completion` JSON or
-    /// its SSE / JSON-lines chunks — is read by the same parsers as chat, whose decoder knows `choices[].text`.
+    /// `POST /v1/completions`: OpenAI's completions body for `openai`-format containers (vLLM and SGLang dispatch
+    /// `/invocations` on its `prompt`) and SageMaker's OpenAI route, the prompt as TGI's `inputs` for `tgi`. The
+    /// answer — `text_completion` JSON or its SSE / JSON-lines chunks, or TGI's — is read by the same parsers as
+    /// chat, whose decoder knows `choices[].text`.
     func startCompletion(_ completion: CompletionRequest) {
         guard var route = route(for: completion.model, serving: .completions) else { return }
         // A completion is the raw continuation of the prompt: no reasoning split, whatever chat does.
         route.reasoning = nil
-        let body = OpenAICompletionPayload.body(for: completion, containerModel: route.containerModel)
-        signedInvocation(route: route, body: body, stream: completion.stream) { [weak self] request in
-            guard let self else { return }
-            Log.debug("\(self.requestId) invoking \(route.endpoint) for a completion stream=\(completion.stream)")
-            if completion.stream {
-                self.invokeStreaming(request, route: route)
-            } else {
-                self.invoke(request, route: route)
-            }
+        if route.format == .tgi { return startTGICompletion(completion, route: route) }
+        callModel(route: route, serving: .completions, clientStreams: completion.stream) { stream in
+            var upstream = completion
+            upstream.stream = stream
+            return OpenAICompletionPayload.body(for: upstream, containerModel: route.containerModel)
         }
     }
 }

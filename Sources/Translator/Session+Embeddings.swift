@@ -25,7 +25,9 @@ extension Session {
     /// `max_batch_size` (`EmbeddingsBatching`), up to `embeddingsConcurrency` at a time, joined in input order:
     /// - `openai` format: OpenAI's body to `/invocations` (vLLM, SGLang), answered in OpenAI's shape with usage;
     /// - `embeddings` format: TEI's `{"inputs": [...]}`, answered with a bare array; no usage, so the shim
-    ///   estimates it.
+    ///   estimates it;
+    /// - `sagemaker-openai` format: OpenAI's body to SageMaker's OpenAI route (`…/openai/v1/embeddings`), answered
+    ///   as for `openai`.
     func startEmbeddings(_ request: EmbeddingsRequest) {
         guard let route = route(for: request.model, serving: .embeddings) else { return }
         let sizes = EmbeddingsBatching.ranges(count: request.input.count, maxBatchSize: route.maxBatchSize).map(\.count)
@@ -86,10 +88,10 @@ extension Session {
         finish(.embeddings(result))
     }
 
-    /// One `InvokeEndpoint` call whose 200 body goes to `completion`; anything else ends the session with
+    /// One `InvokeEndpoint` (or OpenAI route) call whose 200 body goes to `completion`; anything else ends the session with
     /// the mapped error (which cancels the other batches in flight).
     private func invokeBuffered(route: ModelRoute, body: [UInt8], completion: @escaping ([UInt8]) -> Void) {
-        signedInvocation(route: route, body: body, stream: false) { [weak self] request in
+        modelRequest(route: route, serving: .embeddings, body: body, stream: false) { [weak self] request in
             guard let self else { return }
             var key: ObjectIdentifier?
             // A transfer curl refuses at once completes before `sendBuffered` returns: never register that one.

@@ -123,44 +123,12 @@ final class Session {
     }
 
     private func startChat(_ chat: ChatRequest) {
-        let route: ModelRoute
-        switch server.config.catalog.route(for: chat.model) {
-        case .success(let r): route = r
-        case .failure(let error): return finish(.error(error))
-        }
-        switch route.format {
-        case .tgi: return startTGIChat(chat, route: route)
-        case .sagemakerOpenAI: return startSageMakerOpenAIChat(chat, route: route)
-        case .openai, .embeddings: break
-        }
-        guard route.format == .openai else {
-            return finish(
-                .error(
-                    GatewayError(
-                        .invalidRequest,
-                        "The model `\(chat.model)` is configured with format `\(route.format.rawValue)`, which does not serve chat completions in this version.",
-                        param: "model")))
-        }
-        // A non-streamed request is still streamed upstream (unless the model says `never`), so SageMaker's
-        // 60-second InvokeEndpoint limit does not apply; the shim assembles the one JSON answer.
-        let upstreamStreams = route.upstreamStreaming.streamsUpstream(clientStreams: chat.stream)
-        var upstreamChat = chat
-        upstreamChat.stream = upstreamStreams
-        let body = OpenAIContainerPayload.body(for: upstreamChat, containerModel: route.containerModel)
-        signedInvocation(route: route, body: body, stream: upstreamStreams) { [weak self] request in
-            guard let self else { return }
-            Log.debug("\(self.requestId) invoking \(route.endpoint) stream=\(chat.stream) upstream=\(upstreamStreams)")
-            guard upstreamStreams else { return self.invoke(request, route: route) }
-            var fallback: (() -> Void)?
-            if route.upstreamStreaming.fallsBack(clientStreams: chat.stream) {
-                let plain = OpenAIContainerPayload.body(for: chat, containerModel: route.containerModel)
-                fallback = { [weak self] in
-                    self?.signedInvocation(route: route, body: plain, stream: false) { [weak self] request in
-                        self?.invoke(request, route: route)
-                    }
-                }
-            }
-            self.invokeStreaming(request, route: route, assembling: !chat.stream, fallback: fallback)
+        guard let route = route(for: chat.model, serving: .chatCompletions) else { return }
+        if route.format == .tgi { return startTGIChat(chat, route: route) }
+        callModel(route: route, serving: .chatCompletions, clientStreams: chat.stream) { stream in
+            var upstream = chat
+            upstream.stream = stream
+            return OpenAIContainerPayload.body(for: upstream, containerModel: route.containerModel)
         }
     }
 

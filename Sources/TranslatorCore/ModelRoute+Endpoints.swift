@@ -13,9 +13,11 @@ extension ModelRoute {
     package func refusal(for endpoint: Endpoint) -> GatewayError? {
         let served: [Endpoint]
         switch format {
-        case .openai: served = [.chatCompletions, .completions, .embeddings]
+        // Both take OpenAI's bodies as they are; what the model behind them can do is the container's to say.
+        case .openai, .sagemakerOpenAI: served = [.chatCompletions, .completions, .embeddings]
+        // TGI's native API generates text from a prompt; embedding models are served by TEI, not TGI.
+        case .tgi: served = [.chatCompletions, .completions]
         case .embeddings: served = [.embeddings]
-        default: served = [.chatCompletions]
         }
         guard !served.contains(endpoint) else { return nil }
         let alternatives = served.map { "`\($0.rawValue)`" }.joined(separator: ", ")

@@ -4,10 +4,12 @@ import Testing
 @testable import TranslatorCore
 
 @Suite struct ModelRouteEndpointsTests {
-    @Test func openAIFormatServesEverything() {
-        let route = ModelRoute(id: "m", endpoint: "e", format: .openai)
-        for endpoint in [ModelRoute.Endpoint.chatCompletions, .completions, .embeddings] {
-            #expect(route.refusal(for: endpoint) == nil)
+    @Test func openAIAndOpenAIRouteFormatsServeEverything() {
+        for format in [ModelRoute.Format.openai, .sagemakerOpenAI] {
+            let route = ModelRoute(id: "m", endpoint: "e", format: format)
+            for endpoint in [ModelRoute.Endpoint.chatCompletions, .completions, .embeddings] {
+                #expect(route.refusal(for: endpoint) == nil)
+            }
         }
     }
 
@@ -21,15 +23,24 @@ import Testing
                     "The model `bge-large` is configured with format `embeddings`, which does not serve "
                         + "`/v1/completions`; it serves `/v1/embeddings`.",
                     param: "model"))
-        #expect(route.refusal(for: .chatCompletions)?.kind == .invalidRequest)
+        // Chat is refused the same way, by the same table.
+        #expect(
+            route.refusal(for: .chatCompletions)?.message
+                == "The model `bge-large` is configured with format `embeddings`, which does not serve "
+                + "`/v1/chat/completions`; it serves `/v1/embeddings`.")
     }
 
-    @Test func tgiFormatDoesNotEmbed() {
+    @Test func tgiFormatGeneratesButDoesNotEmbed() {
         let route = ModelRoute(id: "mistral", endpoint: "tgi", format: .tgi)
+        #expect(route.refusal(for: .chatCompletions) == nil)
+        #expect(route.refusal(for: .completions) == nil)
         #expect(
-            route.refusal(for: .embeddings)?.message
-                == "The model `mistral` is configured with format `tgi`, which does not serve `/v1/embeddings`; "
-                + "it serves `/v1/chat/completions`.")
+            route.refusal(for: .embeddings)
+                == GatewayError(
+                    .invalidRequest,
+                    "The model `mistral` is configured with format `tgi`, which does not serve `/v1/embeddings`; "
+                        + "it serves `/v1/chat/completions`, `/v1/completions`.",
+                    param: "model"))
     }
 
     @Test func maxBatchSizeFromModelsFile() throws {

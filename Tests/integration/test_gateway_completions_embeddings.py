@@ -27,7 +27,7 @@ MODELS = {
         # Above the emulator's limit of 32 inputs per call: the container's 413 must reach the client as a 400.
         {"id": "tei-oversized", "endpoint": "demo-endpoint", "format": "embeddings", "max_batch_size": 64},
         {"id": "tei-small-batches", "endpoint": "demo-endpoint", "format": "embeddings", "max_batch_size": 3},
-        {"id": "native-tgi", "endpoint": "demo-endpoint", "format": "tgi", "prompt_template": "chatml"},
+        {"id": "native-tgi", "endpoint": "demo-endpoint", "format": "tgi", "prompt_template": "mistral"},
     ]
 }
 

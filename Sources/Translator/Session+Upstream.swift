@@ -1,0 +1,70 @@
+import GatewayLog
+import GatewayWire
+import ModelFormats
+import TranslatorCore
+
+/// The one place a request's model call is made, whatever the route's format (`ModelRoute+Upstream`): chat,
+/// completions and embeddings build their body and say how to read the answer; this picks the authorisation,
+/// the path and the stream envelope.
+extension Session {
+    /// Hands `proceed` the request for one call to `route`'s model: SigV4-signed `InvokeEndpoint` (or, with
+    /// `stream`, `InvokeEndpointWithResponseStream`) for container formats, the OpenAI route's `endpoint` path
+    /// with the minted bearer token for `sagemaker-openai`. A credential failure ends the session.
+    func modelRequest(
+        route: ModelRoute, serving endpoint: ModelRoute.Endpoint, body: [UInt8], stream: Bool,
+        then proceed: @escaping (AWSHTTPRequest) -> Void
+    ) {
+        guard route.usesOpenAIRoute else {
+            return signedInvocation(route: route, body: body, stream: stream, then: proceed)
+        }
+        server.bearerTokens.withToken { [weak self] result in
+            guard let self, case .working = self.state else { return }
+            switch result {
+            case .failure(let error): self.finish(.error(error))
+            case .success(let token):
+                proceed(
+                    SageMakerOpenAIRequest.request(
+                        endpoint: self.server.config.sagemakerEndpoint, route: route,
+                        operation: SageMakerOpenAIRequest.Operation(endpoint), body: body, stream: stream, token: token)
+                )
+            }
+        }
+    }
+
+    /// One generation call (chat or completions) answered with model events: a stream's container output read
+    /// by `parser`, a whole answer by `parse` (both `openai` format by default). `body` gives the container
+    /// body for a streamed or a whole answer.
+    ///
+    /// A client's non-streamed request is streamed upstream too, unless the model says `upstream_streaming:
+    /// never` (`UpstreamStreaming`): InvokeEndpoint gives up after 60 s, the response stream does not, and the
+    /// shim assembles the one JSON answer from the same events. With `auto`, a `ValidationError` refusing the
+    /// streaming call (a container that cannot stream) is answered by asking once more with InvokeEndpoint.
+    func callModel(
+        route: ModelRoute, serving endpoint: ModelRoute.Endpoint, clientStreams: Bool,
+        parser: any ModelStreamParser = OpenAIStreamParser(),
+        parse: @escaping ([UInt8]) -> Result<[ModelEvent], GatewayError> = OpenAIResponseParser.events(from:),
+        body: @escaping (_ stream: Bool) -> [UInt8]
+    ) {
+        let upstream = route.upstreamStreaming.streamsUpstream(clientStreams: clientStreams)
+        modelRequest(route: route, serving: endpoint, body: body(upstream), stream: upstream) { [weak self] request in
+            guard let self else { return }
+            let target = route.usesOpenAIRoute ? "\(route.endpoint)'s OpenAI route" : route.endpoint
+            Log.debug(
+                "\(self.requestId) calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)"
+            )
+            guard upstream else { return self.invoke(request, route: route, parse: parse) }
+            var fallback: (() -> Void)?
+            if route.upstreamStreaming.fallsBack(clientStreams: clientStreams), !route.usesOpenAIRoute {
+                fallback = { [weak self] in
+                    self?.modelRequest(route: route, serving: endpoint, body: body(false), stream: false) {
+                        [weak self] request in
+                        self?.invoke(request, route: route, parse: parse)
+                    }
+                }
+            }
+            self.invokeStreaming(
+                request, route: route, decoder: route.streamDecoder(parser: parser), assembling: !clientStreams,
+                fallback: fallback)
+        }
+    }
+}
