@@ -65,8 +65,8 @@ def test_non_streamed_prompt_is_the_inputs_unchanged(client, emulator):
     [choice] = r.choices
     # No template around it: chat on this model would have rendered " [INST] ... [/INST]".
     assert (choice.index, choice.text, choice.finish_reason, choice.logprobs) == (0, GREETING + prompt, "stop", None)
-    # generate's details have no input_length: the prompt tokens are the translator's estimate.
-    assert r.usage.prompt_tokens == estimate(prompt)
+    # Streamed upstream (upstream_streaming: auto), so TGI's own input_length counts the prompt.
+    assert r.usage.prompt_tokens == len(prompt.split())
     assert r.usage.completion_tokens == len(choice.text.split()) + 1  # + </s>
     assert r.usage.total_tokens == r.usage.prompt_tokens + r.usage.completion_tokens
 
