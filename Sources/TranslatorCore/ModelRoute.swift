@@ -27,6 +27,8 @@ package struct ModelRoute: Equatable, Sendable {
     /// caps an answer at 6 MB), for the `embeddings` and `openai` formats.
     package var maxBatchSize = ModelRoute.defaultMaxBatchSize
     package static let defaultMaxBatchSize = 32
+    /// Where the client finds reasoning text (`reasoning_output`; see `ModelRoute+ReasoningOutput.swift`).
+    package var reasoningOutput = ReasoningField.reasoningContent
 
     package init(
         id: String, endpoint: String, format: Format = .openai, inferenceComponent: String? = nil,
@@ -152,6 +154,10 @@ package struct ModelCatalog: Equatable, Sendable {
                     reasoning: optional["reasoning"], containerModel: optional["container_model"],
                     promptTemplate: template))
             routes[routes.count - 1].maxBatchSize = maxBatchSize
+            switch ModelRoute.reasoningOutput(item["reasoning_output"], model: id) {
+            case .success(let output): routes[routes.count - 1].reasoningOutput = output
+            case .failure(let error): return .failure(error)
+            }
         }
         guard !routes.isEmpty else { return .failure(ConfigError("MODELS_FILE lists no models")) }
         return .success(ModelCatalog(mode: .table(routes), created: created))
