@@ -19,6 +19,13 @@ struct ChatScript {
     var firstTokenDelay: Double
     var tokenDelay: Double
     var partBytes: Int?
+    /// Reasoning before the answer, and the field names it is written in (`ChatScript+ToolsAndReasoning.swift`).
+    var reasoningTokens: [String] = []
+    var reasoningFields = ["reasoning_content"]
+    /// Tool calls the model makes instead of answering in text.
+    var toolCalls: [ScriptedToolCall] = []
+    /// `n`: choices, each telling the same story.
+    var choiceCount = 1
 
     /// Why there is no answer: SageMaker itself refused, or the container answered with an error status.
     enum Failure: Error {
@@ -86,20 +93,23 @@ struct ChatScript {
         }
         let stream = request["stream"]?.boolValue ?? false
         let model = requestedModel?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? servedModel
-        return .success(
-            ChatScript(
-                model: model,
-                stream: stream,
-                includeUsage: stream && (request["stream_options"]?["include_usage"]?.boolValue ?? false)
-                    && !directives.noUsage,
-                framing: directives.jsonLines ? .jsonLines : .sse,
-                tokens: tokens,
-                finishReason: finishReason,
-                promptTokens: messages.reduce(0) { $0 + Self.wordCount(Self.text(of: $1["content"])) },
-                failAfter: directives.failAfter.flatMap { $0 < tokens.count ? $0 : nil },
-                firstTokenDelay: Double(directives.firstTokenDelayMs) / 1000,
-                tokenDelay: Double(directives.delayMs) / 1000,
-                partBytes: directives.partBytes))
+        var script = ChatScript(
+            model: model,
+            stream: stream,
+            includeUsage: stream && (request["stream_options"]?["include_usage"]?.boolValue ?? false)
+                && !directives.noUsage,
+            framing: directives.jsonLines ? .jsonLines : .sse,
+            tokens: tokens,
+            finishReason: finishReason,
+            promptTokens: messages.reduce(0) { $0 + Self.wordCount(Self.text(of: $1["content"])) },
+            failAfter: directives.failAfter.flatMap { $0 < tokens.count ? $0 : nil },
+            firstTokenDelay: Double(directives.firstTokenDelayMs) / 1000,
+            tokenDelay: Double(directives.delayMs) / 1000,
+            partBytes: directives.partBytes)
+        if let failure = script.addChoicesReasoningAndTools(request, directives, echoed: echoed) {
+            return .failure(failure)
+        }
+        return .success(script)
     }
 
     /// vLLM's error body: `{"object": "error", "message", "type", "param", "code"}`.
