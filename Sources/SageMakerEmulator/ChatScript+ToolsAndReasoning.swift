@@ -16,6 +16,9 @@ extension ChatScript {
         if directives.echoRequest {
             tokens = Self.words(JSONWriter.string(request))
             finishReason = "stop"
+        } else if let json = Self.structuredAnswer(request["response_format"], text: echoed) {
+            tokens = ScriptedToolCall.fragments(of: json)
+            finishReason = "stop"
         }
         if let count = directives.reasoningTokens {
             reasoningTokens = (0..<count).map { $0 == 0 ? "r1" : " r\($0 + 1)" }
@@ -35,6 +38,19 @@ extension ChatScript {
         case .success: break
         }
         return nil
+    }
+
+    /// What guided decoding makes of `response_format`: an instance of the `json_schema`, or for
+    /// `json_object` an object holding the user's words.
+    private static func structuredAnswer(_ format: JSONValue?, text: String) -> String? {
+        switch format?["type"]?.stringValue {
+        case "json_schema"?:
+            return JSONWriter.string(
+                ScriptedToolCall.instance(of: format?["json_schema"]?["schema"] ?? .null, text: text))
+        case "json_object"?:
+            return JSONWriter.string(.object([("answer", .string(text))]))
+        default: return nil
+        }
     }
 
     /// `tool_choice: "none"` calls nothing; a forced function is called; `"required"` calls the first tool

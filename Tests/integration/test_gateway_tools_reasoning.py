@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import openai
+import pydantic
 import pytest
 
 from gateway_procs import cleanup_dir, make_gateway, start_emulator
@@ -42,6 +43,13 @@ TIME = {
     },
 }
 TOOLS = [WEATHER, TIME]
+
+
+class Weather(pydantic.BaseModel):
+    """A weather report, for the SDK's structured-output and tool helpers."""
+
+    city: str
+    celsius: int
 
 
 @pytest.fixture(scope="module")
@@ -255,6 +263,45 @@ def test_tool_fields_roles_images_and_response_format_reach_the_container_unchan
         ).choices[0].message.content
     )
     assert received["response_format"] == {"type": "json_object"}
+
+
+@pytest.mark.parametrize("framing", ["", "[jsonlines]", "[part_bytes=3]", "[jsonlines] [part_bytes=1]"])
+def test_tool_calls_and_reasoning_survive_any_container_framing(client, framing):
+    text = f"{framing} [reasoning=2] [tool_call=get_weather] [tool_call=get_time] Zürich 🚀"
+    chunks = stream_chunks(client, model="vllm", messages=user(text), tools=TOOLS)
+    calls = [(c["name"], json.loads(c["arguments"])) for c in streamed_tool_calls(chunks)]
+    assert calls == [("get_weather", {"city": "Zürich 🚀"}), ("get_time", {"tz": "CET", "precise": True})]
+    reasoning = "".join((c.delta.model_extra or {}).get("reasoning_content") or "" for ch in chunks for c in ch.choices)
+    assert reasoning == "r1 r2"
+
+
+def test_sdk_stream_helper_accumulates_tool_calls(client):
+    with client.chat.completions.stream(
+        model="vllm", messages=user("[tool_call=Weather] Quito"), tools=[openai.pydantic_function_tool(Weather)]
+    ) as stream:
+        final = stream.get_final_completion()
+    call = final.choices[0].message.tool_calls[0]
+    assert call.function.name == "Weather"
+    assert call.function.parsed_arguments == Weather(city="Quito", celsius=42)
+
+
+def test_structured_output_parses_with_the_sdk(client):
+    r = client.chat.completions.parse(model="vllm", messages=user("Lisbon"), response_format=Weather)
+    assert r.choices[0].message.parsed == Weather(city="Lisbon", celsius=42)
+    content = "".join(
+        c.delta.content or ""
+        for ch in stream_chunks(client, model="vllm", messages=user("hi"), response_format={"type": "json_object"})
+        for c in ch.choices
+    )
+    assert json.loads(content) == {"answer": "hi"}
+
+
+def test_bad_reasoning_output_is_refused_at_start(emulator, tmp_path):
+    path = tmp_path / "models.json"
+    path.write_text(json.dumps({"models": [{"id": "r1", "endpoint": "demo-endpoint", "reasoning_output": "thoughts"}]}))
+    with pytest.raises(RuntimeError) as e:
+        make_gateway(emulator, translator_env={"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(path)})
+    assert 'model r1: "reasoning_output" must be one of reasoning_content, reasoning' in str(e.value)
 
 
 # --- reasoning --------------------------------------------------------------------------------------------------
