@@ -4,9 +4,20 @@ import GatewayWire
 /// in the field `[reasoning_field=...]` names), and tool calls (`[tool_call=name]`, or what `tool_choice`
 /// forces). Refused the way vLLM refuses them, with a 400.
 extension ChatScript {
-    mutating func addChoicesReasoningAndTools(_ request: JSONValue, _ directives: Directives, echoed: String)
-        -> Failure?
+    /// The script with `n`, reasoning, tool calls and structured output added; or vLLM's 400.
+    func addingChoicesReasoningAndTools(_ request: JSONValue, _ directives: Directives, echoed: String)
+        -> Result<ChatScript, Failure>
     {
+        var script = self
+        if let failure = script.addChoicesReasoningAndTools(request, directives, echoed: echoed) {
+            return .failure(failure)
+        }
+        return .success(script)
+    }
+
+    private mutating func addChoicesReasoningAndTools(
+        _ request: JSONValue, _ directives: Directives, echoed: String
+    ) -> Failure? {
         if let n = request["n"], !n.isNull {
             guard let count = n.intValue, (1...16).contains(count) else {
                 return Self.vllmError(400, "BadRequestError", "n must be in 1...16")

@@ -93,23 +93,21 @@ struct ChatScript {
         }
         let stream = request["stream"]?.boolValue ?? false
         let model = requestedModel?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? servedModel
-        var script = ChatScript(
-            model: model,
-            stream: stream,
-            includeUsage: stream && (request["stream_options"]?["include_usage"]?.boolValue ?? false)
-                && !directives.noUsage,
-            framing: directives.jsonLines ? .jsonLines : .sse,
-            tokens: tokens,
-            finishReason: finishReason,
-            promptTokens: messages.reduce(0) { $0 + Self.wordCount(Self.text(of: $1["content"])) },
-            failAfter: directives.failAfter.flatMap { $0 < tokens.count ? $0 : nil },
-            firstTokenDelay: Double(directives.firstTokenDelayMs) / 1000,
-            tokenDelay: Double(directives.delayMs) / 1000,
-            partBytes: directives.partBytes)
-        if let failure = script.addChoicesReasoningAndTools(request, directives, echoed: echoed) {
-            return .failure(failure)
-        }
-        return .success(script)
+        return .success(
+            ChatScript(
+                model: model,
+                stream: stream,
+                includeUsage: stream && (request["stream_options"]?["include_usage"]?.boolValue ?? false)
+                    && !directives.noUsage,
+                framing: directives.jsonLines ? .jsonLines : .sse,
+                tokens: tokens,
+                finishReason: finishReason,
+                promptTokens: messages.reduce(0) { $0 + Self.wordCount(Self.text(of: $1["content"])) },
+                failAfter: directives.failAfter.flatMap { $0 < tokens.count ? $0 : nil },
+                firstTokenDelay: Double(directives.firstTokenDelayMs) / 1000,
+                tokenDelay: Double(directives.delayMs) / 1000,
+                partBytes: directives.partBytes)
+        ).flatMap { $0.addingChoicesReasoningAndTools(request, directives, echoed: echoed) }
     }
 
     /// vLLM's error body: `{"object": "error", "message", "type", "param", "code"}`.
