@@ -44,9 +44,9 @@ enum ToolRules {
         guard let tools, let forced = body["tool_choice"]?["function"]?["name"]?.stringValue else { return }
         let names = tools.compactMap { $0["function"]?["name"]?.stringValue }
         guard names.contains(forced) else {
+            let listed = names.isEmpty ? "" : " (\(ValidationMessage.englishList(names)))"
             throw GatewayError(
-                .invalidRequest,
-                "Invalid value for 'tool_choice': no function named '\(forced)' in 'tools' (\(ValidationMessage.englishList(names))).",
+                .invalidRequest, "Invalid value for 'tool_choice': no function named '\(forced)' in 'tools'\(listed).",
                 param: "tool_choice")
         }
     }

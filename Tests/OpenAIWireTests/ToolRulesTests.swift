@@ -38,6 +38,9 @@ import Testing
             param: "tool_choice",
             message: "Invalid value for 'tool_choice': no function named 'get_time' in 'tools' ('get_weather')."),
         Refused(
+            extra: #""tools":[],"tool_choice":{"type":"function","function":{"name":"f"}}"#, param: "tool_choice",
+            message: "Invalid value for 'tool_choice': no function named 'f' in 'tools'."),
+        Refused(
             extra: #""tools":[{"type":"function","function":{"name":"get weather"}}]"#,
             param: "tools[0].function.name",
             message:
