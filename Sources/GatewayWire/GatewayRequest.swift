@@ -51,8 +51,8 @@ package struct HealthStatus: Equatable, Sendable {
 /// Everything the translator sends back. A chat exchange is `accepted`, `event`*, then `end` or `error`;
 /// an `error` before `accepted` becomes the HTTP status, after it an SSE error event.
 package enum TranslatorMessage: Equatable, Sendable {
-    /// The upstream call succeeded far enough that the answer will be a 200.
-    case accepted
+    /// The upstream call succeeded far enough that the answer will be a 200; for chat, how to shape it.
+    case accepted(ResponseShape = ResponseShape())
     case event(ModelEvent)
     case error(GatewayError)
     case end

@@ -64,7 +64,7 @@ extension GatewayRequest {
 extension TranslatorMessage {
     package func frame() -> Frame {
         switch self {
-        case .accepted: return Frame(kind: .accepted, payload: [])
+        case .accepted(let shape): return Frame(kind: .accepted, payload: shape.wire)
         case .end: return Frame(kind: .end, payload: [])
         case .event(let event): return Frame(kind: .event, payload: JSONWriter.bytes(event.json))
         case .error(let error):
@@ -90,7 +90,7 @@ extension TranslatorMessage {
 
     package init(frame: Frame) throws(FrameError) {
         switch frame.kind {
-        case .accepted: self = .accepted
+        case .accepted: self = .accepted(ResponseShape(wire: frame.payload))
         case .end: self = .end
         case .event: self = .event(try ModelEvent(json: try decodePayload(frame)))
         case .error:

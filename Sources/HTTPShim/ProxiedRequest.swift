@@ -82,7 +82,9 @@ final class ProxiedRequest {
     private func received(_ message: TranslatorMessage) {
         guard state != .done else { return }
         switch (operation, message) {
-        case (.chat(let chat), .accepted):
+        case (.chat(let chat), .accepted(let shape)):
+            chunks.reasoningField = shape.reasoningField
+            assembler.reasoningField = shape.reasoningField
             if chat.stream { beginStreaming() }
         case (.chat(let chat), .event(let event)):
             if chat.stream {

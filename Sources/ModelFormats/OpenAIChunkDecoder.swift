@@ -29,9 +29,7 @@ enum OpenAIChunkDecoder {
         for (position, choice) in (object["choices"]?.arrayValue ?? []).enumerated() {
             let index = choice["index"]?.intValue ?? position
             if let payload = choice[payloadKey] {
-                if let reasoning = (payload["reasoning_content"] ?? payload["reasoning"])?.stringValue,
-                    !reasoning.isEmpty
-                {
+                if let reasoning = reasoningText(in: payload) {
                     events.append(.reasoning(choice: index, text: reasoning))
                 }
                 if let content = payload["content"]?.stringValue, !content.isEmpty {
@@ -72,6 +70,16 @@ enum OpenAIChunkDecoder {
             events.append(.finish(choice: 0, reason: TGIEventDecoder.finishReason(tgi: reason)))
         }
         return events
+    }
+
+    /// Reasoning under either name servers use (`reasoning_content`, or `reasoning` from vLLM since early
+    /// 2026). A server in transition may send both with the same text, or one as `null`: the first non-empty
+    /// one counts, once. https://docs.vllm.ai/en/latest/features/reasoning_outputs.html
+    static func reasoningText(in payload: JSONValue) -> String? {
+        for field in ReasoningField.allCases {
+            if let text = payload[field.rawValue]?.stringValue, !text.isEmpty { return text }
+        }
+        return nil
     }
 
     private static func toolCall(_ call: JSONValue, position: Int) -> ToolCallDelta {

@@ -13,11 +13,16 @@ package struct ChatChunkStream {
     package let includeUsage: Bool
     /// Prompt tokens to report when the container sends no usage (see `UsageEstimate`).
     package var promptTokenEstimate: Int
+    /// The delta field reasoning text goes in; the model's `reasoning_output`, from the `accepted` frame.
+    package var reasoningField = ReasoningField.reasoningContent
 
     /// Choices that have had their role chunk, in the order they started, and whether each is finished.
     private var started: [Int] = []
     private var finished: Set<Int> = []
     private var sawToolCall: Set<Int> = []
+    /// `[choice, call index]` of tool calls whose id went out: a container that repeats the id (and name)
+    /// in every delta must not make clients that concatenate fragments read `call_1call_1`.
+    private var announcedCalls: Set<[Int]> = []
     private var reportedUsage: Usage?
     private var generatedEvents = 0
     private var ended = false
@@ -42,9 +47,13 @@ package struct ChatChunkStream {
             return start(index) + chunk(index, delta: [("content", .string(text))])
         case .reasoning(let index, let text):
             if text.isEmpty { return start(index) }
-            return start(index) + chunk(index, delta: [("reasoning_content", .string(text))])
-        case .toolCall(let index, let call):
+            return start(index) + chunk(index, delta: [(reasoningField.rawValue, .string(text))])
+        case .toolCall(let index, var call):
             sawToolCall.insert(index)
+            if call.id != nil, !announcedCalls.insert([index, call.index]).inserted {
+                call.id = nil
+                call.name = nil
+            }
             var function: [(String, JSONValue)] = []
             if let name = call.name { function.append(("name", .string(name))) }
             function.append(("arguments", .string(call.arguments)))

@@ -24,6 +24,8 @@ package struct ChatCompletionAssembler {
     package let model: String
     /// Prompt tokens to report when the container sends no usage (see `UsageEstimate`).
     package var promptTokenEstimate: Int
+    /// The message field reasoning text goes in; the model's `reasoning_output`, from the `accepted` frame.
+    package var reasoningField = ReasoningField.reasoningContent
     private var choices: [Int: Choice] = [:]
     private var reportedUsage: Usage?
     private var generatedEvents = 0
@@ -45,7 +47,8 @@ package struct ChatCompletionAssembler {
         case .toolCall(let index, let delta):
             var call = choices[index]?.toolCalls[delta.index] ?? ToolCall()
             if call.id == nil { call.id = delta.id }
-            if let name = delta.name { call.name = (call.name ?? "") + name }
+            // Names come whole in one delta; some containers repeat them in every delta.
+            if let name = delta.name, call.name != name { call.name = (call.name ?? "") + name }
             call.arguments += delta.arguments
             choices[index, default: Choice()].toolCalls[delta.index] = call
         case .finish(let index, let reason):
@@ -70,7 +73,7 @@ package struct ChatCompletionAssembler {
         // A model that produced nothing still answers with one (empty) choice, as OpenAI always does.
         let present = choices.isEmpty ? [0: Choice()] : choices
         let rendered = present.keys.sorted().map { index in
-            Self.choiceJSON(index: index, present[index] ?? Choice())
+            Self.choiceJSON(index: index, present[index] ?? Choice(), reasoningField: reasoningField)
         }
         return .object([
             ("id", .string(id)),
@@ -84,7 +87,7 @@ package struct ChatCompletionAssembler {
 
     package func bytes() -> [UInt8] { JSONWriter.bytes(json()) }
 
-    private static func choiceJSON(index: Int, _ choice: Choice) -> JSONValue {
+    private static func choiceJSON(index: Int, _ choice: Choice, reasoningField: ReasoningField) -> JSONValue {
         let calls = choice.toolCalls.keys.sorted().map { callIndex -> JSONValue in
             let call = choice.toolCalls[callIndex] ?? ToolCall()
             return .object([
@@ -101,7 +104,7 @@ package struct ChatCompletionAssembler {
             message.append(("content", calls.isEmpty ? .string("") : .null))
         }
         if !calls.isEmpty { message.append(("tool_calls", .array(calls))) }
-        if let reasoning = choice.reasoning { message.append(("reasoning_content", .string(reasoning))) }
+        if let reasoning = choice.reasoning { message.append((reasoningField.rawValue, .string(reasoning))) }
         let finish = choice.finishReason ?? (calls.isEmpty ? "stop" : "tool_calls")
         return .object([
             ("index", .int(index)),

@@ -65,6 +65,7 @@ package enum ChatRequestValidator {
             if !value.isNull { try ParameterRules.check(key, value) }
             parameters.append((key, value))
         }
+        try ToolRules.checkCombination(body)
         return ChatRequest(
             model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: parameters)
     }

@@ -85,6 +85,10 @@ enum ParameterRules {
             guard let function = tool["function"] else { throw ValidationMessage.missing("\(param).function") }
             try object("\(param).function", function)
             try requiredString(function, "name", at: "\(param).function")
+            try ToolRules.checkName(function["name"], at: "\(param).function.name")
+            if let parameters = function["parameters"], !parameters.isNull {
+                try object("\(param).function.parameters", parameters)
+            }
         }
     }
 
@@ -121,6 +125,8 @@ enum ParameterRules {
                 throw ValidationMessage.missing("response_format.json_schema")
             }
             try object("response_format.json_schema", schema)
+            try requiredString(schema, "name", at: "response_format.json_schema")
+            try ToolRules.checkName(schema["name"], at: "response_format.json_schema.name")
         }
     }
 

@@ -19,6 +19,13 @@ struct ChatScript {
     var firstTokenDelay: Double
     var tokenDelay: Double
     var partBytes: Int?
+    /// Reasoning before the answer, and the field names it is written in (`ChatScript+ToolsAndReasoning.swift`).
+    var reasoningTokens: [String] = []
+    var reasoningFields = ["reasoning_content"]
+    /// Tool calls the model makes instead of answering in text.
+    var toolCalls: [ScriptedToolCall] = []
+    /// `n`: choices, each telling the same story.
+    var choiceCount = 1
 
     /// Why there is no answer: SageMaker itself refused, or the container answered with an error status.
     enum Failure: Error {
@@ -99,7 +106,8 @@ struct ChatScript {
                 failAfter: directives.failAfter.flatMap { $0 < tokens.count ? $0 : nil },
                 firstTokenDelay: Double(directives.firstTokenDelayMs) / 1000,
                 tokenDelay: Double(directives.delayMs) / 1000,
-                partBytes: directives.partBytes))
+                partBytes: directives.partBytes)
+        ).flatMap { $0.addingChoicesReasoningAndTools(request, directives, echoed: echoed) }
     }
 
     /// vLLM's error body: `{"object": "error", "message", "type", "param", "code"}`.

@@ -159,7 +159,7 @@ final class Session {
                 case .failure(let error): self.finish(.error(error))
                 case .success(let events):
                     var reasoning = ReasoningFilter(mode: route.reasoning)
-                    self.send(.accepted)
+                    self.send(.accepted(route.responseShape))
                     for event in events.flatMap({ reasoning.process($0) }) + reasoning.finish() {
                         self.send(.event(event))
                     }
@@ -191,7 +191,7 @@ final class Session {
         transfer.onResponse = { [weak self] code, h in
             status = code
             headers = h
-            if code == 200 { self?.send(.accepted) }
+            if code == 200 { self?.send(.accepted(route.responseShape)) }
         }
         transfer.onData = { [weak self] bytes in
             guard let self, case .working = self.state else { return .proceed }

@@ -29,6 +29,8 @@ package struct ModelRoute: Equatable, Sendable {
     package static let defaultMaxBatchSize = 32
     /// Non-streamed requests go upstream as streams unless this says `never` (see `UpstreamStreaming`).
     package var upstreamStreaming = UpstreamStreaming.auto
+    /// Where the client finds reasoning text (`reasoning_output`; see `ModelRoute+ReasoningOutput.swift`).
+    package var reasoningOutput = ReasoningField.reasoningContent
 
     package init(
         id: String, endpoint: String, format: Format = .openai, inferenceComponent: String? = nil,
@@ -164,6 +166,10 @@ package struct ModelCatalog: Equatable, Sendable {
                     promptTemplate: template))
             routes[routes.count - 1].maxBatchSize = maxBatchSize
             routes[routes.count - 1].upstreamStreaming = upstreamStreaming
+            switch ModelRoute.reasoningOutput(item["reasoning_output"], model: id) {
+            case .success(let output): routes[routes.count - 1].reasoningOutput = output
+            case .failure(let error): return .failure(error)
+            }
         }
         guard !routes.isEmpty else { return .failure(ConfigError("MODELS_FILE lists no models")) }
         return .success(ModelCatalog(mode: .table(routes), created: created))

@@ -4,7 +4,8 @@ import Testing
 
 @Suite struct FrameTests {
     static let messages: [TranslatorMessage] = [
-        .accepted,
+        .accepted(),
+        .accepted(ResponseShape(reasoningField: .reasoning)),
         .event(.content(choice: 0, text: "héllo 🚀")),
         .event(.reasoning(choice: 1, text: "hmm")),
         .event(.toolCall(choice: 0, ToolCallDelta(index: 2, id: "call_1", name: "f", arguments: "{\"x\":"))),

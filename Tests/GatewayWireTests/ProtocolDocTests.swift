@@ -24,8 +24,8 @@ import Testing
     }
 
     static let kinds: [String: Frame.Kind] = [
-        "request": .request, "event": .event, "error": .error, "models": .models, "health": .health,
-        "embeddings": .embeddings,
+        "request": .request, "accepted": .accepted, "event": .event, "error": .error, "models": .models,
+        "health": .health, "embeddings": .embeddings,
     ]
 
     @Test func documentIsThere() {
