@@ -33,6 +33,13 @@ enum ParameterRules {
     }
 
     static func integer(_ param: String, _ value: JSONValue, min: Int?, max: Int?) throws(GatewayError) {
+        // Digits beyond 64 bits are an integer still: say it is out of range, not that it is not an integer.
+        if case .number(let text) = value, value.intValue == nil, ValidationMessage.isIntegerLiteral(text) {
+            if text.hasPrefix("-") {
+                throw ValidationMessage.below(param, kind: "integer", minimum: "\(min ?? Int.min)", got: text)
+            }
+            throw ValidationMessage.above(param, kind: "integer", maximum: "\(max ?? Int.max)", got: text)
+        }
         guard case .number(let text) = value, let number = value.intValue else {
             throw ValidationMessage.invalidType(param, expected: "an integer", got: value)
         }

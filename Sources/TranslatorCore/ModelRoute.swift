@@ -92,6 +92,12 @@ package struct ModelCatalog: Equatable, Sendable {
 
     /// Parses the `MODELS_FILE` document (see DESIGN.md), rejecting anything ambiguous at startup
     /// rather than at the first request.
+    /// Every field a `MODELS_FILE` entry may have.
+    package static let fields: Set<String> = [
+        "id", "endpoint", "format", "inference_component", "target_variant", "custom_attributes", "reasoning",
+        "reasoning_output", "container_model", "prompt_template", "max_batch_size", "upstream_streaming",
+    ]
+
     package static func parse(modelsFile bytes: [UInt8], created: Int) -> Result<ModelCatalog, ConfigError> {
         let json: JSONValue
         do {
@@ -110,6 +116,13 @@ package struct ModelCatalog: Equatable, Sendable {
             }
             guard let endpoint = item["endpoint"]?.stringValue, !endpoint.isEmpty else {
                 return .failure(ConfigError("MODELS_FILE model \(id) needs a non-empty string \"endpoint\""))
+            }
+            // A misspelt option would otherwise be ignored without a word, and the model served without it.
+            for (field, _) in item.objectValue ?? [] where !Self.fields.contains(field) {
+                return .failure(
+                    ConfigError(
+                        "MODELS_FILE model \(id): unknown field \"\(field)\" (known: \(Self.fields.sorted().joined(separator: ", ")))"
+                    ))
             }
             let formatName = item["format"]?.stringValue ?? "openai"
             guard let format = ModelRoute.Format(rawValue: formatName) else {

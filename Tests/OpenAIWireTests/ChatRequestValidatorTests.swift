@@ -128,6 +128,17 @@ private let badRequests: [BadRequestCase] = [
     .init(
         body: body(#""max_tokens":0"#), param: "max_tokens",
         message: "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead."),
+    // Beyond 64 bits: still an integer, so the message says out of range (issue 10, item 6).
+    .init(
+        body: body(#""max_tokens":100000000000000000000"#), param: "max_tokens",
+        message:
+            "Invalid 'max_tokens': integer above maximum value. Expected a value <= 9223372036854775807, but got 100000000000000000000 instead."
+    ),
+    .init(
+        body: body(#""seed":-99999999999999999999"#), param: "seed",
+        message:
+            "Invalid 'seed': integer below minimum value. Expected a value >= -9223372036854775808, but got -99999999999999999999 instead."
+    ),
     .init(
         body: body(#""max_completion_tokens":"10""#), param: "max_completion_tokens",
         message: "Invalid type for 'max_completion_tokens': expected an integer, but got a string instead."),

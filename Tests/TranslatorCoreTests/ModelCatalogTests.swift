@@ -156,4 +156,16 @@ struct ModelCatalogTests {
         #expect(!UpstreamStreaming.auto.fallsBack(clientStreams: true))
         #expect(!UpstreamStreaming.always.fallsBack(clientStreams: false))
     }
+
+    @Test func aMisspeltFieldIsRefusedWithTheKnownOnes() {
+        guard
+            case .failure(let error) = Self.parse(
+                #"{"models": [{"id": "a", "endpoint": "e", "upstream_streamng": "never"}]}"#)
+        else {
+            Issue.record("a misspelt field was accepted")
+            return
+        }
+        #expect(error.message.hasPrefix(#"MODELS_FILE model a: unknown field "upstream_streamng" (known: "#))
+        #expect(error.message.contains("upstream_streaming"))
+    }
 }

@@ -256,7 +256,9 @@ def test_tool_fields_roles_images_and_response_format_reach_the_container_unchan
         for key, value in fields.items():
             assert received[key] == value, key
         assert received["model"] == "", "the client's alias never reaches the container"
-        assert received["stream"] is stream
+        # Non-streamed requests are streamed upstream too (upstream_streaming: auto), with usage asked for.
+        assert received["stream"] is True
+        assert received["stream_options"] == {"include_usage": True}
     received = json.loads(
         client.chat.completions.create(
             model="vllm", messages=user("[echo_request]"), response_format={"type": "json_object"}
