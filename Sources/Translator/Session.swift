@@ -23,7 +23,10 @@ final class Session {
     private let connection: StreamConnection
     unowned let server: TranslatorServer
     var state = State.awaitingRequest
-    private var frames = FrameDecoder(maxLength: Frame.maxLength)
+    private var frames: FrameDecoder
+    /// Closes a connection whose request frame does not arrive in time (`FRAME_TIMEOUT_SECONDS`), so a
+    /// peer on the socket cannot hold a session, and its buffer, open by sending nothing or a trickle.
+    private var requestDeadline: Timer?
     var requestId = "-"
     private var transfer: CurlTransfer?
     /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
@@ -33,6 +36,10 @@ final class Session {
     init(connection: StreamConnection, server: TranslatorServer) {
         self.connection = connection
         self.server = server
+        frames = FrameDecoder(maxLength: server.config.maxRequestFrameBytes)
+        let deadline = Timer(loop: server.loop) { [weak self] in self?.requestTimedOut() }
+        requestDeadline = deadline
+        deadline.schedule(after: server.config.frameTimeout)
         connection.onRead = { [weak self] bytes in self?.received(bytes) }
         connection.onClose = { [weak self] in self?.peerClosed() }
         connection.onDrain = { [weak self] in self?.drained() }
@@ -45,6 +52,16 @@ final class Session {
         do {
             guard let decoded = try frames.decode() else { return }
             frame = decoded
+        } catch .invalidLength(let length) where length > server.config.maxRequestFrameBytes {
+            // The validated body re-encoded past the limit (a body of escaped control characters can grow).
+            Log.warning("refusing a request frame of \(length) bytes (limit \(server.config.maxRequestFrameBytes))")
+            finish(
+                .error(
+                    GatewayError(
+                        .invalidRequest,
+                        "The request is too large for the gateway once encoded (limit \(server.config.maxRequestFrameBytes) bytes)."
+                    )))
+            return
         } catch {
             Log.warning("dropping a shim connection that sent a bad frame: \(error)")
             finish(.error(GatewayError(.internalError, "The gateway's internal protocol failed.")))
@@ -58,8 +75,20 @@ final class Session {
             return
         }
         state = .working
+        requestDeadline?.cancel()
+        requestDeadline = nil
         requestId = request.requestId
         handle(request)
+    }
+
+    private func requestTimedOut() {
+        guard case .awaitingRequest = state else { return }
+        Log.warning(
+            "closing a shim connection that sent \(frames.bufferedByteCount) byte(s) but no whole request in \(server.config.frameTimeout) s"
+        )
+        state = .finished
+        connection.close()
+        server.sessionEnded(self)
     }
 
     private func handle(_ request: GatewayRequest) {

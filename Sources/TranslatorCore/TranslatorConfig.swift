@@ -20,6 +20,15 @@ package struct TranslatorConfig: Sendable {
     package var streamIdleTimeout: Double
     /// `MODELS_FILE`, kept so SIGHUP can read it again.
     package var modelsFilePath: String? = nil
+    /// The largest request frame the shim may send: twice `MAX_BODY_BYTES` (the shim's limit; the frame
+    /// re-encodes the validated body) plus 1 MiB, so a connection cannot make the translator buffer more.
+    package var maxRequestFrameBytes = TranslatorConfig.requestFrameLimit(maxBodyBytes: 8 << 20)
+    /// Seconds a shim connection may take to deliver its request frame (`FRAME_TIMEOUT_SECONDS`).
+    package var frameTimeout = 10.0
+
+    package static func requestFrameLimit(maxBodyBytes: Int) -> Int {
+        maxBodyBytes.multipliedReportingOverflow(by: 2).partialValue.addingReportingOverflow(1 << 20).partialValue
+    }
 
     package static let defaultSocketPath = "/run/gateway/translator.sock"
 
@@ -80,6 +89,19 @@ package struct TranslatorConfig: Sendable {
         case (.failure(let e), _, _), (_, .failure(let e), _), (_, _, .failure(let e)): return .failure(e)
         }
 
+        var maxBodyBytes = 8 << 20
+        if let raw = value("MAX_BODY_BYTES") {
+            guard let n = Int(raw), n > 0 else {
+                return .failure(ConfigError("MAX_BODY_BYTES must be a positive number of bytes, got \(raw)"))
+            }
+            maxBodyBytes = n
+        }
+        let frameTimeout: Double
+        switch seconds("FRAME_TIMEOUT_SECONDS", default: 10, allowZero: false) {
+        case .success(let t): frameTimeout = t
+        case .failure(let e): return .failure(e)
+        }
+
         let credentials: CredentialSource
         switch CredentialSource.resolve(environment: env, readFile: readFile) {
         case .success(let c): credentials = c
@@ -109,7 +131,8 @@ package struct TranslatorConfig: Sendable {
                 catalog: catalog, authSecretId: secretId, apiKeyCacheTTL: ttl, staticAPIKeys: staticKeys,
                 allowUnauthenticated: allowUnauthenticated, credentialSource: credentials, sagemakerEndpoint: sagemaker,
                 secretsManagerEndpoint: secrets, stsEndpoint: sts,
-                invokeTimeout: invokeTimeout, streamIdleTimeout: streamIdleTimeout, modelsFilePath: value("MODELS_FILE")
-            ))
+                invokeTimeout: invokeTimeout, streamIdleTimeout: streamIdleTimeout,
+                modelsFilePath: value("MODELS_FILE"),
+                maxRequestFrameBytes: requestFrameLimit(maxBodyBytes: maxBodyBytes), frameTimeout: frameTimeout))
     }
 }

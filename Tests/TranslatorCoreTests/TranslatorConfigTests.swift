@@ -50,6 +50,17 @@ struct TranslatorConfigTests {
                 == .environment(AWSCredentials(accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret")))
         #expect(config.invokeTimeout == 600)
         #expect(config.streamIdleTimeout == 300)
+        #expect(config.maxRequestFrameBytes == (17 << 20))
+        #expect(config.frameTimeout == 10)
+    }
+
+    @Test func requestFrameLimitFollowsTheBodyLimit() throws {
+        let config = try Self.load(Self.with(["MAX_BODY_BYTES": "1048576", "FRAME_TIMEOUT_SECONDS": "2.5"])).get()
+        #expect(config.maxRequestFrameBytes == 3 << 20)
+        #expect(config.frameTimeout == 2.5)
+        #expect(
+            Self.failure(Self.load(Self.with(["MAX_BODY_BYTES": "-1"])))
+                == "MAX_BODY_BYTES must be a positive number of bytes, got -1")
     }
 
     @Test func stsEndpointAndProfileFromFiles() throws {

@@ -415,3 +415,29 @@ def test_pipelined_requests_are_checked_too(gateway):
     status, _, body = read_response(sock)
     assert status == 400 and b"two different" in body
     assert_closed(sock)
+
+
+def test_the_translator_drops_a_connection_whose_frame_never_completes(emulator):
+    """Issue 10 item 8: 5 bytes and silence, or a frame header claiming more than the limit."""
+    gw = make_gateway(emulator, translator_env={"FRAME_TIMEOUT_SECONDS": "1", "MAX_BODY_BYTES": "1048576"})
+    try:
+        import struct
+        trickle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        trickle.connect(str(gw.socket_path))
+        trickle.sendall(b"\x00\x00\x01\x00\x01")
+        started = time.monotonic()
+        assert_closed(trickle, timeout=10)
+        assert time.monotonic() - started < 5
+        assert "no whole request in 1.0 s" in gw.translator.log()
+
+        huge = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        huge.connect(str(gw.socket_path))
+        # 1 MiB body limit: frames are capped at 3 MiB; this one claims 60 MiB.
+        huge.sendall(struct.pack(">I", 60 << 20) + b"\x01\x01")
+        huge.settimeout(10)
+        answer = huge.recv(65536)
+        assert b"too large" in answer
+        assert_closed(huge)
+        assert ping_ok(gw)
+    finally:
+        gw.stop()
