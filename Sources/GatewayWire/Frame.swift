@@ -15,7 +15,14 @@ package struct Frame: Equatable, Sendable {
         case health = 7
         /// Added with `/v1/embeddings`; a peer that predates it never asks for embeddings.
         case embeddings = 8
+        /// Translator → shim, empty: "the request is here and still being worked on". Sent as soon as
+        /// the request frame is read (the acknowledgement) and then every `Frame.heartbeatInterval` until
+        /// the exchange ends, so the shim can tell a slow model from a hung translator.
+        case heartbeat = 9
     }
+
+    /// Seconds between heartbeats.
+    package static let heartbeatInterval = 2.0
 
     package static let version: UInt8 = 1
     /// Requests are capped by the shim's MAX_BODY_BYTES (8 MiB default); leave room for larger settings.

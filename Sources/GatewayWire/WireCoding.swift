@@ -123,6 +123,8 @@ extension TranslatorMessage {
             self = .embeddings(try EmbeddingsResult(wire: try decodePayload(frame)))
         case .request:
             throw FrameError.invalidPayload("a request frame from the translator")
+        case .heartbeat:
+            throw FrameError.invalidPayload("a heartbeat carries no message (the reader handles it)")
         }
     }
 }

@@ -63,7 +63,8 @@ final class ProxiedRequest {
         do {
             let call = try TranslatorCall(
                 loop: shim.loop, socketPath: shim.config.socketPath,
-                request: GatewayRequest(requestId: requestId, apiKey: apiKey, operation: op))
+                request: GatewayRequest(requestId: requestId, apiKey: apiKey, operation: op),
+                timeouts: shim.config.translatorTimeouts)
             self.call = call
             call.onMessage = { [weak self] message in self?.received(message) }
             call.onLost = { [weak self] reason in self?.translatorLost(reason) }
@@ -148,6 +149,7 @@ final class ProxiedRequest {
     private func translatorLost(_ reason: String) {
         guard state != .done else { return }
         Log.warning("\(requestId) lost the translator mid-request: \(reason)")
+        if case .health = operation { return translatorUnavailable() }
         fail(
             GatewayError(
                 .translatorUnavailable, "The gateway's translator went away before answering; retry the request."))

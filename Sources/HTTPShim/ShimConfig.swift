@@ -13,6 +13,8 @@ struct ShimConfig {
     var drainSeconds = 30.0
     /// Header size and time limits, idle keep-alive timeout and the connection cap (hardening).
     var limits = HTTPLimits()
+    /// How long the translator may take to acknowledge a request, and to stay silent afterwards.
+    var translatorTimeouts = TranslatorCall.Timeouts()
 
     static func load(_ env: [String: String]) -> Result<ShimConfig, ShimConfigError> {
         var c = ShimConfig()
@@ -61,6 +63,10 @@ struct ShimConfig {
             if let n = try positiveInt("MAX_CONNECTIONS").get() { c.limits.maxConnections = n }
             if let n = try positiveSeconds("HEADER_TIMEOUT_SECONDS").get() { c.limits.headerTimeoutSeconds = n }
             if let n = try positiveSeconds("IDLE_TIMEOUT_SECONDS").get() { c.limits.idleTimeoutSeconds = n }
+            if let n = try positiveSeconds("TRANSLATOR_ACK_TIMEOUT_SECONDS").get() {
+                c.translatorTimeouts.ackTimeout = n
+            }
+            if let n = try positiveSeconds("STREAM_IDLE_TIMEOUT_SECONDS").get() { c.translatorTimeouts.idleTimeout = n }
         } catch {
             return .failure(error)
         }

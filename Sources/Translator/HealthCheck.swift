@@ -27,6 +27,7 @@ func runTranslatorHealthCheck(environment: [String: String], timeout: Double = 2
         var decoder = FrameDecoder()
         while true {
             if let frame = try decoder.decode() {
+                if frame.kind == .heartbeat { continue }  // the acknowledgement before the answer
                 guard case .health(let status) = try TranslatorMessage(frame: frame) else {
                     return unhealthy("\(path) answered a \(frame.kind) frame instead of health")
                 }

@@ -27,6 +27,8 @@ final class Session {
     /// Closes a connection whose request frame does not arrive in time (`FRAME_TIMEOUT_SECONDS`), so a
     /// peer on the socket cannot hold a session, and its buffer, open by sending nothing or a trickle.
     private var requestDeadline: Timer?
+    /// Heartbeats toward the shim while the request is worked on (`Frame.Kind.heartbeat`).
+    private var heartbeat: Timer?
     var requestId = "-"
     private var transfer: CurlTransfer?
     /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
@@ -78,7 +80,19 @@ final class Session {
         requestDeadline?.cancel()
         requestDeadline = nil
         requestId = request.requestId
+        // The acknowledgement: the shim answers 503 when it does not see this in time (a hung translator).
+        connection.write(Frame(kind: .heartbeat, payload: []).encoded())
+        let beat = Timer(loop: server.loop) { [weak self] in self?.heartbeatDue() }
+        heartbeat = beat
+        beat.schedule(after: Frame.heartbeatInterval)
         handle(request)
+    }
+
+    private func heartbeatDue() {
+        guard case .working = state else { return }
+        // Six bytes every interval, whatever else went out: the shim's silence timer needs no more reasoning.
+        connection.write(Frame(kind: .heartbeat, payload: []).encoded())
+        heartbeat?.schedule(after: Frame.heartbeatInterval)
     }
 
     private func requestTimedOut() {
@@ -329,6 +343,7 @@ final class Session {
         guard state != .finished else { return }
         connection.write(last.frame().encoded())
         state = .finished
+        heartbeat?.cancel()
         cancelTransfer()
         server.closeAfterFlush(connection)
         server.sessionEnded(self)
@@ -347,6 +362,7 @@ final class Session {
         guard state != .finished else { return }
         if transfer != nil { Log.info("\(requestId) client went away; cancelling the SageMaker transfer") }
         state = .finished
+        heartbeat?.cancel()
         cancelTransfer()
         connection.close()
         server.sessionEnded(self)
