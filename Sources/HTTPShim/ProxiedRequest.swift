@@ -13,6 +13,9 @@ final class ProxiedRequest {
         case listModels
         case retrieveModel(String)
         case health
+        /// The body failed validation: the key is checked first (a `models` call), so a wrong key is a 401
+        /// whatever the body, as OpenAI answers; a good one gets this error.
+        case invalid(GatewayError)
     }
 
     private enum State {
@@ -59,6 +62,7 @@ final class ProxiedRequest {
         case .listModels: op = .listModels
         case .retrieveModel(let id): op = .retrieveModel(id: id)
         case .health: op = .health
+        case .invalid: op = .listModels
         }
         do {
             let call = try TranslatorCall(
@@ -126,6 +130,8 @@ final class ProxiedRequest {
                     result, format: request.encodingFormat, model: request.model,
                     promptTokenEstimate: UsageEstimate.promptTokens(forInput: request.input)))
         case (_, .error(let error)):
+            fail(error)
+        case (.invalid(let error), .models):
             fail(error)
         case (.listModels, .models(let models)):
             respond(status: 200, body: ModelsResponse.list(models))
@@ -240,7 +246,8 @@ final class ProxiedRequest {
     /// One line per request: enough to trace a request across both processes by its id, never a key.
     private func logAccess(outcome: String) {
         let ms = Int((monotonicSeconds() - startedAt) * 1000)
-        Log.info("\(requestId) \(exchange.method) \(exchange.path) \(status) \(ms) ms\(outcome)")
+        Log.info(
+            "\(requestId) \(exchange.method) \(PathRedaction.redacted(exchange.path)) \(status) \(ms) ms\(outcome)")
     }
 
     // MARK: keep-alive

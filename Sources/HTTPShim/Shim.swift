@@ -59,17 +59,17 @@ final class Shim {
         case ("POST", "/v1/chat/completions"):
             switch ChatRequestValidator.validate(exchange.body) {
             case .success(let chat): proxy(exchange, .chat(chat))
-            case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
+            case .failure(let error): proxy(exchange, .invalid(error))
             }
         case ("POST", "/v1/completions"):
             switch CompletionRequestValidator.validate(exchange.body) {
             case .success(let completion): proxy(exchange, .completion(completion))
-            case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
+            case .failure(let error): proxy(exchange, .invalid(error))
             }
         case ("POST", "/v1/embeddings"):
             switch EmbeddingsRequestValidator.validate(exchange.body) {
             case .success(let embeddings): proxy(exchange, .embeddings(embeddings))
-            case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
+            case .failure(let error): proxy(exchange, .invalid(error))
             }
         case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))

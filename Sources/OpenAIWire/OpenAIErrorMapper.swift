@@ -93,13 +93,16 @@ package enum OpenAIErrorMapper {
 
     /// OpenAI's answer to a path it does not serve: `Invalid URL (POST /v1/foo)`.
     package static func unknownRoute(method: String, path: String) -> OpenAIErrorResponse {
-        response(status: 404, type: "invalid_request_error", message: "Invalid URL (\(method) \(path))")
+        response(
+            status: 404, type: "invalid_request_error",
+            message: "Invalid URL (\(method) \(PathRedaction.redacted(path)))")
     }
 
     /// A served path with the wrong method; `allowed` fills the `Allow` header RFC 9110 asks of a 405.
     package static func methodNotAllowed(method: String, path: String, allowed: [String]) -> OpenAIErrorResponse {
         response(
-            status: 405, type: "invalid_request_error", message: "Invalid method for URL (\(method) \(path))",
+            status: 405, type: "invalid_request_error",
+            message: "Invalid method for URL (\(method) \(PathRedaction.redacted(path)))",
             extraHeaders: allowed.isEmpty ? [] : [("Allow", allowed.joined(separator: ", "))])
     }
 

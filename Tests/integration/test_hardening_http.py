@@ -441,3 +441,40 @@ def test_the_translator_drops_a_connection_whose_frame_never_completes(emulator)
         assert ping_ok(gw)
     finally:
         gw.stop()
+
+
+def post_raw(gw, path, body: bytes, key: str | None):
+    conn = http.client.HTTPConnection("127.0.0.1", gw.port, timeout=10)
+    headers = {"Content-Type": "application/json"}
+    if key is not None:
+        headers["Authorization"] = f"Bearer {key}"
+    conn.request("POST", path, body=body, headers=headers)
+    r = conn.getresponse()
+    return r.status, json.loads(r.read())
+
+
+@pytest.mark.parametrize("path", ["/v1/chat/completions", "/v1/completions", "/v1/embeddings"])
+def test_the_key_is_judged_before_the_body(gateway, path):
+    """Issue 10 item 4: OpenAI answers 401 for a wrong key whatever the body; so does the gateway."""
+    for body in (b"{not json", b'{"model": 5}'):
+        status, answer = post_raw(gateway, path, body, "sk-wrong")
+        assert status == 401 and answer["error"]["code"] == "invalid_api_key"
+        status, answer = post_raw(gateway, path, body, None)
+        assert status == 401
+        status, answer = post_raw(gateway, path, body, KEY)
+        assert status == 400 and answer["error"]["type"] == "invalid_request_error"
+
+
+def test_a_key_in_the_url_is_not_echoed_or_logged(gateway):
+    secret = "sk-live-0123456789abcdefSECRET"
+    conn = http.client.HTTPConnection("127.0.0.1", gateway.port, timeout=10)
+    conn.request("POST", f"/v1/{secret}/chat/completions", body=b"{}", headers={"Authorization": f"Bearer {KEY}"})
+    r = conn.getresponse()
+    body = r.read().decode()
+    assert r.status == 404 and secret not in body and "<redacted>" in body
+    conn.request("GET", f"/v1/models/{secret}", headers={"Authorization": f"Bearer {KEY}"})
+    r = conn.getresponse()
+    r.read()
+    time.sleep(0.2)
+    assert secret not in gateway.shim.log()
+    assert "/v1/models/<redacted>" in gateway.shim.log()
