@@ -40,6 +40,8 @@ final class HTTPConnectionGuard {
     /// Bytes at the start of the input buffer already checked (evhttp drains whole lines from the front).
     private var scanned = 0
     private var rules = RequestHeadRules()
+    /// Bytes of the global pending-body budget this connection holds until its request reaches the handler.
+    private var pendingBody = 0
     /// The exchange answering the request on this connection, told when the client goes away.
     weak var exchange: HTTPExchange?
     weak var server: HTTPServer?
@@ -73,6 +75,7 @@ final class HTTPConnectionGuard {
 
     /// The connection is being freed: stop observing a buffer about to go away.
     func detach() {
+        releasePendingBody()
         if let callbackEntry { _ = evbuffer_remove_cb_entry(bufferevent_get_input(bufferEvent), callbackEntry) }
         callbackEntry = nil
         connection = nil
@@ -81,6 +84,13 @@ final class HTTPConnectionGuard {
     /// evhttp has read a whole request and hands it to the handler.
     func requestArrived() {
         phase = .handling
+        releasePendingBody()
+    }
+
+    func releasePendingBody() {
+        guard pendingBody > 0 else { return }
+        server?.releasePendingBody(pendingBody)
+        pendingBody = 0
     }
 
     /// The reply has been written; a keep-alive connection waits for its next request. Bytes a
@@ -176,6 +186,13 @@ final class HTTPConnectionGuard {
             case .complete(let contentLength):
                 if let contentLength, contentLength > maxBodyBytes {
                     return onReject?(self, .bodyTooLarge(limit: maxBodyBytes)) ?? ()
+                }
+                let body = rules.isChunked ? maxBodyBytes : contentLength ?? 0
+                if body > 0 {
+                    guard let server, server.reservePendingBody(body) else {
+                        return onReject?(self, .bodiesPending(limit: server?.maxPendingBodyBytes ?? 0)) ?? ()
+                    }
+                    pendingBody = body
                 }
                 phase = .readingBody
             case .reject(let reason):

@@ -12,6 +12,11 @@ package struct HTTPLimits: Equatable, Sendable {
     /// Open client connections at most; at the cap the listener stops accepting (new connections wait
     /// in the kernel's backlog) until one closes. nil: derived from the open-file limit.
     package var maxConnections: Int?
+    /// Request-body bytes all connections together may be sending before their requests reach the
+    /// handler, that is before anyone has checked a key (a chunked body counts as a whole body limit).
+    /// Past it a new body is refused with 503 and `Retry-After`, so clients without a key cannot make
+    /// the shim hold bodies for every connection it accepts. nil: 16 × the body limit.
+    package var maxPendingBodyBytes: Int?
 
     package init(
         maxHeaderBytes: Int = 64 << 10, headerTimeoutSeconds: Double = 15, idleTimeoutSeconds: Double = 75,
@@ -40,6 +45,8 @@ package enum HTTPRejection: Equatable, Sendable {
     case badRequest(String)
     /// `Content-Length` declares a body over the server's body limit.
     case bodyTooLarge(limit: Int)
+    /// Accepting the body would pass `HTTPLimits.maxPendingBodyBytes`.
+    case bodiesPending(limit: Int)
 
     package var status: Int {
         switch self {
@@ -47,6 +54,7 @@ package enum HTTPRejection: Equatable, Sendable {
         case .headerTimeout: 408
         case .badRequest: 400
         case .bodyTooLarge: 413
+        case .bodiesPending: 503
         }
     }
 
@@ -56,6 +64,7 @@ package enum HTTPRejection: Equatable, Sendable {
         case .headerTimeout: "Request Timeout"
         case .badRequest: "Bad Request"
         case .bodyTooLarge: "Content Too Large"
+        case .bodiesPending: "Service Unavailable"
         }
     }
 }

@@ -66,6 +66,7 @@ extension HTTPServer {
         Log.debug("answering a connection \(rejection.status) \(rejection.reason) and closing it")
         var head = "HTTP/1.1 \(rejection.status) \(rejection.reason)\r\n"
         head += "Content-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n"
+        if rejection.status == 503 { head += "Retry-After: 1\r\n" }
         head += "Connection: close\r\n\r\n"
         connectionGuard.reject(with: Array(head.utf8) + response.body)
     }

@@ -39,6 +39,9 @@ package final class HTTPServer {
     package let limits: HTTPLimits
     /// Open connections at most (the resolved `limits.maxConnections`).
     package let maxConnections: Int
+    /// The resolved `limits.maxPendingBodyBytes`, and how much of it connections hold now.
+    package let maxPendingBodyBytes: Int
+    package private(set) var pendingBodyBytes = 0
     /// Every open connection, by its `bufferevent*`.
     var guards: [OpaquePointer: HTTPConnectionGuard] = [:]
     var sweepTimer: Timer?
@@ -86,6 +89,8 @@ package final class HTTPServer {
         self.limits = limits
         maxConnections =
             limits.maxConnections ?? HTTPLimits.defaultMaxConnections(fileLimit: FileDescriptorLimit.current)
+        maxPendingBodyBytes =
+            limits.maxPendingBodyBytes ?? max(maxBodyBytes, 1).multipliedReportingOverflow(by: 16).partialValue
 
         let methods: [evhttp_cmd_type] = [
             EVHTTP_REQ_GET, EVHTTP_REQ_POST, EVHTTP_REQ_HEAD, EVHTTP_REQ_OPTIONS,
@@ -126,6 +131,16 @@ package final class HTTPServer {
         unregisterForAcceptErrors(http)
         // Exchanges still open are told through the connection close callback, which evhttp_free runs.
         evhttp_free(http)
+    }
+
+    func reservePendingBody(_ bytes: Int) -> Bool {
+        guard pendingBodyBytes + bytes <= maxPendingBodyBytes else { return false }
+        pendingBodyBytes += bytes
+        return true
+    }
+
+    func releasePendingBody(_ bytes: Int) {
+        pendingBodyBytes = max(0, pendingBodyBytes - bytes)
     }
 
     /// The default rejection body: a small JSON object naming the problem.

@@ -19,6 +19,9 @@ package struct RequestHeadRules: Equatable, Sendable {
 
     package init() {}
 
+    /// The head declared a chunked body (its size is known only once read).
+    package var isChunked: Bool { transferEncoding != nil }
+
     /// One line of the head, without its line ending (CRLF or bare LF).
     package mutating func accept(_ line: ArraySlice<UInt8>) -> Verdict {
         defer { linesSeen += 1 }

@@ -36,6 +36,10 @@ final class Shim {
                     response = OpenAIErrorMapper.response(
                         status: 400, type: "invalid_request_error", message: "Malformed HTTP request: \(reason)")
                 case .bodyTooLarge(let limit): response = OpenAIErrorMapper.payloadTooLarge(limit: limit)
+                case .bodiesPending:
+                    response = OpenAIErrorMapper.response(
+                        status: 503, type: "server_error",
+                        message: "The gateway is receiving too many request bodies at once; retry shortly.")
                 }
                 return HTTPRawResponse(contentType: "application/json", body: response.body)
             })

@@ -61,6 +61,7 @@ struct ShimConfig {
         do {
             if let n = try positiveInt("MAX_HEADER_BYTES").get() { c.limits.maxHeaderBytes = n }
             if let n = try positiveInt("MAX_CONNECTIONS").get() { c.limits.maxConnections = n }
+            if let n = try positiveInt("MAX_PENDING_BODY_BYTES").get() { c.limits.maxPendingBodyBytes = n }
             if let n = try positiveSeconds("HEADER_TIMEOUT_SECONDS").get() { c.limits.headerTimeoutSeconds = n }
             if let n = try positiveSeconds("IDLE_TIMEOUT_SECONDS").get() { c.limits.idleTimeoutSeconds = n }
             if let n = try positiveSeconds("TRANSLATOR_ACK_TIMEOUT_SECONDS").get() {

@@ -478,3 +478,24 @@ def test_a_key_in_the_url_is_not_echoed_or_logged(gateway):
     time.sleep(0.2)
     assert secret not in gateway.shim.log()
     assert "/v1/models/<redacted>" in gateway.shim.log()
+
+
+@pytest.mark.parametrize("gateway", [{"MAX_BODY_BYTES": "60000", "MAX_PENDING_BODY_BYTES": "100000"}], indirect=True)
+def test_bodies_still_arriving_share_one_budget(gateway):
+    """Issue 10 item 4, second half: a client without a key cannot make the shim hold a body per connection."""
+    head = b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n"
+    first = connect(gateway)
+    first.sendall(head + b"{")  # declared, not yet sent: 60000 bytes of the budget are held
+    time.sleep(0.3)
+    second = connect(gateway)
+    second.sendall(head)
+    status, headers, body = read_response(second)
+    assert status == 503 and headers["retry-after"] == "1"
+    assert "too many request bodies" in json.loads(body)["error"]["message"]
+    assert_closed(second)
+    first.close()
+    time.sleep(0.3)
+    # The budget is back: a whole small request goes through (401: no key, but its body was accepted).
+    third = connect(gateway)
+    third.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+    assert read_response(third)[0] == 401
