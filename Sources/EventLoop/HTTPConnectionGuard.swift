@@ -42,6 +42,8 @@ final class HTTPConnectionGuard {
     private var rules = RequestHeadRules()
     /// Bytes of the global pending-body budget this connection holds until its request reaches the handler.
     private var pendingBody = 0
+    /// Follows a chunked body's framing while it arrives (nil for other bodies, and once it is complete).
+    private var chunked: ChunkedBodyRules?
     /// The exchange answering the request on this connection, told when the client goes away.
     weak var exchange: HTTPExchange?
     weak var server: HTTPServer?
@@ -108,6 +110,7 @@ final class HTTPConnectionGuard {
 
     private func startHead(now: Double, buffered: Int) {
         phase = .awaitingHead
+        chunked = nil
         phaseStartedAt = now
         headBytes = 0
         scanned = 0
@@ -152,9 +155,37 @@ final class HTTPConnectionGuard {
             _ = bufferevent_disable(bufferEvent, Int16(EV_READ))
             return
         }
+        if phase == .readingBody, chunked != nil {
+            return checkChunked(buffer, from: evbuffer_get_length(buffer) - added)
+        }
         guard phase == .awaitingHead else { return }
         if firstByteAt == nil { firstByteAt = now }
         examine(buffer)
+    }
+
+    /// Feeds the buffer's bytes from `offset` on to the chunked-body rules, without copying them.
+    private func checkChunked(_ buffer: OpaquePointer, from offset: Int) {
+        let length = evbuffer_get_length(buffer)
+        guard offset < length else { return }
+        var start = evbuffer_ptr()
+        guard evbuffer_ptr_set(buffer, &start, offset, EVBUFFER_PTR_SET) == 0 else { return }
+        let count = Int(evbuffer_peek(buffer, length - offset, &start, nil, 0))
+        guard count > 0 else { return }
+        // `evbuffer_iovec` is a macro for `struct iovec`.
+        var vectors = [iovec](repeating: iovec(), count: count)
+        _ = evbuffer_peek(buffer, length - offset, &start, &vectors, Int32(count))
+        var left = length - offset
+        for vector in vectors where left > 0 {
+            guard let base = vector.iov_base, chunked != nil else { return }
+            let size = min(vector.iov_len, left)
+            left -= size
+            switch chunked?.accept(UnsafeRawBufferPointer(start: base, count: size)) {
+            case .more, nil: continue
+            case .complete: chunked = nil
+            case .malformed(let reason): return onReject?(self, .badRequest(reason)) ?? ()
+            case .tooLarge: return onReject?(self, .bodyTooLarge(limit: maxBodyBytes)) ?? ()
+            }
+        }
     }
 
     /// Checks every complete line past `scanned`, then the size of what is still incomplete.
@@ -195,8 +226,15 @@ final class HTTPConnectionGuard {
                     pendingBody = body
                 }
                 phase = .readingBody
+                if rules.isChunked {
+                    chunked = ChunkedBodyRules(limit: maxBodyBytes)
+                    // Bytes after the blank line in this read are the body's first.
+                    return checkChunked(buffer, from: scanned)
+                }
             case .reject(let reason):
                 return onReject?(self, .badRequest(reason)) ?? ()
+            case .methodNotAllowed(let method):
+                return onReject?(self, .methodNotAllowed(method)) ?? ()
             }
         }
         if phase == .awaitingHead, headBytes + (length - scanned) > limits.maxHeaderBytes {

@@ -47,6 +47,8 @@ package enum HTTPRejection: Equatable, Sendable {
     case bodyTooLarge(limit: Int)
     /// Accepting the body would pass `HTTPLimits.maxPendingBodyBytes`.
     case bodiesPending(limit: Int)
+    /// A method the server does not serve.
+    case methodNotAllowed(String)
 
     package var status: Int {
         switch self {
@@ -55,6 +57,7 @@ package enum HTTPRejection: Equatable, Sendable {
         case .badRequest: 400
         case .bodyTooLarge: 413
         case .bodiesPending: 503
+        case .methodNotAllowed: 405
         }
     }
 
@@ -65,6 +68,7 @@ package enum HTTPRejection: Equatable, Sendable {
         case .badRequest: "Bad Request"
         case .bodyTooLarge: "Content Too Large"
         case .bodiesPending: "Service Unavailable"
+        case .methodNotAllowed: "Method Not Allowed"
         }
     }
 }

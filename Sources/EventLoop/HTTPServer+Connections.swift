@@ -67,6 +67,7 @@ extension HTTPServer {
         var head = "HTTP/1.1 \(rejection.status) \(rejection.reason)\r\n"
         head += "Content-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n"
         if rejection.status == 503 { head += "Retry-After: 1\r\n" }
+        if rejection.status == 405 { head += "Allow: \(RequestHeadRules.methods.sorted().joined(separator: ", "))\r\n" }
         head += "Connection: close\r\n\r\n"
         connectionGuard.reject(with: Array(head.utf8) + response.body)
     }

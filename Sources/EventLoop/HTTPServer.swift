@@ -6,13 +6,10 @@ import Glibc
 /// Every request becomes an `HTTPExchange` handed to `handler`, or to `bodyTooLarge` when its body is
 /// over `maxBodyBytes`.
 ///
-/// Body limit: evhttp 2.1 answers a body over its own `max_body_size` with a fixed HTML 413 before any
-/// user callback runs, and 2.1 has no hook to install a per-request header or chunk callback on an
-/// incoming request (`evhttp_set_newreqcb` arrived in 2.2). So the limit is two-tier: evhttp reads
-/// bodies up to `hardBodyLimit` (default: 4 × `maxBodyBytes`, at least `maxBodyBytes` + 1 MiB), for
-/// Content-Length and chunked bodies alike, and this class sends those over `maxBodyBytes` to
-/// `bodyTooLarge` (our JSON 413). Only a body over the hard limit gets libevent's HTML 413, and then
-/// with lingering close, so the client reads the answer rather than a reset.
+/// Body limit: the connection guard refuses a body over `maxBodyBytes` with our JSON 413 before evhttp
+/// reads it: at once from its `Content-Length`, and for a chunked body as soon as the chunk sizes pass
+/// the limit (`ChunkedBodyRules`). evhttp's own `max_body_size` (`hardBodyLimit`, default 4 × the limit)
+/// stays as a backstop, with lingering close; the handler's `bodyTooLarge` covers what slips between.
 ///
 /// Heads and idle connections: each connection has an `HTTPConnectionGuard` (see there) that answers
 /// an oversized or slow request head itself (`rejection` renders the body) and closes keep-alive

@@ -11,6 +11,8 @@ package struct RequestHeadRules: Equatable, Sendable {
         case complete(contentLength: Int?)
         /// Refuse the request: a 400 with this reason.
         case reject(String)
+        /// A method evhttp does not serve (it would answer with an HTML 405).
+        case methodNotAllowed(String)
     }
 
     private var linesSeen = 0
@@ -31,6 +33,10 @@ package struct RequestHeadRules: Equatable, Sendable {
                 linesSeen = -1
             } else if let problem = Self.requestLineProblem(line) {
                 return .reject(problem)
+            } else if let method = line.split(separator: UInt8(ascii: " ")).first,
+                !Self.methods.contains(String(decoding: method, as: UTF8.self))
+            {
+                return .methodNotAllowed(String(decoding: method, as: UTF8.self))
             }
             return .more
         }
@@ -81,6 +87,9 @@ package struct RequestHeadRules: Equatable, Sendable {
         }
         return .complete(contentLength: contentLength.flatMap { Int($0) })
     }
+
+    /// The methods the server hands to its handler (`HTTPServer` allows the same set in evhttp).
+    package static let methods: Set<String> = ["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]
 
     /// `method SP request-target SP HTTP/1.x`, RFC 9112 §3.
     private static func requestLineProblem(_ line: ArraySlice<UInt8>) -> String? {

@@ -36,6 +36,9 @@ final class Shim {
                     response = OpenAIErrorMapper.response(
                         status: 400, type: "invalid_request_error", message: "Malformed HTTP request: \(reason)")
                 case .bodyTooLarge(let limit): response = OpenAIErrorMapper.payloadTooLarge(limit: limit)
+                case .methodNotAllowed(let method):
+                    response = OpenAIErrorMapper.response(
+                        status: 405, type: "invalid_request_error", message: "The method \(method) is not served here.")
                 case .bodiesPending:
                     response = OpenAIErrorMapper.response(
                         status: 503, type: "server_error",

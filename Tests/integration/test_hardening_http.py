@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import time
+import weakref
 
 import openai
 import pytest
@@ -33,14 +34,15 @@ def gateway(emulator, request):
     gw.stop()
 
 
-_leftover: dict[int, bytes] = {}
+# Keyed by the socket object itself: a file descriptor number is reused as soon as a socket closes.
+_leftover: "weakref.WeakKeyDictionary[socket.socket, bytes]" = weakref.WeakKeyDictionary()
 
 
 def read_response(sock: socket.socket, timeout=10.0) -> tuple[int, dict[str, str], bytes]:
     """Reads one HTTP/1.1 response with a Content-Length body; returns status, headers, body. Bytes past
     it (a pipelined answer) are kept for the next call on the same socket."""
     sock.settimeout(timeout)
-    data = _leftover.pop(sock.fileno(), b"")
+    data = _leftover.pop(sock, b"")
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
         assert chunk, f"connection closed before a response head: {data!r}"
@@ -55,7 +57,7 @@ def read_response(sock: socket.socket, timeout=10.0) -> tuple[int, dict[str, str
         assert chunk, "connection closed inside the body"
         rest += chunk
     if len(rest) > length:
-        _leftover[sock.fileno()] = rest[length:]
+        _leftover[sock] = rest[length:]
     return status, headers, rest[:length]
 
 
@@ -499,3 +501,38 @@ def test_bodies_still_arriving_share_one_budget(gateway):
     third = connect(gateway)
     third.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
     assert read_response(third)[0] == 401
+
+
+@pytest.mark.parametrize("body,status,needle", [
+    (b"zz\r\nhello\r\n0\r\n\r\n", 400, b"hexadecimal"),
+    (b"3\r\nhello\r\n0\r\n\r\n", 400, b"longer than its size"),
+    (b"5;ext=1\r\nhello\r\n0\r\n\r\n", 400, b"extensions are not supported"),
+    (b"800001\r\n" + b"a" * 1000, 413, b"8388608 bytes"),
+])
+def test_chunked_framing_errors_are_json(gateway, body, status, needle):
+    """Issue 10 item 5: evhttp answers these with HTML (and 413 where 400 is right)."""
+    sock = connect(gateway)
+    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + body)
+    got, headers, answer = read_response(sock)
+    assert got == status and headers["content-type"] == "application/json"
+    assert needle in answer
+    assert_closed(sock)
+
+
+def test_a_good_chunked_body_goes_through(gateway):
+    body = json.dumps({"model": "m", "messages": [{"role": "user", "content": "chunky"}]}).encode()
+    half = len(body) // 2
+    chunks = b"%x\r\n%s\r\n%x \r\n%s\r\n0\r\n\r\n" % (half, body[:half], len(body) - half, body[half:])
+    sock = connect(gateway)
+    sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY.encode()
+                 + b"\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n" + chunks)
+    status, _, answer = read_response(sock)
+    assert status == 200 and "chunky" in json.loads(answer)["choices"][0]["message"]["content"]
+
+
+def test_an_unserved_method_is_a_json_405(gateway):
+    sock = connect(gateway)
+    sock.sendall(b"TRACE /v1/models HTTP/1.1\r\nHost: x\r\n\r\n")
+    status, headers, body = read_response(sock)
+    assert status == 405 and headers["content-type"] == "application/json" and "POST" in headers["allow"]
+    assert "TRACE" in json.loads(body)["error"]["message"]
