@@ -1,3 +1,4 @@
+import AnthropicWire
 import EventLoop
 import GatewayLog
 import GatewayWire
@@ -13,6 +14,10 @@ final class ProxiedRequest {
         case listModels
         case retrieveModel(String)
         case health
+        /// Anthropic's `POST /v1/messages`, served as a chat completion (ProxiedRequest+Anthropic.swift).
+        case messages(ChatRequest)
+        /// `POST /v1/messages/count_tokens`: the translator only judges the key (as for `/v1/models`).
+        case countTokens(ChatRequest)
     }
 
     private enum State {
@@ -42,6 +47,8 @@ final class ProxiedRequest {
     private lazy var assembler: ChatCompletionAssembler = makeAssembler()
     private lazy var completionChunks: CompletionChunkStream = makeCompletionChunkStream()
     private lazy var completionAssembler: CompletionAssembler = makeCompletionAssembler()
+    lazy var anthropicStream: AnthropicEventStream = makeAnthropicStream()
+    lazy var anthropicAssembler: AnthropicMessageAssembler = makeAnthropicAssembler()
 
     init(exchange: HTTPExchange, operation: Operation, requestId: String, shim: Shim) {
         self.exchange = exchange
@@ -59,6 +66,8 @@ final class ProxiedRequest {
         case .listModels: op = .listModels
         case .retrieveModel(let id): op = .retrieveModel(id: id)
         case .health: op = .health
+        case .messages(let chat): op = .chatCompletion(chat)
+        case .countTokens: op = .listModels
         }
         do {
             let call = try TranslatorCall(
@@ -75,6 +84,7 @@ final class ProxiedRequest {
         exchange.onDrain = { [weak self] in self?.clientDrained() }
         if case .chat(let chat) = operation, chat.stream { scheduleKeepAlive() }
         if case .completion(let completion) = operation, completion.stream { scheduleKeepAlive() }
+        if case .messages(let chat) = operation, chat.stream { scheduleKeepAlive() }
     }
 
     // MARK: translator → client
@@ -82,6 +92,8 @@ final class ProxiedRequest {
     private func received(_ message: TranslatorMessage) {
         guard state != .done else { return }
         switch (operation, message) {
+        case (.messages, _), (.countTokens, _):
+            receivedAnthropic(message)
         case (.chat(let chat), .accepted(let shape)):
             chunks.reasoningField = shape.reasoningField
             assembler.reasoningField = shape.reasoningField
@@ -162,22 +174,22 @@ final class ProxiedRequest {
     }
 
     /// Before any byte went out the error is the HTTP status; after, an SSE error event ends the stream.
-    private func fail(_ error: GatewayError) {
+    func fail(_ error: GatewayError) {
         switch state {
         case .waiting:
-            let response = OpenAIErrorMapper.response(for: error)
+            let response = errorResponse(for: error)
             respond(
                 status: response.status, body: response.body,
                 extraHeaders: response.headers.filter { $0.0 != "Content-Type" })
         case .streaming:
-            send(ChatChunkStream.errorEvent(error))
+            send(streamErrorEvent(error))
             finishStream()
         case .done:
             break
         }
     }
 
-    private func beginStreaming() {
+    func beginStreaming() {
         guard state == .waiting else { return }
         state = .streaming
         status = 200
@@ -189,7 +201,7 @@ final class ProxiedRequest {
             ])
     }
 
-    private func send(_ bytes: [UInt8]) {
+    func send(_ bytes: [UInt8]) {
         guard state == .streaming, !bytes.isEmpty else { return }
         exchange.sendChunk(bytes)
         scheduleKeepAlive()
@@ -205,13 +217,13 @@ final class ProxiedRequest {
         call?.resumeReading()
     }
 
-    private func finishStream() {
+    func finishStream() {
         guard state == .streaming else { return }
         exchange.finishStreaming()
         done()
     }
 
-    private func respond(status: Int, body: [UInt8], extraHeaders: [(String, String)] = []) {
+    func respond(status: Int, body: [UInt8], extraHeaders: [(String, String)] = []) {
         guard state == .waiting else { return }
         self.status = status
         exchange.respond(
@@ -256,7 +268,7 @@ final class ProxiedRequest {
     private func keepAliveFired() {
         guard state != .done else { return }
         beginStreaming()
-        send(ChatChunkStream.keepAlive())
+        send(keepAliveEvent())
     }
 
     // MARK: renderers

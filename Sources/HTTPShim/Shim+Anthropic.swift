@@ -1,0 +1,36 @@
+import AnthropicWire
+import EventLoop
+import GatewayWire
+import OpenAIWire
+
+/// Anthropic's Messages API routes: `POST /v1/messages` and `POST /v1/messages/count_tokens`.
+/// https://docs.anthropic.com/en/api/messages
+extension Shim {
+    static func isAnthropic(_ path: String) -> Bool {
+        path == "/v1/messages" || path == "/v1/messages/count_tokens"
+    }
+
+    /// `anthropic-version` and `anthropic-beta` are accepted and ignored: there is one version here.
+    func handleAnthropic(_ exchange: HTTPExchange) {
+        guard exchange.method == "POST" else {
+            return reply(exchange, AnthropicErrorMapper.methodNotAllowed(method: exchange.method, path: exchange.path))
+        }
+        let counting = exchange.path == "/v1/messages/count_tokens"
+        switch AnthropicRequestValidator.validate(exchange.body, route: counting ? .countTokens : .messages) {
+        case .success(let chat): proxy(exchange, counting ? .countTokens(chat) : .messages(chat))
+        case .failure(let error): reply(exchange, AnthropicErrorMapper.response(for: error))
+        }
+    }
+
+    /// Anthropic's SDKs send the key as `x-api-key`; some clients send `Authorization: Bearer`. Either is
+    /// the same gateway key, judged by the translator.
+    func anthropicAPIKey(_ exchange: HTTPExchange) -> String? {
+        if let key = exchange.header("x-api-key")?[...].trimmingSpaces(), !key.isEmpty { return key }
+        return bearerToken(exchange.header("Authorization"))
+    }
+
+    /// An error answered by the shim itself, in the shape of the API the operation belongs to.
+    func errorResponse(_ error: GatewayError, for operation: ProxiedRequest.Operation) -> OpenAIErrorResponse {
+        operation.isAnthropic ? AnthropicErrorMapper.response(for: error) : OpenAIErrorMapper.response(for: error)
+    }
+}
