@@ -47,9 +47,11 @@ extension ProxiedRequest {
         isAnthropic ? AnthropicServerSentEvents.error(error) : ChatChunkStream.errorEvent(error)
     }
 
-    /// Anthropic's keep-alive is a `ping` event; OpenAI's an SSE comment.
+    /// Anthropic's keep-alive is a `ping` event, after `message_start` as Anthropic orders them (a stream
+    /// still waiting for SageMaker's first byte commits to it here); OpenAI's is an SSE comment.
     func keepAliveEvent() -> [UInt8] {
-        isAnthropic ? AnthropicServerSentEvents.ping : ChatChunkStream.keepAlive()
+        guard case .messages = operation else { return ChatChunkStream.keepAlive() }
+        return anthropicStream.start() + AnthropicServerSentEvents.ping
     }
 
     private var isAnthropic: Bool { operation.isAnthropic }

@@ -283,3 +283,25 @@ def test_langchain_chat_anthropic_streams(gateway):
     assert text == GREETING + "Hallo 🚀"
     answer = chat.bind_tools([WEATHER]).invoke("[tool_call=get_weather] Rome")
     assert answer.tool_calls[0]["name"] == "get_weather" and answer.tool_calls[0]["args"] == {"city": "Rome"}
+
+
+def test_keep_alive_is_a_ping_event_after_message_start(emulator):
+    gw = make_gateway(emulator, shim_env={"KEEPALIVE_SECONDS": "0.3"})
+    try:
+        status, _, body = raw_post(
+            gw, "/v1/messages",
+            {"model": "m", "max_tokens": 8, "stream": True, "messages": user("[first_token_delay_ms=1200] [tokens=2]")},
+            {"x-api-key": KEY},
+        )
+        text = body.decode()
+        assert status == 200
+        assert text.startswith("event: message_start\n")
+        assert 'event: ping\ndata: {"type":"ping"}\n\n' in text
+        assert ": keep-alive" not in text
+        assert text.endswith('event: message_stop\ndata: {"type":"message_stop"}\n\n')
+        client = anthropic.Anthropic(base_url=gw.root_url, api_key=KEY, max_retries=0)
+        with client.messages.stream(model="m", max_tokens=8, messages=user("[first_token_delay_ms=800] [tokens=2]")) as s:
+            assert s.get_final_message().content[0].text == "t1 t2"
+    finally:
+        gw.stop()
+        cleanup_dir(gw.workdir)
