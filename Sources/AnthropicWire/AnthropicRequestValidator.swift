@@ -6,8 +6,8 @@ import GatewayWire
 ///
 /// Parameters: `max_tokens` → `max_tokens`, `stop_sequences` → `stop`, `temperature`, `top_p`, `top_k` (a
 /// container extension, as vLLM and TGI read it), `metadata.user_id` → `user`, `tools` / `tool_choice` (see
-/// `AnthropicToolsMapper`). Anthropic's fields about its own service (`thinking`, `output_config`,
-/// `service_tier`, `speed`, `cache_control`, `container`, ...) are accepted and ignored: a reasoning model
+/// `AnthropicToolsMapper`), `output_config.format` (structured output) → `response_format` `json_schema`.
+/// Anthropic's fields about its own service (`thinking`, `output_config.effort`, `service_tier`, `speed`, `cache_control`, `container`, ...) are accepted and ignored: a reasoning model
 /// reasons by its own configuration, and a container has no tiers, caches or code sandboxes. Fields
 /// Anthropic does not define pass through as container extensions, as on `/v1/chat/completions`.
 package enum AnthropicRequestValidator {
@@ -18,12 +18,12 @@ package enum AnthropicRequestValidator {
     }
 
     static let ignoredFields: Set<String> = [
-        "thinking", "output_config", "service_tier", "speed", "cache_control", "container", "context_management",
+        "thinking", "service_tier", "speed", "cache_control", "container", "context_management",
         "diagnostics", "inference_geo", "mcp_servers", "user_profile_id", "workspace_id",
     ]
     static let handledFields: Set<String> = [
         "model", "messages", "system", "max_tokens", "stream", "stop_sequences", "temperature", "top_p", "top_k",
-        "metadata", "tools", "tool_choice",
+        "metadata", "tools", "tool_choice", "output_config",
     ]
 
     package static func validate(_ body: [UInt8], route: Route = .messages) -> Result<ChatRequest, GatewayError> {
@@ -86,6 +86,12 @@ package enum AnthropicRequestValidator {
         if let choice = body["tool_choice"], !choice.isNull {
             parameters += try AnthropicToolsMapper.toolChoice(choice, toolNames: toolNames)
         }
+        if let config = body["output_config"], !config.isNull {
+            let object = try AnthropicValidation.object(config, "output_config")
+            if let format = object["format"], !format.isNull {
+                parameters.append(("response_format", try responseFormat(format)))
+            }
+        }
         if case .object(let members) = body {
             for (key, value) in members where !handledFields.contains(key) && !ignoredFields.contains(key) {
                 parameters.append((key, value))
@@ -94,5 +100,16 @@ package enum AnthropicRequestValidator {
         // Usage is always part of Anthropic's answer: ask the container for its own counts.
         return ChatRequest(
             model: model, messages: messages, stream: stream, includeUsage: stream, parameters: parameters)
+    }
+
+    /// `{"type": "json_schema", "schema": {...}}` as OpenAI's `response_format`, which vLLM and SGLang
+    /// enforce with guided decoding. https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs
+    private static func responseFormat(_ format: JSONValue) throws(GatewayError) -> JSONValue {
+        _ = try AnthropicValidation.blockType(format, "output_config.format", supported: ["json_schema"])
+        let schema = try AnthropicValidation.object(format["schema"], "output_config.format.schema")
+        return .object([
+            ("type", .string("json_schema")),
+            ("json_schema", .object([("name", .string("output")), ("schema", schema), ("strict", .bool(true))])),
+        ])
     }
 }

@@ -49,6 +49,18 @@ private func mapped(_ body: String) -> ChatRequest? {
                 """#))
 }
 
+@Test func outputFormatBecomesResponseFormat() throws {
+    let chat = try #require(
+        mapped(
+            #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"x"}],"output_config":{"effort":"low","format":{"type":"json_schema","schema":{"type":"object"}}}}"#
+        ))
+    #expect(
+        JSONValue.object(chat.parameters)
+            == json(
+                #"{"max_tokens":1,"response_format":{"type":"json_schema","json_schema":{"name":"output","schema":{"type":"object"},"strict":true}}}"#
+            ))
+}
+
 @Test func toolChoiceTable() throws {
     let cases: [(String, String)] = [
         (#"{"type":"auto"}"#, #"{"tool_choice":"auto"}"#),
@@ -145,6 +157,10 @@ private func mapped(_ body: String) -> ChatRequest? {
         (
             #"{"model":"m","max_tokens":1,\#(user),"system":5}"#,
             "system: Input should be a valid string or a list of text blocks"
+        ),
+        (
+            #"{"model":"m","max_tokens":1,\#(user),"output_config":{"format":{"type":"regex"}}}"#,
+            "output_config.format.type: Input tag 'regex' found"
         ),
         (
             #"{"model":"m","max_tokens":1,\#(user),"stop_sequences":[1]}"#,

@@ -305,3 +305,14 @@ def test_keep_alive_is_a_ping_event_after_message_start(emulator):
     finally:
         gw.stop()
         cleanup_dir(gw.workdir)
+
+
+def test_structured_output_via_output_config(client):
+    schema = {"type": "object", "properties": {"city": {"type": "string"}, "celsius": {"type": "integer"}},
+              "required": ["city", "celsius"], "additionalProperties": False}
+    message = client.messages.create(
+        model="vllm", max_tokens=256, messages=user("Weather in Oslo?"),
+        output_config={"effort": "low", "format": {"type": "json_schema", "schema": schema}},
+    )
+    answer = json.loads(message.content[0].text)
+    assert set(answer) == {"city", "celsius"} and isinstance(answer["celsius"], int)
