@@ -6,12 +6,19 @@ import OpenAIWire
 /// Anthropic's Messages API routes: `POST /v1/messages` and `POST /v1/messages/count_tokens`.
 /// https://docs.anthropic.com/en/api/messages
 extension Shim {
+    /// `/v1/messages` and everything under it, so Anthropic's clients get Anthropic's errors there too
+    /// (batches, say, are a `not_found_error`).
     static func isAnthropic(_ path: String) -> Bool {
-        path == "/v1/messages" || path == "/v1/messages/count_tokens"
+        path == "/v1/messages" || path.hasPrefix("/v1/messages/")
     }
 
     /// `anthropic-version` and `anthropic-beta` are accepted and ignored: there is one version here.
     func handleAnthropic(_ exchange: HTTPExchange) {
+        guard exchange.path == "/v1/messages" || exchange.path == "/v1/messages/count_tokens" else {
+            let message = "\(exchange.method) \(exchange.path) is not served by this gateway."
+            return reply(
+                exchange, AnthropicErrorMapper.response(status: 404, type: "not_found_error", message: message))
+        }
         guard exchange.method == "POST" else {
             return reply(exchange, AnthropicErrorMapper.methodNotAllowed(method: exchange.method, path: exchange.path))
         }

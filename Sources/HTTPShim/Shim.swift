@@ -75,7 +75,7 @@ final class Shim {
             case .success(let embeddings): proxy(exchange, .embeddings(embeddings))
             case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
             }
-        case (_, "/v1/messages"), (_, "/v1/messages/count_tokens"):
+        case (_, _) where Self.isAnthropic(path):
             handleAnthropic(exchange)
         case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))

@@ -270,6 +270,12 @@ def test_wrong_method_is_405(gateway):
     assert json.loads(e.value.read())["error"]["type"] == "invalid_request_error"
 
 
+def test_unserved_messages_path_is_anthropic_404(gateway):
+    status, _, body = raw_post(gateway, "/v1/messages/batches", {"requests": []}, {"x-api-key": KEY})
+    assert status == 404
+    assert json.loads(body)["error"]["type"] == "not_found_error"
+
+
 # --- LangChain ------------------------------------------------------------------------------------------------------
 
 
