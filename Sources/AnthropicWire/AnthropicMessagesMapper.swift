@@ -53,6 +53,9 @@ enum AnthropicMessagesMapper {
         case .string(let text)?:
             return [.object([("role", .string(role)), ("content", .string(text))])]
         case .array(let items)?:
+            guard !items.isEmpty || role == "assistant" else {
+                throw AnthropicValidation.invalid("\(path).content", "List should have at least 1 item")
+            }
             blocks = items
         case nil, .null?:
             throw AnthropicValidation.missing("\(path).content")

@@ -92,6 +92,9 @@ package enum AnthropicRequestValidator {
                 parameters.append(("response_format", try responseFormat(format)))
             }
         }
+        if let last = body["messages"]?.arrayValue?.last, last["role"]?.stringValue == "assistant" {
+            parameters += prefill
+        }
         if case .object(let members) = body {
             for (key, value) in members where !handledFields.contains(key) && !ignoredFields.contains(key) {
                 parameters.append((key, value))
@@ -101,6 +104,12 @@ package enum AnthropicRequestValidator {
         return ChatRequest(
             model: model, messages: messages, stream: stream, includeUsage: stream, parameters: parameters)
     }
+
+    /// A last turn by the assistant is Anthropic's prefill: the model continues that text. vLLM and SGLang do
+    /// so with these chat-template switches; other containers ignore them and answer after it.
+    static let prefill: [(String, JSONValue)] = [
+        ("continue_final_message", .bool(true)), ("add_generation_prompt", .bool(false)),
+    ]
 
     /// `{"type": "json_schema", "schema": {...}}` as OpenAI's `response_format`, which vLLM and SGLang
     /// enforce with guided decoding. https://docs.anthropic.com/en/docs/build-with-claude/structured-outputs

@@ -61,6 +61,17 @@ private func mapped(_ body: String) -> ChatRequest? {
             ))
 }
 
+@Test func finalAssistantTurnIsAPrefill() throws {
+    let chat = try #require(
+        mapped(
+            #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":"JSON please"},{"role":"assistant","content":"{"}]}"#
+        ))
+    #expect(chat.messages.last == json(#"{"role":"assistant","content":"{"}"#))
+    #expect(
+        JSONValue.object(chat.parameters)
+            == json(#"{"max_tokens":1,"continue_final_message":true,"add_generation_prompt":false}"#))
+}
+
 @Test func toolChoiceTable() throws {
     let cases: [(String, String)] = [
         (#"{"type":"auto"}"#, #"{"tool_choice":"auto"}"#),
@@ -161,6 +172,10 @@ private func mapped(_ body: String) -> ChatRequest? {
         (
             #"{"model":"m","max_tokens":1,\#(user),"output_config":{"format":{"type":"regex"}}}"#,
             "output_config.format.type: Input tag 'regex' found"
+        ),
+        (
+            #"{"model":"m","max_tokens":1,"messages":[{"role":"user","content":[]}]}"#,
+            "messages.0.content: List should have at least 1 item"
         ),
         (
             #"{"model":"m","max_tokens":1,\#(user),"stop_sequences":[1]}"#,

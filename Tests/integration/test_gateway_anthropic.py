@@ -162,6 +162,44 @@ def test_tool_choice_forced_non_streamed(client):
     assert message.stop_reason == "tool_use"
 
 
+def test_container_receives_the_mapped_chat_request(client):
+    """`[echo_request]`: the emulated container answers with the body it received."""
+    messages = [
+        {"role": "user", "content": [
+            {"type": "text", "text": "[echo_request] Look"},
+            {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "iVBORw0KGgo="}},
+        ]},
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Nice"}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_1", "content": "21C", "is_error": False}]},
+        {"role": "assistant", "content": "{"},
+    ]
+    message = client.messages.create(
+        model="vllm", max_tokens=300, system=[{"type": "text", "text": "Be brief."}], messages=messages,
+        tools=[WEATHER], tool_choice={"type": "auto", "disable_parallel_tool_use": True}, stop_sequences=["###"],
+        metadata={"user_id": "u-7"}, extra_body={"top_k": 3},
+    )
+    received = json.loads(message.content[0].text)
+    assert received["messages"] == [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": [
+            {"type": "text", "text": "[echo_request] Look"},
+            {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}},
+        ]},
+        {"role": "assistant", "content": None, "tool_calls": [
+            {"id": "toolu_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city":"Nice"}'}}
+        ]},
+        {"role": "tool", "tool_call_id": "toolu_1", "content": "21C"},
+        {"role": "assistant", "content": "{"},
+    ]
+    assert received["tools"] == [{"type": "function", "function": {
+        "name": "get_weather", "description": WEATHER["description"], "parameters": WEATHER["input_schema"]}}]
+    assert received["tool_choice"] == "auto" and received["parallel_tool_calls"] is False
+    assert received["max_tokens"] == 300 and received["stop"] == ["###"] and received["user"] == "u-7"
+    assert received["top_k"] == 3
+    assert received["continue_final_message"] is True and received["add_generation_prompt"] is False
+    assert "metadata" not in received and "system" not in received
+
+
 # --- thinking -------------------------------------------------------------------------------------------------------
 
 
