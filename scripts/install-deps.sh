@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, only when it is missing: libevent and libcurl headers
-# from Debian's packages, the openai SDK, pytest, numpy and langchain-openai (end-to-end tests) from PyPI.
+# from Debian's packages, the openai and anthropic SDKs, pytest, numpy, langchain-openai and
+# langchain-anthropic (end-to-end tests) from PyPI.
 set -euo pipefail
 
 need_apt=()
@@ -19,9 +20,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--with-python" ]; then
-  python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "pytest>=7" botocore numpy langchain-openai
+  python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "pytest>=7" botocore numpy langchain-openai \
+    anthropic langchain-anthropic
 import importlib, sys
-for name in ("openai", "pytest", "botocore", "numpy", "langchain_openai"):
+for name in ("openai", "pytest", "botocore", "numpy", "langchain_openai",
+             "anthropic", "langchain_anthropic"):
     importlib.import_module(name)
 PY
 fi

@@ -1,3 +1,4 @@
+import AnthropicWire
 import EventLoop
 import GatewayLog
 import GatewayWire
@@ -14,8 +15,13 @@ final class ProxiedRequest {
         case retrieveModel(String)
         case health
         /// The body failed validation: the key is checked first (a `models` call), so a wrong key is a 401
-        /// whatever the body, as OpenAI answers; a good one gets this error.
-        case invalid(GatewayError)
+        /// whatever the body, as OpenAI and Anthropic answer; a good one gets this error, in the shape of
+        /// the API it was sent to.
+        case invalid(GatewayError, anthropic: Bool = false)
+        /// Anthropic's `POST /v1/messages`, served as a chat completion (ProxiedRequest+Anthropic.swift).
+        case messages(ChatRequest)
+        /// `POST /v1/messages/count_tokens`: the translator only judges the key (as for `/v1/models`).
+        case countTokens(ChatRequest)
     }
 
     private enum State {
@@ -45,6 +51,8 @@ final class ProxiedRequest {
     private lazy var assembler: ChatCompletionAssembler = makeAssembler()
     private lazy var completionChunks: CompletionChunkStream = makeCompletionChunkStream()
     private lazy var completionAssembler: CompletionAssembler = makeCompletionAssembler()
+    lazy var anthropicStream: AnthropicEventStream = makeAnthropicStream()
+    lazy var anthropicAssembler: AnthropicMessageAssembler = makeAnthropicAssembler()
 
     init(exchange: HTTPExchange, operation: Operation, requestId: String, shim: Shim) {
         self.exchange = exchange
@@ -63,6 +71,8 @@ final class ProxiedRequest {
         case .retrieveModel(let id): op = .retrieveModel(id: id)
         case .health: op = .health
         case .invalid: op = .listModels
+        case .messages(let chat): op = .chatCompletion(chat)
+        case .countTokens: op = .listModels
         }
         do {
             let call = try TranslatorCall(
@@ -80,6 +90,7 @@ final class ProxiedRequest {
         exchange.onDrain = { [weak self] in self?.clientDrained() }
         if case .chat(let chat) = operation, chat.stream { scheduleKeepAlive() }
         if case .completion(let completion) = operation, completion.stream { scheduleKeepAlive() }
+        if case .messages(let chat) = operation, chat.stream { scheduleKeepAlive() }
     }
 
     // MARK: translator → client
@@ -87,6 +98,8 @@ final class ProxiedRequest {
     private func received(_ message: TranslatorMessage) {
         guard state != .done else { return }
         switch (operation, message) {
+        case (.messages, _), (.countTokens, _):
+            receivedAnthropic(message)
         case (.chat(let chat), .accepted(let shape)):
             chunks.reasoningField = shape.reasoningField
             assembler.reasoningField = shape.reasoningField
@@ -131,7 +144,7 @@ final class ProxiedRequest {
                     promptTokenEstimate: UsageEstimate.promptTokens(forInput: request.input)))
         case (_, .error(let error)):
             fail(error)
-        case (.invalid(let error), .models):
+        case (.invalid(let error, _), .models):
             fail(error)
         case (.listModels, .models(let models)):
             respond(status: 200, body: ModelsResponse.list(models))
@@ -170,22 +183,22 @@ final class ProxiedRequest {
     }
 
     /// Before any byte went out the error is the HTTP status; after, an SSE error event ends the stream.
-    private func fail(_ error: GatewayError) {
+    func fail(_ error: GatewayError) {
         switch state {
         case .waiting:
-            let response = OpenAIErrorMapper.response(for: error)
+            let response = errorResponse(for: error)
             respond(
                 status: response.status, body: response.body,
                 extraHeaders: response.headers.filter { $0.0 != "Content-Type" })
         case .streaming:
-            send(ChatChunkStream.errorEvent(error))
+            send(streamErrorEvent(error))
             finishStream()
         case .done:
             break
         }
     }
 
-    private func beginStreaming() {
+    func beginStreaming() {
         guard state == .waiting else { return }
         state = .streaming
         status = 200
@@ -197,7 +210,7 @@ final class ProxiedRequest {
             ])
     }
 
-    private func send(_ bytes: [UInt8]) {
+    func send(_ bytes: [UInt8]) {
         guard state == .streaming, !bytes.isEmpty else { return }
         exchange.sendChunk(bytes)
         scheduleKeepAlive()
@@ -213,13 +226,13 @@ final class ProxiedRequest {
         call?.resumeReading()
     }
 
-    private func finishStream() {
+    func finishStream() {
         guard state == .streaming else { return }
         exchange.finishStreaming()
         done()
     }
 
-    private func respond(status: Int, body: [UInt8], extraHeaders: [(String, String)] = []) {
+    func respond(status: Int, body: [UInt8], extraHeaders: [(String, String)] = []) {
         guard state == .waiting else { return }
         self.status = status
         exchange.respond(
@@ -265,7 +278,7 @@ final class ProxiedRequest {
     private func keepAliveFired() {
         guard state != .done else { return }
         beginStreaming()
-        send(ChatChunkStream.keepAlive())
+        send(keepAliveEvent())
     }
 
     // MARK: renderers

@@ -1,3 +1,4 @@
+import AnthropicWire
 import EventLoop
 import GatewayLog
 import GatewayWire
@@ -25,6 +26,9 @@ final class Shim {
             handler: { [weak self] exchange in self?.handle(exchange) },
             bodyTooLarge: { [weak self] exchange in
                 guard let self else { return }
+                if Self.isAnthropic(exchange.path) {
+                    return self.reply(exchange, AnthropicErrorMapper.payloadTooLarge(limit: self.config.maxBodyBytes))
+                }
                 self.reply(exchange, OpenAIErrorMapper.payloadTooLarge(limit: self.config.maxBodyBytes))
             },
             rejection: { rejection in
@@ -78,6 +82,8 @@ final class Shim {
             case .success(let embeddings): proxy(exchange, .embeddings(embeddings))
             case .failure(let error): proxy(exchange, .invalid(error))
             }
+        case (_, _) where Self.isAnthropic(path):
+            handleAnthropic(exchange)
         case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
         case (_, "/v1/models"), (_, "/ping"), (_, "/health"):
@@ -87,20 +93,20 @@ final class Shim {
         }
     }
 
-    private func reply(_ exchange: HTTPExchange, _ response: OpenAIErrorResponse) {
+    func reply(_ exchange: HTTPExchange, _ response: OpenAIErrorResponse) {
         exchange.respond(status: response.status, headers: response.headers, body: response.body)
     }
 
-    private func proxy(_ exchange: HTTPExchange, _ operation: ProxiedRequest.Operation) {
+    func proxy(_ exchange: HTTPExchange, _ operation: ProxiedRequest.Operation) {
         if draining {
-            return reply(
-                exchange,
-                OpenAIErrorMapper.response(for: GatewayError(.shuttingDown, "The gateway is shutting down; retry.")))
+            let error = GatewayError(.shuttingDown, "The gateway is shutting down; retry.")
+            return reply(exchange, errorResponse(error, for: operation))
         }
         let requestId = "req_\(RequestID.random(count: 20, using: &generator))"
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
         active[ObjectIdentifier(request)] = request
-        request.start(apiKey: bearerToken(exchange.header("Authorization")))
+        request.start(
+            apiKey: operation.isAnthropic ? anthropicAPIKey(exchange) : bearerToken(exchange.header("Authorization")))
     }
 
     private var generator = SystemRandomNumberGenerator()
