@@ -20,6 +20,7 @@ let package = Package(
         .target(name: "GatewayLog"),
         .target(name: "GatewayWire"),
         .target(name: "OpenAIWire", dependencies: ["GatewayWire"]),
+        .target(name: "ResponsesWire", dependencies: ["GatewayWire", "OpenAIWire"]),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "AWSEventStream"),
         .target(name: "ModelFormats", dependencies: ["GatewayWire"]),
@@ -36,7 +37,7 @@ let package = Package(
 
         .executableTarget(
             name: "HTTPShim",
-            dependencies: ["EventLoop", "GatewayWire", "OpenAIWire", "GatewayLog"]
+            dependencies: ["EventLoop", "GatewayWire", "OpenAIWire", "GatewayLog", "ResponsesWire"]
         ),
         .executableTarget(
             name: "Translator",
@@ -49,6 +50,7 @@ let package = Package(
 
         .testTarget(name: "GatewayWireTests", dependencies: ["GatewayWire"]),
         .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire", "GatewayWire"]),
+        .testTarget(name: "ResponsesWireTests", dependencies: ["ResponsesWire", "OpenAIWire", "GatewayWire"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "AWSEventStreamTests", dependencies: ["AWSEventStream"]),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "GatewayWire"]),

@@ -2,6 +2,7 @@ import EventLoop
 import GatewayLog
 import GatewayWire
 import OpenAIWire
+import ResponsesWire
 
 /// One client request that the translator answers: forwards it, then writes the OpenAI response.
 /// Answered exactly once: `waiting` (no status sent) → `streaming` (SSE 200 sent) → `done`.
@@ -10,6 +11,7 @@ final class ProxiedRequest {
         case chat(ChatRequest)
         case completion(CompletionRequest)
         case embeddings(EmbeddingsRequest)
+        case responses(ResponsesRequest)
         case listModels
         case retrieveModel(String)
         case health
@@ -42,6 +44,8 @@ final class ProxiedRequest {
     private lazy var assembler: ChatCompletionAssembler = makeAssembler()
     private lazy var completionChunks: CompletionChunkStream = makeCompletionChunkStream()
     private lazy var completionAssembler: CompletionAssembler = makeCompletionAssembler()
+    lazy var responseStream: ResponseEventStream = makeResponseStream()
+    lazy var responseAssembler: ResponseAssembler = makeResponseAssembler()
 
     init(exchange: HTTPExchange, operation: Operation, requestId: String, shim: Shim) {
         self.exchange = exchange
@@ -56,6 +60,7 @@ final class ProxiedRequest {
         case .chat(let chat): op = .chatCompletion(chat)
         case .completion(let completion): op = .completion(completion)
         case .embeddings(let embeddings): op = .embeddings(embeddings)
+        case .responses(let responses): op = .chatCompletion(responses.chat)
         case .listModels: op = .listModels
         case .retrieveModel(let id): op = .retrieveModel(id: id)
         case .health: op = .health
@@ -75,6 +80,7 @@ final class ProxiedRequest {
         exchange.onDrain = { [weak self] in self?.clientDrained() }
         if case .chat(let chat) = operation, chat.stream { scheduleKeepAlive() }
         if case .completion(let completion) = operation, completion.stream { scheduleKeepAlive() }
+        if case .responses(let responses) = operation, responses.chat.stream { scheduleKeepAlive() }
     }
 
     // MARK: translator → client
@@ -124,6 +130,8 @@ final class ProxiedRequest {
                 body: EmbeddingsResponse.bytes(
                     result, format: request.encodingFormat, model: request.model,
                     promptTokenEstimate: UsageEstimate.promptTokens(forInput: request.input)))
+        case (.responses(let responses), _) where message.isModelOutput:
+            received(message, for: responses)
         case (_, .error(let error)):
             fail(error)
         case (.listModels, .models(let models)):
@@ -170,6 +178,7 @@ final class ProxiedRequest {
                 status: response.status, body: response.body,
                 extraHeaders: response.headers.filter { $0.0 != "Content-Type" })
         case .streaming:
+            if case .responses = operation { return failResponseStream(error) }
             send(ChatChunkStream.errorEvent(error))
             finishStream()
         case .done:
@@ -177,7 +186,7 @@ final class ProxiedRequest {
         }
     }
 
-    private func beginStreaming() {
+    func beginStreaming() {
         guard state == .waiting else { return }
         state = .streaming
         status = 200
@@ -189,7 +198,7 @@ final class ProxiedRequest {
             ])
     }
 
-    private func send(_ bytes: [UInt8]) {
+    func send(_ bytes: [UInt8]) {
         guard state == .streaming, !bytes.isEmpty else { return }
         exchange.sendChunk(bytes)
         scheduleKeepAlive()
@@ -205,13 +214,13 @@ final class ProxiedRequest {
         call?.resumeReading()
     }
 
-    private func finishStream() {
+    func finishStream() {
         guard state == .streaming else { return }
         exchange.finishStreaming()
         done()
     }
 
-    private func respond(status: Int, body: [UInt8], extraHeaders: [(String, String)] = []) {
+    func respond(status: Int, body: [UInt8], extraHeaders: [(String, String)] = []) {
         guard state == .waiting else { return }
         self.status = status
         exchange.respond(

@@ -2,6 +2,7 @@ import EventLoop
 import GatewayLog
 import GatewayWire
 import OpenAIWire
+import ResponsesWire
 
 /// The HTTP side: routes OpenAI requests, validates them, and hands each to a `ProxiedRequest`.
 /// Holds no AWS credentials and no keys: the bearer token is forwarded for the translator to judge.
@@ -71,7 +72,14 @@ final class Shim {
             case .success(let embeddings): proxy(exchange, .embeddings(embeddings))
             case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
             }
-        case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"):
+        case ("POST", "/v1/responses"):
+            switch ResponsesRequestValidator.validate(exchange.body) {
+            case .success(let responses): proxy(exchange, .responses(responses))
+            case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
+            }
+        case (_, _) where path.hasPrefix("/v1/responses/"):
+            reply(exchange, StoredResponses.lookup(method: exchange.method, path: path))
+        case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"), (_, "/v1/responses"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
         case (_, "/v1/models"), (_, "/ping"), (_, "/health"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["GET"]))
