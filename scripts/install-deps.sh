@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, only when it is missing: libevent and libcurl headers
-# from Debian's packages, the openai SDK, pytest, numpy and langchain-openai (end-to-end tests) from PyPI.
+# from Debian's packages, the openai SDK, pytest, numpy, langchain-openai, openai-agents, jsonschema and
+# pyyaml (end-to-end tests; the last two check answers against OpenAI's OpenAPI spec) from PyPI.
 set -euo pipefail
 
 need_apt=()
@@ -19,9 +20,9 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 if [ "${1:-}" = "--with-python" ]; then
-  python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "pytest>=7" botocore numpy langchain-openai
+  python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "pytest>=7" botocore numpy langchain-openai openai-agents jsonschema pyyaml
 import importlib, sys
-for name in ("openai", "pytest", "botocore", "numpy", "langchain_openai"):
+for name in ("openai", "pytest", "botocore", "numpy", "langchain_openai", "agents", "jsonschema", "yaml"):
     importlib.import_module(name)
 PY
 fi

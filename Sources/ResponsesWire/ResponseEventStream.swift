@@ -24,7 +24,7 @@ package struct ResponseEventStream {
     package mutating func start() -> [UInt8] {
         guard !started else { return [] }
         started = true
-        let snapshot = response.json(status: "in_progress", output: [], usage: .null)
+        let snapshot = response.json(status: "in_progress", output: [], usage: nil)
         return write([
             ResponseStreamEvent("response.created", [("response", snapshot)]),
             ResponseStreamEvent("response.in_progress", [("response", snapshot)]),

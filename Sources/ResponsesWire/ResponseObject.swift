@@ -30,9 +30,10 @@ package struct ResponseObject: Equatable, Sendable {
 
     var idStem: String { id.hasPrefix("resp_") ? String(id.dropFirst(5)) : id }
 
-    /// `status` is `in_progress`, `completed`, `incomplete` or `failed`; `completedAt` only for `completed`.
+    /// `status` is `in_progress`, `completed`, `incomplete` or `failed`; `completedAt` only for `completed`;
+    /// `usage` absent while in progress.
     func json(
-        status: String, output: [JSONValue], usage: JSONValue, error: JSONValue = .null,
+        status: String, output: [JSONValue], usage: JSONValue?, error: JSONValue = .null,
         incompleteReason: String? = nil, completedAt: Int? = nil
     ) -> JSONValue {
         var members: [(String, JSONValue)] = [
@@ -60,8 +61,9 @@ package struct ResponseObject: Equatable, Sendable {
             ("tools", .array(echo.tools)),
             ("top_p", echo.topP),
             ("truncation", .string("disabled")),
-            ("usage", usage),
         ]
+        // The spec has no `null` usage: a response still in progress has none.
+        if let usage { members.append(("usage", usage)) }
         if let user = echo.user { members.append(("user", .string(user))) }
         members.append(("metadata", echo.metadata))
         return .object(members)

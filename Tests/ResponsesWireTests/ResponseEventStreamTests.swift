@@ -7,10 +7,10 @@ private let response = ResponseObject(id: "resp_1", createdAt: 1_700_000_000, mo
 
 /// The `response` object's members in OpenAI's order, around `status`, `output`, `usage` and friends.
 private func object(
-    status: String, output: String = "[]", usage: String = "null", completedAt: String = "null",
+    status: String, output: String = "[]", usage: String? = nil, completedAt: String = "null",
     error: String = "null", incomplete: String = "null"
 ) -> String {
-    #"{"id":"resp_1","object":"response","created_at":1700000000,"status":"\#(status)","background":false,"completed_at":\#(completedAt),"error":\#(error),"incomplete_details":\#(incomplete),"instructions":null,"max_output_tokens":null,"max_tool_calls":null,"model":"alias","output":\#(output),"parallel_tool_calls":true,"previous_response_id":null,"reasoning":null,"store":false,"temperature":null,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":null,"truncation":"disabled","usage":\#(usage),"metadata":{}}"#
+    #"{"id":"resp_1","object":"response","created_at":1700000000,"status":"\#(status)","background":false,"completed_at":\#(completedAt),"error":\#(error),"incomplete_details":\#(incomplete),"instructions":null,"max_output_tokens":null,"max_tool_calls":null,"model":"alias","output":\#(output),"parallel_tool_calls":true,"previous_response_id":null,"reasoning":null,"store":false,"temperature":null,"text":{"format":{"type":"text"}},"tool_choice":"auto","tools":[],"top_p":null,"truncation":"disabled",\#(usage.map { #""usage":\#($0),"# } ?? "")"metadata":{}}"#
 }
 
 private func usage(input: Int, output: Int, reasoning: Int = 0) -> String {
