@@ -322,6 +322,22 @@ def test_failure_after_the_start_is_an_error_event_then_response_failed(client, 
     assert sdk_types[-2:] == ["error", "response.failed"]
 
 
+def test_keep_alive_comments_while_waiting_for_the_first_token(emulator):
+    gw = make_gateway(emulator, shim_env={"KEEPALIVE_SECONDS": "0.3"})
+    try:
+        body = {"model": "m", "input": "[first_token_delay_ms=1200] [tokens=2]", "stream": True}
+        status, _, text = raw_post(gw, body)
+        assert status == 200 and ": keep-alive\n\n" in text
+        final = check_lifecycle(raw_events(gw, body))
+        assert final["output"][0]["content"][0]["text"] == "t1 t2"
+        client = openai.OpenAI(base_url=gw.base_url, api_key=KEY, max_retries=0, timeout=30)
+        with client.responses.stream(model="m", input="[first_token_delay_ms=1200] [tokens=2]") as stream:
+            assert stream.get_final_response().output_text == "t1 t2"
+    finally:
+        gw.stop()
+        cleanup_dir(gw.workdir)
+
+
 def test_errors_before_the_stream_are_openai_errors(client):
     with pytest.raises(openai.RateLimitError):
         client.responses.create(model="vllm", input="[throttle] hi", stream=True)
