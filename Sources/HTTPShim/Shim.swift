@@ -77,9 +77,11 @@ final class Shim {
             case .success(let responses): proxy(exchange, .responses(responses))
             case .failure(let error): reply(exchange, OpenAIErrorMapper.response(for: error))
             }
+        case (_, "/v1/responses"):
+            reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
         case (_, _) where path.hasPrefix("/v1/responses/"):
-            reply(exchange, StoredResponses.lookup(method: exchange.method, path: path))
-        case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"), (_, "/v1/responses"):
+            reply(exchange, StoredResponses.lookup(method: exchange.method))
+        case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
         case (_, "/v1/models"), (_, "/ping"), (_, "/health"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["GET"]))

@@ -25,10 +25,11 @@ package enum StoredResponses {
     }
 
     /// `GET`/`DELETE /v1/responses/{id}` (and `/input_items`, `/cancel`): OpenAI's answer for an id it does
-    /// not know is a 404, which the SDKs raise as `NotFoundError`; here no id is ever known.
-    package static func lookup(method: String, path: String) -> OpenAIErrorResponse {
+    /// not know is a 404, which the SDKs raise as `NotFoundError`; here no id is ever known. The message
+    /// leaves out the path: whatever a client put in it (a pasted key, say) is not written back.
+    package static func lookup(method: String) -> OpenAIErrorResponse {
         OpenAIErrorMapper.response(
             status: 404, type: "invalid_request_error",
-            message: "No response can be found at \(method) \(path). \(advice)")
+            message: "No stored response can be \(method == "DELETE" ? "deleted" : "found"). \(advice)")
     }
 }

@@ -174,9 +174,10 @@ func invalidBodiesAreOpenAI400s(_ index: Int) {
 }
 
 @Test func storedResponseLookupsAre404s() {
-    let response = StoredResponses.lookup(method: "GET", path: "/v1/responses/resp_1")
+    let response = StoredResponses.lookup(method: "GET")
     #expect(response.status == 404)
     let text = String(decoding: response.body, as: UTF8.self)
-    #expect(text.contains("No response can be found at GET /v1/responses/resp_1"))
+    #expect(text.contains("No stored response can be found. This gateway keeps no responses"))
+    #expect(String(decoding: StoredResponses.lookup(method: "DELETE").body, as: UTF8.self).contains("be deleted"))
     #expect(text.contains(#""type":"invalid_request_error""#))
 }
