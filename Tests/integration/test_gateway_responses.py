@@ -7,8 +7,8 @@ published OpenAPI spec (see `openai_spec.py`). Directives in the last user messa
 `[tool_call=NAME]`, `[reasoning=N]`, `[tokens=N]`, `[part_bytes=N]`, `[fail_after=N]`, `[echo_request]`."""
 from __future__ import annotations
 
+import asyncio
 import json
-import os
 import urllib.error
 import urllib.request
 
@@ -21,7 +21,11 @@ from openai_spec import validate, validate_stream_event
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
-MODELS = [{"id": "vllm", "endpoint": "demo-endpoint"}]
+MODELS = [
+    {"id": "vllm", "endpoint": "demo-endpoint"},
+    {"id": "route", "endpoint": "demo-endpoint", "format": "sagemaker-openai"},
+    {"id": "chatml-tgi", "endpoint": "tgi-endpoint", "format": "tgi", "prompt_template": "chatml"},
+]
 WEATHER = {
     "type": "function",
     "name": "get_weather",
@@ -43,7 +47,7 @@ class Weather(pydantic.BaseModel):
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint")
+    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", "tgi-endpoint")
     yield emu
     emu.proc.stop()
 
@@ -171,6 +175,22 @@ def test_stream_helper_reaches_the_final_response(client):
         text = "".join(e.delta for e in stream if e.type == "response.output_text.delta")
         final = stream.get_final_response()
     assert text == final.output_text == GREETING + "hello"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_every_chat_container_format_answers(client, gateway, stream):
+    """The translator sees a chat request, so `sagemaker-openai` routes and `tgi` containers (through the
+    model's prompt template) answer the Responses API too."""
+    tgi_prompt = "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHow are you?<|im_end|>\n<|im_start|>assistant\n"
+    for model, expected in [("route", GREETING + "How are you?"), ("chatml-tgi", GREETING + tgi_prompt.strip())]:
+        body = {"model": model, "instructions": "Be brief.", "input": "How are you?"}
+        if stream:
+            final = check_lifecycle(raw_events(gateway, body))
+        else:
+            final = json.loads(raw_post(gateway, body)[2])
+            validate(final, "Response")
+        assert final["model"] == model and final["status"] == "completed"
+        assert final["output"][0]["content"][0]["text"] == expected
 
 
 def test_structured_output_parses_with_the_sdk(client):
@@ -412,3 +432,18 @@ def test_agents_sdk_runs_a_function_tool_to_its_answer(gateway, monkeypatch):
     )
     assert calls == ["Oslo"]
     assert result.final_output == GREETING + "Oslo"
+
+    async def streamed():
+        # A new client: the first one's connections belong to `run_sync`'s event loop.
+        client = openai.AsyncOpenAI(base_url=gateway.base_url, api_key=KEY, max_retries=0, timeout=30)
+        model = agents.OpenAIResponsesModel(model="vllm", openai_client=client)
+        run = agents.Runner.run_streamed(
+            agent.clone(model=model), "[tool_call=get_weather] Bergen", max_turns=4, run_config=agents.RunConfig(tracing_disabled=True)
+        )
+        kinds = [event.type async for event in run.stream_events()]
+        return run.final_output, kinds
+
+    final_output, kinds = asyncio.run(streamed())
+    assert calls == ["Oslo", "Bergen"]
+    assert final_output == GREETING + "Bergen"
+    assert "raw_response_event" in kinds and "run_item_stream_event" in kinds
