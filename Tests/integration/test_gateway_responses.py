@@ -33,6 +33,7 @@ WEATHER = {
     "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
     "strict": True,
 }
+IMAGE = "data:image/png;base64,AA=="
 TIME = {
     "type": "function",
     "name": "get_time",
@@ -47,7 +48,9 @@ class Weather(pydantic.BaseModel):
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", "tgi-endpoint")
+    emu = start_emulator(
+        tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", "tgi-endpoint"
+    )
     yield emu
     emu.proc.stop()
 
@@ -164,7 +167,8 @@ def test_streamed_text_events(client, gateway):
 
 
 def test_stream_helper_reaches_the_final_response(client):
-    with client.responses.stream(model="vllm", input="[tool_call=Weather] Quito", tools=[openai.pydantic_function_tool(Weather)]) as stream:
+    tools = [openai.pydantic_function_tool(Weather)]
+    with client.responses.stream(model="vllm", input="[tool_call=Weather] Quito", tools=tools) as stream:
         deltas = [e.delta for e in stream if e.type == "response.function_call_arguments.delta"]
         final = stream.get_final_response()
     [call] = final.output
@@ -181,7 +185,10 @@ def test_stream_helper_reaches_the_final_response(client):
 def test_every_chat_container_format_answers(client, gateway, stream):
     """The translator sees a chat request, so `sagemaker-openai` routes and `tgi` containers (through the
     model's prompt template) answer the Responses API too."""
-    tgi_prompt = "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHow are you?<|im_end|>\n<|im_start|>assistant\n"
+    tgi_prompt = (
+        "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHow are you?<|im_end|>\n"
+        "<|im_start|>assistant\n"
+    )
     for model, expected in [("route", GREETING + "How are you?"), ("chatml-tgi", GREETING + tgi_prompt.strip())]:
         body = {"model": model, "instructions": "Be brief.", "input": "How are you?"}
         if stream:
@@ -248,14 +255,21 @@ def test_request_reaches_the_container_as_chat(client):
     function calls as an assistant turn, `text.format` as `response_format`, `max_output_tokens` as `max_tokens`."""
     conversation = [
         {"role": "developer", "content": "Answer in JSON."},
-        {"role": "user", "content": [{"type": "input_text", "text": "What is this?"}, {"type": "input_image", "image_url": "data:image/png;base64,AA==", "detail": "low"}]},
+        {
+            "role": "user",
+            "content": [
+                {"type": "input_text", "text": "What is this?"},
+                {"type": "input_image", "image_url": IMAGE, "detail": "low"},
+            ],
+        },
         {"type": "reasoning", "id": "rs_1", "summary": [], "content": [{"type": "reasoning_text", "text": "hm"}]},
         {"type": "function_call", "call_id": "c1", "name": "get_weather", "arguments": '{"city":"Nice"}'},
         {"type": "function_call_output", "call_id": "c1", "output": "21C"},
         {"role": "user", "content": "[echo_request] and now?"},
     ]
     r = client.responses.create(
-        model="vllm", input=conversation, instructions="Be brief.", tools=[WEATHER], tool_choice="auto", parallel_tool_calls=True,
+        model="vllm", input=conversation, instructions="Be brief.", tools=[WEATHER], tool_choice="auto",
+        parallel_tool_calls=True,
         text={"format": {"type": "json_object"}}, max_output_tokens=4000, temperature=0.3, metadata={"not": "sent"},
         reasoning={"effort": "low"}, store=False,
     )
@@ -263,8 +277,20 @@ def test_request_reaches_the_container_as_chat(client):
     assert received["messages"] == [
         {"role": "system", "content": "Be brief."},
         {"role": "developer", "content": "Answer in JSON."},
-        {"role": "user", "content": [{"type": "text", "text": "What is this?"}, {"type": "image_url", "image_url": {"url": "data:image/png;base64,AA==", "detail": "low"}}]},
-        {"role": "assistant", "content": None, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city":"Nice"}'}}]},
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": {"url": IMAGE, "detail": "low"}},
+            ],
+        },
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city":"Nice"}'}}
+            ],
+        },
         {"role": "tool", "tool_call_id": "c1", "content": "21C"},
         {"role": "user", "content": "[echo_request] and now?"},
     ]
@@ -438,7 +464,10 @@ def test_agents_sdk_runs_a_function_tool_to_its_answer(gateway, monkeypatch):
         client = openai.AsyncOpenAI(base_url=gateway.base_url, api_key=KEY, max_retries=0, timeout=30)
         model = agents.OpenAIResponsesModel(model="vllm", openai_client=client)
         run = agents.Runner.run_streamed(
-            agent.clone(model=model), "[tool_call=get_weather] Bergen", max_turns=4, run_config=agents.RunConfig(tracing_disabled=True)
+            agent.clone(model=model),
+            "[tool_call=get_weather] Bergen",
+            max_turns=4,
+            run_config=agents.RunConfig(tracing_disabled=True),
         )
         kinds = [event.type async for event in run.stream_events()]
         return run.final_output, kinds
