@@ -181,3 +181,37 @@ func invalidBodiesAreOpenAI400s(_ index: Int) {
     #expect(String(decoding: StoredResponses.lookup(method: "DELETE").body, as: UTF8.self).contains("be deleted"))
     #expect(text.contains(#""type":"invalid_request_error""#))
 }
+
+@Test func assistantTextAndRefusalStayBesideTheCallsThatFollow() throws {
+    let request = try chat(
+        #"""
+        {"model":"m","input":[
+          {"role":"user","content":"x"},
+          {"role":"assistant","content":[{"type":"output_text","text":"Let me check. "},{"type":"refusal","refusal":"No."}]},
+          {"type":"function_call","call_id":"c1","name":"f","arguments":"{}"},
+          {"type":"function_call_output","call_id":"c1","output":"done"},
+          {"type":"function_call","call_id":"c2","name":"f","arguments":"{}"}
+        ]}
+        """#)
+    #expect(
+        request.messages == [
+            try json(#"{"role":"user","content":"x"}"#),
+            try json(
+                #"{"role":"assistant","content":"Let me check. No.","tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{}"}}]}"#
+            ),
+            try json(#"{"role":"tool","tool_call_id":"c1","content":"done"}"#),
+            try json(
+                #"{"role":"assistant","content":null,"tool_calls":[{"id":"c2","type":"function","function":{"name":"f","arguments":"{}"}}]}"#
+            ),
+        ])
+}
+
+@Test func aRepeatedKeyMeansItsLastValueAndNullMeansTheDefault() throws {
+    let request = try validate(
+        #"{"model":"m","input":"x","temperature":5,"temperature":0.5,"top_p":null,"tools":null,"stream":null}"#
+    ).get()
+    #expect(request.chat.parameters.count == 1)
+    #expect(request.chat.parameter("temperature") == .number("0.5"))
+    #expect(!request.chat.stream)
+    #expect(request.echo.topP == .null && request.echo.tools.isEmpty)
+}
