@@ -21,6 +21,7 @@ let package = Package(
         .target(name: "GatewayWire"),
         .target(name: "OpenAIWire", dependencies: ["GatewayWire"]),
         .target(name: "AnthropicWire", dependencies: ["GatewayWire", "OpenAIWire"]),
+        .target(name: "ResponsesWire", dependencies: ["GatewayWire", "OpenAIWire"]),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "AWSEventStream"),
         .target(name: "ModelFormats", dependencies: ["GatewayWire"]),
@@ -37,7 +38,7 @@ let package = Package(
 
         .executableTarget(
             name: "HTTPShim",
-            dependencies: ["EventLoop", "GatewayWire", "OpenAIWire", "AnthropicWire", "GatewayLog"]
+            dependencies: ["EventLoop", "GatewayWire", "OpenAIWire", "AnthropicWire", "ResponsesWire", "GatewayLog"]
         ),
         .executableTarget(
             name: "Translator",
@@ -51,6 +52,7 @@ let package = Package(
         .testTarget(name: "GatewayWireTests", dependencies: ["GatewayWire"]),
         .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire", "GatewayWire"]),
         .testTarget(name: "AnthropicWireTests", dependencies: ["AnthropicWire", "GatewayWire"]),
+        .testTarget(name: "ResponsesWireTests", dependencies: ["ResponsesWire", "OpenAIWire", "GatewayWire"]),
         .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
         .testTarget(name: "AWSEventStreamTests", dependencies: ["AWSEventStream"]),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "GatewayWire"]),

@@ -3,6 +3,7 @@ import EventLoop
 import GatewayLog
 import GatewayWire
 import OpenAIWire
+import ResponsesWire
 
 /// One client request that the translator answers: forwards it, then writes the OpenAI response.
 /// Answered exactly once: `waiting` (no status sent) → `streaming` (SSE 200 sent) → `done`.
@@ -11,6 +12,7 @@ final class ProxiedRequest {
         case chat(ChatRequest)
         case completion(CompletionRequest)
         case embeddings(EmbeddingsRequest)
+        case responses(ResponsesRequest)
         case listModels
         case retrieveModel(String)
         case health
@@ -53,6 +55,8 @@ final class ProxiedRequest {
     private lazy var completionAssembler: CompletionAssembler = makeCompletionAssembler()
     lazy var anthropicStream: AnthropicEventStream = makeAnthropicStream()
     lazy var anthropicAssembler: AnthropicMessageAssembler = makeAnthropicAssembler()
+    lazy var responseStream: ResponseEventStream = makeResponseStream()
+    lazy var responseAssembler: ResponseAssembler = makeResponseAssembler()
 
     init(exchange: HTTPExchange, operation: Operation, requestId: String, shim: Shim) {
         self.exchange = exchange
@@ -67,6 +71,7 @@ final class ProxiedRequest {
         case .chat(let chat): op = .chatCompletion(chat)
         case .completion(let completion): op = .completion(completion)
         case .embeddings(let embeddings): op = .embeddings(embeddings)
+        case .responses(let responses): op = .chatCompletion(responses.chat)
         case .listModels: op = .listModels
         case .retrieveModel(let id): op = .retrieveModel(id: id)
         case .health: op = .health
@@ -91,6 +96,7 @@ final class ProxiedRequest {
         if case .chat(let chat) = operation, chat.stream { scheduleKeepAlive() }
         if case .completion(let completion) = operation, completion.stream { scheduleKeepAlive() }
         if case .messages(let chat) = operation, chat.stream { scheduleKeepAlive() }
+        if case .responses(let responses) = operation, responses.chat.stream { scheduleKeepAlive() }
     }
 
     // MARK: translator → client
@@ -142,6 +148,8 @@ final class ProxiedRequest {
                 body: EmbeddingsResponse.bytes(
                     result, format: request.encodingFormat, model: request.model,
                     promptTokenEstimate: UsageEstimate.promptTokens(forInput: request.input)))
+        case (.responses(let responses), _) where message.isModelOutput:
+            received(message, for: responses)
         case (_, .error(let error)):
             fail(error)
         case (.invalid(let error, _), .models):
@@ -191,6 +199,7 @@ final class ProxiedRequest {
                 status: response.status, body: response.body,
                 extraHeaders: response.headers.filter { $0.0 != "Content-Type" })
         case .streaming:
+            if case .responses = operation { return failResponseStream(error) }
             send(streamErrorEvent(error))
             finishStream()
         case .done:

@@ -3,6 +3,7 @@ import EventLoop
 import GatewayLog
 import GatewayWire
 import OpenAIWire
+import ResponsesWire
 
 /// The HTTP side: routes OpenAI requests, validates them, and hands each to a `ProxiedRequest`.
 /// Holds no AWS credentials and no keys: the bearer token is forwarded for the translator to judge.
@@ -84,6 +85,15 @@ final class Shim {
             }
         case (_, _) where Self.isAnthropic(path):
             handleAnthropic(exchange)
+        case ("POST", "/v1/responses"):
+            switch ResponsesRequestValidator.validate(exchange.body) {
+            case .success(let responses): proxy(exchange, .responses(responses))
+            case .failure(let error): proxy(exchange, .invalid(error))
+            }
+        case (_, "/v1/responses"):
+            reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
+        case (_, _) where path.hasPrefix("/v1/responses/"):
+            reply(exchange, StoredResponses.lookup(method: exchange.method))
         case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"):
             reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
         case (_, "/v1/models"), (_, "/ping"), (_, "/health"):

@@ -20,27 +20,7 @@ package enum ChatRequestValidator {
     }
 
     static func chatRequest(_ body: [UInt8]) throws(GatewayError) -> ChatRequest {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(body)
-        } catch {
-            throw GatewayError(
-                .invalidRequest,
-                "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
-                    + "HTTP library correctly. The API expects a JSON payload, but what was sent was not valid JSON: "
-                    + "\(error).)")
-        }
-        guard case .object(let raw) = json else {
-            throw GatewayError(
-                .invalidRequest,
-                "Invalid type for request body: expected an object, but got \(ValidationMessage.describe(json)) instead."
-            )
-        }
-        // A repeated key means its last value, as `JSONValue`'s subscript reads it; keep one copy so the
-        // container never sees a different value from the one validated here.
-        var lastOffset: [String: Int] = [:]
-        for (offset, member) in raw.enumerated() { lastOffset[member.0] = offset }
-        let fields = raw.enumerated().filter { lastOffset[$0.element.0] == $0.offset }.map(\.element)
+        let fields = try RequestBody.fields(body)
         let body = JSONValue.object(fields)
 
         let model = try validateModel(body["model"])

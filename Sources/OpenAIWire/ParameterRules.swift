@@ -3,8 +3,8 @@ import GatewayWire
 /// Type and range rules for the chat parameters OpenAI defines; anything not listed here is a container
 /// extension and is passed through unchecked. Ranges from
 /// https://platform.openai.com/docs/api-reference/chat/create
-enum ParameterRules {
-    static func check(_ key: String, _ value: JSONValue) throws(GatewayError) {
+package enum ParameterRules {
+    package static func check(_ key: String, _ value: JSONValue) throws(GatewayError) {
         switch key {
         case "temperature": try decimal(key, value, min: 0, max: 2)
         case "top_p": try decimal(key, value, min: 0, max: 1)
@@ -24,7 +24,7 @@ enum ParameterRules {
         }
     }
 
-    static func decimal(_ param: String, _ value: JSONValue, min: Double, max: Double) throws(GatewayError) {
+    package static func decimal(_ param: String, _ value: JSONValue, min: Double, max: Double) throws(GatewayError) {
         guard case .number(let text) = value, let number = Double(text) else {
             throw ValidationMessage.invalidType(param, expected: "a decimal", got: value)
         }
@@ -32,7 +32,7 @@ enum ParameterRules {
         if number > max { throw ValidationMessage.above(param, kind: "decimal", maximum: format(max), got: text) }
     }
 
-    static func integer(_ param: String, _ value: JSONValue, min: Int?, max: Int?) throws(GatewayError) {
+    package static func integer(_ param: String, _ value: JSONValue, min: Int?, max: Int?) throws(GatewayError) {
         // Digits beyond 64 bits are an integer still: say it is out of range, not that it is not an integer.
         if case .number(let text) = value, value.intValue == nil, ValidationMessage.isIntegerLiteral(text) {
             if text.hasPrefix("-") {
@@ -47,15 +47,15 @@ enum ParameterRules {
         if let max, number > max { throw ValidationMessage.above(param, kind: "integer", maximum: "\(max)", got: text) }
     }
 
-    static func bool(_ param: String, _ value: JSONValue) throws(GatewayError) {
+    package static func bool(_ param: String, _ value: JSONValue) throws(GatewayError) {
         guard case .bool = value else { throw ValidationMessage.invalidType(param, expected: "a boolean", got: value) }
     }
 
-    static func string(_ param: String, _ value: JSONValue) throws(GatewayError) {
+    package static func string(_ param: String, _ value: JSONValue) throws(GatewayError) {
         guard case .string = value else { throw ValidationMessage.invalidType(param, expected: "a string", got: value) }
     }
 
-    static func object(_ param: String, _ value: JSONValue) throws(GatewayError) {
+    package static func object(_ param: String, _ value: JSONValue) throws(GatewayError) {
         guard case .object = value else {
             throw ValidationMessage.invalidType(param, expected: "an object", got: value)
         }
@@ -138,7 +138,7 @@ enum ParameterRules {
     }
 
     /// `container[key]` must be present and a string; errors name `path.key`.
-    static func requiredString(_ container: JSONValue, _ key: String, at path: String) throws(GatewayError) {
+    package static func requiredString(_ container: JSONValue, _ key: String, at path: String) throws(GatewayError) {
         guard let value = container[key], !value.isNull else { throw ValidationMessage.missing("\(path).\(key)") }
         try string("\(path).\(key)", value)
     }

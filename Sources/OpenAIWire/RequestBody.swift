@@ -2,10 +2,10 @@ import GatewayWire
 
 /// The first steps every OpenAI POST body goes through: JSON, an object, one value per key, a `model`.
 /// Worded as OpenAI words these errors (see `ValidationMessage`).
-enum RequestBody {
+package enum RequestBody {
     /// The body's members, a repeated key keeping only its last value (the one `JSONValue`'s subscript
     /// reads), so the container never sees a different value from the one validated.
-    static func fields(_ body: [UInt8]) throws(GatewayError) -> [(String, JSONValue)] {
+    package static func fields(_ body: [UInt8]) throws(GatewayError) -> [(String, JSONValue)] {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)
@@ -27,7 +27,7 @@ enum RequestBody {
         return raw.enumerated().filter { lastOffset[$0.element.0] == $0.offset }.map(\.element)
     }
 
-    static func model(_ value: JSONValue?) throws(GatewayError) -> String {
+    package static func model(_ value: JSONValue?) throws(GatewayError) -> String {
         guard let value, !value.isNull else { throw ValidationMessage.missing("model") }
         guard case .string(let model) = value else {
             throw ValidationMessage.invalidType("model", expected: "a string", got: value)
@@ -37,7 +37,7 @@ enum RequestBody {
     }
 
     /// `stream` and `stream_options.include_usage`, with OpenAI's rule that options need a stream.
-    static func stream(_ body: JSONValue) throws(GatewayError) -> (stream: Bool, includeUsage: Bool) {
+    package static func stream(_ body: JSONValue) throws(GatewayError) -> (stream: Bool, includeUsage: Bool) {
         let stream = try ChatRequestValidator.optionalBool(body["stream"], "stream") ?? false
         guard let options = body["stream_options"], !options.isNull else { return (stream, false) }
         guard stream else {
@@ -54,7 +54,7 @@ enum RequestBody {
     }
 
     /// A list of token ids: non-empty, every element a non-negative integer; errors name `param[i]`.
-    static func tokenIds(_ items: [JSONValue], _ param: String) throws(GatewayError) -> [Int] {
+    package static func tokenIds(_ items: [JSONValue], _ param: String) throws(GatewayError) -> [Int] {
         guard !items.isEmpty else { throw ValidationMessage.emptyArray(param) }
         var ids: [Int] = []
         ids.reserveCapacity(items.count)

@@ -4,11 +4,11 @@ import GatewayWire
 /// here so a client gets OpenAI's 400 rather than whatever the container says (vLLM answers a forced
 /// function missing from `tools` with a 400 of its own; some containers silently ignore it).
 /// https://platform.openai.com/docs/api-reference/chat/create#chat-create-tools
-enum ToolRules {
+package enum ToolRules {
     /// Function and schema names: `^[a-zA-Z0-9_-]+$`, at most 64 characters.
-    static let maxNameLength = 64
+    package static let maxNameLength = 64
 
-    static func checkName(_ value: JSONValue?, at param: String) throws(GatewayError) {
+    package static func checkName(_ value: JSONValue?, at param: String) throws(GatewayError) {
         guard let name = value?.stringValue else { return }
         let allowed = name.utf8.allSatisfy { byte in
             switch byte {
@@ -33,7 +33,7 @@ enum ToolRules {
     }
 
     /// `tool_choice` and `parallel_tool_calls` need `tools`; a forced function must be one of them.
-    static func checkCombination(_ body: JSONValue) throws(GatewayError) {
+    package static func checkCombination(_ body: JSONValue) throws(GatewayError) {
         let tools = body["tools"].flatMap { $0.isNull ? nil : $0.arrayValue }
         for key in ["tool_choice", "parallel_tool_calls"] {
             guard let value = body[key], !value.isNull, tools == nil else { continue }

@@ -65,13 +65,16 @@ extension ChatScript {
     }
 
     /// `tool_choice: "none"` calls nothing; a forced function is called; `"required"` calls the first tool
-    /// unless directives name others; `parallel_tool_calls: false` keeps the first call only.
+    /// unless directives name others; `parallel_tool_calls: false` keeps the first call only. Directives
+    /// call nothing once the last message is a `tool` result.
     private static func toolCalls(_ request: JSONValue, _ directives: Directives, echoed: String) -> Result<
         [ScriptedToolCall], Failure
     > {
         let tools = request["tools"]?.arrayValue ?? []
         let choice = request["tool_choice"]
-        var names = directives.toolCalls
+        // A model just handed a tool's result answers it in text, so an agent loop ends.
+        let answering = request["messages"]?.arrayValue?.last?["role"]?.stringValue == "tool"
+        var names = answering ? [] : directives.toolCalls
         if choice?.stringValue == "none" { return .success([]) }
         if let forced = choice?["function"]?["name"]?.stringValue {
             names = names.isEmpty ? [forced] : names
