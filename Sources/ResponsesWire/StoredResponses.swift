@@ -24,12 +24,13 @@ package enum StoredResponses {
         }
     }
 
-    /// `GET`/`DELETE /v1/responses/{id}` (and `/input_items`, `/cancel`): OpenAI's answer for an id it does
-    /// not know is a 404, which the SDKs raise as `NotFoundError`; here no id is ever known. The message
+    /// `GET`/`DELETE /v1/responses/{id}` (and `/input_items`, `/cancel`): a 400, not the 404 OpenAI gives
+    /// an id it does not know, because nothing is wrong with the id: the client's way of working (stored
+    /// state) is what this gateway does not do, and the message says what to do instead. The message
     /// leaves out the path: whatever a client put in it (a pasted key, say) is not written back.
     package static func lookup(method: String) -> OpenAIErrorResponse {
         OpenAIErrorMapper.response(
-            status: 404, type: "invalid_request_error",
+            status: 400, type: "invalid_request_error",
             message: "No stored response can be \(method == "DELETE" ? "deleted" : "found"). \(advice)")
     }
 }

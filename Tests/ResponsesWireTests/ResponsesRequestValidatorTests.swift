@@ -173,9 +173,9 @@ func invalidBodiesAreOpenAI400s(_ index: Int) {
     #expect(error.message.contains(words), "\(error.message)")
 }
 
-@Test func storedResponseLookupsAre404s() {
+@Test func storedResponseLookupsAre400s() {
     let response = StoredResponses.lookup(method: "GET")
-    #expect(response.status == 404)
+    #expect(response.status == 400)
     let text = String(decoding: response.body, as: UTF8.self)
     #expect(text.contains("No stored response can be found. This gateway keeps no responses"))
     #expect(String(decoding: StoredResponses.lookup(method: "DELETE").body, as: UTF8.self).contains("be deleted"))

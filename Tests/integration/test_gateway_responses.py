@@ -416,13 +416,13 @@ def test_stateful_and_built_in_features_are_400s(client, gateway, fields, param,
     validate(json.loads(text), "ErrorResponse")
 
 
-def test_stored_response_lookups_are_404s(client, gateway):
-    with pytest.raises(openai.NotFoundError) as e:
+def test_stored_response_lookups_are_400s_that_say_what_to_do(client, gateway):
+    with pytest.raises(openai.BadRequestError) as e:
         client.responses.retrieve("resp_123")
-    assert "keeps no responses" in e.value.body["message"]
-    with pytest.raises(openai.NotFoundError):
+    assert "keeps no responses" in e.value.body["message"] and "whole conversation" in e.value.body["message"]
+    with pytest.raises(openai.BadRequestError):
         client.responses.delete("resp_123")
-    with pytest.raises(openai.NotFoundError):
+    with pytest.raises(openai.BadRequestError):
         client.responses.input_items.list("resp_123")
     status, _, _ = raw_post(gateway, None, method="PUT", path="/responses")
     assert status == 405
