@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 export AWS_EC2_METADATA_DISABLED := true
 
-.PHONY: deps build build-release build-static run test unit-test integration-test deploy-test bench lint clean
+.PHONY: deps build build-release build-static run test unit-test integration-test deploy-test fuzz fuzz-ci bench lint clean
 
 deps:
 	@scripts/install-deps.sh
@@ -40,12 +40,21 @@ deploy-test:
 	@scripts/install-deploy-tools.sh
 	python3 -m pytest -q Tests/deploy
 
+## libFuzzer on every decoder and validator (scripts/fuzz.sh), FUZZ_SECONDS per target; fails on a crash.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+## The short run CI makes after `make test`: about a minute in all, from the checked-in seeds.
+fuzz-ci: deps
+	scripts/fuzz.sh 6
+
 bench: build-release
 	@scripts/install-deps.sh --with-python
 	GATEWAY_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 scripts/bench.py
 
 lint:
-	swift format lint --strict --recursive Sources Tests Package.swift
+	swift format lint --strict --recursive Sources Tests Package.swift Fuzz/Sources
 
 clean:
-	rm -rf .build .run .build-static
+	rm -rf .build .run .build-static .build-fuzz

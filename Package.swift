@@ -64,3 +64,31 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// libFuzzer entry points, one executable per decoder or validator, built only by `make fuzz`
+// (scripts/fuzz.sh sets GATEWAY_FUZZ and builds with -sanitize=fuzzer,address). They belong to this
+// package because they call `package` symbols, which no other package can see; declaring them only
+// under the variable keeps `swift build` and `swift test` exactly as they are without it.
+if Context.environment["GATEWAY_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzJSONParser", ["GatewayWire"]),
+        ("FuzzOpenAIRequests", ["OpenAIWire", "GatewayWire"]),
+        ("FuzzAnthropicRequest", ["AnthropicWire"]),
+        ("FuzzResponsesRequest", ["ResponsesWire"]),
+        ("FuzzFrameDecoder", ["GatewayWire"]),
+        ("FuzzEventStreamDecoder", ["AWSEventStream"]),
+        ("FuzzOpenAIStreamParser", ["ModelFormats"]),
+        ("FuzzTGIStreamParser", ["ModelFormats"]),
+        ("FuzzHTTPRequestRules", ["EventLoop"]),
+    ]
+    package.targets += [
+        .target(name: "CFuzzerDriver", path: "Fuzz/Sources/CFuzzerDriver"),
+        .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Fuzz/Sources/FuzzSupport"),
+    ]
+    for target in fuzzTargets {
+        package.targets.append(
+            .executableTarget(
+                name: target.name, dependencies: target.dependencies + ["FuzzSupport"],
+                path: "Fuzz/Sources/\(target.name)"))
+    }
+}

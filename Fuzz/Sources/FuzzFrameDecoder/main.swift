@@ -1,0 +1,45 @@
+import FuzzSupport
+import GatewayWire
+
+/// Any bytes on the Unix socket, whole and split in two: the same frames and the same error either way
+/// (a partial frame is never consumed); each frame re-encodes to the bytes it came from, and its payload
+/// decodes as a request or a translator message, or throws.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = FuzzInput(data, size)
+    let whole = frames([input.joined])
+    let (first, second) = input.halves
+    let split = frames([first, second])
+    fuzzCheck(whole == split, "whole \(whole) != split \(split)")
+    for frame in whole.frames {
+        var again = FrameDecoder()
+        again.append(frame.encoded())
+        fuzzCheck((try? again.decode()) == frame, "a frame does not re-encode to itself: \(frame)")
+        _ = try? GatewayRequest(frame: frame)
+        _ = try? TranslatorMessage(frame: frame)
+    }
+    return 0
+}
+
+private struct Decoded: Equatable {
+    var frames: [Frame] = []
+    var error: FrameError?
+}
+
+/// Small maximum so length checks are reachable without megabytes of input.
+private func frames(_ pieces: [ArraySlice<UInt8>]) -> Decoded {
+    var decoder = FrameDecoder(maxLength: 4096)
+    var result = Decoded()
+    for piece in pieces {
+        decoder.append(piece)
+        do {
+            while let frame = try decoder.decode() { result.frames.append(frame) }
+        } catch {
+            result.error = error
+            return result
+        }
+    }
+    return result
+}
+
+runFuzzer { data, size in data.map { fuzz($0, size) } ?? 0 }
