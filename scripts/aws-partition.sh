@@ -1,5 +1,5 @@
 # Sourced by build-and-push.sh and deploy.sh: the partition and DNS suffix follow from the region,
-# as in the translator (DESIGN.md): cn-* regions are the aws-cn partition on amazonaws.com.cn.
+# as in the translator (docs/design.md): cn-* regions are the aws-cn partition on amazonaws.com.cn.
 # shellcheck shell=bash
 
 # Sets PARTITION and DNS_SUFFIX for region $1.

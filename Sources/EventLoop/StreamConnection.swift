@@ -2,7 +2,7 @@ import CLibevent
 import Glibc
 
 /// A connected Unix-domain stream socket on a libevent bufferevent: bytes in, bytes out.
-/// Closing it is the peer's cancel signal (see DESIGN.md, "The UDS protocol").
+/// Closing it is the peer's cancel signal (see docs/protocol.md).
 ///
 /// Callbacks run on the loop thread; callers capture `self` weakly in them. Dropping the last
 /// reference closes the socket like `close()`.

@@ -1,6 +1,6 @@
 import EventLoop
 
-/// The shim's configuration from the environment (names fixed by DESIGN.md).
+/// The shim's configuration from the environment (names fixed by docs/design.md).
 struct ShimConfig {
     var host = "0.0.0.0"
     var port = 8080

@@ -69,7 +69,7 @@ package struct APIKeySet: Equatable, Sendable {
         }.joined()
     }
 
-    /// The secret formats DESIGN.md accepts: a plain string (one key); a JSON object with `api_key`
+    /// The secret formats docs/design.md accepts: a plain string (one key); a JSON object with `api_key`
     /// or `api_keys`; or, from the earlier Python gateway, `bedrock-access-gateway-apikey`. An
     /// `api_keys` entry is a string or `{"key": "...", "name": "team-search", "models": ["bge-large"]}`.
     package static func parseSecret(_ secret: String) -> Result<APIKeySet, ConfigError> {

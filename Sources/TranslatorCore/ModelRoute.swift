@@ -90,7 +90,7 @@ package struct ModelCatalog: Equatable, Sendable {
         }
     }
 
-    /// Parses the `MODELS_FILE` document (see DESIGN.md), rejecting anything ambiguous at startup
+    /// Parses the `MODELS_FILE` document (see docs/design.md and README.md), rejecting anything ambiguous at startup
     /// rather than at the first request.
     /// Every field a `MODELS_FILE` entry may have.
     package static let fields: Set<String> = [

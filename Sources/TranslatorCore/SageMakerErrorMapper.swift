@@ -1,6 +1,6 @@
 import GatewayWire
 
-/// Turns SageMaker Runtime's errors into the gateway's error kinds, once, as DESIGN.md lists them.
+/// Turns SageMaker Runtime's errors into the gateway's error kinds, once, as docs/design.md lists them.
 /// The AWS error type comes from `x-amzn-ErrorType` (rest-json) or the body's `__type`/`code`.
 package enum SageMakerErrorMapper {
     package static func map(status: Int, headers: [(String, String)], body: [UInt8], endpointName: String)

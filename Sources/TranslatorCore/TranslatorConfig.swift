@@ -1,4 +1,4 @@
-/// The translator's configuration, read once from the environment (names fixed by DESIGN.md's contract).
+/// The translator's configuration, read once from the environment (names fixed by the contract in docs/design.md).
 package struct TranslatorConfig: Sendable {
     package var socketPath: String
     package var logLevel: String?

@@ -5,7 +5,7 @@ import Testing
 
 @Suite("ModelCatalog")
 struct ModelCatalogTests {
-    /// DESIGN.md's example `MODELS_FILE`, verbatim.
+    /// docs/design.md's example `MODELS_FILE`, verbatim.
     static let designExample = """
         {"models": [
           {"id": "deepseek-r1", "endpoint": "my-lmi-endpoint", "format": "openai", "reasoning": "think-tags"},
