@@ -12,7 +12,10 @@ package struct ChatChunkStream {
     package let model: String
     package let includeUsage: Bool
     /// Prompt tokens to report when the container sends no usage (see `UsageEstimate`).
-    package var promptTokenEstimate: Int
+    package var promptTokenEstimate: Int {
+        get { tally.promptTokenEstimate }
+        set { tally.promptTokenEstimate = newValue }
+    }
     /// The delta field reasoning text goes in; the model's `reasoning_output`, from the `accepted` frame.
     package var reasoningField = ReasoningField.reasoningContent
 
@@ -23,8 +26,7 @@ package struct ChatChunkStream {
     /// `[choice, call index]` of tool calls whose id went out: a container that repeats the id (and name)
     /// in every delta must not make clients that concatenate fragments read `call_1call_1`.
     private var announcedCalls: Set<[Int]> = []
-    private var reportedUsage: Usage?
-    private var generatedEvents = 0
+    private var tally: UsageTally
     private var ended = false
 
     package init(id: String, created: Int, model: String, includeUsage: Bool, promptTokenEstimate: Int = 0) {
@@ -32,14 +34,14 @@ package struct ChatChunkStream {
         self.created = created
         self.model = model
         self.includeUsage = includeUsage
-        self.promptTokenEstimate = promptTokenEstimate
+        tally = UsageTally(promptTokenEstimate: promptTokenEstimate)
     }
 
     /// The SSE bytes for one event: possibly empty (usage is held for the end), possibly two chunks
     /// (a choice's first event is preceded by its role chunk).
     package mutating func render(_ event: ModelEvent) -> [UInt8] {
         guard !ended else { return [] }
-        if UsageEstimate.countsAsCompletionToken(event) { generatedEvents += 1 }
+        tally.observe(event)
         switch event {
         case .content(let index, let text):
             // An empty delta tells the client nothing; OpenAI never sends one after the role chunk.
@@ -69,8 +71,8 @@ package struct ChatChunkStream {
             let opening = start(index)
             finished.insert(index)
             return opening + chunk(index, delta: [], finishReason: reason)
-        case .usage(let usage):
-            reportedUsage = usage
+        case .usage:
+            // Held for the end (the tally has it).
             return []
         case .logprobs:
             // Completions-shaped log probabilities; chat's `choices[].logprobs` has another shape.
@@ -100,7 +102,7 @@ package struct ChatChunkStream {
 
     /// The container's usage, else an estimate from the prompt estimate and the number of generated deltas.
     package var usage: Usage {
-        reportedUsage ?? Usage(promptTokens: promptTokenEstimate, completionTokens: generatedEvents)
+        tally.usage
     }
 
     /// An error after the stream has started: `data: {"error": {...}}`; the caller then closes the stream.

@@ -23,22 +23,24 @@ package struct ChatCompletionAssembler {
     package let created: Int
     package let model: String
     /// Prompt tokens to report when the container sends no usage (see `UsageEstimate`).
-    package var promptTokenEstimate: Int
+    package var promptTokenEstimate: Int {
+        get { tally.promptTokenEstimate }
+        set { tally.promptTokenEstimate = newValue }
+    }
     /// The message field reasoning text goes in; the model's `reasoning_output`, from the `accepted` frame.
     package var reasoningField = ReasoningField.reasoningContent
     private var choices: [Int: Choice] = [:]
-    private var reportedUsage: Usage?
-    private var generatedEvents = 0
+    private var tally: UsageTally
 
     package init(id: String, created: Int, model: String, promptTokenEstimate: Int = 0) {
         self.id = id
         self.created = created
         self.model = model
-        self.promptTokenEstimate = promptTokenEstimate
+        tally = UsageTally(promptTokenEstimate: promptTokenEstimate)
     }
 
     package mutating func add(_ event: ModelEvent) {
-        if UsageEstimate.countsAsCompletionToken(event) { generatedEvents += 1 }
+        tally.observe(event)
         switch event {
         case .content(let index, let text):
             choices[index, default: Choice()].content = (choices[index]?.content ?? "") + text
@@ -53,9 +55,7 @@ package struct ChatCompletionAssembler {
             choices[index, default: Choice()].toolCalls[delta.index] = call
         case .finish(let index, let reason):
             choices[index, default: Choice()].finishReason = reason
-        case .usage(let usage):
-            reportedUsage = usage
-        case .logprobs:
+        case .usage, .logprobs:
             break
         }
     }
@@ -66,7 +66,7 @@ package struct ChatCompletionAssembler {
 
     /// The container's usage, else an estimate from the prompt estimate and the number of generated deltas.
     package var usage: Usage {
-        reportedUsage ?? Usage(promptTokens: promptTokenEstimate, completionTokens: generatedEvents)
+        tally.usage
     }
 
     package func json() -> JSONValue {

@@ -16,25 +16,27 @@ package struct CompletionAssembler {
     package let created: Int
     package let model: String
     /// Prompt tokens to report when the container sends no usage (see `UsageEstimate`).
-    package var promptTokenEstimate: Int
+    package var promptTokenEstimate: Int {
+        get { tally.promptTokenEstimate }
+        set { tally.promptTokenEstimate = newValue }
+    }
     private var choices: [Int: Choice] = [:]
-    private var reportedUsage: Usage?
-    private var generatedEvents = 0
+    private var tally: UsageTally
 
     package init(id: String, created: Int, model: String, promptTokenEstimate: Int = 0) {
         self.id = id
         self.created = created
         self.model = model
-        self.promptTokenEstimate = promptTokenEstimate
+        tally = UsageTally(promptTokenEstimate: promptTokenEstimate)
     }
 
     package mutating func add(_ event: ModelEvent) {
-        if UsageEstimate.countsAsCompletionToken(event) { generatedEvents += 1 }
+        tally.observe(event)
         switch event {
         case .content(let index, let text): choices[index, default: Choice()].text += text
         case .logprobs(let index, let value): choices[index, default: Choice()].logprobs.add(value)
         case .finish(let index, let reason): choices[index, default: Choice()].finishReason = reason
-        case .usage(let usage): reportedUsage = usage
+        case .usage: break  // the tally has it
         case .reasoning, .toolCall: break
         }
     }
@@ -44,7 +46,7 @@ package struct CompletionAssembler {
     }
 
     package var usage: Usage {
-        reportedUsage ?? Usage(promptTokens: promptTokenEstimate, completionTokens: generatedEvents)
+        tally.usage
     }
 
     package func json() -> JSONValue {

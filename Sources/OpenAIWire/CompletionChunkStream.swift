@@ -13,13 +13,15 @@ package struct CompletionChunkStream {
     package let model: String
     package let includeUsage: Bool
     /// Prompt tokens to report when the container sends no usage (see `UsageEstimate`).
-    package var promptTokenEstimate: Int
+    package var promptTokenEstimate: Int {
+        get { tally.promptTokenEstimate }
+        set { tally.promptTokenEstimate = newValue }
+    }
 
     private var started: [Int] = []
     private var finished: Set<Int> = []
     private var pendingLogprobs: [Int: CompletionLogprobs] = [:]
-    private var reportedUsage: Usage?
-    private var generatedEvents = 0
+    private var tally: UsageTally
     private var ended = false
 
     package init(id: String, created: Int, model: String, includeUsage: Bool, promptTokenEstimate: Int = 0) {
@@ -27,12 +29,12 @@ package struct CompletionChunkStream {
         self.created = created
         self.model = model
         self.includeUsage = includeUsage
-        self.promptTokenEstimate = promptTokenEstimate
+        tally = UsageTally(promptTokenEstimate: promptTokenEstimate)
     }
 
     package mutating func render(_ event: ModelEvent) -> [UInt8] {
         guard !ended else { return [] }
-        if UsageEstimate.countsAsCompletionToken(event) { generatedEvents += 1 }
+        tally.observe(event)
         switch event {
         case .content(let index, let text):
             guard !text.isEmpty || pendingLogprobs[index] != nil else { return [] }
@@ -44,8 +46,8 @@ package struct CompletionChunkStream {
         case .logprobs(let index, let value):
             pendingLogprobs[index, default: CompletionLogprobs()].add(value)
             return []
-        case .usage(let usage):
-            reportedUsage = usage
+        case .usage:
+            // Held for the end (the tally has it).
             return []
         case .reasoning, .toolCall:
             // Chat-only output; a completions answer has text alone.
@@ -74,7 +76,7 @@ package struct CompletionChunkStream {
 
     /// The container's usage, else the prompt estimate and the number of generated text events.
     package var usage: Usage {
-        reportedUsage ?? Usage(promptTokens: promptTokenEstimate, completionTokens: generatedEvents)
+        tally.usage
     }
 
     private mutating func chunk(_ index: Int, text: String, finishReason: String? = nil) -> [UInt8] {
