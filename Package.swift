@@ -18,7 +18,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         .target(name: "GatewayLog"),
-        .target(name: "GatewayWire"),
+        .target(name: "GatewayMetrics"),
+        .target(name: "GatewayWire", dependencies: ["GatewayMetrics"]),
         .target(name: "OpenAIWire", dependencies: ["GatewayWire"]),
         .target(name: "AnthropicWire", dependencies: ["GatewayWire", "OpenAIWire"]),
         .target(name: "ResponsesWire", dependencies: ["GatewayWire", "OpenAIWire"]),
@@ -38,18 +39,23 @@ let package = Package(
 
         .executableTarget(
             name: "HTTPShim",
-            dependencies: ["EventLoop", "GatewayWire", "OpenAIWire", "AnthropicWire", "ResponsesWire", "GatewayLog"]
+            dependencies: [
+                "EventLoop", "GatewayWire", "OpenAIWire", "AnthropicWire", "ResponsesWire", "GatewayLog",
+                "GatewayMetrics",
+            ]
         ),
         .executableTarget(
             name: "Translator",
-            dependencies: ["EventLoop", "CurlMulti", "GatewayWire", "TranslatorCore", "GatewayLog"]
+            dependencies: ["EventLoop", "CurlMulti", "GatewayWire", "TranslatorCore", "GatewayLog", "GatewayMetrics"]
         ),
         .executableTarget(
             name: "SageMakerEmulator",
             dependencies: ["EventLoop", "CurlMulti", "GatewayWire", "AWSSigV4", "AWSEventStream", "GatewayLog"]
         ),
 
-        .testTarget(name: "GatewayWireTests", dependencies: ["GatewayWire"]),
+        .testTarget(name: "GatewayWireTests", dependencies: ["GatewayWire", "GatewayMetrics"]),
+        .testTarget(name: "GatewayMetricsTests", dependencies: ["GatewayMetrics"]),
+        .testTarget(name: "GatewayLogTests", dependencies: ["GatewayLog"]),
         .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire", "GatewayWire"]),
         .testTarget(name: "AnthropicWireTests", dependencies: ["AnthropicWire", "GatewayWire"]),
         .testTarget(name: "ResponsesWireTests", dependencies: ["ResponsesWire", "OpenAIWire", "GatewayWire"]),

@@ -19,6 +19,9 @@ package struct Frame: Equatable, Sendable {
         /// the request frame is read (the acknowledgement) and then every `Frame.heartbeatInterval` until
         /// the exchange ends, so the shim can tell a slow model from a hung translator.
         case heartbeat = 9
+        /// Translator → shim: the translator's metric families, for the shim's `METRICS_PORT` page.
+        /// Added with metrics; a shim that predates it never asks for them.
+        case metrics = 10
     }
 
     /// Seconds between heartbeats.

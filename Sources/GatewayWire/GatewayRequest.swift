@@ -1,3 +1,5 @@
+import GatewayMetrics
+
 /// The one frame the shim sends on a connection.
 package struct GatewayRequest: Equatable, Sendable {
     package enum Operation: Equatable, Sendable {
@@ -10,9 +12,12 @@ package struct GatewayRequest: Equatable, Sendable {
         case retrieveModel(id: String)
         /// The shim's `/health`: is the translator there and ready. Needs no key.
         case health
+        /// The shim's metrics page: the translator's figures (`TranslatorMessage.metrics`). Needs no key.
+        case metrics
     }
 
-    /// Correlates the two processes' log lines for one client request.
+    /// Correlates the two processes' log lines for one client request (the client's sane `x-request-id`,
+    /// else one the shim made).
     package var requestId: String
     /// The bearer token as the client sent it; the shim never judges it.
     package var apiKey: String?
@@ -60,4 +65,6 @@ package enum TranslatorMessage: Equatable, Sendable {
     case health(HealthStatus)
     /// The whole answer to an embeddings request.
     case embeddings(EmbeddingsResult)
+    /// The translator's metric families at this moment.
+    case metrics([MetricFamily])
 }

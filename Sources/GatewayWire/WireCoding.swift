@@ -1,3 +1,5 @@
+import GatewayMetrics
+
 // Frame payloads are compact JSON (our own writer, member order fixed) so a frame is readable in a
 // packet capture, and a version byte in the frame header leaves room for a binary encoding later.
 
@@ -24,6 +26,8 @@ extension GatewayRequest {
             members.append(("model", .string(id)))
         case .health:
             members.append(("op", .string("health")))
+        case .metrics:
+            members.append(("op", .string("metrics")))
         }
         return Frame(kind: .request, payload: JSONWriter.bytes(.object(members)))
     }
@@ -55,6 +59,8 @@ extension GatewayRequest {
             self.init(requestId: id, apiKey: key, operation: .retrieveModel(id: model))
         case "health":
             self.init(requestId: id, apiKey: key, operation: .health)
+        case "metrics":
+            self.init(requestId: id, apiKey: key, operation: .metrics)
         default:
             throw FrameError.invalidPayload("unknown op \(op)")
         }
@@ -85,6 +91,8 @@ extension TranslatorMessage {
                 payload: JSONWriter.bytes(.object([("ready", .bool(h.ready)), ("detail", .string(h.detail))])))
         case .embeddings(let result):
             return Frame(kind: .embeddings, payload: JSONWriter.bytes(result.wire))
+        case .metrics(let families):
+            return Frame(kind: .metrics, payload: JSONWriter.bytes(.array(families.map(\.wire))))
         }
     }
 
@@ -121,6 +129,13 @@ extension TranslatorMessage {
             self = .health(HealthStatus(ready: ready, detail: json["detail"]?.stringValue ?? ""))
         case .embeddings:
             self = .embeddings(try EmbeddingsResult(wire: try decodePayload(frame)))
+        case .metrics:
+            guard let list = try decodePayload(frame).arrayValue else {
+                throw FrameError.invalidPayload("metrics not a list")
+            }
+            var families: [MetricFamily] = []
+            for item in list { families.append(try MetricFamily(wire: item)) }
+            self = .metrics(families)
         case .request:
             throw FrameError.invalidPayload("a request frame from the translator")
         case .heartbeat:

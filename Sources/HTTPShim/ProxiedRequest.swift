@@ -1,6 +1,7 @@
 import AnthropicWire
 import EventLoop
 import GatewayLog
+import GatewayMetrics
 import GatewayWire
 import OpenAIWire
 import ResponsesWire
@@ -39,13 +40,18 @@ final class ProxiedRequest {
     private let exchange: HTTPExchange
     let operation: Operation
     private let requestId: String
-    private unowned let shim: Shim
+    unowned let shim: Shim
     private var call: TranslatorCall?
     private var state = State.waiting
     private var keepAlive: Timer?
     private var readingPaused = false
     private var status = 0
-    private let startedAt = monotonicSeconds()
+    let stopwatch = Stopwatch()
+    /// Per-request figures for `ShimMetrics`, reported once, in `done`.
+    var reachedModel = false
+    var firstTokenAfter: Double?
+    var tokens = 0
+    var reportedUsage: Usage?
     let created = unixTime()
     private let completionId = RequestID.chatCompletion()
     private(set) lazy var completionResponseId = RequestID.completion()
@@ -65,7 +71,10 @@ final class ProxiedRequest {
         self.shim = shim
     }
 
+    var path: String { exchange.path }
+
     func start(apiKey: String?) {
+        shim.metrics.inFlight += 1
         let op: GatewayRequest.Operation
         switch operation {
         case .chat(let chat): op = .chatCompletion(chat)
@@ -88,7 +97,8 @@ final class ProxiedRequest {
             call.onMessage = { [weak self] message in self?.received(message) }
             call.onLost = { [weak self] reason in self?.translatorLost(reason) }
         } catch {
-            Log.warning("\(requestId) translator unreachable at \(shim.config.socketPath): \(error)")
+            shim.metrics.translatorError("unreachable")
+            Log.warning("translator unreachable at \(shim.config.socketPath): \(error)", ["request_id": requestId])
             return translatorUnavailable()
         }
         exchange.onClientClose = { [weak self] in self?.clientClosed() }
@@ -103,6 +113,7 @@ final class ProxiedRequest {
 
     private func received(_ message: TranslatorMessage) {
         guard state != .done else { return }
+        observe(message)
         switch (operation, message) {
         case (.messages, _), (.countTokens, _):
             receivedAnthropic(message)
@@ -168,14 +179,15 @@ final class ProxiedRequest {
             ])
             respond(status: status.ready ? 200 : 503, body: JSONWriter.bytes(body))
         default:
-            Log.warning("\(requestId) unexpected message from the translator: \(message)")
+            Log.warning("unexpected message from the translator: \(message)", ["request_id": requestId])
             fail(GatewayError(.internalError, "The gateway's internal protocol failed."))
         }
     }
 
     private func translatorLost(_ reason: String) {
         guard state != .done else { return }
-        Log.warning("\(requestId) lost the translator mid-request: \(reason)")
+        shim.metrics.translatorError("lost")
+        Log.warning("lost the translator mid-request: \(reason)", ["request_id": requestId])
         if case .health = operation { return translatorUnavailable() }
         fail(
             GatewayError(
@@ -211,6 +223,7 @@ final class ProxiedRequest {
         guard state == .waiting else { return }
         state = .streaming
         status = 200
+        shim.metrics.openStreams += 1
         exchange.startStreaming(
             status: 200,
             headers: [
@@ -251,6 +264,8 @@ final class ProxiedRequest {
     }
 
     private func done(outcome: String = "") {
+        // 499 (nginx's "client closed request"): the client left before any status went out.
+        reportMetrics(status: status == 0 ? 499 : status, wasStreaming: state == .streaming)
         state = .done
         logAccess(outcome: outcome)
         keepAlive?.cancel()
@@ -267,9 +282,10 @@ final class ProxiedRequest {
 
     /// One line per request: enough to trace a request across both processes by its id, never a key.
     private func logAccess(outcome: String) {
-        let ms = Int((monotonicSeconds() - startedAt) * 1000)
+        let ms = Int(stopwatch.elapsed * 1000)
         Log.info(
-            "\(requestId) \(exchange.method) \(PathRedaction.redacted(exchange.path)) \(status) \(ms) ms\(outcome)")
+            "\(exchange.method) \(PathRedaction.redacted(exchange.path)) \(status) \(ms) ms\(outcome)",
+            ["request_id": requestId])
     }
 
     // MARK: keep-alive

@@ -14,6 +14,8 @@ final class Shim {
     private var active: [ObjectIdentifier: ProxiedRequest] = [:]
     private var draining = false
     private var drainTimer: Timer?
+    let metrics = ShimMetrics()
+    private var metricsEndpoint: MetricsEndpoint?
 
     init(config: ShimConfig, loop: EventLoop) {
         self.config = config
@@ -52,15 +54,23 @@ final class Shim {
                 return HTTPRawResponse(contentType: "application/json", body: response.body)
             })
         self.server = server
+        if let metricsPort = config.metricsPort {
+            metricsEndpoint = try MetricsEndpoint(shim: self, host: config.metricsHost, port: metricsPort)
+        }
         return server.port
     }
+
+    /// The bound metrics port (the ephemeral one for `METRICS_PORT=0`), if metrics are on.
+    var metricsPort: Int? { metricsEndpoint?.port }
 
     private func handle(_ exchange: HTTPExchange) {
         let path = exchange.path
         switch (exchange.method, path) {
         case ("GET", "/ping"), ("HEAD", "/ping"):
+            metrics.requestFinished(route: "/ping", status: 200)
             exchange.respond(
-                status: 200, headers: [("Content-Type", "application/json")], body: Array(#"{"status":"ok"}"#.utf8))
+                status: 200, headers: [("Content-Type", "application/json"), ("x-request-id", requestId(exchange))],
+                body: Array(#"{"status":"ok"}"#.utf8))
         case ("GET", "/health"):
             proxy(exchange, .health)
         case ("GET", "/v1/models"):
@@ -103,8 +113,20 @@ final class Shim {
         }
     }
 
+    /// Answers the shim gives itself (unknown routes, methods, draining): counted under route `other` or the
+    /// served path, so the route label stays a bounded set; logged at debug, they carry no model.
     func reply(_ exchange: HTTPExchange, _ response: OpenAIErrorResponse) {
-        exchange.respond(status: response.status, headers: response.headers, body: response.body)
+        let id = requestId(exchange)
+        metrics.requestFinished(route: ShimMetrics.routeLabel(exchange.path), status: response.status)
+        Log.debug(
+            "\(exchange.method) \(PathRedaction.redacted(exchange.path)) \(response.status)", ["request_id": id])
+        exchange.respond(
+            status: response.status, headers: response.headers + [("x-request-id", id)], body: response.body)
+    }
+
+    /// The client's sane `x-request-id`, else a fresh `req_…`.
+    func requestId(_ exchange: HTTPExchange) -> String {
+        RequestID.sanitized(clientHeader: exchange.header("x-request-id")) ?? RequestID.request(using: &generator)
     }
 
     func proxy(_ exchange: HTTPExchange, _ operation: ProxiedRequest.Operation) {
@@ -112,7 +134,7 @@ final class Shim {
             let error = GatewayError(.shuttingDown, "The gateway is shutting down; retry.")
             return reply(exchange, errorResponse(error, for: operation))
         }
-        let requestId = "req_\(RequestID.random(count: 20, using: &generator))"
+        let requestId = requestId(exchange)
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
         active[ObjectIdentifier(request)] = request
         request.start(

@@ -15,6 +15,10 @@ struct ShimConfig {
     var limits = HTTPLimits()
     /// How long the translator may take to acknowledge a request, and to stay silent afterwards.
     var translatorTimeouts = TranslatorCall.Timeouts()
+    /// `METRICS_PORT`: the Prometheus page's own port; unset, no page. Never the same as `PORT`, so the
+    /// load balancer's target group (which forwards `PORT`) cannot expose it.
+    var metricsPort: Int?
+    var metricsHost = "0.0.0.0"
 
     static func load(_ env: [String: String]) -> Result<ShimConfig, ShimConfigError> {
         var c = ShimConfig()
@@ -36,6 +40,18 @@ struct ShimConfig {
             c.maxBodyBytes = n
         }
         if let s = value("TRANSLATOR_SOCKET") { c.socketPath = s }
+        if let p = value("METRICS_PORT") {
+            guard let port = Int(p), (0...65535).contains(port) else {
+                return .failure(ShimConfigError(message: "METRICS_PORT must be a port number, got \(p)"))
+            }
+            guard port == 0 || port != c.port else {
+                return .failure(
+                    ShimConfigError(
+                        message: "METRICS_PORT must differ from PORT (\(c.port)): metrics stay off the public port"))
+            }
+            c.metricsPort = port
+        }
+        if let h = value("METRICS_HOST") { c.metricsHost = h }
         c.logLevel = value("LOG_LEVEL")
         if let k = value("KEEPALIVE_SECONDS") {
             guard let n = Double(k), n > 0 else {

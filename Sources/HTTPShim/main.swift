@@ -9,7 +9,10 @@ import GatewayLog
 /// httpshim: the OpenAI-facing HTTP server. Everything AWS lives in the translator.
 func runShim() -> Int32 {
     let env = ProcessInfo.processInfo.environment
-    Log.configure(component: "httpshim", level: env["LOG_LEVEL"])
+    if let problem = Log.configure(component: "httpshim", level: env["LOG_LEVEL"], format: env["LOG_FORMAT"]) {
+        Log.error("refusing to start: \(problem)")
+        return 2
+    }
     let config: ShimConfig
     switch ShimConfig.load(env) {
     case .success(let c): config = c
@@ -31,7 +34,8 @@ func runShim() -> Int32 {
         }
         Log.info(
             "listening on http://\(config.host):\(port); translator socket \(config.socketPath); "
-                + "open-file limit \(fileLimit), at most \(shim.maxConnections) connections")
+                + "open-file limit \(fileLimit), at most \(shim.maxConnections) connections"
+                + (shim.metricsPort.map { "; metrics on http://\(config.metricsHost):\($0)/metrics" } ?? ""))
         loop.run()
         withExtendedLifetime((term, int, hup, shim)) {}
         return 0

@@ -25,4 +25,27 @@ package enum RequestID {
         }
         return out
     }
+
+    /// The client's `x-request-id`, if it is one we can carry into frames, headers and log lines as it is:
+    /// 1 to 128 characters of `A-Za-z0-9._:-` (UUIDs and ULIDs pass). Anything else gets a fresh id: it could
+    /// forge log fields, break the response header or grow every log line.
+    package static func sanitized(clientHeader value: String?) -> String? {
+        guard let value, !value.isEmpty, value.utf8.count <= 128 else { return nil }
+        for b in value.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
+                UInt8(ascii: "-"):
+                continue
+            default:
+                return nil
+            }
+        }
+        return value
+    }
+
+    /// A request id of the shim's own: `req_` and 20 alphanumerics.
+    package static func request<G: RandomNumberGenerator>(using generator: inout G) -> String {
+        "req_" + random(count: 20, using: &generator)
+    }
 }

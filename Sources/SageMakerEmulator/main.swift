@@ -4,7 +4,9 @@ import GatewayLog
 
 /// A local stand-in for Amazon SageMaker Runtime, Secrets Manager and the ECS credentials endpoint, so the
 /// gateway runs and is tested without an AWS account. Run with `--help` for the flags.
-Log.configure(component: "sagemaker-emulator", level: ProcessInfo.processInfo.environment["LOG_LEVEL"])
+Log.configure(
+    component: "sagemaker-emulator", level: ProcessInfo.processInfo.environment["LOG_LEVEL"],
+    format: ProcessInfo.processInfo.environment["LOG_FORMAT"])
 
 // `--check` is the compose health check (HealthCheck.swift): probe the running emulator, do not start one.
 if CommandLine.arguments.dropFirst().contains("--check") {

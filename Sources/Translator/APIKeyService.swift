@@ -2,6 +2,7 @@ import AWSSigV4
 import CurlMulti
 import EventLoop
 import GatewayLog
+import GatewayMetrics
 import GatewayWire
 import TranslatorCore
 
@@ -17,6 +18,13 @@ final class APIKeyService {
     private var waiting: [(key: String?, completion: (Result<APIKeyGrant, GatewayError>) -> Void)] = []
     private var transfer: CurlTransfer?
     private var refreshTimer: Timer?
+    /// For `gateway_api_keys_*`: Secrets Manager fetches that loaded a key set and that failed, when the last
+    /// one loaded (monotonic seconds), and its size.
+    private(set) var refreshes = 0
+    private(set) var refreshFailures = 0
+    private(set) var loadedAt: Double?
+    private(set) var loadedKeyCount = 0
+    var usesSecret: Bool { secretId != nil }
 
     init(config: TranslatorConfig, credentials: CredentialsManager, curl: CurlMulti, loop: EventLoop) {
         cache = APIKeyCache(
@@ -50,8 +58,8 @@ final class APIKeyService {
         case .allow: completion(.success(cache.grant(for: key)))
         case .wait: waiting.append((key, completion))
         case .deny:
-            if let key {
-                Log.info("rejected API key with fingerprint \(APIKeySet.fingerprint(key))")
+            if key != nil {
+                // Logged by the session, beside its request id.
                 completion(.failure(GatewayError(.invalidAPIKey, "Incorrect API key provided.")))
             } else {
                 completion(.failure(GatewayError(.missingAPIKey, "You didn't provide an API key.")))
@@ -107,9 +115,13 @@ final class APIKeyService {
         switch result {
         case .success(let keys):
             cache.fetchSucceeded(keys, now: nowSeconds())
+            refreshes += 1
+            loadedAt = Stopwatch.now()
+            loadedKeyCount = keys.count
             Log.info("loaded \(keys.count) API key(s) from Secrets Manager")
         case .failure(let reason):
             cache.fetchFailed(now: nowSeconds())
+            refreshFailures += 1
             Log.warning(
                 "fetching API keys failed (\(reason)); \(cache.hasKeySet ? "serving the last good key set" : "no key set yet")"
             )

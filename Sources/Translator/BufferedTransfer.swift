@@ -17,8 +17,10 @@ enum BufferedTransferError: Error {
 
 /// Sends `request` and calls `completion` once with the whole answer. The caller keeps the returned
 /// transfer while it runs and may cancel it through `curl.cancel` (completion is then not called).
+/// `observe` sees the transfer with its callbacks set, before it starts (`Session.recordUpstream`).
 func sendBuffered(
     _ request: AWSHTTPRequest, on curl: CurlMulti, connectTimeout: Double, totalTimeout: Double, maxBytes: Int,
+    observe: ((CurlTransfer) -> Void)? = nil,
     completion: @escaping (Result<BufferedResponse, BufferedTransferError>) -> Void
 ) -> CurlTransfer {
     let transfer = CurlTransfer(
@@ -49,6 +51,7 @@ func sendBuffered(
         case .success: completion(.success(response))
         }
     }
+    observe?(transfer)
     curl.add(transfer)
     return transfer
 }

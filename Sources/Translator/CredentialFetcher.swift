@@ -23,6 +23,18 @@ final class CredentialFetcher {
         self.curl = curl
     }
 
+    /// The source as a metric label value.
+    var sourceLabel: String {
+        switch source {
+        case .environment: return "environment"
+        case .sharedFiles: return "shared_files"
+        case .webIdentity: return "web_identity"
+        case .assumeRole: return "assume_role"
+        case .container: return "container"
+        case .instanceMetadata: return "instance_metadata"
+        }
+    }
+
     /// Short name for log lines.
     var sourceName: String {
         switch source {

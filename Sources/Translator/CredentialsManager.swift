@@ -12,12 +12,19 @@ final class CredentialsManager {
     private let fetcher: CredentialFetcher
     private var state = ExpiringCredentials()
     private var waiting: [(Result<AWSCredentials, GatewayError>) -> Void] = []
+    /// For `gateway_aws_credentials_*`: whether any credentials were obtained, when they expire (wall-clock
+    /// seconds; nil: never), and refresh failures.
+    private(set) var haveCredentials = false
+    private(set) var expiresAt: Double?
+    private(set) var refreshFailures = 0
+    var sourceLabel: String { fetcher.sourceLabel }
 
     init(source: CredentialSource, region: String, stsEndpoint: ServiceEndpoint, curl: CurlMulti) {
         fetcher = CredentialFetcher(source: source, region: region, stsEndpoint: stsEndpoint, curl: curl)
         switch source {
         case .environment(let credentials), .sharedFiles(_, let credentials):
             state.refreshSucceeded(credentials, expiration: nil, now: nowSeconds())
+            haveCredentials = true
         case .webIdentity, .assumeRole, .container, .instanceMetadata:
             break
         }
@@ -49,12 +56,15 @@ final class CredentialsManager {
         switch result {
         case .success(let fetched):
             state.refreshSucceeded(fetched.credentials, expiration: fetched.expiration, now: now)
+            haveCredentials = true
+            expiresAt = fetched.expiration
             let remaining = fetched.expiration.map { String(Int($0 - now)) + " s" } ?? "no expiry"
             Log.info(
                 "refreshed AWS credentials from \(fetcher.sourceName) (access key \(fetched.credentials.accessKeyId.prefix(4))…, valid \(remaining))"
             )
         case .failure(let error):
             state.refreshFailed(error.message, now: now)
+            refreshFailures += 1
             Log.error("AWS credential refresh from \(fetcher.sourceName) failed: \(error.message)")
         }
         let parked = waiting

@@ -36,7 +36,7 @@ extension Session {
             ? TEIEmbeddingsPayload.bodies(for: request, maxBatchSize: route.maxBatchSize)
             : OpenAIEmbeddingsPayload.bodies(
                 for: request, containerModel: route.containerModel, maxBatchSize: route.maxBatchSize)
-        Log.debug("\(requestId) embedding \(request.input.count) input(s) in \(bodies.count) call(s)")
+        Log.debug("embedding \(request.input.count) input(s) in \(bodies.count) call(s)", ["request_id": requestId])
         let job = EmbeddingsJob(bodies: bodies, sizes: sizes, concurrency: Session.embeddingsConcurrency)
         for index in job.batches.start() { embedBatch(index, of: job, route: route, request: request) }
     }
@@ -98,7 +98,8 @@ extension Session {
             var completed = false
             let transfer = sendBuffered(
                 request, on: self.server.curl, connectTimeout: 10, totalTimeout: self.server.config.invokeTimeout,
-                maxBytes: Session.maxResponseBytes
+                maxBytes: Session.maxResponseBytes,
+                observe: { [unowned self] in self.recordUpstream($0, route: route, streaming: false) }
             ) { [weak self] result in
                 completed = true
                 guard let self, case .working = self.state else { return }

@@ -16,12 +16,14 @@ extension Session {
         if SageMakerErrorMapper.isCredentialError(error) {
             let type = headers.first(where: { $0.0.lowercased() == "x-amzn-errortype" })?.1 ?? "HTTP \(status)"
             Log.error(
-                "\(requestId) SageMaker refused the gateway's bearer token for \(route.endpoint)'s OpenAI route (\(type)); "
-                    + "the task role needs sagemaker:CallWithBearerToken and valid credentials"
+                "SageMaker refused the gateway's bearer token for \(route.endpoint)'s OpenAI route (\(type)); "
+                    + "the task role needs sagemaker:CallWithBearerToken and valid credentials",
+                ["request_id": requestId]
             )
         } else {
             Log.info(
-                "\(requestId) SageMaker OpenAI route error HTTP \(status) from \(route.endpoint): \(error.kind.rawValue)"
+                "SageMaker OpenAI route error HTTP \(status) from \(route.endpoint): \(error.kind.rawValue)",
+                ["request_id": requestId]
             )
         }
         return error

@@ -22,7 +22,7 @@ extension Session {
                 streamed: try TGIChatInvocation(chat: streamed, template: template),
                 whole: try TGIChatInvocation(chat: whole, template: template)
             )
-            Log.debug("\(requestId) rendering chat with template \(template.name) for tgi")
+            Log.debug("rendering chat with template \(template.name) for tgi", ["request_id": requestId])
             callTGI(invocations, route: route, serving: .chatCompletions, clientStreams: chat.stream)
         } catch {
             finish(.error(error))

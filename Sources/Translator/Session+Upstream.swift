@@ -50,7 +50,8 @@ extension Session {
             guard let self else { return }
             let target = route.usesOpenAIRoute ? "\(route.endpoint)'s OpenAI route" : route.endpoint
             Log.debug(
-                "\(self.requestId) calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)"
+                "calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)",
+                ["request_id": self.requestId]
             )
             guard upstream else { return self.invoke(request, route: route, parse: parse) }
             var fallback: (() -> Void)?

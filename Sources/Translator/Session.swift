@@ -109,6 +109,8 @@ final class Session {
         switch request.operation {
         case .health:
             finish(.health(server.health))
+        case .metrics:
+            finish(.metrics(server.metricFamilies()))
         case .listModels:
             authorized(request.apiKey) { [weak self] grant in
                 guard let self else { return }
@@ -150,7 +152,7 @@ final class Session {
             guard let self, case .working = self.state else { return }
             switch result {
             case .success(let grant):
-                if key != nil { Log.info("\(self.requestId) key \(grant.label)") }
+                if key != nil { Log.info("key \(grant.label)", ["request_id": self.requestId]) }
                 if let model, !grant.allows(model: model) {
                     return self.finish(
                         .error(
@@ -160,7 +162,13 @@ final class Session {
                                 param: "model")))
                 }
                 proceed(grant)
-            case .failure(let error): self.finish(.error(error))
+            case .failure(let error):
+                if error.kind == .invalidAPIKey, let key {
+                    Log.info(
+                        "rejected API key with fingerprint \(APIKeySet.fingerprint(key))",
+                        ["request_id": self.requestId])
+                }
+                self.finish(.error(error))
             }
         }
     }
@@ -183,7 +191,8 @@ final class Session {
         // SageMaker caps InvokeEndpoint answers at 6 MB (25 MB for some containers); more is not an answer.
         transfer = sendBuffered(
             request, on: server.curl, connectTimeout: 10, totalTimeout: server.config.invokeTimeout,
-            maxBytes: Session.maxResponseBytes
+            maxBytes: Session.maxResponseBytes,
+            observe: { [unowned self] in self.recordUpstream($0, route: route, streaming: false) }
         ) { [weak self] result in
             guard let self else { return }
             self.transfer = nil
@@ -276,8 +285,8 @@ final class Session {
                     let type = headers.first(where: { $0.0.lowercased() == "x-amzn-errortype" })?.1 ?? ""
                     if let fallback, status == 400, type.hasPrefix("ValidationError") {
                         Log.info(
-                            "\(self.requestId) \(route.endpoint) refused a streaming call (ValidationError); "
-                                + "asking again with InvokeEndpoint")
+                            "\(route.endpoint) refused a streaming call (ValidationError); "
+                                + "asking again with InvokeEndpoint", ["request_id": self.requestId])
                         return fallback()
                     }
                     return self.finish(
@@ -293,6 +302,7 @@ final class Session {
                 self.finish(.end)
             }
         }
+        recordUpstream(transfer, route: route, streaming: true)
         start(transfer)
     }
 
@@ -311,16 +321,19 @@ final class Session {
         if SageMakerErrorMapper.isCredentialError(error) {
             let type = headers.first(where: { $0.0.lowercased() == "x-amzn-errortype" })?.1 ?? "HTTP \(status)"
             Log.error(
-                "\(requestId) SageMaker refused the gateway's credentials (\(type)); check the task role and its policy"
+                "SageMaker refused the gateway's credentials (\(type)); check the task role and its policy",
+                ["request_id": requestId]
             )
         } else {
-            Log.info("\(requestId) SageMaker error HTTP \(status) from \(route.endpoint): \(error.kind.rawValue)")
+            Log.info(
+                "SageMaker error HTTP \(status) from \(route.endpoint): \(error.kind.rawValue)",
+                ["request_id": requestId])
         }
         return error
     }
 
     func transportError(_ error: CurlError) -> GatewayError {
-        Log.warning("\(requestId) SageMaker transfer failed: \(error)")
+        Log.warning("SageMaker transfer failed: \(error)", ["request_id": requestId])
         switch error {
         case .timedOut: return GatewayError(.upstreamTimeout, "SageMaker did not answer in time.")
         case .couldNotConnect: return GatewayError(.upstreamFailure, "The gateway could not reach SageMaker.")
@@ -360,7 +373,9 @@ final class Session {
 
     private func peerClosed() {
         guard state != .finished else { return }
-        if transfer != nil { Log.info("\(requestId) client went away; cancelling the SageMaker transfer") }
+        if transfer != nil {
+            Log.info("client went away; cancelling the SageMaker transfer", ["request_id": requestId])
+        }
         state = .finished
         heartbeat?.cancel()
         cancelTransfer()

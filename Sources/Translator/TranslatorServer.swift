@@ -15,6 +15,7 @@ final class TranslatorServer {
     let credentials: CredentialsManager
     let keys: APIKeyService
     let bearerTokens: BearerTokenProvider
+    let metrics = TranslatorMetrics()
     private var listener: UnixListener?
     private var sessions: [ObjectIdentifier: Session] = [:]
     private var draining = false
@@ -37,6 +38,8 @@ final class TranslatorServer {
             self?.accept(connection)
         }
     }
+
+    var sessionCount: Int { sessions.count }
 
     var health: HealthStatus {
         HealthStatus(ready: !draining, detail: draining ? "draining" : "ok")

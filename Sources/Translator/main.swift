@@ -11,7 +11,10 @@ import TranslatorCore
 /// the shim over a Unix socket.
 func runTranslator() -> Int32 {
     let env = ProcessInfo.processInfo.environment
-    Log.configure(component: "translator", level: env["LOG_LEVEL"])
+    if let problem = Log.configure(component: "translator", level: env["LOG_LEVEL"], format: env["LOG_FORMAT"]) {
+        Log.error("refusing to start: \(problem)")
+        return 2
+    }
     let arguments = CommandLine.arguments.dropFirst()
     let config: TranslatorConfig
     let readFile: (String) -> [UInt8]? = { path in FileManager.default.contents(atPath: path).map { Array($0) } }

@@ -25,7 +25,7 @@ import Testing
 
     static let kinds: [String: Frame.Kind] = [
         "request": .request, "accepted": .accepted, "event": .event, "error": .error, "models": .models,
-        "health": .health, "embeddings": .embeddings,
+        "health": .health, "embeddings": .embeddings, "metrics": .metrics,
     ]
 
     @Test func documentIsThere() {
@@ -53,7 +53,7 @@ import Testing
             }
             #expect(String(decoding: encoded.payload, as: UTF8.self) == payload)
         }
-        #expect(ops == ["chat", "completion", "embeddings", "models", "model", "health"])
+        #expect(ops == ["chat", "completion", "embeddings", "models", "model", "health", "metrics"])
         #expect(events == ["content", "reasoning", "tool", "finish", "usage", "logprobs"])
         #expect(kinds == Set(Self.kinds.keys))
     }

@@ -1,0 +1,54 @@
+import CurlMulti
+import GatewayLog
+import GatewayMetrics
+import TranslatorCore
+
+extension Session {
+    /// Wraps a SageMaker call's `onResponse` and `onComplete` (set them first) so that its end is counted in
+    /// `TranslatorMetrics` and logged once, with SageMaker's `x-amzn-RequestId` beside the gateway's request id
+    /// (the pair AWS support asks for). Nothing runs per body chunk. A call cancelled because the client left
+    /// never completes, so it is neither counted nor logged here (the session logs the cancel).
+    func recordUpstream(_ transfer: CurlTransfer, route: ModelRoute, streaming: Bool) {
+        let metrics = server.metrics
+        let requestId = self.requestId
+        let endpoint = route.endpoint
+        let operation =
+            route.usesOpenAIRoute
+            ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint"
+        let watch = Stopwatch()
+        var status = 0
+        var headersAfter: Double?
+        var upstreamId = "-"
+        var errorType: String?
+        let onResponse = transfer.onResponse
+        transfer.onResponse = { code, headers in
+            status = code
+            headersAfter = watch.elapsed
+            for (name, value) in headers {
+                switch name.lowercased() {
+                case "x-amzn-requestid": upstreamId = value
+                case "x-amzn-errortype": errorType = value
+                default: break
+                }
+            }
+            onResponse?(code, headers)
+        }
+        let onComplete = transfer.onComplete
+        transfer.onComplete = { result in
+            let outcome: UpstreamOutcome
+            switch result {
+            case .success: outcome = UpstreamOutcome(status: status, errorType: errorType)
+            case .failure(.timedOut): outcome = .timeout
+            case .failure(.couldNotConnect): outcome = .connectionFailure
+            case .failure: outcome = .error
+            }
+            let seconds = headersAfter ?? watch.elapsed
+            metrics.upstreamFinished(endpoint: endpoint, operation: operation, outcome: outcome, seconds: seconds)
+            Log.info(
+                "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
+                    + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
+                ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
+            onComplete?(result)
+        }
+    }
+}
