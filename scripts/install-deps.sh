@@ -22,10 +22,10 @@ fi
 
 if [ "${1:-}" = "--with-python" ]; then
   python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "pytest>=7" botocore numpy langchain-openai \
-    anthropic langchain-anthropic openai-agents jsonschema pyyaml
+    anthropic langchain-anthropic openai-agents jsonschema pyyaml prometheus-client
 import importlib, sys
 for name in ("openai", "pytest", "botocore", "numpy", "langchain_openai",
-             "anthropic", "langchain_anthropic", "agents", "jsonschema", "yaml"):
+             "anthropic", "langchain_anthropic", "agents", "jsonschema", "yaml", "prometheus_client"):
     importlib.import_module(name)
 PY
 fi
