@@ -19,7 +19,7 @@ import Testing
 
     @Test func thisProcessHasMemoryCPUAndDescriptors() {
         let stats = ProcessStats.current()
-        #expect(stats.residentBytes > 1 << 20)
+        #expect(stats.residentBytes > Double(1 << 20))
         #expect(stats.cpuSeconds > 0)
         #expect(stats.openFDs >= 3)
         #expect(stats.maxFDs >= stats.openFDs)
