@@ -90,6 +90,9 @@ def test_task_definition_wires_the_two_containers_through_the_socket_volume():
     assert [p["containerPort"] for p in shim["portMappings"]] == [8080]
     assert "portMappings" not in translator
     assert env_of(shim)["PORT"] == "8080"
+    # JSON lines for CloudWatch Logs Insights; the metrics page on a port of its own, never the public one.
+    assert env_of(shim)["LOG_FORMAT"] == env_of(translator)["LOG_FORMAT"] == "json"
+    assert env_of(shim)["METRICS_PORT"] == "9090" and "METRICS_PORT" not in env_of(translator)
     for name in ("AWS_REGION", "SAGEMAKER_ENDPOINT_NAME", "AUTH_SECRET_ID", "API_KEY_CACHE_TTL", "LOG_LEVEL"):
         assert env_of(translator)[name] == SAMPLE[name], name
     assert task["taskRoleArn"] == SAMPLE["TASK_ROLE_ARN"]
@@ -428,3 +431,32 @@ def test_cloudformation_grants_call_with_bearer_token_only_when_asked():
         (s["Sid"], s["Action"], s["Resource"]) for s in mirror]
     # The unconditional policy never holds it.
     assert "CallWithBearerToken" not in json.dumps(policies[0])
+
+
+def metric_families_in_sources() -> set[str]:
+    """Every family name the two executables put on the METRICS_PORT page (`name: "..."` in the Swift sources)."""
+    names = set()
+    for path in [*(ROOT / "Sources").rglob("*Metrics*.swift"), ROOT / "Sources/GatewayMetrics/ProcessStats.swift"]:
+        names |= set(re.findall(r'name: "((?:gateway|process)_[a-z_]+)"', path.read_text()))
+    return names
+
+
+def test_grafana_dashboard_parses_and_queries_only_existing_metrics():
+    dashboard = json.loads((ROOT / "deploy/grafana-dashboard.json").read_text())
+    families = metric_families_in_sources()
+    assert {"gateway_requests_total", "gateway_upstream_requests_total", "process_open_fds"} <= families
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p["targets"]]
+    assert len(exprs) >= 15
+    used = set()
+    for expr in exprs:
+        for name in re.findall(r"\b(?:gateway|process)_[a-z_]+", expr):
+            family = re.sub(r"_(bucket|sum|count)$", "", name) if name not in families else name
+            assert family in families, f"{name} in {expr!r} is not a metric the gateway serves"
+            used.add(family)
+    # The main panels: rates, errors, time to first token, upstream outcomes, the translator, the processes.
+    assert {"gateway_requests_total", "gateway_time_to_first_token_seconds", "gateway_upstream_requests_total",
+            "gateway_open_streams", "gateway_translator_up", "gateway_aws_credentials_expiry_seconds",
+            "process_resident_memory_bytes"} <= used
+    ids = [p["id"] for p in dashboard["panels"]]
+    assert len(ids) == len(set(ids))
+    assert all(p["gridPos"]["x"] + p["gridPos"]["w"] <= 24 for p in dashboard["panels"])
