@@ -6,6 +6,10 @@ Scenarios:
   requests  non-streamed completions back to back from 32 connections for a fixed time
   slow      one client reading a 100k-token stream slowly: the processes' memory must stay flat
             (backpressure pauses the SageMaker transfer instead of buffering)
+  metrics   the cost of metrics: 50 scrapes of METRICS_PORT after the traffic above (latency, page size,
+            CPU both processes spend per scrape). Per request the counters cost a few dictionary updates
+            when the request ends and an integer increment per token, always on, so they are inside the
+            figures of the scenarios above.
 
 Prints peak RSS (VmHWM) and CPU seconds of each process. The machine is shared and noisy:
 compare figures as ratios, and note the machine when quoting them.
@@ -21,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Tests" / "integration"))
-from gateway_procs import cleanup_dir, make_gateway, start_emulator  # noqa: E402
+from gateway_procs import cleanup_dir, free_port, make_gateway, start_emulator  # noqa: E402
 
 KEY = "sk-bench"
 
@@ -121,6 +125,25 @@ async def slow_reader(port: int, gw) -> dict:
             "shim_rss_mib_first_last": [round(samples[0][1], 1), round(samples[-1][1], 1)]}
 
 
+def scrapes(port: int, gw, n: int = 50) -> dict:
+    import urllib.request
+
+    pids = (gw.translator.proc.pid, gw.shim.proc.pid)
+    cpu_before = sum(proc_stats(pid)["cpu_s"] for pid in pids)
+    times, size, series = [], 0, 0
+    for _ in range(n):
+        start = time.monotonic()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+            page = r.read()
+        times.append(time.monotonic() - start)
+        size = len(page)
+        series = sum(1 for line in page.splitlines() if line and not line.startswith(b"#"))
+    cpu = sum(proc_stats(pid)["cpu_s"] for pid in pids) - cpu_before
+    times.sort()
+    return {"scrapes": n, "median_ms": round(times[n // 2] * 1000, 2), "max_ms": round(times[-1] * 1000, 2),
+            "page_bytes": size, "series": series, "cpu_ms_per_scrape_both_processes": round(cpu * 1000 / n, 2)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--streams", type=int, default=100)
@@ -130,7 +153,9 @@ def main() -> None:
     args = ap.parse_args()
     workdir = Path(os.environ.get("TMPDIR", "/tmp"))
     emu = start_emulator(workdir, "--endpoint", "demo-endpoint")
-    gw = make_gateway(emu, api_keys=KEY, translator_env={"LOG_LEVEL": "warning"}, shim_env={"LOG_LEVEL": "warning"})
+    metrics_port = free_port()
+    gw = make_gateway(emu, api_keys=KEY, translator_env={"LOG_LEVEL": "warning"},
+                      shim_env={"LOG_LEVEL": "warning", "METRICS_PORT": str(metrics_port), "METRICS_HOST": "127.0.0.1"})
     try:
         results = {"machine": f"{os.cpu_count()} cores, {os.uname().machine}"}
         results["idle"] = {"translator": proc_stats(gw.translator.proc.pid), "shim": proc_stats(gw.shim.proc.pid)}
@@ -141,6 +166,7 @@ def main() -> None:
         results["after_requests"] = {"translator": proc_stats(gw.translator.proc.pid), "shim": proc_stats(gw.shim.proc.pid),
                                      "emulator": proc_stats(emu.proc.proc.pid)}
         results["slow_reader"] = asyncio.run(slow_reader(gw.port, gw))
+        results["metrics"] = scrapes(metrics_port, gw)
         print(json.dumps(results, indent=2))
     finally:
         gw.stop()
