@@ -106,6 +106,9 @@ write("FuzzFrameDecoder", [
     split(replies, at=9),
     split(frame(4, {"kind": "invalid_request", "message": "no", "param": "model", "retry_after": 1})),
     split(frame(6, [{"id": "m", "created": 1, "owned_by": "o"}]) + frame(7, {"ready": True, "detail": ""})),
+    split(frame(1, {"id": "metrics", "op": "metrics"}) + frame(10, [
+        {"name": "g", "type": "histogram", "help": "h", "samples": [
+            {"suffix": "_bucket", "labels": {"le": "+Inf"}, "value": 1}, {"labels": {}, "value": "NaN"}]}])),
 ])
 
 event = [(":event-type", "PayloadPart"), (":content-type", "application/json"), (":message-type", "event")]
