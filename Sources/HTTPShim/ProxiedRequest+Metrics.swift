@@ -1,3 +1,4 @@
+import GatewayMetrics
 import GatewayWire
 
 extension ProxiedRequest {

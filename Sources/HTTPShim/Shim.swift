@@ -1,6 +1,7 @@
 import AnthropicWire
 import EventLoop
 import GatewayLog
+import GatewayMetrics
 import GatewayWire
 import OpenAIWire
 import ResponsesWire

@@ -1,8 +1,6 @@
-import GatewayMetrics
-
-/// The shim's figures: plain counters on the loop thread, updated once per request (a token only bumps
+/// The shim's figures (`HTTPShim` owns one): plain counters on the loop thread, updated once per request (a token only bumps
 /// an integer inside its `ProxiedRequest`), turned into metric families only when scraped.
-final class ShimMetrics {
+package final class ShimMetrics {
     private struct RequestKey: Hashable {
         var route: String
         var model: String
@@ -16,7 +14,7 @@ final class ShimMetrics {
 
     /// Model labels come from clients: past this many distinct names, new ones count as `other`, so a
     /// client cycling names cannot grow the page without bound.
-    static let maxModelLabels = 100
+    package static let maxModelLabels = 100
 
     private var requests: [RequestKey: Int] = [:]
     private var durations: [String: Histogram] = [:]
@@ -25,11 +23,13 @@ final class ShimMetrics {
     private var usageTokens: [UsageKey: Int] = [:]
     private var translatorErrors: [String: Int] = [:]
     private var models: Set<String> = []
-    var openStreams = 0
-    var inFlight = 0
+    package var openStreams = 0
+    package var inFlight = 0
+
+    package init() {}
 
     /// `model` as the label to use: the name, `other` past the cap.
-    func modelLabel(_ model: String) -> String {
+    package func modelLabel(_ model: String) -> String {
         if models.contains(model) { return model }
         guard models.count < Self.maxModelLabels else { return "other" }
         models.insert(model)
@@ -38,7 +38,7 @@ final class ShimMetrics {
 
     /// One finished request. `model` is already a label (`none` for requests that name no model or that
     /// never reached one); `seconds` is observed only for requests that name a model.
-    func requestFinished(
+    package func requestFinished(
         route: String, model: String, status: Int, seconds: Double, firstToken: Double?, tokens: Int,
         usage: (prompt: Int, completion: Int)?
     ) {
@@ -56,26 +56,26 @@ final class ShimMetrics {
     }
 
     /// A request the shim answered itself, without the translator.
-    func requestFinished(route: String, status: Int) {
+    package func requestFinished(route: String, status: Int) {
         requests[RequestKey(route: route, model: "none", status: status), default: 0] += 1
     }
 
-    static let servedPaths: Set<String> = [
+    package static let servedPaths: Set<String> = [
         "/ping", "/health", "/v1/models", "/v1/chat/completions", "/v1/completions", "/v1/embeddings",
         "/v1/responses", "/v1/messages", "/v1/messages/count_tokens",
     ]
 
     /// A path as a route label: served paths as they are, everything else `other`.
-    static func routeLabel(_ path: String) -> String {
+    package static func routeLabel(_ path: String) -> String {
         servedPaths.contains(path) ? path : "other"
     }
 
     /// The shim could not reach the translator (`unreachable`), or lost it mid-request (`lost`).
-    func translatorError(_ reason: String) {
+    package func translatorError(_ reason: String) {
         translatorErrors[reason, default: 0] += 1
     }
 
-    func families(translatorUp: Bool) -> [MetricFamily] {
+    package func families(translatorUp: Bool) -> [MetricFamily] {
         let requestSamples = requests.sorted {
             ($0.key.route, $0.key.model, $0.key.status) < ($1.key.route, $1.key.model, $1.key.status)
         }
