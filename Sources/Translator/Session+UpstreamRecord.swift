@@ -43,7 +43,8 @@ extension Session {
             case .failure: outcome = .error
             }
             let seconds = headersAfter ?? watch.elapsed
-            metrics.upstreamFinished(endpoint: endpoint, operation: operation, outcome: outcome, seconds: seconds)
+            metrics.upstreamFinished(
+                endpoint: endpoint, operation: operation, outcome: outcome.rawValue, seconds: seconds)
             Log.info(
                 "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
                     + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",

@@ -1,6 +1,7 @@
 import CurlMulti
 import EventLoop
 import GatewayLog
+import GatewayMetrics
 import GatewayWire
 import TranslatorCore
 
@@ -15,7 +16,7 @@ final class TranslatorServer {
     let credentials: CredentialsManager
     let keys: APIKeyService
     let bearerTokens: BearerTokenProvider
-    let metrics = TranslatorMetrics()
+    let metrics = UpstreamMetrics()
     private var listener: UnixListener?
     private var sessions: [ObjectIdentifier: Session] = [:]
     private var draining = false

@@ -1,13 +1,11 @@
-import GatewayMetrics
-import TranslatorCore
-
-/// The translator's own figures, updated once per SageMaker call on the loop thread; the families for the
-/// shim's page are built only when it asks (`op: metrics`).
-final class TranslatorMetrics {
+/// The translator's SageMaker calls (`Translator` owns one), updated once per call on the loop thread; the
+/// families for the shim's page are built only when it asks (`op: metrics`). `outcome` is one of
+/// `TranslatorCore.UpstreamOutcome`'s few values.
+package final class UpstreamMetrics {
     private struct UpstreamKey: Hashable {
         var endpoint: String
         var operation: String
-        var outcome: UpstreamOutcome
+        var outcome: String
     }
 
     private var upstreamCalls: [UpstreamKey: Int] = [:]
@@ -15,15 +13,17 @@ final class TranslatorMetrics {
 
     /// One finished SageMaker call. `seconds` runs to the response headers (for a stream: its start), or to
     /// the failure when none came. Endpoint names come from MODELS_FILE, so the label set is bounded.
-    func upstreamFinished(endpoint: String, operation: String, outcome: UpstreamOutcome, seconds: Double) {
+    package init() {}
+
+    package func upstreamFinished(endpoint: String, operation: String, outcome: String, seconds: Double) {
         upstreamCalls[UpstreamKey(endpoint: endpoint, operation: operation, outcome: outcome), default: 0] += 1
         upstreamLatency[endpoint, default: Histogram(bounds: Histogram.latencyBounds)].observe(seconds)
     }
 
-    func families() -> [MetricFamily] {
+    package func families() -> [MetricFamily] {
         let calls = upstreamCalls.sorted {
-            ($0.key.endpoint, $0.key.operation, $0.key.outcome.rawValue)
-                < ($1.key.endpoint, $1.key.operation, $1.key.outcome.rawValue)
+            ($0.key.endpoint, $0.key.operation, $0.key.outcome)
+                < ($1.key.endpoint, $1.key.operation, $1.key.outcome)
         }
         return [
             MetricFamily(
@@ -34,7 +34,7 @@ final class TranslatorMetrics {
                     MetricSample(
                         [
                             "endpoint": $0.key.endpoint, "operation": $0.key.operation,
-                            "outcome": $0.key.outcome.rawValue,
+                            "outcome": $0.key.outcome,
                         ],
                         Double($0.value))
                 }),
