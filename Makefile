@@ -49,9 +49,12 @@ fuzz: deps
 fuzz-ci: deps
 	scripts/fuzz.sh 6
 
+## Issue 9's instrument: the figures beside their targets (scripts/bench.py --help); wrk is the load generator.
+## BENCH_ARGS=--write-results keeps the table in bench/RESULTS.md.
 bench: build-release
 	@scripts/install-deps.sh --with-python
-	GATEWAY_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 scripts/bench.py
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	GATEWAY_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 scripts/bench.py $(BENCH_ARGS)
 
 lint:
 	swift format lint --strict --recursive Sources Tests Package.swift Fuzz/Sources

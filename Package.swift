@@ -59,7 +59,9 @@ let package = Package(
         .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire", "GatewayWire"]),
         .testTarget(name: "AnthropicWireTests", dependencies: ["AnthropicWire", "GatewayWire"]),
         .testTarget(name: "ResponsesWireTests", dependencies: ["ResponsesWire", "OpenAIWire", "GatewayWire"]),
-        .testTarget(name: "AWSSigV4Tests", dependencies: ["AWSSigV4"]),
+        .testTarget(
+            name: "AWSSigV4Tests", dependencies: ["AWSSigV4", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "AWSEventStreamTests", dependencies: ["AWSEventStream"]),
         .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "GatewayWire"]),
         .testTarget(

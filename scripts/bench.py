@@ -1,18 +1,26 @@
 #!/usr/bin/env python3
-"""Throughput and memory of the gateway on loopback (release build), against the SageMaker emulator.
+"""`make bench`: what the gateway costs, measured from outside, beside issue 9's targets.
 
-Scenarios:
-  streams   100 concurrent streamed chat completions of 200 tokens each
-  requests  non-streamed completions back to back from 32 connections for a fixed time
-  slow      one client reading a 100k-token stream slowly: the processes' memory must stay flat
-            (backpressure pauses the SageMaker transfer instead of buffering)
-  metrics   the cost of metrics: 50 scrapes of METRICS_PORT after the traffic above (latency, page size,
-            CPU both processes spend per scrape). Per request the counters cost a few dictionary updates
-            when the request ends and an integer increment per token, always on, so they are inside the
-            figures of the scenarios above.
+The release executables run on loopback against the SageMaker emulator (no artificial delay unless a
+scenario paces it with `[delay_ms=N]`); wrk (Debian's package) is the load generator for request rates and
+latency, a small asyncio client for time to first byte and for holding thousands of streams open. CPU is
+read from /proc for the translator and the shim over each measured window, so the load generator's and the
+emulator's own CPU never count against the gateway.
 
-Prints peak RSS (VmHWM) and CPU seconds of each process. The machine is shared and noisy:
-compare figures as ratios, and note the machine when quoting them.
+Scenarios (each beside its target from issue 9; the last line is `N passed, M failed`):
+  non-streamed   requests/s at 1, 64 and 256 connections; p50/p99 through the gateway and straight to the
+                 emulator with a SigV4-signed request, same run, same load: the difference is our latency
+  cpu            CPU µs per non-streamed request, per streamed chunk back to back and paced 5 ms apart
+  ttfb           added time to first streamed byte (gateway minus direct), sequential requests
+  open streams   RSS of both processes idle, at 1,000 and at 10,000 open slowly-paced streams
+  slow reader    a 100k-token stream read slowly: memory stays flat (backpressure, not buffering)
+  size           the executables' sizes (the static ones if `make build-static` left them)
+  metrics        50 scrapes of METRICS_PORT after all that traffic: latency, page size, CPU of both
+                 processes per scrape (the per-request counters are always on, so they are inside every
+                 figure above)
+
+The machine is shared and noisy: quote ratios measured in one run, and the machine beside any figure.
+`--write-results` keeps the table in bench/RESULTS.md with the machine and commit.
 """
 from __future__ import annotations
 
@@ -20,15 +28,27 @@ import argparse
 import asyncio
 import json
 import os
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Tests" / "integration"))
-from gateway_procs import cleanup_dir, free_port, make_gateway, start_emulator  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "Tests" / "integration"))
+from gateway_procs import (  # noqa: E402
+    ACCESS_KEY, REGION, SECRET_KEY, bin_dir, cleanup_dir, free_port, make_gateway, start_emulator)
 
 KEY = "sk-bench"
+ENDPOINT = "demo-endpoint"
 
+
+# ---------------------------------------------------------------- process figures
 
 def proc_stats(pid: int) -> dict:
     status = Path(f"/proc/{pid}/status").read_text()
@@ -36,142 +56,361 @@ def proc_stats(pid: int) -> dict:
     stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return {
-        "rss_mib": int(fields["VmRSS"].split()[0]) / 1024,
-        "peak_rss_mib": int(fields["VmHWM"].split()[0]) / 1024,
+        "rss_kib": int(fields["VmRSS"].split()[0]),
         "cpu_s": (int(stat[11]) + int(stat[12])) / ticks,
+        "fds": len(os.listdir(f"/proc/{pid}/fd")),
     }
 
 
-async def http_post(port: int, body: dict, on_chunk=None) -> tuple[int, bytes]:
+class CPUWindow:
+    """CPU seconds the gateway's two processes spend between `__enter__` and `__exit__`."""
+
+    def __init__(self, *pids: int):
+        self.pids = pids
+        self.seconds = 0.0
+
+    def _total(self) -> float:
+        return sum(proc_stats(p)["cpu_s"] for p in self.pids)
+
+    def __enter__(self):
+        self.start = self._total()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = self._total() - self.start
+
+
+# ---------------------------------------------------------------- wrk
+
+WRK_DONE = r'''
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRKJSON {\"requests\":%d,\"errors\":%d,\"p50_us\":%d,\"p99_us\":%d,\"duration_us\":%d}\n",
+    summary.requests, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(99), summary.duration))
+end
+'''
+
+
+def lua_string(s: str) -> str:
+    return "[==[" + s + "]==]"
+
+
+def run_wrk(url: str, body: str, headers: dict[str, str], connections: int, seconds: float, workdir: Path) -> dict:
+    script = workdir / "bench.lua"
+    lines = ['wrk.method = "POST"', f"wrk.body = {lua_string(body)}"]
+    lines += [f"wrk.headers[ {lua_string(k)} ] = {lua_string(v)}" for k, v in headers.items()]
+    script.write_text("\n".join(lines) + "\n" + WRK_DONE)
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "30s", "-s", str(script), url],
+        capture_output=True, text=True, check=True)
+    line = next((l for l in out.stdout.splitlines() if l.startswith("WRKJSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no summary:\n{out.stdout}\n{out.stderr}")
+    return json.loads(line[len("WRKJSON "):])
+
+
+def signed_headers(emulator_port: int, path: str, body: str) -> dict[str, str]:
+    """A SigV4-signed InvokeEndpoint as botocore would send it, good for the few minutes of one wrk run."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    request = AWSRequest(method="POST", url=f"http://127.0.0.1:{emulator_port}{path}", data=body.encode(),
+                         headers={"Content-Type": "application/json"})
+    SigV4Auth(Credentials(ACCESS_KEY, SECRET_KEY), "sagemaker", REGION).add_auth(request)
+    return {k: v for k, v in request.headers.items() if k.lower() != "host"}
+
+
+def chat_body(content: str, stream: bool, model: str | None = "m") -> str:
+    """`model=None` for the container itself: in single-endpoint mode the translator sends no model name."""
+    body = {"messages": [{"role": "user", "content": content}]}
+    if model is not None:
+        body["model"] = model
+    if stream:
+        body["stream"] = True
+    return json.dumps(body)
+
+
+# ---------------------------------------------------------------- asyncio clients
+
+async def open_stream(port: int, path: str, body: bytes, headers: dict[str, str]):
+    """Sends one request; returns (reader, writer, seconds to the first body byte)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    payload = json.dumps(body).encode()
-    writer.write(
-        b"POST /v1/chat/completions HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-        + f"Authorization: Bearer {KEY}\r\nContent-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode()
-        + payload
-    )
+    head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {len(body)}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+    start = time.perf_counter()
+    writer.write(head.encode() + body)
     await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    chunked = b"transfer-encoding: chunked" in head.lower()
-    data = bytearray()
-    if chunked:
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
-            if size == 0:
-                break
-            chunk = await reader.readexactly(size + 2)
-            if on_chunk:
-                await on_chunk(chunk)
-            data += chunk[:-2]
-    else:
-        data += await reader.read()
-    writer.close()
-    return status, bytes(data)
+    response_head = await reader.readuntil(b"\r\n\r\n")
+    if b" 200 " not in response_head.split(b"\r\n", 1)[0]:
+        raise RuntimeError(response_head.split(b"\r\n", 1)[0].decode(errors="replace"))
+    await reader.readexactly(1)
+    return reader, writer, time.perf_counter() - start
 
 
-async def streams(port: int, n: int, tokens: int) -> dict:
-    async def one(i):
-        status, data = await http_post(port, {
-            "model": "m", "stream": True, "messages": [{"role": "user", "content": f"[tokens={tokens}][delay_ms=5]"}]})
-        text = "".join(
-            json.loads(line[6:])["choices"][0]["delta"].get("content", "")
-            for line in data.decode().split("\n")
-            if line.startswith("data: {") and json.loads(line[6:])["choices"]
-        )
-        return status == 200 and text == " ".join(f"t{k}" for k in range(1, tokens + 1))
-
-    start = time.monotonic()
-    ok = await asyncio.gather(*(one(i) for i in range(n)))
-    elapsed = time.monotonic() - start
-    return {"streams": n, "complete": sum(ok), "seconds": round(elapsed, 2),
-            "tokens_per_s": round(n * tokens / elapsed)}
-
-
-async def requests(port: int, seconds: float, conns: int) -> dict:
-    done = 0
-    failed = 0
-    deadline = time.monotonic() + seconds
-
-    async def worker():
-        nonlocal done, failed
-        while time.monotonic() < deadline:
-            status, _ = await http_post(port, {"model": "m", "messages": [{"role": "user", "content": "[tokens=16]"}]})
-            if status == 200:
-                done += 1
-            else:
-                failed += 1
-
-    start = time.monotonic()
-    await asyncio.gather(*(worker() for _ in range(conns)))
-    return {"requests": done, "failed": failed, "per_s": round(done / (time.monotonic() - start), 1)}
-
-
-async def slow_reader(port: int, gw) -> dict:
+async def ttfb_samples(port: int, path: str, body: bytes, headers: dict[str, str], n: int) -> list[float]:
     samples = []
-    received = 0
+    for _ in range(n):
+        reader, writer, seconds = await open_stream(port, path, body, headers)
+        samples.append(seconds)
+        writer.close()
+    return samples
 
-    async def on_chunk(chunk):
-        nonlocal received
+
+async def hold_streams(port: int, n: int, on_open) -> tuple[int, list[str]]:
+    """Opens n slowly paced streams, calls on_open() while all are open, then closes them."""
+    body = chat_body("[tokens=600][delay_ms=1000]", True).encode()
+    headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
+    held, errors = [], []
+    batch = 250
+
+    async def one():
+        try:
+            reader, writer, _ = await open_stream(port, "/v1/chat/completions", body, headers)
+            held.append(writer)
+        except Exception as e:  # noqa: BLE001 - every failure is a figure, whatever its kind
+            errors.append(type(e).__name__ + ": " + str(e)[:80])
+
+    for start in range(0, n, batch):
+        await asyncio.gather(*(one() for _ in range(min(batch, n - start))))
+    await asyncio.sleep(2)
+    on_open()
+    for w in held:
+        w.close()
+    return len(held), errors
+
+
+async def slow_reader(port: int, pids: tuple[int, int]) -> dict:
+    body = chat_body("[tokens=100000]", True).encode()
+    reader, writer, _ = await open_stream(
+        port, "/v1/chat/completions", body, {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+    samples, received = [], 0
+    while True:
+        chunk = await reader.read(65536)
+        if not chunk:
+            break
         received += len(chunk)
-        if received // 65536 != (received - len(chunk)) // 65536:
-            samples.append((proc_stats(gw.translator.proc.pid)["rss_mib"], proc_stats(gw.shim.proc.pid)["rss_mib"]))
-            await asyncio.sleep(0.05)
-
-    status, _ = await http_post(port, {"model": "m", "stream": True,
-                                        "messages": [{"role": "user", "content": "[tokens=100000]"}]}, on_chunk)
-    return {"status": status, "bytes": received,
-            "translator_rss_mib_first_last": [round(samples[0][0], 1), round(samples[-1][0], 1)],
-            "shim_rss_mib_first_last": [round(samples[0][1], 1), round(samples[-1][1], 1)]}
+        samples.append(sum(proc_stats(p)["rss_kib"] for p in pids))
+        if chunk.endswith(b"0\r\n\r\n"):
+            break
+        await asyncio.sleep(0.02)
+    writer.close()
+    return {"bytes": received, "rss_first_kib": samples[0], "rss_last_kib": samples[-1], "rss_max_kib": max(samples)}
 
 
-def scrapes(port: int, gw, n: int = 50) -> dict:
+def scrapes(port: int, pids: tuple[int, int], n: int = 50) -> dict:
     import urllib.request
 
-    pids = (gw.translator.proc.pid, gw.shim.proc.pid)
-    cpu_before = sum(proc_stats(pid)["cpu_s"] for pid in pids)
-    times, size, series = [], 0, 0
-    for _ in range(n):
-        start = time.monotonic()
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
-            page = r.read()
-        times.append(time.monotonic() - start)
-        size = len(page)
-        series = sum(1 for line in page.splitlines() if line and not line.startswith(b"#"))
-    cpu = sum(proc_stats(pid)["cpu_s"] for pid in pids) - cpu_before
-    times.sort()
-    return {"scrapes": n, "median_ms": round(times[n // 2] * 1000, 2), "max_ms": round(times[-1] * 1000, 2),
-            "page_bytes": size, "series": series, "cpu_ms_per_scrape_both_processes": round(cpu * 1000 / n, 2)}
+    with CPUWindow(*pids) as cpu:
+        times, size, series = [], 0, 0
+        for _ in range(n):
+            start = time.perf_counter()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+                page = r.read()
+            times.append(time.perf_counter() - start)
+            size = len(page)
+            series = sum(1 for line in page.splitlines() if line and not line.startswith(b"#"))
+    return {"median_ms": statistics.median(times) * 1000, "max_ms": max(times) * 1000, "page_bytes": size,
+            "series": series, "cpu_ms": cpu.seconds * 1000 / n}
 
+
+# ---------------------------------------------------------------- the table
+
+@dataclass
+class Row:
+    figure: str
+    value: float | None
+    unit: str
+    target: float | None = None  # None: reported, not judged
+    at_most: bool = True
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.target is None:
+            return ""
+        if self.value is None:
+            return "FAIL"
+        ok = self.value <= self.target if self.at_most else self.value >= self.target
+        return "pass" if ok else "FAIL"
+
+    def cells(self) -> list[str]:
+        value = "n/a" if self.value is None else f"{self.value:,.1f}" if self.value < 100 else f"{self.value:,.0f}"
+        target = "" if self.target is None else ("≤ " if self.at_most else "≥ ") + f"{self.target:,g}"
+        return [self.figure, f"{value} {self.unit}".strip(), target, self.verdict, self.note]
+
+
+def table(rows: list[Row]) -> str:
+    out = ["| figure | measured | target | | note |", "|---|---|---|---|---|"]
+    out += ["| " + " | ".join(r.cells()) + " |" for r in rows]
+    judged = [r for r in rows if r.target is not None]
+    passed = sum(r.verdict == "pass" for r in judged)
+    out.append("")
+    out.append(f"{passed} passed, {len(judged) - passed} failed")
+    return "\n".join(out)
+
+
+def machine() -> str:
+    model = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                  if l.startswith("model name")), "unknown CPU")
+    return f"{os.cpu_count()} cores ({model}), {os.uname().machine}, load {os.getloadavg()[0]:.1f} at start"
+
+
+def raise_nofile(wanted: int) -> int:
+    """10,000 streams need ~20,000 fds in each gateway process today; children inherit this limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    for limit in (wanted, hard):
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (limit, max(limit, hard) if limit > hard else hard))
+            return limit
+        except (ValueError, OSError):
+            continue
+    return soft
+
+
+# ---------------------------------------------------------------- main
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--streams", type=int, default=100)
-    ap.add_argument("--tokens", type=int, default=200)
-    ap.add_argument("--seconds", type=float, default=10)
-    ap.add_argument("--connections", type=int, default=32)
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=8, help="length of each wrk run")
+    ap.add_argument("--connections", default="1,64,256")
+    ap.add_argument("--stream-tokens", type=int, default=500)
+    ap.add_argument("--ttfb-samples", type=int, default=200)
+    ap.add_argument("--open-streams", default="1000,10000")
+    ap.add_argument("--write-results", action="store_true", help="write the table to bench/RESULTS.md")
     args = ap.parse_args()
-    workdir = Path(os.environ.get("TMPDIR", "/tmp"))
-    emu = start_emulator(workdir, "--endpoint", "demo-endpoint")
+    if shutil.which("wrk") is None:
+        sys.exit("bench: wrk is missing (apt-get install -y wrk, or scripts/install-deps.sh --with-bench)")
+
+    nofile = raise_nofile(65536)
+    workdir = Path(tempfile.mkdtemp(prefix="bench-", dir="/tmp"))
+    emu = start_emulator(workdir, "--endpoint", ENDPOINT, "--invoke-timeout", "3600")
+    quiet = {"LOG_LEVEL": "warning"}
     metrics_port = free_port()
-    gw = make_gateway(emu, api_keys=KEY, translator_env={"LOG_LEVEL": "warning"},
-                      shim_env={"LOG_LEVEL": "warning", "METRICS_PORT": str(metrics_port), "METRICS_HOST": "127.0.0.1"})
+    gw = make_gateway(emu, api_keys=KEY, translator_env=quiet,
+                      shim_env=quiet | {"METRICS_PORT": str(metrics_port), "METRICS_HOST": "127.0.0.1"})
+    pids = (gw.translator.proc.pid, gw.shim.proc.pid)
+    rows: list[Row] = []
+    details: dict = {"machine": machine(), "nofile": nofile}
     try:
-        results = {"machine": f"{os.cpu_count()} cores, {os.uname().machine}"}
-        results["idle"] = {"translator": proc_stats(gw.translator.proc.pid), "shim": proc_stats(gw.shim.proc.pid)}
-        results["streams"] = asyncio.run(streams(gw.port, args.streams, args.tokens))
-        results["after_streams"] = {"translator": proc_stats(gw.translator.proc.pid), "shim": proc_stats(gw.shim.proc.pid),
-                                    "emulator": proc_stats(emu.proc.proc.pid)}
-        results["requests"] = asyncio.run(requests(gw.port, args.seconds, args.connections))
-        results["after_requests"] = {"translator": proc_stats(gw.translator.proc.pid), "shim": proc_stats(gw.shim.proc.pid),
-                                     "emulator": proc_stats(emu.proc.proc.pid)}
-        results["slow_reader"] = asyncio.run(slow_reader(gw.port, gw))
-        results["metrics"] = scrapes(metrics_port, gw)
-        print(json.dumps(results, indent=2))
+        idle = {name: proc_stats(pid)["rss_kib"] for name, pid in zip(("translator", "shim"), pids)}
+        gw_url = f"http://127.0.0.1:{gw.port}/v1/chat/completions"
+        gw_headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
+        invoke = f"/endpoints/{ENDPOINT}/invocations"
+        stream_invoke = f"/endpoints/{ENDPOINT}/invocations-response-stream"
+
+        # Non-streamed: rate and latency through the gateway and straight to the emulator.
+        body = chat_body("[tokens=16]", False)
+        raw = chat_body("[tokens=16]", False, model=None)
+        cpu_per_request = None
+        for conns in (int(c) for c in args.connections.split(",")):
+            with CPUWindow(*pids) as cpu:
+                via = run_wrk(gw_url, body, gw_headers, conns, args.seconds, workdir)
+            direct = run_wrk(emu.url + invoke, raw, signed_headers(emu.port, invoke, raw), conns, args.seconds, workdir)
+            details[f"nonstream_c{conns}"] = {"gateway": via, "direct": direct, "cpu_s": cpu.seconds}
+            per_s = via["requests"] / (via["duration_us"] / 1e6)
+            errors = via["errors"]
+            if errors > via["requests"] // 100 or direct["errors"] > direct["requests"] // 100:
+                raise RuntimeError(f"too many errors at {conns} connections: {via} / direct {direct}")
+            rows.append(Row(f"non-streamed requests/s, {conns} conn", per_s, "/s",
+                            note=f"direct {direct['requests'] / (direct['duration_us'] / 1e6):,.0f}/s"
+                                 + (f"; {errors} errors" if errors else "")))
+            cpu_us = cpu.seconds * 1e6 / max(via["requests"], 1)
+            if conns == 64 or cpu_per_request is None:
+                cpu_per_request = cpu_us
+            added50 = (via["p50_us"] - direct["p50_us"]) / 1000
+            added99 = (via["p99_us"] - direct["p99_us"]) / 1000
+            judged = conns == 64
+            rows.append(Row(f"added latency p50, {conns} conn", added50, "ms", 0.2 if judged else None,
+                            note=f"{via['p50_us'] / 1000:.2f} vs {direct['p50_us'] / 1000:.2f} ms direct"))
+            rows.append(Row(f"added latency p99, {conns} conn", added99, "ms", 1.0 if judged else None,
+                            note=f"{via['p99_us'] / 1000:.2f} vs {direct['p99_us'] / 1000:.2f} ms direct"))
+        rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60))
+
+        # Streamed, back to back: per-chunk CPU after taking away the per-request share.
+        n = args.stream_tokens
+        sbody = chat_body(f"[tokens={n}]", True)
+        with CPUWindow(*pids) as cpu:
+            s = run_wrk(gw_url, sbody, gw_headers, 16, args.seconds, workdir)
+        chunks = s["requests"] * n
+        per_chunk = max(cpu.seconds * 1e6 - s["requests"] * (cpu_per_request or 0), 0) / max(chunks, 1)
+        rows.append(Row("streamed chunks/s, back to back (16 conn)", chunks / (s["duration_us"] / 1e6), "/s"))
+        rows.append(Row("CPU per streamed chunk, back to back", per_chunk, "µs", 4))
+
+        # Streamed, paced 5 ms apart: each chunk wakes both processes alone.
+        pbody = chat_body("[tokens=200][delay_ms=5]", True)
+        with CPUWindow(*pids) as cpu:
+            p = run_wrk(gw_url, pbody, gw_headers, 32, args.seconds, workdir)
+        pchunks = p["requests"] * 200
+        per_paced = max(cpu.seconds * 1e6 - p["requests"] * (cpu_per_request or 0), 0) / max(pchunks, 1)
+        rows.append(Row("CPU per streamed chunk, paced 5 ms", per_paced, "µs", 10))
+
+        # Time to first byte, gateway minus direct.
+        tbody = chat_body("[tokens=4]", True).encode()
+        via_t = asyncio.run(ttfb_samples(gw.port, "/v1/chat/completions", tbody, gw_headers, args.ttfb_samples))
+        traw = chat_body("[tokens=4]", True, model=None)
+        direct_t = asyncio.run(ttfb_samples(emu.port, stream_invoke, traw.encode(),
+                                            signed_headers(emu.port, stream_invoke, traw), args.ttfb_samples))
+        added_ttfb = (statistics.median(via_t) - statistics.median(direct_t)) * 1000
+        rows.append(Row("added time to first byte, p50", added_ttfb, "ms",
+                        note=f"{statistics.median(via_t) * 1000:.2f} vs {statistics.median(direct_t) * 1000:.2f} ms"))
+
+        # Memory: idle, then with many slowly paced streams open.
+        rows.append(Row("translator RSS idle", idle["translator"] / 1024, "MiB", 20))
+        rows.append(Row("shim RSS idle", idle["shim"] / 1024, "MiB", 20))
+        for count in (int(c) for c in args.open_streams.split(",") if c):
+            before = sum(proc_stats(pid)["rss_kib"] for pid in pids)
+            snapshot = {}
+
+            def sample():
+                snapshot.update({name: proc_stats(pid) for name, pid in zip(("translator", "shim"), pids)})
+
+            held, errors = asyncio.run(hold_streams(gw.port, count, sample))
+            total = sum(v["rss_kib"] for v in snapshot.values()) if snapshot else None
+            per_stream = (total - before) / max(held, 1) if total else None
+            details[f"open_{count}"] = {"held": held, "errors": sorted(set(errors))[:5], "error_count": len(errors),
+                                        "processes": snapshot}
+            rows.append(Row(f"RSS per open stream at {count:,}", per_stream, "KiB", 40,
+                            note=f"{held:,} open, {len(errors):,} failed"
+                                 + (f" ({sorted(set(errors))[0]})" if errors else "")))
+            rows.append(Row(f"streams open without error at {count:,}", held, "", count, at_most=False))
+            time.sleep(3)  # let the closes drain before the next figure
+
+        slow = asyncio.run(slow_reader(gw.port, pids))
+        rows.append(Row("slow reader: RSS growth over a 100k-token stream", (slow["rss_last_kib"] - slow["rss_first_kib"])
+                        / 1024, "MiB", 5, note=f"max {slow['rss_max_kib'] / 1024:.1f} MiB both processes"))
+
+        m = scrapes(metrics_port, pids)
+        rows.append(Row("metrics scrape, median", m["median_ms"], "ms",
+                        note=f"max {m['max_ms']:.1f} ms, {m['page_bytes']:,} bytes, {m['series']} series, "
+                             f"{m['cpu_ms']:.2f} ms CPU per scrape"))
+
+        for name in ("translator", "httpshim"):
+            static = ROOT / ".build-static" / "bin" / name
+            path = static if static.exists() else bin_dir() / name
+            size = path.stat().st_size / 1e6
+            judged = name == "translator" and static.exists()
+            rows.append(Row(f"{name} binary size ({'static' if static.exists() else 'dynamic release'})", size, "MB",
+                            30 if judged else None))
     finally:
         gw.stop()
         emu.proc.stop()
         cleanup_dir(gw.workdir)
+        cleanup_dir(workdir)
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    header = f"Measured on {details['machine']}, commit {commit.strip() or 'unknown'}, {time.strftime('%Y-%m-%d')}."
+    text = table(rows)
+    print(header)
+    print(text)
+    if os.environ.get("BENCH_DETAILS"):
+        print(json.dumps(details, indent=2))
+    if args.write_results:
+        results = ROOT / "bench" / "RESULTS.md"
+        results.parent.mkdir(exist_ok=True)
+        results.write_text("# `make bench` results\n\n" + header + " Figures from one run; compare ratios only.\n\n"
+                           + text + "\n")
 
 
 if __name__ == "__main__":

@@ -130,11 +130,15 @@ package struct SigV4Signer: Sendable {
     }
 
     package func signingKey(dateStamp: String) -> [UInt8] {
-        var key = Array(("AWS4" + credentials.secretAccessKey).utf8)
-        for part in [dateStamp, region, service, "aws4_request"] {
-            key = Self.hmac(key: key, Array(part.utf8))
+        SigningKeyCache.shared.key(
+            secret: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service
+        ) {
+            var key = Array(("AWS4" + credentials.secretAccessKey).utf8)
+            for part in [dateStamp, region, service, "aws4_request"] {
+                key = Self.hmac(key: key, Array(part.utf8))
+            }
+            return key
         }
-        return key
     }
 
     /// Task 3, second half: the hex HMAC of the string to sign under the signing key.

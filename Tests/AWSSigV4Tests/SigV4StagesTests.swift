@@ -1,4 +1,5 @@
 import AWSSigV4
+import Crypto
 import Foundation
 import Testing
 
@@ -42,6 +43,33 @@ struct SigV4StagesTests {
             key.map { String(format: "%02x", $0) }.joined()
                 == "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d")
         #expect(iam.signingKey(date: Date(timeIntervalSince1970: 1_329_264_000)) == key)  // 2012-02-15T00:00:00Z
+    }
+
+    /// The signing key is cached (one entry); a different secret, day, region or service must never get the
+    /// cached key. Each key here is checked against the HMAC chain computed without the signer.
+    @Test func cachedSigningKeyFollowsSecretDayRegionAndService() {
+        func signer(_ secret: String, _ region: String, _ service: String) -> SigV4Signer {
+            SigV4Signer(
+                credentials: AWSCredentials(accessKeyId: "AKID", secretAccessKey: secret), region: region,
+                service: service)
+        }
+        func reference(_ secret: String, _ day: String, _ region: String, _ service: String) -> [UInt8] {
+            var key = Array(("AWS4" + secret).utf8)
+            for part in [day, region, service, "aws4_request"] {
+                key = Array(HMAC<SHA256>.authenticationCode(for: Array(part.utf8), using: SymmetricKey(data: key)))
+            }
+            return key
+        }
+        let cases = [
+            ("secret-a", "20261129", "us-east-1", "sagemaker"), ("secret-b", "20261129", "us-east-1", "sagemaker"),
+            ("secret-a", "20261130", "us-east-1", "sagemaker"), ("secret-a", "20261130", "eu-west-1", "sagemaker"),
+            ("secret-a", "20261130", "eu-west-1", "secretsmanager"), ("secret-a", "20261129", "us-east-1", "sagemaker"),
+        ]
+        for (secret, day, region, service) in cases + cases {
+            #expect(
+                signer(secret, region, service).signingKey(dateStamp: day) == reference(secret, day, region, service),
+                "\(secret) \(day) \(region) \(service)")
+        }
     }
 
     @Test func uriEncodingKeepsOnlyUnreserved() {

@@ -55,6 +55,22 @@ import Testing
         #expect(try JSONParser.parse(text) == value)
     }
 
+    /// Every ASCII byte in every position of a run: the escapes the writer copies around must land exactly.
+    @Test func writerEscapesEveryASCIIByteWherever() throws {
+        let named: [UInt8: String] = [
+            0x22: #"\""#, 0x5C: #"\\"#, 0x0A: #"\n"#, 0x0D: #"\r"#, 0x09: #"\t"#, 0x08: #"\b"#, 0x0C: #"\f"#,
+        ]
+        for b in UInt8(0)..<0x80 {
+            let escaped =
+                named[b] ?? (b < 0x20 ? "\\u00" + String(b, radix: 16).leftPadded(to: 2) : String(UnicodeScalar(b)))
+            for (prefix, suffix) in [("", ""), ("ab", ""), ("", "cd"), ("é", "🚀x")] {
+                let s = prefix + String(UnicodeScalar(b)) + suffix + String(UnicodeScalar(b))
+                #expect(JSONWriter.string(.string(s)) == "\"" + prefix + escaped + suffix + escaped + "\"", "\(b)")
+                #expect(try JSONParser.parse(JSONWriter.string(.string(s))) == .string(s))
+            }
+        }
+    }
+
     @Test func numbersKeepTheirText() throws {
         let big = "123456789012345678901234567890"
         #expect(JSONWriter.string(try JSONParser.parse(big)) == big)
@@ -67,5 +83,11 @@ import Testing
         let obj = JSONValue.object([("a", .int(1)), ("b", .int(2)), ("a", .int(3))])
         #expect(obj.setting("a", to: .int(9)) == .object([("a", .int(9)), ("b", .int(2))]))
         #expect(obj.setting("c", to: .null)["c"] == .null)
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Instructions per request and per streamed chunk, for each gateway process, counted by callgrind.
+
+Seconds on this shared 2-core machine move with whatever else runs; valgrind's instruction counts do not
+(the same binary, inputs and environment give the same total). So a profile-guided change is judged here:
+the translator and the shim run under `valgrind --tool=callgrind` against the emulator, a client sends the
+same requests one after another twice (a short and a long run), and the difference divided by the extra
+requests is the cost of one request, startup and warm-up cancelled out.
+
+  python3 scripts/callgrind.py                 # non-streamed, streamed (100 tokens) requests
+  python3 scripts/callgrind.py --keep DIR      # keep the callgrind.out files for callgrind_annotate
+
+Needs the release build (GATEWAY_BIN_DIR, or `swift build -c release --show-bin-path`) and valgrind.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "Tests" / "integration"))
+import gateway_procs  # noqa: E402
+
+KEY = "sk-callgrind"
+
+
+def wrapped_bin_dir(real: Path, out: Path) -> Path:
+    """A bin directory where translator and httpshim start under callgrind; the emulator runs bare.
+
+    valgrind 3.19 cannot read the DWARF 5 that Swift 6.3 emits ("possibly corrupted debuginfo"), so the
+    profiled copies lose their debug sections; symbols stay, and callgrind counts per function."""
+    d = out / "bin"
+    d.mkdir()
+    (d / "sagemaker-emulator").symlink_to(real / "sagemaker-emulator")
+    for name in ("translator", "httpshim"):
+        stripped = out / f"{name}.nodebug"
+        subprocess.run(["objcopy", "--strip-debug", str(real / name), str(stripped)], check=True)
+        script = d / name
+        script.write_text(
+            "#!/bin/sh\nexec valgrind --tool=callgrind --quiet "
+            f"--callgrind-out-file={out}/{name}.%p.out {stripped} \"$@\"\n")
+        script.chmod(0o755)
+    return d
+
+
+def send(port: int, body: dict, n: int) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    payload = json.dumps(body)
+    for _ in range(n):
+        conn.request("POST", "/v1/chat/completions", payload,
+                     {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+        response = conn.getresponse()
+        data = response.read()
+        if response.status != 200:
+            raise RuntimeError(f"{response.status}: {data[:200]!r}")
+    conn.close()
+
+
+def total_instructions(path: Path) -> int:
+    for line in path.read_text().splitlines():
+        m = re.match(r"(?:summary|totals): (\d+)", line)
+        if m:
+            return int(m.group(1))
+    raise RuntimeError(f"no totals in {path}")
+
+
+def one_run(real: Path, body: dict, n: int, keep: Path | None) -> dict[str, int]:
+    # Under valgrind on a busy machine the translator can take longer than the tests' 15 s to open its socket.
+    gateway_procs.wait_for.__defaults__ = (120.0, 0.05, "condition")
+    out = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
+    os.environ["GATEWAY_BIN_DIR"] = str(wrapped_bin_dir(real, out))
+    emu = gateway_procs.start_emulator(out, "--endpoint", "demo-endpoint")
+    quiet = {"LOG_LEVEL": "warning", "TRANSLATOR_ACK_TIMEOUT_SECONDS": "60"}
+    gw = gateway_procs.make_gateway(emu, api_keys=KEY, translator_env=quiet, shim_env=quiet)
+    try:
+        send(gw.port, body, n)
+    finally:
+        for proc in (gw.shim, gw.translator):
+            proc.stop(sig=signal.SIGTERM, timeout=120)
+        emu.proc.stop()
+    counts = {name: total_instructions(next(out.glob(f"{name}.*.out"))) for name in ("translator", "httpshim")}
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        for f in out.glob("*.out"):
+            shutil.copy(f, keep / f"{n}-{f.name}")
+    gateway_procs.cleanup_dir(gw.workdir)
+    gateway_procs.cleanup_dir(out)
+    return counts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--short", type=int, default=20)
+    ap.add_argument("--long", type=int, default=120)
+    ap.add_argument("--tokens", type=int, default=100)
+    ap.add_argument("--keep", type=Path)
+    args = ap.parse_args()
+    if shutil.which("valgrind") is None:
+        sys.exit("callgrind.py: valgrind is missing (apt-get install -y valgrind)")
+    real = Path(os.environ.get("GATEWAY_BIN_DIR") or subprocess.run(
+        ["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
+        check=True).stdout.strip())
+    scenarios = {
+        "non-streamed request ([tokens=16])": ({"model": "m", "messages": [
+            {"role": "user", "content": "[tokens=16]"}]}, 1),
+        f"streamed chunk ([tokens={args.tokens}])": ({"model": "m", "stream": True, "messages": [
+            {"role": "user", "content": f"[tokens={args.tokens}]"}]}, args.tokens),
+    }
+    extra = args.long - args.short
+    print(f"instructions per unit, (run of {args.long} − run of {args.short}) / {extra} requests")
+    for name, (body, units) in scenarios.items():
+        short = one_run(real, body, args.short, args.keep)
+        long = one_run(real, body, args.long, args.keep)
+        per = {p: (long[p] - short[p]) / (extra * units) for p in short}
+        print(f"{name:40s} translator {per['translator']:>10,.0f}   shim {per['httpshim']:>10,.0f}   "
+              f"both {per['translator'] + per['httpshim']:>10,.0f}")
+
+
+if __name__ == "__main__":
+    main()
