@@ -62,7 +62,7 @@ def test_base_and_overlay_render(objects):
     kinds = sorted(o["kind"] for o in objects)
     assert kinds == sorted(o["kind"] for o in base)
     assert kinds == sorted(["Namespace", "ServiceAccount", "ConfigMap", "Service", "Deployment",
-                            "PodDisruptionBudget", "HorizontalPodAutoscaler", "Ingress"])
+                            "PodDisruptionBudget", "HorizontalPodAutoscaler", "Ingress", "NetworkPolicy"])
     for o in objects:
         if o["kind"] != "Namespace":
             assert o["metadata"]["namespace"] == one(objects, "Namespace")["metadata"]["name"], o["kind"]
@@ -230,6 +230,19 @@ def test_service_pdb_hpa_and_ingress_point_at_the_pods(objects, pod):
     assert ingress["spec"]["ingressClassName"] == "alb"
     backends = [p["backend"]["service"] for r in ingress["spec"]["rules"] for p in r["http"]["paths"]]
     assert backends == [{"name": service["metadata"]["name"], "port": {"name": port["name"]}}]
+
+
+def test_network_policy_lets_in_only_the_shim_port(objects, pod):
+    policy = one(objects, "NetworkPolicy")["spec"]
+    assert policy["podSelector"]["matchLabels"].items() <= pod["metadata"]["labels"].items()
+    assert policy["policyTypes"] == ["Ingress", "Egress"]
+    [rule] = policy["ingress"]
+    assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
+    egress_ports = {(p["port"], p["protocol"]) for r in policy["egress"] for p in r["ports"]}
+    assert egress_ports == {(53, "UDP"), (53, "TCP"), (443, "TCP"), (80, "TCP")}
+    # Port 80 only to the Pod Identity agent, never to the internet.
+    [agent] = [r for r in policy["egress"] if {"port": 80, "protocol": "TCP"} in r["ports"]]
+    assert agent["to"] == [{"ipBlock": {"cidr": "169.254.170.23/32"}}]
 
 
 def test_ingress_is_an_alb_with_ping_health_checks_and_stream_friendly_timeouts(objects, pod):
