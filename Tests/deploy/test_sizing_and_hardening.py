@@ -109,3 +109,14 @@ def test_load_balancer_writes_access_logs_and_https_uses_tls_1_2_or_later():
 def test_ecr_repositories_scan_on_push():
     script = (ROOT / "scripts" / "build-and-push.sh").read_text()
     assert "--image-scanning-configuration scanOnPush=true" in script
+
+
+def test_the_shim_outlasts_the_load_balancers_idle_timeout():
+    """AWS's advice: the target's keep-alive timeout above the ALB's idle timeout, or the ALB may send a
+    request on a connection the shim is closing (a 502)."""
+    attributes = {a["Key"]: a["Value"] for a in
+                  cloudformation()["Resources"]["LoadBalancer"]["Properties"]["LoadBalancerAttributes"]}
+    shim = containers()["httpshim"]
+    shim_env = {e["name"]: e["value"] for e in shim["environment"]}
+    keepalive = int(shim_env.get("KEEPALIVE_SECONDS", "15"))  # the shim's default
+    assert keepalive < int(attributes["idle_timeout.timeout_seconds"]) < int(shim_env["IDLE_TIMEOUT_SECONDS"])

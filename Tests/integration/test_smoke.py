@@ -9,6 +9,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -26,21 +27,26 @@ def local_stack(tmp_path_factory):
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "GATEWAY_BIN_DIR": str(bin_dir()),
            "RUN_DIR": str(run_dir), "PORT": str(free_port()), "EMULATOR_PORT": str(free_port())}
     proc = subprocess.Popen([str(ROOT / "scripts" / "run-local.sh")], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, text=True)
-    banner = []
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    output = b""
     exported = None
     deadline = time.monotonic() + 60
     try:
+        # Raw reads: a buffered readline would hide bytes from select() once it has read ahead.
         while exported is None and time.monotonic() < deadline and proc.poll() is None:
             ready, _, _ = select.select([proc.stdout], [], [], 1)
             if ready:
-                line = proc.stdout.readline()
-                banner.append(line)
-                match = re.fullmatch(r"export (OPENAI_BASE_URL=\S+) (OPENAI_API_KEY=\S+)\n", line)
+                output += os.read(proc.stdout.fileno(), 65536)
+                match = re.search(r"^export (OPENAI_BASE_URL=\S+) (OPENAI_API_KEY=\S+)\n.*Ctrl-C stops everything",
+                                  output.decode(errors="replace"), re.M | re.S)
                 if match:
                     exported = dict(part.split("=", 1) for part in match.groups())
-        assert exported, "run-local.sh printed no export line:\n" + "".join(banner)
-        yield exported, "".join(banner)
+        banner = output.decode(errors="replace")
+        assert exported, "run-local.sh printed no export line:\n" + banner
+        # The processes go on logging to the same pipe: keep it drained so they never block on a full one.
+        threading.Thread(target=lambda: [None for _ in iter(lambda: os.read(proc.stdout.fileno(), 65536), b"")],
+                         daemon=True).start()
+        yield exported, banner
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
