@@ -5,10 +5,14 @@
 #   docker build --target emulator   -t gateway-emulator .      (local testing only; see docker-compose.yml)
 # The build stage runs scripts/build-release.sh, the same script `make build-static` runs in CI.
 
-ARG SWIFT_VERSION=6.3.1
-ARG DEBIAN_IMAGE=debian:bookworm-slim
+# Base images by tag, not digest: the tags fix the Swift and Debian releases while their security
+# rebuilds flow in, as for the unpinned packages below. To pin exactly, pass a digest with the tag:
+#   docker build --build-arg SWIFT_TAG=6.3.1-bookworm@sha256:<digest> --build-arg DEBIAN_TAG=bookworm-slim@sha256:<digest> ...
+# (`docker buildx imagetools inspect debian:bookworm-slim` prints the digest.)
+ARG SWIFT_TAG=6.3.1-bookworm
+ARG DEBIAN_TAG=bookworm-slim
 
-FROM swift:${SWIFT_VERSION}-bookworm AS build
+FROM swift:${SWIFT_TAG} AS build
 # Headers for the two system-library targets (CLibevent, CCurl); the toolchain image has the rest.
 # Unpinned on purpose: the base tag fixes the Debian release, and its security updates should flow in.
 # hadolint ignore=DL3008
@@ -30,7 +34,7 @@ RUN scripts/build-release.sh --out /out httpshim translator sagemaker-emulator
 # The shared runtime: glibc comes with Debian; the Swift runtime and Foundation are
 # linked into the binaries (--static-swift-stdlib), so only libevent and libcurl remain (checked by
 # scripts/check-runtime-libs.sh against a local build). Unpinned like the build stage's packages.
-FROM ${DEBIAN_IMAGE} AS runtime
+FROM debian:${DEBIAN_TAG} AS runtime
 # hadolint ignore=DL3008
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -45,6 +49,9 @@ RUN apt-get update \
 # for a task volume mounted at this same path, seed the empty volume from the image, ownership
 # included, so the non-root translator can create its socket there.
 VOLUME ["/run/gateway"]
+# The root filesystem is read-only in ECS and Kubernetes; /tmp is a writable volume of its own there,
+# and declared here so ECS seeds it from the image (mode 1777) like the socket directory.
+VOLUME ["/tmp"]
 ENV TRANSLATOR_SOCKET=/run/gateway/translator.sock \
     LOG_LEVEL=info
 USER 10001:10001

@@ -19,7 +19,7 @@ build-static: deps
 	scripts/check-runtime-libs.sh .build-static/bin
 
 ## Starts emulator + translator + shim on http://127.0.0.1:8080 and prints a demo key.
-run: build-release
+run: deps
 	@scripts/run-local.sh
 
 ## Every test: Swift unit tests, then the executables end to end with the openai SDK.
@@ -48,6 +48,13 @@ fuzz: deps
 ## The short run CI makes after `make test`: about a minute in all, from the checked-in seeds.
 fuzz-ci: deps
 	scripts/fuzz.sh 6
+
+## Checks a running gateway, local or deployed, with the openai SDK (scripts/smoke.py): set OPENAI_BASE_URL,
+## OPENAI_API_KEY and optionally MODEL. Health, models, a streamed and a plain "Hello!" with timings, a wrong key.
+.PHONY: smoke
+smoke:
+	@python3 -c 'import openai' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check "openai>=1.40"
+	@python3 scripts/smoke.py
 
 ## Issue 9's instrument: the figures beside their targets (scripts/bench.py --help); wrk is the load generator.
 ## BENCH_ARGS=--write-results keeps the table in bench/RESULTS.md.

@@ -177,7 +177,7 @@ def test_cloudformation_mirrors_the_task_definition_and_policy():
         mirror = cfn_containers[c["name"]]
         assert mirror["HealthCheck"]["Command"] == c["healthCheck"]["command"]
         assert mirror["StopTimeout"] == c["stopTimeout"]
-        assert [m["ContainerPath"] for m in mirror["MountPoints"]] == [SOCKET_DIR]
+        assert [m["ContainerPath"] for m in mirror["MountPoints"]] == [SOCKET_DIR, "/tmp"]
         assert {e["Name"] for e in mirror["Environment"]} == set(env_of(c))
         assert mirror.get("DependsOn", []) == [
             {"ContainerName": d["containerName"], "Condition": d["condition"]} for d in c.get("dependsOn", [])]
