@@ -89,7 +89,10 @@ def test_translator_is_a_native_sidecar_started_before_the_shim(pod):
         assert translator[probe]["exec"]["command"] == ["/usr/local/bin/translator", "--check"]
     assert "restartPolicy" not in shim
     port = {p["name"]: p["containerPort"] for p in shim["ports"]}
-    assert port == {"http": int(env_of(shim)["PORT"])}
+    assert port == {"http": int(env_of(shim)["PORT"]), "metrics": int(env_of(shim)["METRICS_PORT"])}
+    # The metrics page is the shim's alone (it asks the translator over the socket); JSON logs from both.
+    assert "METRICS_PORT" not in env_of(translator)
+    assert env_of(shim)["LOG_FORMAT"] == env_of(translator)["LOG_FORMAT"] == "json"
     ready = shim["readinessProbe"]
     assert ready.get("httpGet", {}).get("path") == "/ping" or ready["exec"]["command"][1:] == ["--check"]
     assert ready.get("httpGet", {}).get("port") in (None, "http", port["http"])
@@ -216,9 +219,10 @@ def test_service_pdb_hpa_and_ingress_point_at_the_pods(objects, pod):
     assert deployment["spec"]["selector"]["matchLabels"].items() <= labels.items()
     service = one(objects, "Service")
     assert service["spec"]["selector"].items() <= labels.items()
-    [port] = service["spec"]["ports"]
+    port, metrics = service["spec"]["ports"]
     shim, _ = containers(pod)
     assert port["targetPort"] in {p["name"] for p in shim["ports"]}
+    assert metrics["targetPort"] == "metrics" and metrics["targetPort"] in {p["name"] for p in shim["ports"]}
     pdb = one(objects, "PodDisruptionBudget")
     assert pdb["spec"]["selector"]["matchLabels"].items() <= labels.items()
     hpa = one(objects, "HorizontalPodAutoscaler")
@@ -232,12 +236,12 @@ def test_service_pdb_hpa_and_ingress_point_at_the_pods(objects, pod):
     assert backends == [{"name": service["metadata"]["name"], "port": {"name": port["name"]}}]
 
 
-def test_network_policy_lets_in_only_the_shim_port(objects, pod):
+def test_network_policy_lets_in_only_the_shim_ports(objects, pod):
     policy = one(objects, "NetworkPolicy")["spec"]
     assert policy["podSelector"]["matchLabels"].items() <= pod["metadata"]["labels"].items()
     assert policy["policyTypes"] == ["Ingress", "Egress"]
-    [rule] = policy["ingress"]
-    assert rule["ports"] == [{"port": "http", "protocol": "TCP"}]
+    assert [rule["ports"] for rule in policy["ingress"]] == [
+        [{"port": "http", "protocol": "TCP"}], [{"port": "metrics", "protocol": "TCP"}]]
     egress_ports = {(p["port"], p["protocol"]) for r in policy["egress"] for p in r["ports"]}
     assert egress_ports == {(53, "UDP"), (53, "TCP"), (443, "TCP"), (80, "TCP")}
     # Port 80 only to the Pod Identity agent, never to the internet.
