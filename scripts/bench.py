@@ -388,7 +388,11 @@ def main() -> None:
 
         for name in ("translator", "httpshim"):
             static = ROOT / ".build-static" / "bin" / name
-            path = static if static.exists() else bin_dir() / name
+            release = bin_dir() / name
+            # A static binary older than the release build measured here would be a stale figure.
+            if static.exists() and static.stat().st_mtime < release.stat().st_mtime:
+                static = ROOT / ".build-static" / "missing" / name
+            path = static if static.exists() else release
             size = path.stat().st_size / 1e6
             judged = name == "translator" and static.exists()
             rows.append(Row(f"{name} binary size ({'static' if static.exists() else 'dynamic release'})", size, "MB",
