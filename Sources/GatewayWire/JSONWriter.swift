@@ -3,7 +3,7 @@
 package enum JSONWriter {
     package static func bytes(_ value: JSONValue) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(128)
+        out.reserveCapacity(256)
         write(value, into: &out)
         return out
     }
@@ -48,7 +48,8 @@ package enum JSONWriter {
     }
 
     private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + bytes.count + 2)
+        // No reserveCapacity here: it grows to exactly what is asked, so calling it per string would copy the
+        // whole buffer again for every string of a chunk instead of growing geometrically.
         out.append(UInt8(ascii: "\""))
         var run = 0
         for i in 0..<bytes.count {
