@@ -28,6 +28,11 @@ package struct ChatChunkStream {
     private var announcedCalls: Set<[Int]> = []
     private var tally: UsageTally
     private var ended = false
+    /// Every chunk's bytes before and after its one choice (`data: {"id":…,"choices":[` and `]…}\n\n`),
+    /// written once per stream: the envelope is the same for every token, and rebuilding it as a `JSONValue`
+    /// tree per token was the shim's largest cost per chunk.
+    private let head: [UInt8]
+    private let tail: [UInt8]
 
     package init(id: String, created: Int, model: String, includeUsage: Bool, promptTokenEstimate: Int = 0) {
         self.id = id
@@ -35,6 +40,15 @@ package struct ChatChunkStream {
         self.model = model
         self.includeUsage = includeUsage
         tally = UsageTally(promptTokenEstimate: promptTokenEstimate)
+        var head = Array("data: {\"id\":".utf8)
+        JSONWriter.writeString(id, into: &head)
+        head += Array(",\"object\":\"chat.completion.chunk\",\"created\":".utf8)
+        JSONWriter.write(.int(created), into: &head)
+        head += Array(",\"model\":".utf8)
+        JSONWriter.writeString(model, into: &head)
+        head += Array(",\"system_fingerprint\":null,\"choices\":[".utf8)
+        self.head = head
+        tail = Array((includeUsage ? "],\"usage\":null}\n\n" : "]}\n\n").utf8)
     }
 
     /// The SSE bytes for one event: possibly empty (usage is held for the end), possibly two chunks
@@ -125,7 +139,10 @@ package struct ChatChunkStream {
             ("logprobs", .null),
             ("finish_reason", finishReason.map(JSONValue.string) ?? .null),
         ])
-        return ServerSentEvents.data(envelope(choices: [choice], usage: .null))
+        var out = head
+        JSONWriter.write(choice, into: &out)
+        out += tail
+        return out
     }
 
     private func envelope(choices: [JSONValue], usage: JSONValue) -> JSONValue {

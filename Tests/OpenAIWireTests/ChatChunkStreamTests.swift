@@ -117,3 +117,32 @@ private let role = #"{"role":"assistant","content":""}"#
     )
     #expect(ChatChunkStream.keepAlive() == Array(": keep-alive\n\n".utf8))
 }
+
+/// The envelope is written once per stream; an id or model name that needs escaping must come out exactly as
+/// writing the whole chunk as one JSON value would.
+@Test func envelopeWrittenOnceEscapesLikeTheWriter() {
+    for includeUsage in [false, true] {
+        let id = "chatcmpl-\"q\"\\\u{01}é"
+        let model = "org/model\n🚀"
+        var stream = ChatChunkStream(id: id, created: 42, model: model, includeUsage: includeUsage)
+        let out = stream.render(.content(choice: 0, text: "hi")) + stream.render(.finish(choice: 0, reason: "stop"))
+        func whole(_ delta: JSONValue, _ finish: JSONValue) -> [UInt8] {
+            var members: [(String, JSONValue)] = [
+                ("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .int(42)),
+                ("model", .string(model)), ("system_fingerprint", .null),
+                (
+                    "choices",
+                    .array([
+                        .object([("index", .int(0)), ("delta", delta), ("logprobs", .null), ("finish_reason", finish)])
+                    ])
+                ),
+            ]
+            if includeUsage { members.append(("usage", .null)) }
+            return ServerSentEvents.data(.object(members))
+        }
+        let expected =
+            whole(.object([("role", .string("assistant")), ("content", .string(""))]), .null)
+            + whole(.object([("content", .string("hi"))]), .null) + whole(.object([]), .string("stop"))
+        #expect(String(decoding: out, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+    }
+}
