@@ -25,8 +25,8 @@ package struct StreamFramer {
 
     private var lines = LineSplitter()
     package private(set) var framing: Framing?
-    /// The `data:` lines of the SSE event being read.
-    private var data: [String] = []
+    /// The `data:` lines of the SSE event being read, joined with `\n` as they arrive.
+    private var data: [UInt8] = []
     private var pendingData = false
     private var stopped = false
     /// How much of an offending line an error message quotes: enough to recognise, never a whole document.
@@ -71,34 +71,35 @@ package struct StreamFramer {
         return "a \(count)-byte line starting \"\(text.prefix(previewLength))…\""
     }
 
-    /// Complete lines only reach this point, so a multi-byte character is never decoded in halves.
-    private mutating func process(_ bytes: [UInt8]) -> [Output] {
+    /// Complete lines only reach this point, so a multi-byte character is never split. Lines stay bytes until
+    /// the JSON parser reads them: turning each into a `String` and back cost more than parsing it.
+    private mutating func process(_ line: [UInt8]) -> [Output] {
         guard !stopped else { return [] }
-        let line = String(decoding: bytes, as: UTF8.self)
         if framing == nil {
-            guard !line.allSatisfy({ $0 == " " || $0 == "\t" }) else { return [] }
-            framing = line.first == "{" ? .jsonLines : .serverSentEvents
+            guard !line.allSatisfy(Self.isSpace) else { return [] }
+            framing = line.first == UInt8(ascii: "{") ? .jsonLines : .serverSentEvents
         }
         switch framing {
         case .jsonLines?:
-            let trimmed = line.trimmingSpaces()
+            let trimmed = Self.trimmed(line[...])
             guard !trimmed.isEmpty else { return [] }
-            return [decode(String(trimmed))]
+            return [decode(Array(trimmed))]
         case .serverSentEvents?, nil:
             if line.isEmpty { return dispatch() }
-            if line.first == ":" { return [] }
-            let field: Substring
-            var value: Substring
-            if let colon = line.firstIndex(of: ":") {
+            if line.first == UInt8(ascii: ":") { return [] }
+            let field: ArraySlice<UInt8>
+            var value: ArraySlice<UInt8>
+            if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
                 field = line[..<colon]
-                value = line[line.index(after: colon)...]
-                if value.first == " " { value = value.dropFirst() }
+                value = line[(colon + 1)...]
+                if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
             } else {
-                field = Substring(line)
-                value = ""
+                field = line[...]
+                value = []
             }
-            if field == "data" {
-                data.append(String(value))
+            if field.elementsEqual("data".utf8) {
+                if pendingData { data.append(0x0A) }
+                data += value
                 pendingData = true
             }
             return []
@@ -107,41 +108,50 @@ package struct StreamFramer {
 
     private mutating func dispatch() -> [Output] {
         guard pendingData else { return [] }
-        let payload = data.joined(separator: "\n")
+        let payload = data
         data.removeAll(keepingCapacity: true)
         pendingData = false
-        if payload.trimmingSpaces() == "[DONE]" {
+        let trimmed = Self.trimmed(payload[...])
+        if trimmed.elementsEqual("[DONE]".utf8) {
             stopped = true
             return [.done]
         }
-        if payload.trimmingSpaces().isEmpty { return [] }
+        if trimmed.isEmpty { return [] }
         return [decode(payload)]
     }
 
-    private func decode(_ text: String) -> Output {
+    private func decode(_ bytes: [UInt8]) -> Output {
         let json: JSONValue
         do {
-            json = try JSONParser.parse(text)
+            json = try JSONParser.parse(bytes)
         } catch {
-            return .error(
-                GatewayError(
-                    .upstreamFailure, "The model container sent \(Self.describe(text)), which is not JSON (\(error))."))
+            // Invalid UTF-8 is read as U+FFFD, as decoding the line as text always did; only what is still not
+            // JSON after that is an error.
+            let text = String(decoding: bytes, as: UTF8.self)
+            do {
+                json = try JSONParser.parse(text)
+            } catch {
+                return .error(
+                    GatewayError(
+                        .upstreamFailure,
+                        "The model container sent \(Self.describe(text)), which is not JSON (\(error))."
+                    ))
+            }
         }
         guard case .object = json else {
+            let text = String(decoding: bytes, as: UTF8.self)
             return .error(
                 GatewayError(
                     .upstreamFailure, "The model container sent \(Self.describe(text)), which is not a JSON object."))
         }
         return .object(json)
     }
-}
 
-extension String {
-    func trimmingSpaces() -> Substring {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return self[start...end]
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return [] }
+        return bytes[first...last]
     }
 }
