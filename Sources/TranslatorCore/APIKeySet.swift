@@ -51,7 +51,7 @@ package struct APIKeySet: Equatable, Sendable {
         }
         guard let match else { return nil }
         return APIKeyGrant(
-            name: stored[match].name, models: stored[match].models, fingerprint: Self.fingerprint(candidate))
+            name: stored[match].name, models: stored[match].models, fingerprint: Self.fingerprint(digest: digest))
     }
 
     package func union(_ other: APIKeySet) -> APIKeySet {
@@ -62,12 +62,22 @@ package struct APIKeySet: Equatable, Sendable {
 
     /// A short, non-reversible label for logs: never log a key, at most this.
     package static func fingerprint(_ key: String) -> String {
-        let digest = SHA256.hash(data: Array(key.utf8))
-        return digest.prefix(4).map { byte in
-            let hex = Array("0123456789abcdef")
-            return String([hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-        }.joined()
+        fingerprint(digest: Array(SHA256.hash(data: Array(key.utf8))))
     }
+
+    /// The first four bytes of the key's digest in hex; every request has one, so no second hash of the key and
+    /// no `Character` arrays.
+    private static func fingerprint(digest: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(8)
+        for byte in digest.prefix(4) {
+            out.append(hexDigits[Int(byte >> 4)])
+            out.append(hexDigits[Int(byte & 0xF)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The secret formats docs/design.md accepts: a plain string (one key); a JSON object with `api_key`
     /// or `api_keys`; or, from the earlier Python gateway, `bedrock-access-gateway-apikey`. An

@@ -107,6 +107,9 @@ struct APIKeySetTests {
         #expect(fingerprint != APIKeySet.fingerprint("deadbeeg"))
         // SHA-256("abc") starts ba7816bf.
         #expect(APIKeySet.fingerprint("abc") == "ba7816bf")
+        // A grant's fingerprint comes from the digest the match already computed: the same label.
+        let keys = try? APIKeySet.parseSecret("abc").get()
+        #expect(keys?.grant(for: "abc")?.fingerprint == "ba7816bf")
     }
 
     @Test func scopedKeyObjectsCarryNameAndModels() throws {
