@@ -133,8 +133,8 @@ package struct ChatChunkStream {
             ("id", .string(id)),
             ("object", .string("chat.completion.chunk")),
             ("created", .int(created)),
+            // No `system_fingerprint`: OpenAI's spec has it as an optional string, never null, and there is none.
             ("model", .string(model)),
-            ("system_fingerprint", .null),
             ("choices", .array(choices)),
         ]
         if includeUsage { members.append(("usage", usage)) }

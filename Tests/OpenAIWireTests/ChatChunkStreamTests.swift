@@ -4,7 +4,7 @@ import Testing
 @testable import OpenAIWire
 
 private let head =
-    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"alias","system_fingerprint":null,"choices":"#
+    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"alias","choices":"#
 
 private func chunk(_ choices: String, usage: String? = nil) -> String {
     "data: " + head + choices + (usage.map { #","usage":\#($0)"# } ?? "") + "}\n\n"

@@ -15,6 +15,9 @@ import urllib.request
 
 import pytest
 
+# Every answer the gateway gives a test is checked against OpenAI's OpenAPI spec (see openai_conformance.py).
+pytest_plugins = ["openai_conformance"]
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STARTUP_TIMEOUT = 30.0
 
