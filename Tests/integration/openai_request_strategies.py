@@ -61,14 +61,16 @@ def _strategy(schema: dict, depth: int = 0):
 
 
 @functools.lru_cache(maxsize=None)
-def request_strategy(name: str):
-    """A strategy of JSON objects valid against components/schemas/`name` (a request body schema)."""
+def request_strategy(name: str, required: tuple[str, ...] = ()):
+    """A strategy of JSON objects valid against components/schemas/`name` (a request body schema), always with the
+    members `required` names besides the schema's own required ones, and a non-empty `model`: bodies without one
+    are refused before anything else is looked at, and would take half of the examples."""
     from hypothesis import strategies as st
 
     schemas = openai_spec.require_spec()["components"]["schemas"]
     schema = _bounded(schemas[name], schemas, (name,))
     properties: dict = {}
-    required: set = set()
+    extra_required, required = required, set()
 
     def collect(part: dict) -> None:
         properties.update(part.get("properties", {}))
@@ -77,6 +79,9 @@ def request_strategy(name: str):
             collect(sub)
 
     collect(schema)
+    required.update(key for key in extra_required if key in properties)
+    if "model" in properties:
+        properties["model"] = {"allOf": [properties["model"], {"minLength": 1}]}
     return st.fixed_dictionaries(
         {key: _strategy(properties[key]) for key in sorted(required)},
         optional={key: _strategy(value) for key, value in properties.items() if key not in required},
