@@ -4,8 +4,8 @@ well-typed, but with every optional field, union branch, odd string and extreme 
 hypothesis-jsonschema turns each schema into a strategy. Two shortcuts keep that within seconds rather than minutes
 for the spec's large request schemas: each top-level property (and each branch of a union near the top) gets its own
 strategy instead of one merged schema, and the sizes the schema leaves open are bounded (arrays of at most 3 items,
-strings of at most 24 characters, objects of at most 6 members, no members the schema does not name). Sizes are
-what the hardening tests push; here it is the shape."""
+strings of at most 24 characters, objects of at most 6 members; below the top level, no members the schema does
+not name). Sizes are what the hardening tests push; here it is the shape."""
 from __future__ import annotations
 
 import functools
@@ -82,7 +82,20 @@ def request_strategy(name: str, required: tuple[str, ...] = ()):
     required.update(key for key in extra_required if key in properties)
     if "model" in properties:
         properties["model"] = {"allOf": [properties["model"], {"minLength": 1}]}
-    return st.fixed_dictionaries(
+    named = st.fixed_dictionaries(
         {key: _strategy(properties[key]) for key in sorted(required)},
         optional={key: _strategy(value) for key, value in properties.items() if key not in required},
     )
+    # The request schemas allow members they do not name (containers' extensions such as `top_k`; the gateway passes
+    # them through): a few, with any JSON value.
+    unnamed = st.dictionaries(st.text(max_size=12).filter(lambda key: key not in properties), _any_json(), max_size=2)
+    return st.builds(lambda extra, body: {**extra, **body}, unnamed, named)
+
+
+def _any_json():
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(
+        max_size=24)
+    return st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.text(max_size=12), inner, max_size=3), max_leaves=8)
