@@ -185,10 +185,13 @@ class BodyCheck:
                 except ValueError as error:
                     return TALLY.violation(f"{self.route.label}: body is not JSON ({error}): {self.buffer[:300]!r}")
                 _check(value, self.route.schema, self.route.label)
-            elif self.route.kind == "sse" and complete:
-                TALLY.count("responses")
-                self.buffer += b"\n\n"
-                self._events()
+            elif self.route.kind == "sse":
+                if complete:
+                    self.buffer += b"\n\n"
+                    self._events()
+                # The SDKs close a stream after `[DONE]` without reading the last (empty) chunk.
+                if complete or self.events:
+                    TALLY.count("responses")
         except Exception as error:
             TALLY.violation(f"{self.route.label}: checking the body failed: {error!r}")
 
