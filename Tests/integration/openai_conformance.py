@@ -10,7 +10,9 @@ call `check_raw_response`. A violation fails the test that received the answer (
 
 Not checked, on purpose:
 - Anthropic's `/v1/messages` (and `/count_tokens`): not OpenAI's API; its own tests check Anthropic's shapes.
-- `/ping` and `/health` when they succeed: the gateway's own probes, not in OpenAI's spec (their errors are checked).
+- `GET /ping` and `GET /health`: the gateway's own probes, not in OpenAI's spec; /health answers 200 or 503 with the
+  same status document (`{"status": ..., "translator": ...}`) for monitors to read, not an error object. Other
+  methods there get OpenAI errors, and are checked.
 - A body the client did not read to its end (a test that stops reading a stream early): only whole SSE events are.
 - Responses from anything but the gateway (the emulator, the tests' stand-in servers).
 
@@ -99,13 +101,13 @@ def route_for(method: str, path: str, status: int, content_type: str) -> Route |
         return None
     if method == "HEAD" or status < 200 or status in (204, 304):
         return None
+    if method == "GET" and path in GATEWAY_PROBES:
+        return None
     media = content_type.split(";")[0].strip().lower()
     if status >= 400:
         if media != "application/json":
             return f"{label}: an error must be an OpenAI error object (application/json), got {content_type!r}"
         return Route(label, "json", "ErrorResponse")
-    if path in GATEWAY_PROBES:
-        return None
     operation = next((item for pattern, item in _operations() if pattern.match(path)), {}).get(method.lower())
     if operation is None:
         return f"{label}: a success on a route OpenAI's spec does not have"

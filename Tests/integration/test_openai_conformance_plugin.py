@@ -96,6 +96,7 @@ def test_anthropic_and_probe_answers_are_not_checked_as_openai():
     assert openai_conformance.route_for("POST", "/v1/messages", 200, "application/json") is None
     assert openai_conformance.route_for("POST", "/v1/messages/count_tokens", 400, "application/json") is None
     assert openai_conformance.route_for("GET", "/ping", 200, "application/json") is None
-    # ...but an error from a probe is still an OpenAI error.
-    assert openai_conformance.route_for("GET", "/health", 503, "application/json").schema == "ErrorResponse"
+    assert openai_conformance.route_for("GET", "/health", 503, "application/json") is None
+    # ...but a wrong method there is still an OpenAI error.
+    assert openai_conformance.route_for("POST", "/health", 405, "application/json").schema == "ErrorResponse"
     assert openai_conformance.route_for("GET", "/v1/models/a%2Fb", 200, "application/json").schema == "Model"
