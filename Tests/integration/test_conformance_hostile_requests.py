@@ -27,18 +27,32 @@ SCALE = float(os.environ.get("HOSTILE_REQUESTS_SCALE", "1"))
 # get the most. CreateResponse requires nothing (a stored `prompt` can stand for model and input), but without them
 # this gateway can only refuse.
 OPERATIONS = [
-    ("/v1/chat/completions", "CreateChatCompletionRequest", (), 70),
-    ("/v1/responses", "CreateResponse", ("model", "input"), 60),
-    ("/v1/completions", "CreateCompletionRequest", (), 50),
-    ("/v1/embeddings", "CreateEmbeddingRequest", (), 40),
+    ("/v1/chat/completions", "CreateChatCompletionRequest", (), 100),
+    ("/v1/responses", "CreateResponse", ("model", "input"), 80),
+    ("/v1/completions", "CreateCompletionRequest", (), 120),
+    ("/v1/embeddings", "CreateEmbeddingRequest", (), 100),
 ]
+
+
+# One model of each container format, so the bodies reach each path through the translator and the emulator's
+# containers; `None` keeps the generated model name (an unknown model: 404).
+MODELS = [
+    {"id": "hostile-openai", "endpoint": "demo-endpoint"},
+    {"id": "hostile-route", "endpoint": "demo-endpoint", "format": "sagemaker-openai"},
+    {"id": "hostile-tgi", "endpoint": "tgi-endpoint", "format": "tgi", "prompt_template": "chatml"},
+    {"id": "hostile-tei", "endpoint": "demo-endpoint", "format": "embeddings"},
+]
+MODEL_CHOICES = [model["id"] for model in MODELS] + [None]
 
 
 @pytest.fixture(scope="module")
 def gateway(tmp_path_factory):
     openai_spec.require_spec()
-    emulator = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint")
-    gw = make_gateway(emulator)
+    emulator = start_emulator(
+        tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", "tgi-endpoint")
+    models = tmp_path_factory.mktemp("models") / "models.json"
+    models.write_text(json.dumps({"models": MODELS}))
+    gw = make_gateway(emulator, translator_env={"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)})
     yield gw
     gw.stop()
     emulator.proc.stop()
@@ -57,6 +71,7 @@ def send(client: httpx.Client, path: str, body: dict) -> tuple[int, bytes]:
 @pytest.mark.parametrize("path,schema,required,examples", OPERATIONS, ids=[op[1] for op in OPERATIONS])
 def test_well_typed_requests_never_get_a_5xx_or_hang(gateway, path, schema, required, examples):
     from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import strategies as st
 
     from openai_request_strategies import request_strategy
 
@@ -69,8 +84,10 @@ def test_well_typed_requests_never_get_a_5xx_or_hang(gateway, path, schema, requ
             max_examples=max(1, int(examples * SCALE)), deadline=None, database=None,
             derandomize=os.environ.get("HOSTILE_REQUESTS_SEED") != "random",
             phases=(Phase.explicit, Phase.generate, Phase.shrink), suppress_health_check=list(HealthCheck))
-        @given(request_strategy(schema, required))
-        def check(body):
+        @given(request_strategy(schema, required), st.sampled_from(MODEL_CHOICES))
+        def check(body, model):
+            if model is not None:
+                body = {**body, "model": model}
             started = time.monotonic()
             try:
                 status, payload = send(client, path, body)
@@ -91,6 +108,6 @@ def test_well_typed_requests_never_get_a_5xx_or_hang(gateway, path, schema, requ
         assert process.alive(), f"{process.name} died:\n{process.log()[-3000:]}"
     with httpx.Client(base_url=gateway.root_url, timeout=10) as client:
         status, payload = send(client, "/v1/chat/completions",
-                               {"model": "m", "messages": [{"role": "user", "content": "still here"}]})
+                               {"model": "hostile-openai", "messages": [{"role": "user", "content": "still here"}]})
     assert status == 200, payload
     assert json.loads(payload)["choices"][0]["message"]["content"]
