@@ -2,7 +2,7 @@
 # Installs what building and testing need, only when it is missing: libevent and libcurl headers
 # from Debian's packages, the openai and anthropic SDKs, pytest, numpy, langchain-openai, langchain-anthropic,
 # openai-agents, jsonschema and pyyaml (end-to-end tests; the last two check answers against OpenAI's
-# OpenAPI spec) from PyPI.
+# OpenAPI spec), hypothesis-jsonschema (requests generated from that spec) from PyPI.
 set -euo pipefail
 
 need_apt=()
@@ -22,10 +22,10 @@ fi
 
 if [ "${1:-}" = "--with-python" ]; then
   python3 - <<'PY' || python3 -m pip install -q --disable-pip-version-check "openai>=1.40" "pytest>=7" botocore numpy langchain-openai \
-    anthropic langchain-anthropic openai-agents jsonschema pyyaml prometheus-client
+    anthropic langchain-anthropic openai-agents jsonschema pyyaml prometheus-client hypothesis-jsonschema
 import importlib, sys
-for name in ("openai", "pytest", "botocore", "numpy", "langchain_openai",
-             "anthropic", "langchain_anthropic", "agents", "jsonschema", "yaml", "prometheus_client"):
+for name in ("openai", "pytest", "botocore", "numpy", "langchain_openai", "anthropic", "langchain_anthropic",
+             "agents", "jsonschema", "yaml", "prometheus_client", "hypothesis_jsonschema"):
     importlib.import_module(name)
 PY
 fi

@@ -46,7 +46,7 @@ package struct ChatChunkStream {
         JSONWriter.write(.int(created), into: &head)
         head += Array(",\"model\":".utf8)
         JSONWriter.writeString(model, into: &head)
-        head += Array(",\"system_fingerprint\":null,\"choices\":[".utf8)
+        head += Array(",\"choices\":[".utf8)
         self.head = head
         tail = Array((includeUsage ? "],\"usage\":null}\n\n" : "]}\n\n").utf8)
     }
@@ -150,8 +150,8 @@ package struct ChatChunkStream {
             ("id", .string(id)),
             ("object", .string("chat.completion.chunk")),
             ("created", .int(created)),
+            // No `system_fingerprint`: OpenAI's spec has it as an optional string, never null, and there is none.
             ("model", .string(model)),
-            ("system_fingerprint", .null),
             ("choices", .array(choices)),
         ]
         if includeUsage { members.append(("usage", usage)) }

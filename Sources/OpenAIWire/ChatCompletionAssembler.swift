@@ -103,6 +103,8 @@ package struct ChatCompletionAssembler {
         } else {
             message.append(("content", calls.isEmpty ? .string("") : .null))
         }
+        // OpenAI's spec requires `refusal` in every message; open models never refuse in a separate field.
+        message.append(("refusal", .null))
         if !calls.isEmpty { message.append(("tool_calls", .array(calls))) }
         if let reasoning = choice.reasoning { message.append((reasoningField.rawValue, .string(reasoning))) }
         let finish = choice.finishReason ?? (calls.isEmpty ? "stop" : "tool_calls")

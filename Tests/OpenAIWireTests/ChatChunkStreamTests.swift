@@ -4,7 +4,7 @@ import Testing
 @testable import OpenAIWire
 
 private let head =
-    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"alias","system_fingerprint":null,"choices":"#
+    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"alias","choices":"#
 
 private func chunk(_ choices: String, usage: String? = nil) -> String {
     "data: " + head + choices + (usage.map { #","usage":\#($0)"# } ?? "") + "}\n\n"
@@ -129,7 +129,7 @@ private let role = #"{"role":"assistant","content":""}"#
         func whole(_ delta: JSONValue, _ finish: JSONValue) -> [UInt8] {
             var members: [(String, JSONValue)] = [
                 ("id", .string(id)), ("object", .string("chat.completion.chunk")), ("created", .int(42)),
-                ("model", .string(model)), ("system_fingerprint", .null),
+                ("model", .string(model)),
                 (
                     "choices",
                     .array([

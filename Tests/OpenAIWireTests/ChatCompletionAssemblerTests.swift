@@ -18,7 +18,7 @@ private func assemble(_ events: [ModelEvent], promptEstimate: Int = 0) -> String
     ])
     #expect(
         out
-            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":"héllo 🚀 日本語\n\"q\""},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}"#
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":"héllo 🚀 日本語\n\"q\"","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":9,"completion_tokens":3,"total_tokens":12}}"#
     )
 }
 
@@ -32,7 +32,7 @@ private func assemble(_ events: [ModelEvent], promptEstimate: Int = 0) -> String
     ])
     #expect(
         out
-            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_a","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},{"id":"call_b","type":"function","function":{"name":"now","arguments":""}}]},"logprobs":null,"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":0,"completion_tokens":4,"total_tokens":4}}"#
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":null,"tool_calls":[{"id":"call_a","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}},{"id":"call_b","type":"function","function":{"name":"now","arguments":""}}]},"logprobs":null,"finish_reason":"tool_calls"}],"usage":{"prompt_tokens":0,"completion_tokens":4,"total_tokens":4}}"#
     )
 }
 
@@ -44,14 +44,14 @@ private func assemble(_ events: [ModelEvent], promptEstimate: Int = 0) -> String
         ], promptEstimate: 10)
     #expect(
         out
-            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":"A","reasoning_content":"think"},"logprobs":null,"finish_reason":"stop"},{"index":1,"message":{"role":"assistant","content":"B"},"logprobs":null,"finish_reason":"length"}],"usage":{"prompt_tokens":10,"completion_tokens":3,"total_tokens":13}}"#
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":"A","refusal":null,"reasoning_content":"think"},"logprobs":null,"finish_reason":"stop"},{"index":1,"message":{"role":"assistant","content":"B","refusal":null},"logprobs":null,"finish_reason":"length"}],"usage":{"prompt_tokens":10,"completion_tokens":3,"total_tokens":13}}"#
     )
 }
 
 @Test func noEventsStillGivesOneChoice() {
     #expect(
         assemble([])
-            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":""},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}}"#
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":"","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":0,"total_tokens":0}}"#
     )
 }
 

@@ -6,7 +6,7 @@ import Testing
 /// The model's `reasoning_output` decides the field reasoning is rendered in, streamed and not; tool calls
 /// and several choices come out whole, indexed and in order.
 private let head =
-    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"alias","system_fingerprint":null,"choices":"#
+    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700000000,"model":"alias","choices":"#
 
 private func chunk(_ index: Int, _ delta: String, finish: String? = nil) -> String {
     "data: " + head
@@ -50,7 +50,7 @@ func assembledReasoningField(_ field: ReasoningField) {
         field: field)
     #expect(
         out
-            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":"a","\#(field.rawValue)":"hm"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":2,"total_tokens":2}}"#
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":"a","refusal":null,"\#(field.rawValue)":"hm"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":2,"total_tokens":2}}"#
     )
 }
 
@@ -86,6 +86,6 @@ func assembledReasoningField(_ field: ReasoningField) {
     ])
     #expect(
         out
-            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_a","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"call_c","type":"function","function":{"name":"h","arguments":"{}"}}]},"logprobs":null,"finish_reason":"tool_calls"},{"index":1,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"call_b","type":"function","function":{"name":"g","arguments":"{\"n\":2}"}}]},"logprobs":null,"finish_reason":"tool_calls"},{"index":2,"message":{"role":"assistant","content":"plain"},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":6,"total_tokens":6}}"#
+            == #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"alias","choices":[{"index":0,"message":{"role":"assistant","content":null,"refusal":null,"tool_calls":[{"id":"call_a","type":"function","function":{"name":"f","arguments":"{}"}},{"id":"call_c","type":"function","function":{"name":"h","arguments":"{}"}}]},"logprobs":null,"finish_reason":"tool_calls"},{"index":1,"message":{"role":"assistant","content":null,"refusal":null,"tool_calls":[{"id":"call_b","type":"function","function":{"name":"g","arguments":"{\"n\":2}"}}]},"logprobs":null,"finish_reason":"tool_calls"},{"index":2,"message":{"role":"assistant","content":"plain","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":0,"completion_tokens":6,"total_tokens":6}}"#
     )
 }

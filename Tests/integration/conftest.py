@@ -164,3 +164,12 @@ def aws_client(service, endpoint_url, access_key=ACCESS_KEY, secret_key=SECRET_K
         aws_session_token=session_token,
         config=Config(retries={"total_max_attempts": 1}, read_timeout=30, connect_timeout=5),
     )
+
+
+def pytest_configure(config):
+    # Every answer the gateway gives a test is checked against OpenAI's OpenAPI spec (see openai_conformance.py).
+    # Registered here rather than with `pytest_plugins`, which pytest refuses in a conftest below the rootdir.
+    import openai_conformance
+
+    if not config.pluginmanager.is_registered(openai_conformance):
+        config.pluginmanager.register(openai_conformance, "openai_conformance")

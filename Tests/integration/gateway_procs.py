@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 ACCESS_KEY = "AKIDEMULATOR"
 SECRET_KEY = "emulator-secret-key"
 REGION = "us-east-1"
+# The ports httpshims of these tests listen on: openai_conformance.py checks what they answer against OpenAI's spec.
+GATEWAY_PORTS: set[int] = set()
 
 
 def bin_dir() -> Path:
@@ -153,6 +155,7 @@ class Gateway:
         return self.translator
 
     def start_shim(self) -> Proc:
+        GATEWAY_PORTS.add(self.port)
         self.shim = _spawn("httpshim", [str(bin_dir() / "httpshim")], self.shim_env, self.workdir)
 
         def listening():
@@ -168,6 +171,7 @@ class Gateway:
         return self.shim
 
     def stop(self) -> None:
+        GATEWAY_PORTS.discard(self.port)
         for p in (self.shim, self.translator):
             if p is not None:
                 p.stop()
@@ -199,6 +203,7 @@ def make_gateway(emulator: Emulator, api_keys: str | None = "sk-test-key", trans
     port = free_port()
     s_env = base_env() | {"HOST": "127.0.0.1", "PORT": str(port), "TRANSLATOR_SOCKET": str(sock)} | (shim_env or {})
     gw = Gateway(workdir, emulator, sock, port, t_env, s_env)
+    GATEWAY_PORTS.add(port)
     if start:
         gw.start_translator()
         gw.start_shim()

@@ -36,13 +36,56 @@ def require_spec() -> dict:
     return spec
 
 
+def _with_nullable(node):
+    """The spec still marks many fields with OpenAPI 3.0's `nullable: true`, which JSON Schema does not know: read it
+    as OpenAI means it (the SDKs generated from the spec accept null there), as `anyOf: [the schema, null]`."""
+    if isinstance(node, list):
+        return [_with_nullable(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _with_nullable(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable") is True:
+        return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+# The schema a streamed /v1/completions chunk is checked against: the spec lists only the JSON body for that route.
+COMPLETION_STREAM_CHUNK = "x-gateway-CompletionStreamChunk"
+
+
+def _with_allowances(components: dict) -> dict:
+    """Where OpenAI's own API answers differently from its spec, the gateway answers as the API does; each such
+    difference is allowed here, narrowly, with its reason. Everything else must match the spec as published."""
+    import copy
+
+    schemas = components["schemas"]
+    # `encoding_format: "base64"` (the openai SDK's default) gets each embedding as a base64 string of little-endian
+    # float32s; the spec's Embedding documents only the list of floats.
+    embedding = schemas["Embedding"]["properties"]["embedding"]
+    schemas["Embedding"]["properties"]["embedding"] = {
+        "anyOf": [embedding, {"type": "string", "pattern": "^[A-Za-z0-9+/]*={0,2}$"}]}
+    # Streamed completions are CreateCompletionResponse objects, but OpenAI streams `finish_reason: null` until a
+    # choice ends and, with `stream_options.include_usage`, `usage: null` on every chunk before the last (as the
+    # spec itself says of chat chunks).
+    chunk = copy.deepcopy(schemas["CreateCompletionResponse"])
+    finish = chunk["properties"]["choices"]["items"]["properties"]["finish_reason"]
+    chunk["properties"]["choices"]["items"]["properties"]["finish_reason"] = {"anyOf": [finish, {"type": "null"}]}
+    chunk["properties"]["usage"] = {"anyOf": [chunk["properties"]["usage"], {"type": "null"}]}
+    schemas[COMPLETION_STREAM_CHUNK] = chunk
+    return components
+
+
+@functools.lru_cache(maxsize=1)
+def _components() -> dict:
+    return _with_allowances(_with_nullable(require_spec()["components"]))
+
+
 @functools.lru_cache(maxsize=None)
 def _validator(name: str):
     import jsonschema
 
-    spec = require_spec()
     # The components resolve as JSON pointers into the whole document (OpenAPI 3.1 schemas are JSON Schema 2020-12).
-    root = {"components": spec["components"], "$ref": f"#/components/schemas/{name}"}
+    root = {"components": _components(), "$ref": f"#/components/schemas/{name}"}
     return jsonschema.Draft202012Validator(root)
 
 

@@ -14,6 +14,7 @@ import weakref
 import openai
 import pytest
 
+import openai_conformance
 from gateway_procs import bin_dir, make_gateway, start_emulator, wait_for
 
 KEY = "sk-test-key"
@@ -58,6 +59,8 @@ def read_response(sock: socket.socket, timeout=10.0) -> tuple[int, dict[str, str
         rest += chunk
     if len(rest) > length:
         _leftover[sock] = rest[length:]
+    # No client library read this answer: check it against OpenAI's spec here (errors must be OpenAI error objects).
+    openai_conformance.check_raw_response(status, headers, rest[:length])
     return status, headers, rest[:length]
 
 
