@@ -11,7 +11,7 @@ let package = Package(
         .executable(name: "sagemaker-emulator", targets: ["SageMakerEmulator"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3")
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2")
     ],
     targets: [
         .systemLibrary(name: "CLibevent", pkgConfig: "libevent", providers: [.apt(["libevent-dev"])]),

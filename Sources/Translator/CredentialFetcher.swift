@@ -63,7 +63,7 @@ final class CredentialFetcher {
             guard let token = try? String(contentsOfFile: file, encoding: .utf8) else {
                 return completion(.failure(ConfigError("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)")))
             }
-            headers.append(("Authorization", token.trimmingCharacters(in: .whitespacesAndNewlines)))
+            headers.append(("Authorization", token.trimmed(of: " \t\r\n")))
         } else if let token = endpoint.authorizationToken {
             headers.append(("Authorization", token))
         }
@@ -90,7 +90,7 @@ final class CredentialFetcher {
         guard let raw = try? String(contentsOfFile: identity.tokenFile, encoding: .utf8) else {
             return completion(.failure(ConfigError("cannot read AWS_WEB_IDENTITY_TOKEN_FILE \(identity.tokenFile)")))
         }
-        let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = raw.trimmed(of: " \t\r\n")
         guard !token.isEmpty else {
             return completion(.failure(ConfigError("AWS_WEB_IDENTITY_TOKEN_FILE \(identity.tokenFile) is empty")))
         }
@@ -137,7 +137,7 @@ final class CredentialFetcher {
             guard let self else { return }
             if let error = failed("session token", result) { return completion(.failure(error)) }
             guard case .success((_, let body)) = result else { return }
-            let token = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = String(decoding: body, as: UTF8.self).trimmed(of: " \t\r\n")
             self.send(
                 InstanceMetadataRequest.roleName(endpoint: endpoint, token: token), connectTimeout: 1, totalTimeout: 2
             ) {
