@@ -1,46 +1,42 @@
+import EventLoop
 import Foundation
-import XCTest
+import Testing
 
-@testable import EventLoop
-
-final class PercentDecodingTests: XCTestCase {
-    func testPlainTextIsUnchanged() {
-        XCTAssertEqual(PercentDecoding.decode("llama-3-8b"), "llama-3-8b")
-        XCTAssertEqual(PercentDecoding.decode(""), "")
+@Suite("PercentDecoding")
+struct PercentDecodingTests {
+    @Test func plainTextIsUnchanged() {
+        #expect(PercentDecoding.decode("llama-3-8b") == "llama-3-8b")
+        #expect(PercentDecoding.decode("") == "")
     }
 
-    func testEscapesOfEitherCaseDecode() {
-        XCTAssertEqual(PercentDecoding.decode("org%2Fmodel"), "org/model")
-        XCTAssertEqual(PercentDecoding.decode("org%2fmodel"), "org/model")
-        XCTAssertEqual(PercentDecoding.decode("a%20b%25c"), "a b%c")
+    @Test func escapesOfEitherCaseDecode() {
+        #expect(PercentDecoding.decode("org%2Fmodel") == "org/model")
+        #expect(PercentDecoding.decode("org%2fmodel") == "org/model")
+        #expect(PercentDecoding.decode("a%20b%25c") == "a b%c")
     }
 
-    func testMultiByteUTF8Decodes() {
-        XCTAssertEqual(PercentDecoding.decode("caf%C3%A9"), "café")
-        XCTAssertEqual(PercentDecoding.decode("%F0%9F%98%80"), "😀")
+    @Test func multiByteUTF8Decodes() {
+        #expect(PercentDecoding.decode("caf%C3%A9") == "café")
+        #expect(PercentDecoding.decode("%F0%9F%98%80") == "😀")
     }
 
-    func testPlusIsNotASpace() {
-        XCTAssertEqual(PercentDecoding.decode("a+b"), "a+b")
+    @Test func plusIsNotASpace() {
+        #expect(PercentDecoding.decode("a+b") == "a+b")
     }
 
-    func testMalformedEscapesAreRefused() {
-        XCTAssertNil(PercentDecoding.decode("%"))
-        XCTAssertNil(PercentDecoding.decode("abc%2"))
-        XCTAssertNil(PercentDecoding.decode("%zz"))
+    @Test(arguments: ["%", "abc%2", "%zz", "%+f", "%-1"])
+    func malformedEscapesAreRefused(_ segment: String) {
         // `UInt8("+f", radix: 16)` is 15: a sign must not pass for a hex digit.
-        XCTAssertNil(PercentDecoding.decode("%+f"))
-        XCTAssertNil(PercentDecoding.decode("%-1"))
+        #expect(PercentDecoding.decode(segment) == nil)
     }
 
-    func testInvalidUTF8IsRefused() {
-        XCTAssertNil(PercentDecoding.decode("%FF"))
-        XCTAssertNil(PercentDecoding.decode("%C3"))
+    @Test(arguments: ["%FF", "%C3", "%ED%A0%80"])
+    func invalidUTF8IsRefused(_ segment: String) {
+        #expect(PercentDecoding.decode(segment) == nil)
     }
 
-    func testAgreesWithFoundationOnWellFormedInput() {
-        for sample in ["model%2Dname", "%41%42%43", "x%E2%82%ACy", "100%25"] {
-            XCTAssertEqual(PercentDecoding.decode(sample), sample.removingPercentEncoding, sample)
-        }
+    @Test(arguments: ["model%2Dname", "%41%42%43", "x%E2%82%ACy", "100%25", "%zz", "%FF"])
+    func agreesWithFoundation(_ segment: String) {
+        #expect(PercentDecoding.decode(segment) == segment.removingPercentEncoding)
     }
 }
