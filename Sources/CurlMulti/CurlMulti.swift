@@ -132,24 +132,30 @@ package final class CurlMulti {
         reapFinished()
     }
 
-    /// hiperfifo's `check_multi_info`: hands every finished transfer its result.
+    /// hiperfifo's `check_multi_info`: hands every finished transfer its result, one message at a time
+    /// (as corelibs' `MultiHandle` does). A completion may cancel or add other transfers, and cancelling
+    /// frees a sibling's easy handle and its queued message (`curl_multi_remove_handle` drops it), so
+    /// no easy pointer is kept across a completion: each message is read, resolved to its transfer
+    /// (a strong reference) and removed before the next is read.
     private func reapFinished() {
-        var finished: [(UnsafeMutableRawPointer, CURLcode)] = []
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
-            if message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle {
-                finished.append((easy, message.pointee.data.result))
-            }
-        }
-        for (easy, code) in finished {
-            var context: UnsafeMutableRawPointer?
-            _ = gw_curl_easy_getinfo_private(easy, &context)
-            guard let context else { continue }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            guard transfers[ObjectIdentifier(transfer)] != nil else { continue }
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            guard let transfer = attachedTransfer(easy) else { continue }
+            // `message` is curl's and dies with the removal: everything needed was copied above.
             remove(transfer)
             transfer.complete(code)
         }
+    }
+
+    /// The transfer an easy handle in this multi belongs to (CURLOPT_PRIVATE), if it is still ours.
+    private func attachedTransfer(_ easy: UnsafeMutableRawPointer) -> CurlTransfer? {
+        var context: UnsafeMutableRawPointer?
+        // CURLINFO_PRIVATE only reads a field of a handle curl just named: it cannot fail here.
+        guard gw_curl_easy_getinfo_private(easy, &context) == CURLE_OK, let context else { return nil }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+        return transfers[ObjectIdentifier(transfer)] === transfer ? transfer : nil
     }
 
     fileprivate func socketChanged(_ fd: curl_socket_t, what: Int32, socketContext: UnsafeMutableRawPointer?) {
