@@ -39,14 +39,14 @@ final class ProxiedRequest {
     private let exchange: HTTPExchange
     let operation: Operation
     private let requestId: String
-    private unowned let shim: Shim
+    unowned let shim: Shim
     private var call: TranslatorCall?
     private var state = State.waiting
     private var keepAlive: Timer?
     private var readingPaused = false
     private var status = 0
-    private let startedAt = monotonicSeconds()
-    let created = unixTime()
+    private let startedAt: Double
+    let created: Int
     private let completionId = RequestID.chatCompletion()
     private(set) lazy var completionResponseId = RequestID.completion()
     private lazy var chunks: ChatChunkStream = makeChunkStream()
@@ -63,6 +63,8 @@ final class ProxiedRequest {
         self.operation = operation
         self.requestId = requestId
         self.shim = shim
+        startedAt = shim.clock.monotonic()
+        created = shim.unixTime()
     }
 
     func start(apiKey: String?) {
@@ -267,7 +269,7 @@ final class ProxiedRequest {
 
     /// One line per request: enough to trace a request across both processes by its id, never a key.
     private func logAccess(outcome: String) {
-        let ms = Int((monotonicSeconds() - startedAt) * 1000)
+        let ms = Int((shim.clock.monotonic() - startedAt) * 1000)
         Log.info(
             "\(requestId) \(exchange.method) \(PathRedaction.redacted(exchange.path)) \(status) \(ms) ms\(outcome)")
     }

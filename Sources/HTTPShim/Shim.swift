@@ -10,14 +10,17 @@ import ResponsesWire
 final class Shim {
     let config: ShimConfig
     let loop: EventLoop
+    /// The process's clock: monotonic for request durations, wall for `created` fields.
+    let clock: GatewayClock
     private var server: HTTPServer?
     private var active: [ObjectIdentifier: ProxiedRequest] = [:]
     private var draining = false
     private var drainTimer: Timer?
 
-    init(config: ShimConfig, loop: EventLoop) {
+    init(config: ShimConfig, loop: EventLoop, clock: GatewayClock = .system) {
         self.config = config
         self.loop = loop
+        self.clock = clock
     }
 
     func start() throws -> Int {

@@ -1,5 +1,6 @@
 import AWSSigV4
 import CurlMulti
+import EventLoop
 import FoundationEssentials
 import TranslatorCore
 
@@ -14,13 +15,15 @@ final class CredentialFetcher {
     private let region: String
     private let stsEndpoint: ServiceEndpoint
     private let curl: CurlMulti
+    private let clock: GatewayClock
     private var transfer: CurlTransfer?
 
-    init(source: CredentialSource, region: String, stsEndpoint: ServiceEndpoint, curl: CurlMulti) {
+    init(source: CredentialSource, region: String, stsEndpoint: ServiceEndpoint, curl: CurlMulti, clock: GatewayClock) {
         self.source = source
         self.region = region
         self.stsEndpoint = stsEndpoint
         self.curl = curl
+        self.clock = clock
     }
 
     /// Short name for log lines.
@@ -95,16 +98,16 @@ final class CredentialFetcher {
             return completion(.failure(ConfigError("AWS_WEB_IDENTITY_TOKEN_FILE \(identity.tokenFile) is empty")))
         }
         let request = STSRequest.assumeRoleWithWebIdentity(
-            endpoint: stsEndpoint, roleArn: identity.roleArn, sessionName: identity.sessionName(now: nowSeconds()),
+            endpoint: stsEndpoint, roleArn: identity.roleArn, sessionName: identity.sessionName(now: clock.wall()),
             webIdentityToken: token)
         sendSTS(request, action: "AssumeRoleWithWebIdentity", completion)
     }
 
     private func fetchAssumeRole(_ role: AssumeRoleSource, _ completion: @escaping Completion) {
         let request = STSRequest.assumeRole(
-            endpoint: stsEndpoint, roleArn: role.roleArn, sessionName: role.sessionName(now: nowSeconds()),
+            endpoint: stsEndpoint, roleArn: role.roleArn, sessionName: role.sessionName(now: clock.wall()),
             externalId: role.externalId, durationSeconds: role.durationSeconds
-        ).signed(credentials: role.sourceCredentials, region: region, service: .sts, at: currentDate())
+        ).signed(credentials: role.sourceCredentials, region: region, service: .sts, at: clock.date)
         sendSTS(request, action: "AssumeRole", completion)
     }
 
