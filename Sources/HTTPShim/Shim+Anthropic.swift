@@ -32,7 +32,7 @@ extension Shim {
     /// Anthropic's SDKs send the key as `x-api-key`; some clients send `Authorization: Bearer`. Either is
     /// the same gateway key, judged by the translator.
     func anthropicAPIKey(_ exchange: HTTPExchange) -> String? {
-        if let key = exchange.header("x-api-key")?[...].trimmingSpaces(), !key.isEmpty { return key }
+        if let key = exchange.header("x-api-key")?.trimmed(of: " \t"), !key.isEmpty { return key }
         return bearerToken(exchange.header("Authorization"))
     }
 

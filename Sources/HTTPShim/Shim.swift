@@ -161,7 +161,7 @@ func bearerToken(_ header: String?) -> String? {
     guard let header else { return nil }
     let trimmed = header.drop(while: { $0 == " " })
     guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-    let token = trimmed.dropFirst(7).trimmingSpaces()
+    let token = trimmed.dropFirst(7).trimmed(of: " \t")
     return token.isEmpty ? nil : token
 }
 
@@ -179,13 +179,4 @@ func percentDecoded(_ s: String) -> String {
         }
     }
     return String(decoding: bytes, as: UTF8.self)
-}
-
-extension Substring {
-    func trimmingSpaces() -> String {
-        var s = self
-        while s.last == " " || s.last == "\t" { s.removeLast() }
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        return String(s)
-    }
 }

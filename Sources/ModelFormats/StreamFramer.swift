@@ -137,6 +137,8 @@ package struct StreamFramer {
 }
 
 extension String {
+    /// Spaces and tabs off a line without copying it (the shared `trimmed(of:)` returns a new String):
+    /// this runs on every line of every streamed answer.
     func trimmingSpaces() -> Substring {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else {

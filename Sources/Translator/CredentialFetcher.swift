@@ -2,6 +2,7 @@ import AWSSigV4
 import CurlMulti
 import EventLoop
 import FoundationEssentials
+import GatewayWire
 import TranslatorCore
 
 /// Runs one refreshable source's fetch sequence with curl: the container endpoint (one GET), web identity
