@@ -28,7 +28,7 @@ let package = Package(
         .target(
             name: "TranslatorCore",
             dependencies: [
-                "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats", "GatewayLog",
+                "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
