@@ -33,12 +33,16 @@ let package = Package(
             ]
         ),
 
+        .target(name: "ShimCore", dependencies: ["GatewayWire", "ResponsesWire"]),
+
         .target(name: "EventLoop", dependencies: ["CLibevent", "GatewayLog"]),
         .target(name: "CurlMulti", dependencies: ["CCurl", "EventLoop", "GatewayLog"]),
 
         .executableTarget(
             name: "HTTPShim",
-            dependencies: ["EventLoop", "GatewayWire", "OpenAIWire", "AnthropicWire", "ResponsesWire", "GatewayLog"]
+            dependencies: [
+                "EventLoop", "GatewayWire", "OpenAIWire", "AnthropicWire", "ResponsesWire", "ShimCore", "GatewayLog",
+            ]
         ),
         .executableTarget(
             name: "Translator",
@@ -59,6 +63,7 @@ let package = Package(
         .testTarget(
             name: "TranslatorCoreTests",
             dependencies: ["TranslatorCore", "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats"]),
+        .testTarget(name: "ShimCoreTests", dependencies: ["ShimCore", "GatewayWire", "ResponsesWire"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
         .testTarget(name: "CurlMultiTests", dependencies: ["CurlMulti", "EventLoop"]),
     ],

@@ -4,27 +4,13 @@ import GatewayLog
 import GatewayWire
 import OpenAIWire
 import ResponsesWire
+import ShimCore
 
 /// One client request that the translator answers: forwards it, then writes the OpenAI response.
 /// Answered exactly once: `waiting` (no status sent) → `streaming` (SSE 200 sent) → `done`.
 final class ProxiedRequest {
-    enum Operation {
-        case chat(ChatRequest)
-        case completion(CompletionRequest)
-        case embeddings(EmbeddingsRequest)
-        case responses(ResponsesRequest)
-        case listModels
-        case retrieveModel(String)
-        case health
-        /// The body failed validation: the key is checked first (a `models` call), so a wrong key is a 401
-        /// whatever the body, as OpenAI and Anthropic answer; a good one gets this error, in the shape of
-        /// the API it was sent to.
-        case invalid(GatewayError, anthropic: Bool = false)
-        /// Anthropic's `POST /v1/messages`, served as a chat completion (ProxiedRequest+Anthropic.swift).
-        case messages(ChatRequest)
-        /// `POST /v1/messages/count_tokens`: the translator only judges the key (as for `/v1/models`).
-        case countTokens(ChatRequest)
-    }
+    /// Named here for the extensions that switch on it; defined (and tested) in ShimCore.
+    typealias Operation = ClientOperation
 
     private enum State {
         case waiting
@@ -68,23 +54,10 @@ final class ProxiedRequest {
     }
 
     func start(apiKey: String?) {
-        let op: GatewayRequest.Operation
-        switch operation {
-        case .chat(let chat): op = .chatCompletion(chat)
-        case .completion(let completion): op = .completion(completion)
-        case .embeddings(let embeddings): op = .embeddings(embeddings)
-        case .responses(let responses): op = .chatCompletion(responses.chat)
-        case .listModels: op = .listModels
-        case .retrieveModel(let id): op = .retrieveModel(id: id)
-        case .health: op = .health
-        case .invalid: op = .listModels
-        case .messages(let chat): op = .chatCompletion(chat)
-        case .countTokens: op = .listModels
-        }
         do {
             let call = try TranslatorCall(
                 loop: shim.loop, socketPath: shim.config.socketPath,
-                request: GatewayRequest(requestId: requestId, apiKey: apiKey, operation: op),
+                request: GatewayRequest(requestId: requestId, apiKey: apiKey, operation: operation.wireOperation),
                 timeouts: shim.config.translatorTimeouts)
             self.call = call
             call.onMessage = { [weak self] message in self?.received(message) }
@@ -95,10 +68,7 @@ final class ProxiedRequest {
         }
         exchange.onClientClose = { [weak self] in self?.clientClosed() }
         exchange.onDrain = { [weak self] in self?.clientDrained() }
-        if case .chat(let chat) = operation, chat.stream { scheduleKeepAlive() }
-        if case .completion(let completion) = operation, completion.stream { scheduleKeepAlive() }
-        if case .messages(let chat) = operation, chat.stream { scheduleKeepAlive() }
-        if case .responses(let responses) = operation, responses.chat.stream { scheduleKeepAlive() }
+        if operation.clientStreams { scheduleKeepAlive() }
     }
 
     // MARK: translator → client

@@ -1,5 +1,5 @@
-import EventLoop
 import Foundation
+import GatewayWire
 import Testing
 
 @Suite("PercentDecoding")
