@@ -17,6 +17,7 @@ build-release: deps
 build-static: deps
 	SWIFT_SCRATCH_PATH=.build-static scripts/build-release.sh --out .build-static/bin
 	scripts/check-runtime-libs.sh .build-static/bin
+	scripts/check-no-full-foundation.sh .build-static/bin
 
 ## Starts emulator + translator + shim on http://127.0.0.1:8080 and prints a demo key.
 run: deps

@@ -11,7 +11,7 @@ let package = Package(
         .executable(name: "sagemaker-emulator", targets: ["SageMakerEmulator"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3")
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2")
     ],
     targets: [
         .systemLibrary(name: "CLibevent", pkgConfig: "libevent", providers: [.apt(["libevent-dev"])]),
@@ -29,10 +29,12 @@ let package = Package(
         .target(
             name: "TranslatorCore",
             dependencies: [
-                "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats", "GatewayLog",
+                "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+
+        .target(name: "ShimCore", dependencies: ["GatewayWire", "ResponsesWire"]),
 
         .target(name: "EventLoop", dependencies: ["CLibevent", "GatewayLog"]),
         .target(name: "CurlMulti", dependencies: ["CCurl", "EventLoop", "GatewayLog"]),
@@ -40,7 +42,7 @@ let package = Package(
         .executableTarget(
             name: "HTTPShim",
             dependencies: [
-                "EventLoop", "GatewayWire", "OpenAIWire", "AnthropicWire", "ResponsesWire", "GatewayLog",
+                "EventLoop", "GatewayWire", "OpenAIWire", "AnthropicWire", "ResponsesWire", "ShimCore", "GatewayLog",
                 "GatewayMetrics",
             ]
         ),
@@ -67,6 +69,7 @@ let package = Package(
         .testTarget(
             name: "TranslatorCoreTests",
             dependencies: ["TranslatorCore", "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats"]),
+        .testTarget(name: "ShimCoreTests", dependencies: ["ShimCore", "GatewayWire", "ResponsesWire"]),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
         .testTarget(name: "CurlMultiTests", dependencies: ["CurlMulti", "EventLoop"]),
     ],

@@ -44,5 +44,8 @@ if [ -n "$out" ]; then
   mkdir -p "$out"
   for product in "${products[@]}"; do
     install -m 0755 "$bin/$product" "$out/$product"
+    # DWARF is two fifths of a release binary (the translator: 40 MB with it, 27 MB without); the
+    # symbol table stays, so crash backtraces still name functions (and the Foundation check can read it).
+    strip --strip-debug "$out/$product"
   done
 fi

@@ -8,7 +8,7 @@
 /// the credential-scope date (`yyyyMMdd`).
 ///
 /// Done by hand rather than with `DateFormatter`: it is pure arithmetic, needs no locale or calendar, and runs
-/// on every request. Civil-from-days follows Howard Hinnant's algorithms (http://howardhinnant.github.io/date_algorithms.html).
+/// on every request; the calendar arithmetic is `CivilDate`'s.
 package struct AMZDate: Sendable, Equatable {
     /// `20150830T123600Z`
     package let amzDate: String
@@ -19,7 +19,7 @@ package struct AMZDate: Sendable, Equatable {
         let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
+        let (year, month, day) = CivilDate.date(days: days)
         let stamp = Self.pad(year, 4) + Self.pad(month, 2) + Self.pad(day, 2)
         dateStamp = stamp
         amzDate =
@@ -43,33 +43,12 @@ package struct AMZDate: Sendable, Equatable {
             let hour = number(9..<11), let minute = number(11..<13), let second = number(13..<15),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
-        let days = days(fromCivil: year, month, day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + second))
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let digits = String(value)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
-    }
-
-    private static func civil(fromDays z: Int64) -> (Int64, Int64, Int64) {
-        let z = z + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
-    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

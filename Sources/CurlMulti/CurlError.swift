@@ -32,3 +32,18 @@ package enum CurlDataDisposition {
     /// Stop receiving until `resume()`. The bytes just passed to `onData` count as consumed.
     case pause
 }
+
+/// Stops the process when curl reports what can only be a bug here or memory exhaustion, as hiperfifo's
+/// `mcode_or_die` and corelibs' `try! ....asError()` do: a multi call on a handle we own, or a setopt of
+/// an option this libcurl supports, fails only for lack of memory or because our bookkeeping is wrong,
+/// and carrying on would leave a transfer that never ends or a socket nobody watches.
+func curlOrDie(_ code: CURLMcode, _ call: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) {
+    guard code != CURLM_OK else { return }
+    fatalError("\(call()): \(String(cString: curl_multi_strerror(code)))", file: file, line: line)
+}
+
+/// `curlOrDie` for `curl_easy_setopt` and the other easy-handle calls.
+func curlOrDie(_ code: CURLcode, _ call: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) {
+    guard code != CURLE_OK else { return }
+    fatalError("\(call()): \(String(cString: curl_easy_strerror(code)))", file: file, line: line)
+}

@@ -1,5 +1,6 @@
 import CCurl
 import EventLoop
+import GatewayLog
 
 /// Process-wide curl set-up, run once before the first multi handle (thread-safe: a lazy global).
 private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -33,23 +34,23 @@ package final class CurlMulti {
         timer = Timer(loop: loop) { [weak self] in self?.timeoutExpired() }
         // passUnretained: deinit unsets both callbacks before the handle goes away.
         let context = Unmanaged.passUnretained(self).toOpaque()
-        _ = gw_curl_multi_setopt_socketfunction(multi, multiSocketChanged)
-        _ = gw_curl_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, context)
-        _ = gw_curl_multi_setopt_timerfunction(multi, multiTimerChanged)
-        _ = gw_curl_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, context)
+        curlOrDie(gw_curl_multi_setopt_socketfunction(multi, multiSocketChanged), "CURLMOPT_SOCKETFUNCTION")
+        curlOrDie(gw_curl_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, context), "CURLMOPT_SOCKETDATA")
+        curlOrDie(gw_curl_multi_setopt_timerfunction(multi, multiTimerChanged), "CURLMOPT_TIMERFUNCTION")
+        curlOrDie(gw_curl_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, context), "CURLMOPT_TIMERDATA")
     }
 
     /// Transfers still running are dropped without `onComplete`.
     deinit {
-        _ = gw_curl_multi_setopt_socketfunction(multi, nil)
-        _ = gw_curl_multi_setopt_timerfunction(multi, nil)
+        curlOrDie(gw_curl_multi_setopt_socketfunction(multi, nil), "CURLMOPT_SOCKETFUNCTION")
+        curlOrDie(gw_curl_multi_setopt_timerfunction(multi, nil), "CURLMOPT_TIMERFUNCTION")
         for transfer in transfers.values where transfer.isAttached {
-            if let easy = transfer.easy { _ = curl_multi_remove_handle(multi, easy) }
+            curlOrDie(curl_multi_remove_handle(multi, transfer.easy), "curl_multi_remove_handle")
             transfer.isAttached = false
         }
         transfers.removeAll()
         sockets.removeAll()
-        _ = curl_multi_cleanup(multi)
+        curlOrDie(curl_multi_cleanup(multi), "curl_multi_cleanup")
     }
 
     /// Transfers added and neither finished nor cancelled.
@@ -64,13 +65,10 @@ package final class CurlMulti {
         transfers[ObjectIdentifier(transfer)] = transfer
         runOutsideCurl { [self] in
             guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
-            guard let easy = transfer.easy else {
-                transfers[ObjectIdentifier(transfer)] = nil
-                transfer.fail(
-                    .other(code: Int32(bitPattern: CURLE_OUT_OF_MEMORY.rawValue), message: "curl_easy_init failed"))
-                return
-            }
-            let code = curl_multi_add_handle(multi, easy)
+            var code = CURLM_OK
+            callingCurl { code = curl_multi_add_handle(multi, transfer.easy) }
+            // Unlike the other multi calls, a refusal here is reported to the one transfer concerned:
+            // curl has not taken it, so nothing is left half-done.
             guard code == CURLM_OK else {
                 transfers[ObjectIdentifier(transfer)] = nil
                 transfer.fail(.other(code: code.rawValue, message: String(cString: curl_multi_strerror(code))))
@@ -113,43 +111,68 @@ package final class CurlMulti {
 
     private func remove(_ transfer: CurlTransfer) {
         guard transfers[ObjectIdentifier(transfer)] != nil else { return }
-        if transfer.isAttached, let easy = transfer.easy {
-            _ = curl_multi_remove_handle(multi, easy)
+        if transfer.isAttached {
+            callingCurl { curlOrDie(curl_multi_remove_handle(multi, transfer.easy), "curl_multi_remove_handle") }
         }
         transfer.isAttached = false
         transfers[ObjectIdentifier(transfer)] = nil
     }
 
+    /// Ends a transfer that failed outside curl's own reporting (an unpause that failed): removes it and
+    /// completes it with `code`. Runs outside curl.
+    func finish(_ transfer: CurlTransfer, _ code: CURLcode) {
+        guard transfers[ObjectIdentifier(transfer)] === transfer else { return }
+        remove(transfer)
+        transfer.complete(code)
+    }
+
     private func socketReady(_ fd: curl_socket_t, action: Int32) {
-        var running: Int32 = 0
-        callingCurl { _ = curl_multi_socket_action(multi, fd, action, &running) }
+        socketAction(fd, action)
         reapFinished()
     }
 
     private func timeoutExpired() {
-        var running: Int32 = 0
-        callingCurl { _ = curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running) }
+        socketAction(CURL_SOCKET_TIMEOUT, 0)
         reapFinished()
     }
 
-    /// hiperfifo's `check_multi_info`: hands every finished transfer its result.
+    /// hiperfifo's `mcode_or_die` around `curl_multi_socket_action`: CURLM_BAD_SOCKET only means curl
+    /// closed the socket after this readiness was queued (nothing to do); any other failure is a bug.
+    private func socketAction(_ fd: curl_socket_t, _ action: Int32) {
+        var running: Int32 = 0
+        var code = CURLM_OK
+        callingCurl { code = curl_multi_socket_action(multi, fd, action, &running) }
+        if code == CURLM_BAD_SOCKET {
+            Log.debug("curl: readiness for a socket it already closed (fd \(fd))")
+            return
+        }
+        curlOrDie(code, "curl_multi_socket_action")
+    }
+
+    /// hiperfifo's `check_multi_info`: hands every finished transfer its result, one message at a time
+    /// (as corelibs' `MultiHandle` does). A completion may cancel or add other transfers, and cancelling
+    /// frees a sibling's easy handle and its queued message (`curl_multi_remove_handle` drops it), so
+    /// no easy pointer is kept across a completion: each message is read, resolved to its transfer
+    /// (a strong reference) and removed before the next is read.
     private func reapFinished() {
-        var finished: [(UnsafeMutableRawPointer, CURLcode)] = []
         var queued: Int32 = 0
         while let message = curl_multi_info_read(multi, &queued) {
-            if message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle {
-                finished.append((easy, message.pointee.data.result))
-            }
-        }
-        for (easy, code) in finished {
-            var context: UnsafeMutableRawPointer?
-            _ = gw_curl_easy_getinfo_private(easy, &context)
-            guard let context else { continue }
-            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-            guard transfers[ObjectIdentifier(transfer)] != nil else { continue }
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle else { continue }
+            let code = message.pointee.data.result
+            guard let transfer = attachedTransfer(easy) else { continue }
+            // `message` is curl's and dies with the removal: everything needed was copied above.
             remove(transfer)
             transfer.complete(code)
         }
+    }
+
+    /// The transfer an easy handle in this multi belongs to (CURLOPT_PRIVATE), if it is still ours.
+    private func attachedTransfer(_ easy: UnsafeMutableRawPointer) -> CurlTransfer? {
+        var context: UnsafeMutableRawPointer?
+        // CURLINFO_PRIVATE only reads a field of a handle curl just named: it cannot fail here.
+        guard gw_curl_easy_getinfo_private(easy, &context) == CURLE_OK, let context else { return nil }
+        let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+        return transfers[ObjectIdentifier(transfer)] === transfer ? transfer : nil
     }
 
     fileprivate func socketChanged(_ fd: curl_socket_t, what: Int32, socketContext: UnsafeMutableRawPointer?) {
@@ -163,9 +186,17 @@ package final class CurlMulti {
         } else {
             socket = CurlSocket(loop: loop, fd: fd) { [weak self] fd, action in self?.socketReady(fd, action: action) }
             sockets[fd] = socket
-            _ = curl_multi_assign(multi, fd, Unmanaged.passUnretained(socket).toOpaque())
+            // Inside curl's socket callback for this very fd: curl knows it, so this cannot fail.
+            curlOrDie(curl_multi_assign(multi, fd, Unmanaged.passUnretained(socket).toOpaque()), "curl_multi_assign")
         }
-        socket.watch(what)
+        do {
+            try socket.watch(what)
+        } catch {
+            // epoll refused the fd (out of watches or memory): tell curl the socket failed, once curl has
+            // returned, so the transfer on it ends with an error instead of waiting for its timeout.
+            Log.warning("curl: cannot watch socket \(fd): \(error)")
+            runOutsideCurl { [weak self] in self?.socketReady(fd, action: CURL_CSELECT_ERR) }
+        }
     }
 
     fileprivate func timerChanged(_ milliseconds: Int) {

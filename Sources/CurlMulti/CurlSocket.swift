@@ -18,7 +18,7 @@ final class CurlSocket {
     }
 
     /// Applies curl's CURL_POLL_IN / CURL_POLL_OUT / CURL_POLL_INOUT.
-    func watch(_ what: Int32) {
-        watcher.watch(readable: what & CURL_POLL_IN != 0, writable: what & CURL_POLL_OUT != 0)
+    func watch(_ what: Int32) throws(EventLoopError) {
+        try watcher.watch(readable: what & CURL_POLL_IN != 0, writable: what & CURL_POLL_OUT != 0)
     }
 }

@@ -7,8 +7,8 @@ import CCurl
 /// Callbacks run on the loop thread, from inside curl; they may call `resume()` and
 /// `CurlMulti.cancel`/`add` (those are deferred until curl returns). Capture owners weakly.
 package final class CurlTransfer {
-    /// The `CURL*`; nil only if curl could not allocate one (then `add` fails the transfer).
-    let easy: UnsafeMutableRawPointer?
+    /// The `CURL*`.
+    let easy: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// The request body, at a fixed address for curl's whole use of it.
     private let bodyStorage: UnsafeMutableRawBufferPointer
@@ -58,7 +58,9 @@ package final class CurlTransfer {
         totalTimeout: Double? = nil,
         idleTimeout: Double? = nil
     ) {
-        easy = curl_easy_init()
+        // Only malloc failing makes curl_easy_init return NULL; like Swift's own allocations, that traps.
+        guard let easy = curl_easy_init() else { fatalError("curl_easy_init: out of memory") }
+        self.easy = easy
         bodyStorage = .allocate(byteCount: max(body.count, 1), alignment: 1)
         bodyStorage.copyBytes(from: body)
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -68,49 +70,50 @@ package final class CurlTransfer {
         }
         // Curl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
         append(header: "Expect:")
-        guard let easy else { return }
 
         // passUnretained: self owns the handle and outlives every callback on it.
         let context = Unmanaged.passUnretained(self).toOpaque()
-        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_PRIVATE, context)
-        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_URL, url)
-        _ = gw_curl_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
-        _ = gw_curl_easy_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1)
-        _ = gw_curl_easy_setopt_long(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
-        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer)
-        _ = gw_curl_easy_setopt_writefunction(easy, CURLOPT_WRITEFUNCTION, transferBodyReceived)
-        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_WRITEDATA, context)
-        _ = gw_curl_easy_setopt_writefunction(easy, CURLOPT_HEADERFUNCTION, transferHeaderReceived)
-        _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, context)
-        _ = gw_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList)
-        _ = gw_curl_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connectTimeout))
+        set(CURLOPT_PRIVATE, pointer: context)
+        set(CURLOPT_URL, string: url)
+        set(CURLOPT_NOSIGNAL, 1)
+        set(CURLOPT_TCP_KEEPALIVE, 1)
+        set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
+        set(CURLOPT_WRITEFUNCTION, callback: transferBodyReceived)
+        set(CURLOPT_WRITEDATA, pointer: context)
+        set(CURLOPT_HEADERFUNCTION, callback: transferHeaderReceived)
+        set(CURLOPT_HEADERDATA, pointer: context)
+        curlOrDie(gw_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER")
+        set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connectTimeout))
         if let totalTimeout {
-            _ = gw_curl_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(totalTimeout))
+            set(CURLOPT_TIMEOUT_MS, Self.milliseconds(totalTimeout))
         }
         if let idleTimeout {
-            _ = gw_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
-            _ = gw_curl_easy_setopt_long(easy, CURLOPT_LOW_SPEED_TIME, max(1, Int(idleTimeout.rounded(.up))))
+            set(CURLOPT_LOW_SPEED_LIMIT, 1)
+            set(CURLOPT_LOW_SPEED_TIME, max(1, Int(idleTimeout.rounded(.up))))
         }
 
         switch method.uppercased() {
         case "GET":
-            _ = gw_curl_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+            set(CURLOPT_HTTPGET, 1)
         case "HEAD":
-            _ = gw_curl_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+            set(CURLOPT_NOBODY, 1)
         default:
             if method.uppercased() != "POST" {
-                _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_CUSTOMREQUEST, method)
+                set(CURLOPT_CUSTOMREQUEST, string: method)
             }
             if method.uppercased() == "POST" || !body.isEmpty {
-                _ = gw_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
-                _ = gw_curl_easy_setopt_ptr(easy, CURLOPT_POSTFIELDS, bodyStorage.baseAddress)
+                curlOrDie(
+                    gw_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)),
+                    "CURLOPT_POSTFIELDSIZE_LARGE")
+                set(CURLOPT_POSTFIELDS, pointer: bodyStorage.baseAddress)
             }
         }
     }
 
     deinit {
         // A CurlMulti keeps attached transfers alive, so the handle is never in a multi here.
-        if let easy { curl_easy_cleanup(easy) }
+        curl_easy_cleanup(easy)
         curl_slist_free_all(headerList)
         bodyStorage.deallocate()
         errorBuffer.deallocate()
@@ -129,14 +132,41 @@ package final class CurlTransfer {
             return
         }
         multi.runOutsideCurl { [self] in
-            guard isPaused, !isCancelled, let easy else { return }
+            guard isPaused, !isCancelled else { return }
             isPaused = false
-            multi.callingCurl { _ = curl_easy_pause(easy, CURLPAUSE_CONT) }
+            var code = CURLE_OK
+            multi.callingCurl { code = curl_easy_pause(easy, CURLPAUSE_CONT) }
+            // Unpausing hands curl's held-back data to the write callback at once; an error there (or
+            // memory running out) fails the transfer, which curl will not report through the multi.
+            if code != CURLE_OK { multi.finish(self, code) }
         }
     }
 
     private func append(header line: String) {
-        if let grown = curl_slist_append(headerList, line) { headerList = grown }
+        // NULL only when malloc fails; a request quietly missing its Authorization header is worse.
+        guard let grown = curl_slist_append(headerList, line) else { fatalError("curl_slist_append: out of memory") }
+        headerList = grown
+    }
+
+    // The options are ours and this libcurl knows them all, so a setopt fails only when curl cannot copy
+    // a string: out of memory, or a URL over curl's 8 MB input limit, which no endpoint name reaches.
+
+    private func set(_ option: CURLoption, _ value: Int) {
+        curlOrDie(gw_curl_easy_setopt_long(easy, option, value), "curl_easy_setopt(\(option.rawValue))")
+    }
+
+    /// For pointers curl keeps (PRIVATE, WRITEDATA, ERRORBUFFER, POSTFIELDS: owned by self).
+    private func set(_ option: CURLoption, pointer: UnsafeRawPointer?) {
+        curlOrDie(gw_curl_easy_setopt_ptr(easy, option, pointer), "curl_easy_setopt(\(option.rawValue))")
+    }
+
+    /// For strings, which curl copies.
+    private func set(_ option: CURLoption, string: String) {
+        curlOrDie(gw_curl_easy_setopt_ptr(easy, option, string), "curl_easy_setopt(\(option.rawValue))")
+    }
+
+    private func set(_ option: CURLoption, callback: curl_write_callback) {
+        curlOrDie(gw_curl_easy_setopt_writefunction(easy, option, callback), "curl_easy_setopt(\(option.rawValue))")
     }
 
     private static func milliseconds(_ seconds: Double) -> Int {
@@ -203,10 +233,10 @@ package final class CurlTransfer {
 
     private func deliverResponse() {
         guard !responseDelivered else { return }
-        if status == 0, let easy {
+        if status == 0 {
             var code = 0
-            _ = gw_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code)
-            status = code
+            // Fails only for a handle that is not an easy handle; then the status stays unknown (0).
+            if gw_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK { status = code }
         }
         guard status != 0 else { return }
         responseDelivered = true

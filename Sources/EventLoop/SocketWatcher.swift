@@ -19,8 +19,9 @@ package final class SocketWatcher {
         if let event { event_free(event) }
     }
 
-    /// Replaces what is watched; both false stops watching.
-    package func watch(readable: Bool, writable: Bool) {
+    /// Replaces what is watched; both false stops watching. Throws when the loop's backend refuses the
+    /// fd (epoll out of memory or watches, or an fd already closed): nothing is watched then.
+    package func watch(readable: Bool, writable: Bool) throws(EventLoopError) {
         if event != nil, interest == (readable, writable) { return }
         if let event {
             event_free(event)
@@ -32,10 +33,15 @@ package final class SocketWatcher {
         if readable { what |= Int16(EV_READ) }
         if writable { what |= Int16(EV_WRITE) }
         // passUnretained: deinit frees the event, so the registration never outlives self.
+        // event_new only allocates: NULL is malloc failing, which traps as Swift's own allocations do.
         guard let event = event_new(loop.base, fd, what, socketReady, Unmanaged.passUnretained(self).toOpaque())
-        else { return }
+        else { fatalError("event_new: out of memory") }
+        guard event_add(event, nil) == 0 else {
+            event_free(event)
+            interest = (false, false)
+            throw .libevent("event_add(fd \(fd))")
+        }
         self.event = event
-        _ = event_add(event, nil)
     }
 
     fileprivate func fire(_ what: Int16) {

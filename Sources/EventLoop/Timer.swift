@@ -7,35 +7,41 @@ import CLibevent
 package final class Timer {
     private let loop: EventLoop
     private let handler: () -> Void
-    private var event: OpaquePointer?
+    private let event: OpaquePointer
 
     package init(loop: EventLoop, handler: @escaping () -> Void) {
         self.loop = loop
         self.handler = handler
+        // evtimer_new only allocates: NULL is malloc failing. A timer that silently never fires (the
+        // drain deadline, a request timeout) is worse than stopping, so that traps as Swift's own
+        // allocations do. `self` is not yet fully initialized, hence the context set right after.
+        guard let event = gw_evtimer_new(loop.base, timerFired, nil) else { fatalError("evtimer_new: out of memory") }
+        self.event = event
         // passUnretained: deinit frees the event, so the registration never outlives self.
-        event = gw_evtimer_new(loop.base, timerFired, Unmanaged.passUnretained(self).toOpaque())
+        guard event_assign(event, loop.base, -1, 0, timerFired, Unmanaged.passUnretained(self).toOpaque()) == 0 else {
+            fatalError("event_assign(timer) failed")
+        }
     }
 
     deinit {
-        if let event { event_free(event) }
+        event_free(event)
     }
 
     /// Fires the handler once, `seconds` from now.
     package func schedule(after seconds: Double) {
-        guard let event else { return }
         var tv = timeval(seconds: seconds)
-        _ = event_add(event, &tv)
+        // A timer's event_add fails only when the timeout heap cannot grow (malloc failing): trap, as above.
+        guard event_add(event, &tv) == 0 else { fatalError("event_add(timer): out of memory") }
     }
 
     package func cancel() {
-        guard let event else { return }
+        // event_del fails only for an event with no base, which an evtimer_new event never is.
         _ = event_del(event)
     }
 
     /// Whether a deadline is pending.
     package var isScheduled: Bool {
-        guard let event else { return false }
-        return event_pending(event, Int16(EV_TIMEOUT), nil) != 0
+        event_pending(event, Int16(EV_TIMEOUT), nil) != 0
     }
 
     fileprivate func fire() { handler() }

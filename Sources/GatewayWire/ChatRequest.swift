@@ -33,7 +33,5 @@ package struct ChatRequest: Equatable, Sendable {
 
     /// `max_completion_tokens` is the current name; `max_tokens` the deprecated one most containers read.
     package var maxTokens: Int? { parameter("max_completion_tokens")?.intValue ?? parameter("max_tokens")?.intValue }
-    package var temperature: Double? { parameter("temperature")?.doubleValue }
-    package var topP: Double? { parameter("top_p")?.doubleValue }
     package var choiceCount: Int { parameter("n")?.intValue ?? 1 }
 }

@@ -13,7 +13,9 @@ package enum JSONValue: Equatable, Sendable {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
-        case (.number(let a), .number(let b)): return a == b || (Double(a) != nil && Double(a) == Double(b))
+        case (.number(let a), .number(let b)):
+            // By exact value, not through `Double`, which rounds (and makes every huge exponent infinity).
+            return a == b || JSONNumberValue(a).map { $0 == JSONNumberValue(b) } ?? false
         case (.string(let a), .string(let b)): return a == b
         case (.array(let a), .array(let b)): return a == b
         case (.object(let a), .object(let b)):

@@ -1,6 +1,7 @@
 import AnthropicWire
 import GatewayWire
 import OpenAIWire
+import ShimCore
 
 /// Anthropic's Messages API on the chat path: the request went to the translator as a chat completion;
 /// here its events become Anthropic's `message` or SSE events, its errors Anthropic's error objects.
@@ -72,15 +73,5 @@ extension ProxiedRequest {
         return AnthropicMessageAssembler(
             id: AnthropicMessageID.message(), model: chat.model,
             inputTokenEstimate: AnthropicUsage.inputTokenEstimate(chat))
-    }
-}
-
-extension ProxiedRequest.Operation {
-    var isAnthropic: Bool {
-        switch self {
-        case .messages, .countTokens: return true
-        case .invalid(_, let anthropic): return anthropic
-        default: return false
-        }
     }
 }

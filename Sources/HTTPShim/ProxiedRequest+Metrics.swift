@@ -28,7 +28,7 @@ extension ProxiedRequest {
             switch event {
             case .content, .reasoning, .toolCall:
                 tokens += 1
-                if firstTokenAfter == nil { firstTokenAfter = stopwatch.elapsed }
+                if firstTokenAfter == nil { firstTokenAfter = elapsed }
             case .usage(let usage): reportedUsage = usage
             case .finish, .logprobs: break
             }
@@ -51,7 +51,7 @@ extension ProxiedRequest {
         metrics.inFlight -= 1
         let model = reachedModel ? modelName.map { metrics.modelLabel($0) } ?? "none" : "none"
         metrics.requestFinished(
-            route: routeLabel, model: model, status: status, seconds: stopwatch.elapsed, firstToken: firstTokenAfter,
+            route: routeLabel, model: model, status: status, seconds: elapsed, firstToken: firstTokenAfter,
             tokens: tokens, usage: reportedUsage.map { ($0.promptTokens, $0.completionTokens) })
     }
 }

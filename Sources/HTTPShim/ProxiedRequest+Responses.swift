@@ -21,10 +21,10 @@ extension ProxiedRequest {
         case .end:
             if request.chat.stream {
                 beginStreaming()
-                send(responseStream.finish(completedAt: unixTime()))
+                send(responseStream.finish(completedAt: shim.unixTime()))
                 finishStream()
             } else {
-                respond(status: 200, body: responseAssembler.bytes(completedAt: unixTime()))
+                respond(status: 200, body: responseAssembler.bytes(completedAt: shim.unixTime()))
             }
         default:
             break

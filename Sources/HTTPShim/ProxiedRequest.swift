@@ -5,27 +5,13 @@ import GatewayMetrics
 import GatewayWire
 import OpenAIWire
 import ResponsesWire
+import ShimCore
 
 /// One client request that the translator answers: forwards it, then writes the OpenAI response.
 /// Answered exactly once: `waiting` (no status sent) → `streaming` (SSE 200 sent) → `done`.
 final class ProxiedRequest {
-    enum Operation {
-        case chat(ChatRequest)
-        case completion(CompletionRequest)
-        case embeddings(EmbeddingsRequest)
-        case responses(ResponsesRequest)
-        case listModels
-        case retrieveModel(String)
-        case health
-        /// The body failed validation: the key is checked first (a `models` call), so a wrong key is a 401
-        /// whatever the body, as OpenAI and Anthropic answer; a good one gets this error, in the shape of
-        /// the API it was sent to.
-        case invalid(GatewayError, anthropic: Bool = false)
-        /// Anthropic's `POST /v1/messages`, served as a chat completion (ProxiedRequest+Anthropic.swift).
-        case messages(ChatRequest)
-        /// `POST /v1/messages/count_tokens`: the translator only judges the key (as for `/v1/models`).
-        case countTokens(ChatRequest)
-    }
+    /// Named here for the extensions that switch on it; defined (and tested) in ShimCore.
+    typealias Operation = ClientOperation
 
     private enum State {
         case waiting
@@ -46,13 +32,13 @@ final class ProxiedRequest {
     private var keepAlive: Timer?
     private var readingPaused = false
     private var status = 0
-    let stopwatch = Stopwatch()
+    private let startedAt: Double
+    let created: Int
     /// Per-request figures for `ShimMetrics`, reported once, in `done`.
     var reachedModel = false
     var firstTokenAfter: Double?
     var tokens = 0
     var reportedUsage: Usage?
-    let created = unixTime()
     private let completionId = RequestID.chatCompletion()
     private(set) lazy var completionResponseId = RequestID.completion()
     private lazy var chunks: ChatChunkStream = makeChunkStream()
@@ -69,29 +55,21 @@ final class ProxiedRequest {
         self.operation = operation
         self.requestId = requestId
         self.shim = shim
+        startedAt = shim.clock.monotonic()
+        created = shim.unixTime()
     }
 
     var path: String { exchange.path }
 
+    /// Seconds since the request arrived, on the shim's monotonic clock.
+    var elapsed: Double { shim.clock.monotonic() - startedAt }
+
     func start(apiKey: String?) {
         shim.metrics.inFlight += 1
-        let op: GatewayRequest.Operation
-        switch operation {
-        case .chat(let chat): op = .chatCompletion(chat)
-        case .completion(let completion): op = .completion(completion)
-        case .embeddings(let embeddings): op = .embeddings(embeddings)
-        case .responses(let responses): op = .chatCompletion(responses.chat)
-        case .listModels: op = .listModels
-        case .retrieveModel(let id): op = .retrieveModel(id: id)
-        case .health: op = .health
-        case .invalid: op = .listModels
-        case .messages(let chat): op = .chatCompletion(chat)
-        case .countTokens: op = .listModels
-        }
         do {
             let call = try TranslatorCall(
                 loop: shim.loop, socketPath: shim.config.socketPath,
-                request: GatewayRequest(requestId: requestId, apiKey: apiKey, operation: op),
+                request: GatewayRequest(requestId: requestId, apiKey: apiKey, operation: operation.wireOperation),
                 timeouts: shim.config.translatorTimeouts)
             self.call = call
             call.onMessage = { [weak self] message in self?.received(message) }
@@ -103,10 +81,7 @@ final class ProxiedRequest {
         }
         exchange.onClientClose = { [weak self] in self?.clientClosed() }
         exchange.onDrain = { [weak self] in self?.clientDrained() }
-        if case .chat(let chat) = operation, chat.stream { scheduleKeepAlive() }
-        if case .completion(let completion) = operation, completion.stream { scheduleKeepAlive() }
-        if case .messages(let chat) = operation, chat.stream { scheduleKeepAlive() }
-        if case .responses(let responses) = operation, responses.chat.stream { scheduleKeepAlive() }
+        if operation.clientStreams { scheduleKeepAlive() }
     }
 
     // MARK: translator → client
@@ -282,7 +257,7 @@ final class ProxiedRequest {
 
     /// One line per request: enough to trace a request across both processes by its id, never a key.
     private func logAccess(outcome: String) {
-        let ms = Int(stopwatch.elapsed * 1000)
+        let ms = Int(elapsed * 1000)
         Log.info(
             "\(exchange.method) \(PathRedaction.redacted(exchange.path)) \(status) \(ms) ms\(outcome)",
             ["request_id": requestId])

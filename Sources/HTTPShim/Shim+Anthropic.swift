@@ -2,16 +2,11 @@ import AnthropicWire
 import EventLoop
 import GatewayWire
 import OpenAIWire
+import ShimCore
 
 /// Anthropic's Messages API routes: `POST /v1/messages` and `POST /v1/messages/count_tokens`.
 /// https://docs.anthropic.com/en/api/messages
 extension Shim {
-    /// `/v1/messages` and everything under it, so Anthropic's clients get Anthropic's errors there too
-    /// (batches, say, are a `not_found_error`).
-    static func isAnthropic(_ path: String) -> Bool {
-        path == "/v1/messages" || path.hasPrefix("/v1/messages/")
-    }
-
     /// `anthropic-version` and `anthropic-beta` are accepted and ignored: there is one version here.
     func handleAnthropic(_ exchange: HTTPExchange) {
         guard exchange.path == "/v1/messages" || exchange.path == "/v1/messages/count_tokens" else {
@@ -27,13 +22,6 @@ extension Shim {
         case .success(let chat): proxy(exchange, counting ? .countTokens(chat) : .messages(chat))
         case .failure(let error): proxy(exchange, .invalid(error, anthropic: true))
         }
-    }
-
-    /// Anthropic's SDKs send the key as `x-api-key`; some clients send `Authorization: Bearer`. Either is
-    /// the same gateway key, judged by the translator.
-    func anthropicAPIKey(_ exchange: HTTPExchange) -> String? {
-        if let key = exchange.header("x-api-key")?[...].trimmingSpaces(), !key.isEmpty { return key }
-        return bearerToken(exchange.header("Authorization"))
     }
 
     /// An error answered by the shim itself, in the shape of the API the operation belongs to.

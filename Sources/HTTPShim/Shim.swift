@@ -5,12 +5,15 @@ import GatewayMetrics
 import GatewayWire
 import OpenAIWire
 import ResponsesWire
+import ShimCore
 
 /// The HTTP side: routes OpenAI requests, validates them, and hands each to a `ProxiedRequest`.
 /// Holds no AWS credentials and no keys: the bearer token is forwarded for the translator to judge.
 final class Shim {
     let config: ShimConfig
     let loop: EventLoop
+    /// The process's clock: monotonic for request durations, wall for `created` fields.
+    let clock: GatewayClock
     private var server: HTTPServer?
     private var active: [ObjectIdentifier: ProxiedRequest] = [:]
     private var draining = false
@@ -18,9 +21,10 @@ final class Shim {
     let metrics = ShimMetrics()
     private var metricsEndpoint: MetricsEndpoint?
 
-    init(config: ShimConfig, loop: EventLoop) {
+    init(config: ShimConfig, loop: EventLoop, clock: GatewayClock = .system) {
         self.config = config
         self.loop = loop
+        self.clock = clock
     }
 
     func start() throws -> Int {
@@ -30,7 +34,7 @@ final class Shim {
             handler: { [weak self] exchange in self?.handle(exchange) },
             bodyTooLarge: { [weak self] exchange in
                 guard let self else { return }
-                if Self.isAnthropic(exchange.path) {
+                if ShimRoute.isAnthropic(exchange.path) {
                     return self.reply(exchange, AnthropicErrorMapper.payloadTooLarge(limit: self.config.maxBodyBytes))
                 }
                 self.reply(exchange, OpenAIErrorMapper.payloadTooLarge(limit: self.config.maxBodyBytes))
@@ -66,50 +70,45 @@ final class Shim {
 
     private func handle(_ exchange: HTTPExchange) {
         let path = exchange.path
-        switch (exchange.method, path) {
-        case ("GET", "/ping"), ("HEAD", "/ping"):
+        switch ShimRoute.match(method: exchange.method, path: path) {
+        case .ping:
             metrics.requestFinished(route: "/ping", status: 200)
             exchange.respond(
                 status: 200, headers: [("Content-Type", "application/json"), ("x-request-id", requestId(exchange))],
                 body: Array(#"{"status":"ok"}"#.utf8))
-        case ("GET", "/health"):
+        case .health:
             proxy(exchange, .health)
-        case ("GET", "/v1/models"):
+        case .listModels:
             proxy(exchange, .listModels)
-        case ("GET", _) where path.hasPrefix("/v1/models/") && path.count > "/v1/models/".count:
-            let id = String(path.dropFirst("/v1/models/".count))
-            proxy(exchange, .retrieveModel(percentDecoded(id)))
-        case ("POST", "/v1/chat/completions"):
+        case .retrieveModel(let id):
+            proxy(exchange, .retrieveModel(id))
+        case .chatCompletions:
             switch ChatRequestValidator.validate(exchange.body) {
             case .success(let chat): proxy(exchange, .chat(chat))
             case .failure(let error): proxy(exchange, .invalid(error))
             }
-        case ("POST", "/v1/completions"):
+        case .completions:
             switch CompletionRequestValidator.validate(exchange.body) {
             case .success(let completion): proxy(exchange, .completion(completion))
             case .failure(let error): proxy(exchange, .invalid(error))
             }
-        case ("POST", "/v1/embeddings"):
+        case .embeddings:
             switch EmbeddingsRequestValidator.validate(exchange.body) {
             case .success(let embeddings): proxy(exchange, .embeddings(embeddings))
             case .failure(let error): proxy(exchange, .invalid(error))
             }
-        case (_, _) where Self.isAnthropic(path):
+        case .anthropic:
             handleAnthropic(exchange)
-        case ("POST", "/v1/responses"):
+        case .responses:
             switch ResponsesRequestValidator.validate(exchange.body) {
             case .success(let responses): proxy(exchange, .responses(responses))
             case .failure(let error): proxy(exchange, .invalid(error))
             }
-        case (_, "/v1/responses"):
-            reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
-        case (_, _) where path.hasPrefix("/v1/responses/"):
+        case .storedResponse:
             reply(exchange, StoredResponses.lookup(method: exchange.method))
-        case (_, "/v1/chat/completions"), (_, "/v1/completions"), (_, "/v1/embeddings"):
-            reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["POST"]))
-        case (_, "/v1/models"), (_, "/ping"), (_, "/health"):
-            reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: ["GET"]))
-        default:
+        case .methodNotAllowed(let allowed):
+            reply(exchange, OpenAIErrorMapper.methodNotAllowed(method: exchange.method, path: path, allowed: allowed))
+        case .unknown:
             reply(exchange, OpenAIErrorMapper.unknownRoute(method: exchange.method, path: path))
         }
     }
@@ -139,7 +138,10 @@ final class Shim {
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
         active[ObjectIdentifier(request)] = request
         request.start(
-            apiKey: operation.isAnthropic ? anthropicAPIKey(exchange) : bearerToken(exchange.header("Authorization")))
+            apiKey: operation.isAnthropic
+                ? ClientAPIKey.anthropic(
+                    xAPIKey: exchange.header("x-api-key"), authorization: exchange.header("Authorization"))
+                : ClientAPIKey.bearer(exchange.header("Authorization")))
     }
 
     private var generator = SystemRandomNumberGenerator()
@@ -173,39 +175,5 @@ final class Shim {
         drainTimer = timer
         timer.schedule(after: config.drainSeconds)
         if active.isEmpty { stopWhenFlushed() }
-    }
-}
-
-/// `Authorization: Bearer <key>`, scheme case-insensitive; anything else counts as no key.
-func bearerToken(_ header: String?) -> String? {
-    guard let header else { return nil }
-    let trimmed = header.drop(while: { $0 == " " })
-    guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-    let token = trimmed.dropFirst(7).trimmingSpaces()
-    return token.isEmpty ? nil : token
-}
-
-func percentDecoded(_ s: String) -> String {
-    var bytes: [UInt8] = []
-    var it = Array(s.utf8)[...]
-    while let b = it.popFirst() {
-        if b == UInt8(ascii: "%"), it.count >= 2,
-            let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16)
-        {
-            bytes.append(v)
-            it = it.dropFirst(2)
-        } else {
-            bytes.append(b)
-        }
-    }
-    return String(decoding: bytes, as: UTF8.self)
-}
-
-extension Substring {
-    func trimmingSpaces() -> String {
-        var s = self
-        while s.last == " " || s.last == "\t" { s.removeLast() }
-        while s.first == " " || s.first == "\t" { s.removeFirst() }
-        return String(s)
     }
 }

@@ -131,16 +131,7 @@ package struct PromptTemplate: Equatable, Sendable {
     }
 
     private func content(_ text: String) -> String {
-        trimsContent ? Self.trimmed(text) : text
-    }
-
-    /// Python's `str.strip()`, which Jinja's `trim` is: Unicode whitespace at both ends.
-    static func trimmed(_ text: String) -> String {
-        let scalars = text.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
+        trimsContent ? text.trimmingWhitespace() : text
     }
 
     private static func afterReasoning(_ text: String) -> String {

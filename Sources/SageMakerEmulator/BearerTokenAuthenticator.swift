@@ -1,5 +1,5 @@
 import AWSSigV4
-import Foundation
+import FoundationEssentials
 import GatewayLog
 
 /// Checks the bearer token of SageMaker's OpenAI-compatible route (`/endpoints/<ep>[/inference-components/<ic>]

@@ -82,7 +82,7 @@ struct CompletionScript {
     /// Ends the text before the first stop sequence, as vLLM does (the stop string itself is not returned).
     private static func cut(_ script: inout ChatScript, at stops: [String]) {
         let text = script.tokens.joined()
-        let hits = stops.filter { !$0.isEmpty }.compactMap { text.range(of: $0)?.lowerBound }
+        let hits = stops.filter { !$0.isEmpty }.compactMap { text.firstRange(of: $0)?.lowerBound }
         guard let end = hits.min() else { return }
         let keep = text[..<end].utf8.count
         var tokens: [String] = []

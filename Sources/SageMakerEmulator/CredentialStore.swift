@@ -1,5 +1,5 @@
 import AWSSigV4
-import Foundation
+import FoundationEssentials
 
 /// The access keys the emulator accepts: one static pair, plus the temporary triples its container-credentials
 /// endpoint mints, each valid until its expiration as with real role credentials.

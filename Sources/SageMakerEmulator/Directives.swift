@@ -1,3 +1,5 @@
+import GatewayWire
+
 /// Test directives written in the last user message (`[tokens=5]`, `[throttle]`, ...), which make the emulated
 /// model misbehave on purpose. They are removed from the text the model echoes.
 struct Directives: Equatable {
@@ -57,7 +59,7 @@ struct Directives: Equatable {
             }
         }
         kept += rest
-        return (directives, trimmed(kept))
+        return (directives, kept.trimmingWhitespace())
     }
 
     private mutating func apply(_ inner: Substring) -> Bool {
@@ -89,13 +91,5 @@ struct Directives: Equatable {
         default: return false
         }
         return true
-    }
-
-    private static func trimmed(_ s: String) -> String {
-        let scalars = s.unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
-        return String(scalars[first...last])
     }
 }

@@ -1,5 +1,5 @@
 import EventLoop
-import Foundation
+import FoundationEssentials
 import GatewayWire
 
 extension Emulator {
@@ -19,7 +19,7 @@ extension Emulator {
     /// The endpoint, component and operation named by an OpenAI-route path, or nil for any other path.
     static func openAIRouteTarget(_ path: String) -> (endpoint: String, component: String?, operation: String)? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).map { String($0) }
-        let decoded = { (s: String) in s.removingPercentEncoding ?? s }
+        let decoded = { (s: String) in PercentDecoding.decode(s) ?? s }
         guard segments.count > 3, segments[0].isEmpty, segments[1] == "endpoints" else { return nil }
         var rest = segments[3...]
         var component: String?

@@ -1,5 +1,5 @@
 import EventLoop
-import Foundation
+import FoundationEssentials
 import GatewayWire
 
 extension Emulator {
@@ -19,7 +19,7 @@ extension Emulator {
         if let failure = authenticate(exchange, service: "sagemaker") {
             return respond(exchange, failure.restJSON(requestId: requestId))
         }
-        let endpoint = String(segments[2]).removingPercentEncoding ?? String(segments[2])
+        let endpoint = PercentDecoding.decode(segments[2]) ?? String(segments[2])
         guard config.endpoints.contains(endpoint) else {
             return respond(
                 exchange,

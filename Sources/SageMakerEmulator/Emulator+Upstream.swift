@@ -1,6 +1,6 @@
 import CurlMulti
 import EventLoop
-import Foundation
+import FoundationEssentials
 import GatewayLog
 import GatewayWire
 

@@ -1,7 +1,7 @@
 import AWSSigV4
 import CurlMulti
 import EventLoop
-import Foundation
+import FoundationEssentials
 import GatewayLog
 import GatewayWire
 

@@ -164,7 +164,7 @@ struct EmulatorConfig {
     }
 
     private static func list(_ text: String) -> [String] {
-        text.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        text.split(separator: ",").map { $0.trimmed(of: " ") }.filter { !$0.isEmpty }
     }
 
     private static func port(_ text: String) throws -> Int {
@@ -190,11 +190,5 @@ struct EmulatorConfig {
             guard let s = value.stringValue else { throw ParseError.message("secret \(name) must be a string") }
             return (name, s)
         }
-    }
-}
-
-extension Substring {
-    func trimmingSpaces() -> String {
-        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
     }
 }

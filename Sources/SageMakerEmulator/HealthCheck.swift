@@ -1,12 +1,16 @@
 import EventLoop
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `sagemaker-emulator --check [flags]`: GETs `/ping` on the host and port the same flags and
 /// `EMULATOR_*` variables would make the emulator listen on; exit 0 when it answers 200, else 1.
 /// docker-compose uses it as the emulator's healthcheck.
 func runEmulatorHealthCheck(arguments: [String], environment: [String: String], timeout: Double = 2) -> Int32 {
     func unhealthy(_ message: String) -> Int32 {
-        FileHandle.standardError.write(Data("unhealthy: \(message)\n".utf8))
+        fputs("unhealthy: \(message)\n", stderr)
         return 1
     }
     let config: EmulatorConfig

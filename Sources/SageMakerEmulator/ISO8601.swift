@@ -1,5 +1,5 @@
 import AWSSigV4
-import Foundation
+import FoundationEssentials
 
 extension Date {
     /// `2024-05-01T12:00:00Z`, as the ECS credentials endpoint writes `Expiration`.

@@ -1,5 +1,5 @@
 import AWSSigV4
-import Foundation
+import FoundationEssentials
 
 /// Checks a request's SigV4 signature the way the real service does and answers with the error AWS would send.
 struct RequestAuthenticator {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GatewayWire
 
 /// Secrets Manager's secrets as GetSecretValue reports them; replacing one is a rotation (new version id).

@@ -1,6 +1,10 @@
 import EventLoop
-import Foundation
+import FoundationEssentials
 import GatewayLog
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A local stand-in for Amazon SageMaker Runtime, Secrets Manager and the ECS credentials endpoint, so the
 /// gateway runs and is tested without an AWS account. Run with `--help` for the flags.
@@ -19,7 +23,7 @@ do {
     config = try EmulatorConfig.parse(
         arguments: Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
 } catch {
-    FileHandle.standardError.write(Data("\(error)\n".utf8))
+    fputs("\(error)\n", stderr)
     exit(2)
 }
 

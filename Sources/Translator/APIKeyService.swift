@@ -25,8 +25,13 @@ final class APIKeyService {
     private(set) var loadedAt: Double?
     private(set) var loadedKeyCount = 0
     var usesSecret: Bool { secretId != nil }
+    /// Monotonic for the key set's TTL and the fetch backoff, wall only for signing the fetch.
+    private let clock: GatewayClock
 
-    init(config: TranslatorConfig, credentials: CredentialsManager, curl: CurlMulti, loop: EventLoop) {
+    init(
+        config: TranslatorConfig, credentials: CredentialsManager, curl: CurlMulti, loop: EventLoop, clock: GatewayClock
+    ) {
+        self.clock = clock
         cache = APIKeyCache(
             staticKeys: config.staticAPIKeys, secretConfigured: config.authSecretId != nil,
             allowUnauthenticated: config.allowUnauthenticated, ttl: config.apiKeyCacheTTL)
@@ -45,14 +50,14 @@ final class APIKeyService {
     }
 
     private func periodicRefresh() {
-        if cache.refreshIfDue(now: nowSeconds()) { fetch() }
+        if cache.refreshIfDue(now: clock.monotonic()) { fetch() }
         refreshTimer?.schedule(after: max(1, min(60, cache.ttl / 4)))
     }
 
     func authorize(
         _ key: String?, afterFetch: Bool = false, completion: @escaping (Result<APIKeyGrant, GatewayError>) -> Void
     ) {
-        let outcome = cache.check(key: key, now: nowSeconds(), afterFetch: afterFetch)
+        let outcome = cache.check(key: key, now: clock.monotonic(), afterFetch: afterFetch)
         if outcome.startFetch { fetch() }
         switch outcome.decision {
         case .allow: completion(.success(cache.grant(for: key)))
@@ -79,7 +84,7 @@ final class APIKeyService {
             case .failure(let error): self.finish(.failure(error.message))
             case .success(let creds):
                 let request = SecretsManagerRequest.getSecretValue(endpoint: self.endpoint, secretId: secretId)
-                    .signed(credentials: creds, region: self.region, service: .secretsManager, at: currentDate())
+                    .signed(credentials: creds, region: self.region, service: .secretsManager, at: self.clock.date)
                 self.send(request)
             }
         }
@@ -114,13 +119,13 @@ final class APIKeyService {
     private func finish(_ result: FetchResult) {
         switch result {
         case .success(let keys):
-            cache.fetchSucceeded(keys, now: nowSeconds())
+            cache.fetchSucceeded(keys, now: clock.monotonic())
             refreshes += 1
-            loadedAt = Stopwatch.now()
+            loadedAt = clock.monotonic()
             loadedKeyCount = keys.count
             Log.info("loaded \(keys.count) API key(s) from Secrets Manager")
         case .failure(let reason):
-            cache.fetchFailed(now: nowSeconds())
+            cache.fetchFailed(now: clock.monotonic())
             refreshFailures += 1
             Log.warning(
                 "fetching API keys failed (\(reason)); \(cache.hasKeySet ? "serving the last good key set" : "no key set yet")"

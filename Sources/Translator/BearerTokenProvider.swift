@@ -1,4 +1,5 @@
 import AWSSigV4
+import EventLoop
 import FoundationEssentials
 import GatewayLog
 import GatewayWire
@@ -11,9 +12,11 @@ import TranslatorCore
 final class BearerTokenProvider {
     private let credentials: CredentialsManager
     private var cache: SageMakerBearerTokenCache
+    private let clock: GatewayClock
 
-    init(region: String, credentials: CredentialsManager) {
+    init(region: String, credentials: CredentialsManager, clock: GatewayClock) {
         self.credentials = credentials
+        self.clock = clock
         cache = SageMakerBearerTokenCache(region: region)
     }
 
@@ -23,7 +26,7 @@ final class BearerTokenProvider {
             switch result {
             case .failure(let error): completion(.failure(error))
             case .success(let credentials):
-                let now = currentDate()
+                let now = self.clock.date
                 let reason = self.cache.mintReason(for: credentials, now: now)
                 let token = self.cache.token(for: credentials, now: now)
                 if let reason {

@@ -1,7 +1,7 @@
+import EventLoop
 import FoundationEssentials
 
-/// Wall-clock seconds since the epoch: credential expiry and key TTLs are compared against it.
-func nowSeconds() -> Double { Date().timeIntervalSince1970 }
-
-/// `Date()` without importing Foundation where libevent's `Timer` is in scope.
-func currentDate() -> Date { Date() }
+extension GatewayClock {
+    /// The wall reading as a `Date`, for SigV4 signing and bearer-token dates.
+    var date: Date { Date(timeIntervalSince1970: wall()) }
+}

@@ -1,6 +1,8 @@
 import AWSSigV4
 import CurlMulti
+import EventLoop
 import FoundationEssentials
+import GatewayWire
 import TranslatorCore
 
 /// Runs one refreshable source's fetch sequence with curl: the container endpoint (one GET), web identity
@@ -14,13 +16,15 @@ final class CredentialFetcher {
     private let region: String
     private let stsEndpoint: ServiceEndpoint
     private let curl: CurlMulti
+    private let clock: GatewayClock
     private var transfer: CurlTransfer?
 
-    init(source: CredentialSource, region: String, stsEndpoint: ServiceEndpoint, curl: CurlMulti) {
+    init(source: CredentialSource, region: String, stsEndpoint: ServiceEndpoint, curl: CurlMulti, clock: GatewayClock) {
         self.source = source
         self.region = region
         self.stsEndpoint = stsEndpoint
         self.curl = curl
+        self.clock = clock
     }
 
     /// The source as a metric label value.
@@ -75,7 +79,7 @@ final class CredentialFetcher {
             guard let token = try? String(contentsOfFile: file, encoding: .utf8) else {
                 return completion(.failure(ConfigError("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)")))
             }
-            headers.append(("Authorization", token.trimmingCharacters(in: .whitespacesAndNewlines)))
+            headers.append(("Authorization", token.trimmed(of: " \t\r\n")))
         } else if let token = endpoint.authorizationToken {
             headers.append(("Authorization", token))
         }
@@ -102,21 +106,21 @@ final class CredentialFetcher {
         guard let raw = try? String(contentsOfFile: identity.tokenFile, encoding: .utf8) else {
             return completion(.failure(ConfigError("cannot read AWS_WEB_IDENTITY_TOKEN_FILE \(identity.tokenFile)")))
         }
-        let token = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = raw.trimmed(of: " \t\r\n")
         guard !token.isEmpty else {
             return completion(.failure(ConfigError("AWS_WEB_IDENTITY_TOKEN_FILE \(identity.tokenFile) is empty")))
         }
         let request = STSRequest.assumeRoleWithWebIdentity(
-            endpoint: stsEndpoint, roleArn: identity.roleArn, sessionName: identity.sessionName(now: nowSeconds()),
+            endpoint: stsEndpoint, roleArn: identity.roleArn, sessionName: identity.sessionName(now: clock.wall()),
             webIdentityToken: token)
         sendSTS(request, action: "AssumeRoleWithWebIdentity", completion)
     }
 
     private func fetchAssumeRole(_ role: AssumeRoleSource, _ completion: @escaping Completion) {
         let request = STSRequest.assumeRole(
-            endpoint: stsEndpoint, roleArn: role.roleArn, sessionName: role.sessionName(now: nowSeconds()),
+            endpoint: stsEndpoint, roleArn: role.roleArn, sessionName: role.sessionName(now: clock.wall()),
             externalId: role.externalId, durationSeconds: role.durationSeconds
-        ).signed(credentials: role.sourceCredentials, region: region, service: .sts, at: currentDate())
+        ).signed(credentials: role.sourceCredentials, region: region, service: .sts, at: clock.date)
         sendSTS(request, action: "AssumeRole", completion)
     }
 
@@ -149,7 +153,7 @@ final class CredentialFetcher {
             guard let self else { return }
             if let error = failed("session token", result) { return completion(.failure(error)) }
             guard case .success((_, let body)) = result else { return }
-            let token = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let token = String(decoding: body, as: UTF8.self).trimmed(of: " \t\r\n")
             self.send(
                 InstanceMetadataRequest.roleName(endpoint: endpoint, token: token), connectTimeout: 1, totalTimeout: 2
             ) {

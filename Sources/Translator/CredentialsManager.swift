@@ -18,12 +18,16 @@ final class CredentialsManager {
     private(set) var expiresAt: Double?
     private(set) var refreshFailures = 0
     var sourceLabel: String { fetcher.sourceLabel }
+    /// Wall time: expirations come from AWS as calendar times (`ExpiringCredentials` copes with a step back).
+    private let clock: GatewayClock
 
-    init(source: CredentialSource, region: String, stsEndpoint: ServiceEndpoint, curl: CurlMulti) {
-        fetcher = CredentialFetcher(source: source, region: region, stsEndpoint: stsEndpoint, curl: curl)
+    init(source: CredentialSource, region: String, stsEndpoint: ServiceEndpoint, curl: CurlMulti, clock: GatewayClock) {
+        self.clock = clock
+        fetcher = CredentialFetcher(
+            source: source, region: region, stsEndpoint: stsEndpoint, curl: curl, clock: clock)
         switch source {
         case .environment(let credentials), .sharedFiles(_, let credentials):
-            state.refreshSucceeded(credentials, expiration: nil, now: nowSeconds())
+            state.refreshSucceeded(credentials, expiration: nil, now: clock.wall())
             haveCredentials = true
         case .webIdentity, .assumeRole, .container, .instanceMetadata:
             break
@@ -31,7 +35,7 @@ final class CredentialsManager {
     }
 
     func withCredentials(_ completion: @escaping (Result<AWSCredentials, GatewayError>) -> Void) {
-        let outcome = state.credentials(now: nowSeconds())
+        let outcome = state.credentials(now: clock.wall())
         if outcome.startRefresh { startRefresh() }
         switch outcome.decision {
         case .use(let credentials): completion(.success(credentials))
@@ -45,14 +49,14 @@ final class CredentialsManager {
     private func startRefresh() {
         guard fetcher.isRefreshable else {
             // Static credentials never need a refresh; finish the state machine's request at once.
-            state.refreshFailed("static credentials cannot be refreshed", now: nowSeconds())
+            state.refreshFailed("static credentials cannot be refreshed", now: clock.wall())
             return
         }
         fetcher.fetch { [weak self] result in self?.finish(result) }
     }
 
     private func finish(_ result: Result<CredentialFetcher.Fetched, ConfigError>) {
-        let now = nowSeconds()
+        let now = clock.wall()
         switch result {
         case .success(let fetched):
             state.refreshSucceeded(fetched.credentials, expiration: fetched.expiration, now: now)

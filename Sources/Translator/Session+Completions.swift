@@ -10,7 +10,7 @@ extension Session {
     func startCompletion(_ completion: CompletionRequest) {
         guard var route = route(for: completion.model, serving: .completions) else { return }
         // A completion is the raw continuation of the prompt: no reasoning split, whatever chat does.
-        route.reasoning = nil
+        route.reasoning = .none
         if route.format == .tgi { return startTGICompletion(completion, route: route) }
         callModel(route: route, serving: .completions, clientStreams: completion.stream) { stream in
             var upstream = completion

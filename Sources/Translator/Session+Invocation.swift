@@ -16,7 +16,7 @@ extension Session {
                     endpoint: self.server.config.sagemakerEndpoint, route: route, body: body, stream: stream
                 ).signed(
                     credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime,
-                    at: currentDate())
+                    at: self.server.clock.date)
                 proceed(request)
             }
         }

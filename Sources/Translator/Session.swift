@@ -34,6 +34,8 @@ final class Session {
     /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
     var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
     private var transferPaused = false
+    /// The streamed model call's answer, while one runs (`invokeStreaming`).
+    private var answer: ModelCallStateMachine?
 
     init(connection: StreamConnection, server: TranslatorServer) {
         self.connection = connection
@@ -201,22 +203,11 @@ final class Session {
             case .failure(.tooLarge(let limit)):
                 self.finish(.error(GatewayError(.upstreamFailure, "The model's answer is larger than \(limit) bytes.")))
             case .success(let response):
-                guard response.status == 200 else {
-                    return self.finish(
-                        .error(
-                            self.upstreamError(
-                                status: response.status, headers: response.headers, body: response.body, route: route)))
-                }
-                switch parse(response.body) {
-                case .failure(let error): self.finish(.error(error))
-                case .success(let events):
-                    var reasoning = ReasoningFilter(mode: route.reasoning)
-                    self.send(.accepted(route.responseShape))
-                    for event in events.flatMap({ reasoning.process($0) }) + reasoning.finish() {
-                        self.send(.event(event))
-                    }
-                    self.finish(.end)
-                }
+                self.perform(
+                    ModelCallStateMachine.wholeAnswer(
+                        status: response.status, headers: response.headers, body: response.body,
+                        reasoning: route.reasoning, shape: route.responseShape, parse: parse),
+                    route: route, fallback: nil)
             }
         }
     }
@@ -225,8 +216,10 @@ final class Session {
     /// `assembling`: the client asked for one JSON answer, which the shim builds from these events; then
     /// `INVOKE_TIMEOUT_SECONDS` bounds the whole call and the answer's size is capped as for InvokeEndpoint.
     /// `fallback`: what to do instead when SageMaker refuses the streaming call with a `ValidationError`.
+    /// What the answer means is `ModelCallStateMachine`'s; this only connects it to curl and the shim.
     func invokeStreaming(
-        _ request: AWSHTTPRequest, route: ModelRoute, decoder: some ResponseStreamDecoder = SageMakerStreamDecoder(),
+        _ request: AWSHTTPRequest, route: ModelRoute,
+        decoder: any ResponseStreamDecoder = SageMakerStreamDecoder(),
         assembling: Bool = false, fallback: (() -> Void)? = nil
     ) {
         let transfer = CurlTransfer(
@@ -234,76 +227,60 @@ final class Session {
             body: request.body,
             connectTimeout: 10, totalTimeout: assembling ? server.config.invokeTimeout : nil,
             idleTimeout: server.config.streamIdleTimeout)
-        var received = 0
-        var status = 0
-        var headers: [(String, String)] = []
-        var errorBody: [UInt8] = []
-        var decoder = decoder
-        var reasoning = ReasoningFilter(mode: route.reasoning)
-        transfer.onResponse = { [weak self] code, h in
-            status = code
-            headers = h
-            if code == 200 { self?.send(.accepted(route.responseShape)) }
+        answer = ModelCallStateMachine(
+            decoder: decoder, reasoning: route.reasoning, shape: route.responseShape,
+            maxAnswerBytes: assembling ? Session.maxResponseBytes : nil, fallsBack: fallback != nil)
+        transfer.onResponse = { [weak self] status, headers in
+            guard let self, let actions = self.answer?.responseStarted(status: status, headers: headers) else { return }
+            self.perform(actions, route: route, fallback: fallback)
         }
         transfer.onData = { [weak self] bytes in
-            guard let self, case .working = self.state else { return .proceed }
-            guard status == 200 else {
-                if errorBody.count < 1 << 20 { errorBody.append(contentsOf: bytes) }
+            guard let self, case .working = self.state, let actions = self.answer?.received(bytes) else {
                 return .proceed
             }
-            received += bytes.count
-            if assembling && received > Session.maxResponseBytes {
-                self.cancelTransfer()
-                self.finish(
-                    .error(
-                        GatewayError(
-                            .upstreamFailure, "The model's answer is larger than \(Session.maxResponseBytes) bytes.")))
+            self.perform(actions, route: route, fallback: fallback)
+            guard case .working = self.state, self.connection.outputBufferedBytes > Session.highWatermark else {
                 return .proceed
             }
-            for output in decoder.append(bytes) {
-                switch output {
-                case .event(let event): for shaped in reasoning.process(event) { self.send(.event(shaped)) }
-                case .error(let error):
-                    self.cancelTransfer()
-                    self.finish(.error(error))
-                    return .proceed
-                }
-            }
-            if self.connection.outputBufferedBytes > Session.highWatermark {
-                self.transferPaused = true
-                return .pause
-            }
-            return .proceed
+            self.transferPaused = true
+            return .pause
         }
         transfer.onComplete = { [weak self] result in
             guard let self else { return }
             self.transfer = nil
             switch result {
-            case .failure(let error): self.finish(.error(self.transportError(error)))
+            case .failure(let error):
+                self.answer?.transportFailed()
+                self.finish(.error(self.transportError(error)))
             case .success:
-                guard status == 200 else {
-                    let type = headers.first(where: { $0.0.lowercased() == "x-amzn-errortype" })?.1 ?? ""
-                    if let fallback, status == 400, type.hasPrefix("ValidationError") {
-                        Log.info(
-                            "\(route.endpoint) refused a streaming call (ValidationError); "
-                                + "asking again with InvokeEndpoint", ["request_id": self.requestId])
-                        return fallback()
-                    }
-                    return self.finish(
-                        .error(self.upstreamError(status: status, headers: headers, body: errorBody, route: route)))
-                }
-                for output in decoder.finish() {
-                    switch output {
-                    case .event(let event): for shaped in reasoning.process(event) { self.send(.event(shaped)) }
-                    case .error(let error): return self.finish(.error(error))
-                    }
-                }
-                for shaped in reasoning.finish() { self.send(.event(shaped)) }
-                self.finish(.end)
+                guard let actions = self.answer?.completed() else { return }
+                self.perform(actions, route: route, fallback: fallback)
             }
         }
         recordUpstream(transfer, route: route, streaming: true)
         start(transfer)
+    }
+
+    /// Carries out what the model call's state machine asked for, in order.
+    private func perform(_ actions: [ModelCallStateMachine.Action], route: ModelRoute, fallback: (() -> Void)?) {
+        for action in actions {
+            switch action {
+            case .send(let message): send(message)
+            case .end: finish(.end)
+            case .fail(let error): finish(.error(error))
+            case .refuse(let refusal):
+                finish(
+                    .error(
+                        upstreamError(
+                            status: refusal.status, headers: refusal.headers, body: refusal.body, route: route)))
+            case .fallBack:
+                Log.info(
+                    "\(route.endpoint) refused a streaming call (ValidationError); asking again with InvokeEndpoint",
+                    ["request_id": requestId])
+                answer = nil
+                fallback?()
+            }
+        }
     }
 
     private func start(_ transfer: CurlTransfer) {

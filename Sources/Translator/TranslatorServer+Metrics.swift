@@ -18,7 +18,7 @@ extension TranslatorServer {
 
     private func keyFamilies() -> [MetricFamily] {
         var age: [MetricSample] = []
-        if let loadedAt = keys.loadedAt { age.append(MetricSample([:], Stopwatch.now() - loadedAt)) }
+        if let loadedAt = keys.loadedAt { age.append(MetricSample([:], clock.monotonic() - loadedAt)) }
         return [
             MetricFamily(
                 name: "gateway_api_keys_cache_age_seconds", kind: .gauge,

@@ -17,6 +17,8 @@ final class TranslatorServer {
     let keys: APIKeyService
     let bearerTokens: BearerTokenProvider
     let metrics = UpstreamMetrics()
+    /// The process's clock, handed to every service that reads the time.
+    let clock: GatewayClock
     private var listener: UnixListener?
     private var sessions: [ObjectIdentifier: Session] = [:]
     private var draining = false
@@ -24,14 +26,16 @@ final class TranslatorServer {
     /// Finished sessions whose last frames are still queued toward the shim.
     private var flushing = 0
 
-    init(config: TranslatorConfig, loop: EventLoop) throws {
+    init(config: TranslatorConfig, loop: EventLoop, clock: GatewayClock = .system) throws {
         self.config = config
         self.loop = loop
+        self.clock = clock
         curl = try CurlMulti(loop: loop)
         credentials = CredentialsManager(
-            source: config.credentialSource, region: config.region, stsEndpoint: config.stsEndpoint, curl: curl)
-        bearerTokens = BearerTokenProvider(region: config.region, credentials: credentials)
-        keys = APIKeyService(config: config, credentials: credentials, curl: curl, loop: loop)
+            source: config.credentialSource, region: config.region, stsEndpoint: config.stsEndpoint, curl: curl,
+            clock: clock)
+        bearerTokens = BearerTokenProvider(region: config.region, credentials: credentials, clock: clock)
+        keys = APIKeyService(config: config, credentials: credentials, curl: curl, loop: loop, clock: clock)
     }
 
     func start() throws {

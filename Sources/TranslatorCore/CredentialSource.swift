@@ -1,4 +1,5 @@
 import AWSSigV4
+import GatewayWire
 
 /// Where the translator's AWS credentials come from, chosen once at startup in the SDKs' order.
 /// Sources that need a network call (STS, the container endpoint, instance metadata) are fetched and

@@ -3,7 +3,9 @@ import AWSSigV4
 /// Temporary credentials with their expiry, refreshed like botocore's RefreshableCredentials: a
 /// background refresh from 15 minutes before expiry while requests keep signing with the current
 /// ones; requests wait only inside the last 10 minutes (or when there are none); never sign with
-/// expired credentials; one refresh in flight at a time. Time is injected (seconds since the epoch).
+/// expired credentials; one refresh in flight at a time. Time is injected: wall-clock seconds since the
+/// epoch, because expirations are AWS's calendar times. The one duration here, the second between a
+/// failed refresh and the next, therefore copes with the wall clock stepping back.
 package struct ExpiringCredentials: Sendable {
     package enum Decision: Equatable, Sendable {
         case use(AWSCredentials)
@@ -25,7 +27,8 @@ package struct ExpiringCredentials: Sendable {
     private var lifetime: Double = .infinity
     private var inFlight = false
     private var lastError: String?
-    private var retryNotBefore: Double = 0
+    /// When the last refresh failed; the next waits a second after it.
+    private var failedAt: Double?
 
     package init(advisoryWindow: Double = 15 * 60, mandatoryWindow: Double = 10 * 60) {
         self.advisoryWindow = advisoryWindow
@@ -56,7 +59,10 @@ package struct ExpiringCredentials: Sendable {
     }
 
     private mutating func startIfAllowed(now: Double) -> Bool {
-        guard !inFlight, now >= retryNotBefore else { return false }
+        guard !inFlight else { return false }
+        // `now < failedAt`: the wall clock stepped back (NTP); the second has passed on any clock that
+        // does not, so retry rather than wait out the step.
+        if let failedAt, now >= failedAt, now < failedAt + 1 { return false }
         inFlight = true
         return true
     }
@@ -67,12 +73,12 @@ package struct ExpiringCredentials: Sendable {
         self.expiration = expiration
         lifetime = expiration.map { max(0, $0 - now) } ?? .infinity
         lastError = nil
-        retryNotBefore = 0
+        failedAt = nil
     }
 
     package mutating func refreshFailed(_ reason: String, now: Double) {
         inFlight = false
         lastError = reason
-        retryNotBefore = now + 1
+        failedAt = now
     }
 }

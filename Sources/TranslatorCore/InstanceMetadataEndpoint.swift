@@ -1,3 +1,5 @@
+import GatewayWire
+
 /// IMDS's base URL: `AWS_EC2_METADATA_SERVICE_ENDPOINT`, or the IPv4 / IPv6 link-local address by
 /// `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE`; none at all when `AWS_EC2_METADATA_DISABLED=true`.
 /// https://docs.aws.amazon.com/sdkref/latest/guide/feature-imds-credentials.html

@@ -51,8 +51,7 @@ package enum InstanceMetadataRequest {
         }
         return ContainerCredentialsResponse.parse(body).mapError {
             ConfigError(
-                $0.message.replacingOccurrences(
-                    of: "container credentials endpoint", with: "instance metadata credentials"))
+                $0.message.replacing("container credentials endpoint", with: "instance metadata credentials"))
         }
     }
 }

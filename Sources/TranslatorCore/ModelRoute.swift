@@ -18,7 +18,7 @@ package struct ModelRoute: Equatable, Sendable {
     package var inferenceComponent: String?
     package var targetVariant: String?
     package var customAttributes: String?
-    package var reasoning: String?
+    package var reasoning: ReasoningMode
     /// The name the container serves, sent as `model`; empty when unset (vLLM rejects names it does not serve).
     package var containerModel: String?
     /// How chat messages become TGI's `inputs`: required for `tgi`, parsed (and so checked) at startup.
@@ -34,7 +34,7 @@ package struct ModelRoute: Equatable, Sendable {
 
     package init(
         id: String, endpoint: String, format: Format = .openai, inferenceComponent: String? = nil,
-        targetVariant: String? = nil, customAttributes: String? = nil, reasoning: String? = nil,
+        targetVariant: String? = nil, customAttributes: String? = nil, reasoning: ReasoningMode = .none,
         containerModel: String? = nil, promptTemplate: PromptTemplate? = nil
     ) {
         self.id = id
@@ -141,11 +141,13 @@ package struct ModelCatalog: Equatable, Sendable {
                 }
                 optional[key] = s
             }
-            if let reasoning = optional["reasoning"], !ReasoningFilter.modes.contains(reasoning) {
-                return .failure(
-                    ConfigError(
-                        "MODELS_FILE model \(id): unknown reasoning \(reasoning) (\(ReasoningFilter.modes.joined(separator: ", ")))"
-                    ))
+            var reasoning = ReasoningMode.none
+            if let name = optional["reasoning"] {
+                guard let mode = ReasoningMode(rawValue: name) else {
+                    let names = ReasoningMode.allCases.map(\.rawValue).joined(separator: ", ")
+                    return .failure(ConfigError("MODELS_FILE model \(id): unknown reasoning \(name) (\(names))"))
+                }
+                reasoning = mode
             }
             let template: PromptTemplate?
             switch parseTemplate(item["prompt_template"], format: format) {
@@ -175,7 +177,7 @@ package struct ModelCatalog: Equatable, Sendable {
                 ModelRoute(
                     id: id, endpoint: endpoint, format: format, inferenceComponent: optional["inference_component"],
                     targetVariant: optional["target_variant"], customAttributes: optional["custom_attributes"],
-                    reasoning: optional["reasoning"], containerModel: optional["container_model"],
+                    reasoning: reasoning, containerModel: optional["container_model"],
                     promptTemplate: template))
             routes[routes.count - 1].maxBatchSize = maxBatchSize
             routes[routes.count - 1].upstreamStreaming = upstreamStreaming

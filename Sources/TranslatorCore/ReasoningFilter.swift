@@ -1,20 +1,15 @@
 import GatewayWire
 import ModelFormats
 
-/// A model's `reasoning` setting from `MODELS_FILE`, applied to its events: `think-tags` turns
-/// `<think>…</think>` in the content into reasoning deltas; `think-tags-prefilled` does the same for
-/// chat templates that put the opening `<think>` in the prompt (DeepSeek-R1's), so the output starts
-/// inside the reasoning. Without a setting, events pass through untouched.
+/// A model's `reasoning` setting from `MODELS_FILE` (`ReasoningMode`), applied to its events.
 package struct ReasoningFilter {
-    package static let modes = ["none", "think-tags", "think-tags-prefilled"]
-
     private var splitter: ThinkTagSplitter?
 
-    package init(mode: String?) {
+    package init(mode: ReasoningMode) {
         switch mode {
-        case "think-tags": splitter = ThinkTagSplitter(startsInReasoning: false)
-        case "think-tags-prefilled": splitter = ThinkTagSplitter(startsInReasoning: true)
-        default: splitter = nil
+        case .thinkTags: splitter = ThinkTagSplitter(startsInReasoning: false)
+        case .thinkTagsPrefilled: splitter = ThinkTagSplitter(startsInReasoning: true)
+        case .none: splitter = nil
         }
     }
 

@@ -35,10 +35,10 @@ package struct SageMakerStreamDecoder: ResponseStreamDecoder {
                     outputs, GatewayError(.upstreamFailure, "SageMaker's response stream is corrupt (\(error))."))
             }
             guard let message else { return outputs }
-            switch message.stringHeader(":message-type") {
+            switch message.stringHeader(EventStreamHeaderName.messageType) {
             case "event":
                 // PayloadPart is the only event type today; unknown events are skipped as the SDKs do.
-                guard message.stringHeader(":event-type") == "PayloadPart" else { continue }
+                guard message.stringHeader(EventStreamHeaderName.eventType) == "PayloadPart" else { continue }
                 for item in parser.append(message.payload) {
                     if let output = convert(item) {
                         outputs.append(output)
@@ -46,11 +46,11 @@ package struct SageMakerStreamDecoder: ResponseStreamDecoder {
                     }
                 }
             case "exception":
-                let type = message.stringHeader(":exception-type") ?? "UnknownException"
+                let type = message.stringHeader(EventStreamHeaderName.exceptionType) ?? "UnknownException"
                 return fail(outputs, SageMakerErrorMapper.mapStreamException(type: type, payload: message.payload))
             case "error":
-                let code = message.stringHeader(":error-code") ?? "UnknownError"
-                let text = message.stringHeader(":error-message") ?? ""
+                let code = message.stringHeader(EventStreamHeaderName.errorCode) ?? "UnknownError"
+                let text = message.stringHeader(EventStreamHeaderName.errorMessage) ?? ""
                 return fail(outputs, GatewayError(.upstreamFailure, "SageMaker stream error \(code): \(text)"))
             default:
                 continue

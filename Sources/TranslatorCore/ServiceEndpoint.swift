@@ -1,4 +1,5 @@
 import FoundationEssentials
+import GatewayWire
 
 /// Where one AWS service is reached: scheme, host, port and a base path (from `AWS_ENDPOINT_URL*`).
 package struct ServiceEndpoint: Equatable, Sendable {
@@ -17,7 +18,7 @@ package struct ServiceEndpoint: Equatable, Sendable {
     /// Parses `scheme://host[:port][/path]`, IPv6 hosts in brackets; nil for anything else.
     package init?(url: String) {
         let trimmed = url.trimmed(of: " \t")
-        guard let schemeEnd = trimmed.range(of: "://") else { return nil }
+        guard let schemeEnd = trimmed.firstRange(of: "://") else { return nil }
         let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "http" || scheme == "https" else { return nil }
         var rest = trimmed[schemeEnd.upperBound...]
@@ -70,16 +71,4 @@ package struct ServiceEndpoint: Equatable, Sendable {
     }
 
     package func requestPath(_ path: String) -> String { basePath + path }
-}
-
-extension StringProtocol {
-    /// Compares Unicode scalars, not Characters: `"\r\n"` is one Character, so a Character-wise test
-    /// against `" \t\r\n"` would never match a lone `\n` (a trailing newline in a secret or an env file).
-    func trimmed(of set: String) -> String {
-        let members = Set(set.unicodeScalars)
-        var scalars = Substring(self).unicodeScalars
-        while let f = scalars.first, members.contains(f) { scalars.removeFirst() }
-        while let l = scalars.last, members.contains(l) { scalars.removeLast() }
-        return String(scalars)
-    }
 }

@@ -1,3 +1,5 @@
+import GatewayWire
+
 /// The AWS shared `credentials` and `config` files: INI sections of `key = value`, read the way botocore's
 /// `raw_config_parse` reads them (https://docs.aws.amazon.com/sdkref/latest/guide/file-format.html).
 ///

@@ -1,4 +1,5 @@
 import AWSSigV4
+import GatewayWire
 
 /// Resolves the selected profile of the shared `credentials` and `config` files into a credential source,
 /// the way botocore's assume-role, web-identity, shared-credentials and config-file providers do, in that order.

@@ -1,3 +1,5 @@
+import GatewayWire
+
 /// The translator's configuration, read once from the environment (names fixed by the contract in docs/design.md).
 package struct TranslatorConfig: Sendable {
     package var socketPath: String

@@ -17,7 +17,7 @@ package enum XMLElementText {
     /// The content between `<name ...>` and its `</name>`; `<name/>` has empty content.
     private static func firstContent(of name: String, in text: Substring) -> Substring? {
         var search = text.startIndex
-        while let open = text[search...].range(of: "<" + name) {
+        while let open = text[search...].firstRange(of: "<" + name) {
             let after = open.upperBound
             guard after < text.endIndex else { return nil }
             let next = text[after]
@@ -29,7 +29,7 @@ package enum XMLElementText {
             guard let tagEnd = text[after...].firstIndex(of: ">") else { return nil }
             if text[text.index(before: tagEnd)] == "/" { return text[tagEnd..<tagEnd] }
             let contentStart = text.index(after: tagEnd)
-            guard let close = text[contentStart...].range(of: "</" + name + ">") else { return nil }
+            guard let close = text[contentStart...].firstRange(of: "</" + name + ">") else { return nil }
             return text[contentStart..<close.lowerBound]
         }
         return nil
@@ -42,7 +42,7 @@ package enum XMLElementText {
         while let amp = rest.firstIndex(where: { $0 == "&" || $0 == "<" }) {
             out += rest[..<amp]
             rest = rest[amp...]
-            if rest.hasPrefix("<![CDATA["), let end = rest.range(of: "]]>") {
+            if rest.hasPrefix("<![CDATA["), let end = rest.firstRange(of: "]]>") {
                 out += rest[rest.index(rest.startIndex, offsetBy: 9)..<end.lowerBound]
                 rest = rest[end.upperBound...]
                 continue

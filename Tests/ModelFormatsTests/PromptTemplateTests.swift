@@ -164,11 +164,6 @@ private func renderError(_ template: PromptTemplate, _ messages: [JSONValue]) ->
             == "A\n\nB<｜User｜>Q1<｜Assistant｜>\n\nA1<｜end▁of▁sentence｜><｜User｜>Q2<｜Assistant｜>")
 }
 
-@Test func trimIsUnicodeWhitespaceAndScalarExact() {
-    #expect(PromptTemplate.trimmed("\u{3000}\t a\r\nb \n") == "a\r\nb")
-    #expect(PromptTemplate.trimmed(" \n ") == "")
-}
-
 @Test func unknownRoleAndBadContentAreClientErrors() {
     #expect(renderError(.chatml, [message("narrator", "x")])?.param == "messages[0].role")
     #expect(renderError(.chatml, [message("user", .number("3"))])?.param == "messages[0].content")

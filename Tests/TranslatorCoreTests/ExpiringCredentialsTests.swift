@@ -38,6 +38,15 @@ struct ExpiringCredentialsTests {
         #expect(provider.credentials(now: 2) == Outcome(decision: .wait, startRefresh: true))
     }
 
+    /// Expiry is wall time, so a step back of the wall clock must not stall the retry for as long as the step.
+    @Test func aWallClockSteppingBackDoesNotStallTheRetry() {
+        var provider = ExpiringCredentials()
+        _ = provider.credentials(now: 10_000)
+        provider.refreshFailed("connection refused", now: 10_000)
+        #expect(provider.credentials(now: 10_000.5).startRefresh == false)
+        #expect(provider.credentials(now: 6_400) == Outcome(decision: .wait, startRefresh: true))
+    }
+
     @Test func staticCredentialsAreUsedForever() {
         var provider = ExpiringCredentials()
         _ = provider.credentials(now: 0)

@@ -25,7 +25,7 @@ struct ModelCatalogTests {
             catalog.mode
                 == .table([
                     ModelRoute(
-                        id: "deepseek-r1", endpoint: "my-lmi-endpoint", format: .openai, reasoning: "think-tags"),
+                        id: "deepseek-r1", endpoint: "my-lmi-endpoint", format: .openai, reasoning: .thinkTags),
                     ModelRoute(
                         id: "llama-3-8b", endpoint: "shared-endpoint", format: .openai, inferenceComponent: "llama-ic"),
                     ModelRoute(
@@ -52,7 +52,7 @@ struct ModelCatalogTests {
                 == .table([
                     ModelRoute(
                         id: "m", endpoint: "e", format: .openai, inferenceComponent: "ic", targetVariant: "v1",
-                        customAttributes: "a=b", reasoning: "think-tags-prefilled", containerModel: "served",
+                        customAttributes: "a=b", reasoning: .thinkTagsPrefilled, containerModel: "served",
                         promptTemplate: .llama3)
                 ]))
     }

@@ -4,7 +4,7 @@ import Testing
 @testable import TranslatorCore
 
 @Suite struct ReasoningFilterTests {
-    private func run(_ mode: String?, _ deltas: [String]) -> [ModelEvent] {
+    private func run(_ mode: ReasoningMode, _ deltas: [String]) -> [ModelEvent] {
         var filter = ReasoningFilter(mode: mode)
         var out: [ModelEvent] = []
         for delta in deltas { out += filter.process(.content(choice: 0, text: delta)) }
@@ -23,19 +23,19 @@ import Testing
     }
 
     @Test func withoutASettingEventsPassThrough() {
-        let events = run(nil, ["<think>a</think>b"])
+        let events = run(.none, ["<think>a</think>b"])
         #expect(events == [.content(choice: 0, text: "<think>a</think>b"), .finish(choice: 0, reason: "stop")])
-        #expect(run("none", ["x"]) == [.content(choice: 0, text: "x"), .finish(choice: 0, reason: "stop")])
+        #expect(run(.none, ["x"]) == [.content(choice: 0, text: "x"), .finish(choice: 0, reason: "stop")])
     }
 
     @Test func thinkTagsSplitEvenAcrossDeltas() {
-        let result = texts(run("think-tags", ["<thi", "nk>weigh", "ing</th", "ink>answer"]))
+        let result = texts(run(.thinkTags, ["<thi", "nk>weigh", "ing</th", "ink>answer"]))
         #expect(result.reasoning == "weighing")
         #expect(result.content == "answer")
     }
 
     @Test func prefilledStartsInsideTheReasoning() {
-        let result = texts(run("think-tags-prefilled", ["weighing", "</think>", "answer"]))
+        let result = texts(run(.thinkTagsPrefilled, ["weighing", "</think>", "answer"]))
         #expect(result.reasoning == "weighing")
         #expect(result.content == "answer")
     }

@@ -68,16 +68,3 @@ struct ServiceEndpointTests {
         #expect(ServiceEndpoint(scheme: "https", host: "h", port: 443).url(path: "/") == "https://h/")
     }
 }
-
-@Suite("trimmed(of:)")
-struct TrimmedTests {
-    @Test(
-        arguments: [
-            ("\nkey\n", "key"), ("\r\nkey\r\n", "key"), ("\rkey\r", "key"), (" \t key \t\n", "key"), ("a b", "a b"),
-            ("\n\n", ""),
-            ("", ""), ("k\ney", "k\ney"),
-        ])
-    func trimsEachScalar(text: String, expected: String) {
-        #expect(text.trimmed(of: " \t\r\n") == expected)
-    }
-}
