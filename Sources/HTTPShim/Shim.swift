@@ -112,14 +112,12 @@ final class Shim {
             let error = GatewayError(.shuttingDown, "The gateway is shutting down; retry.")
             return reply(exchange, errorResponse(error, for: operation))
         }
-        let requestId = "req_\(RequestID.random(count: 20, using: &generator))"
+        let requestId = "req_\(RequestID.random(count: 20))"
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
         active[ObjectIdentifier(request)] = request
         request.start(
             apiKey: operation.isAnthropic ? anthropicAPIKey(exchange) : bearerToken(exchange.header("Authorization")))
     }
-
-    private var generator = SystemRandomNumberGenerator()
 
     /// The connection cap in force (MAX_CONNECTIONS or the one derived from the open-file limit).
     var maxConnections: Int { server?.maxConnections ?? 0 }
