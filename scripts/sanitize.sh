@@ -46,13 +46,18 @@ build_flags() {
   esac
 }
 
-# Options: stop at the first report, write it under $reports, exit non-zero.
+# Options: stop at the first report, write it under $reports, exit non-zero. Only the one sanitizer's
+# variables: ASan's runtime also reads UBSAN_OPTIONS, and its log_path would win.
 sanitizer_env() {
-  local reports="$1"
-  export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$reports/asan:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1"
-  export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions=0"
-  export TSAN_OPTIONS="halt_on_error=1:log_path=$reports/tsan:second_deadlock_stack=1"
-  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan"
+  local san="$1" reports="$2"
+  case "$san" in
+    asan)
+      export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:log_path=$reports/asan:detect_stack_use_after_return=1:check_initialization_order=1:strict_init_order=1"
+      export LSAN_OPTIONS="suppressions=$root/scripts/sanitizers/lsan.supp:print_suppressions=0"
+      ;;
+    tsan) export TSAN_OPTIONS="halt_on_error=1:log_path=$reports/tsan:second_deadlock_stack=1" ;;
+    ubsan) export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:log_path=$reports/ubsan" ;;
+  esac
 }
 
 declare -A summary
@@ -77,7 +82,7 @@ for san in "${sanitizers[@]}"; do
   bin="$("${build[@]}" --show-bin-path)"
 
   (
-    sanitizer_env "$reports"
+    sanitizer_env "$san" "$reports"
     echo "sanitize: $san: unit tests"
     swift test --skip-build --scratch-path "$scratch" >"$logs/unit.log" 2>&1
   ) && unit_rc=0 || unit_rc=$?
@@ -85,7 +90,7 @@ for san in "${sanitizers[@]}"; do
   [ -n "$unit" ] || unit="no result line (exit $unit_rc)"
 
   (
-    sanitizer_env "$reports"
+    sanitizer_env "$san" "$reports"
     echo "sanitize: $san: integration tests"
     GATEWAY_BIN_DIR="$bin" python3 -m pytest -q -p no:cacheprovider Tests/integration >"$logs/integration.log" 2>&1
   ) && integration_rc=0 || integration_rc=$?

@@ -60,8 +60,8 @@ EMULATOR_FAULTS = {
 }
 # RSS may end this much above its post-warm-up baseline (allocator caches, arenas settling); fds this many
 # (the translator's libcurl keeps a few keep-alive connections to the emulator, more or fewer at any time).
-RSS_TOLERANCE_FRACTION = 0.10
-RSS_TOLERANCE_KIB = 6 * 1024
+RSS_TOLERANCE_FRACTION = 0.05
+RSS_TOLERANCE_KIB = 4 * 1024
 FD_TOLERANCE = 4
 
 
@@ -444,8 +444,19 @@ class Soak:
                   f"fds {base.fds} -> {end.fds} ({'ok' if fd_ok else 'GROWTH'})")
             failed |= not (rss_ok and fd_ok)
         print(f"\nexit on SIGTERM: {codes}")
-        print(f"\nsoak: {'FAILED' if failed else 'passed'}; logs in {self.workdir}")
+        if failed:
+            print(f"\nsoak: FAILED; logs in {self.workdir} and {self.gw.workdir}")
+        else:
+            cleanup_dir(self.workdir)
+            cleanup_dir(self.gw.workdir)
+            print("\nsoak: passed")
         return 1 if failed else 0
+
+
+def cleanup_dir(path: Path) -> None:
+    from gateway_procs import cleanup_dir as remove
+
+    remove(path)
 
 
 def rss_slope(samples: list[Sample]) -> float:
