@@ -17,9 +17,9 @@
 #   threads, the Swift runtime's and libdispatch's use by the tests, and libcurl/libevent callbacks.
 # - ubsan: swiftc has no -sanitize=undefined on Linux ("unsupported option ... for target
 #   x86_64-unknown-linux-gnu"); Swift code needs none (overflow, bounds, unwrap and exclusivity already
-#   trap in debug builds). What C the package compiles, the static inline functions in
-#   Sources/C*/shim.h, is instrumented through the Clang importer (-Xcc -fsanitize=undefined) and
-#   linked with the toolchain's UBSan runtime.
+#   trap in debug builds). The C the build compiles is instrumented (-Xcc -fsanitize=undefined): the
+#   static inline functions in Sources/C*/shim.h, through the Clang importer, and swift-crypto's
+#   BoringSSL; the toolchain's UBSan runtime is linked in.
 # libevent, libcurl and OpenSSL come from the system, uninstrumented, in every build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +27,12 @@ root="$PWD"
 
 sanitizers=("$@")
 [ ${#sanitizers[@]} -gt 0 ] || sanitizers=(asan tsan ubsan)
+for san in "${sanitizers[@]}"; do
+  case "$san" in
+    asan | tsan | ubsan) ;;
+    *) echo "sanitize: unknown sanitizer '$san' (asan, tsan, ubsan)" >&2; exit 2 ;;
+  esac
+done
 
 export AWS_EC2_METADATA_DISABLED=true
 scripts/install-deps.sh --with-python >/dev/null
@@ -42,7 +48,6 @@ build_flags() {
     asan) echo "-Xswiftc -sanitize=address" ;;
     tsan) echo "-Xswiftc -sanitize=thread" ;;
     ubsan) echo "-Xcc -fsanitize=undefined -Xcc -fno-sanitize-recover=undefined -Xlinker $(ubsan_runtime)" ;;
-    *) echo "sanitize: unknown sanitizer '$1' (asan, tsan, ubsan)" >&2; return 1 ;;
   esac
 }
 
@@ -61,8 +66,17 @@ sanitizer_env() {
 }
 
 declare -A summary
+declare -A notes=(
+  [tsan]="each executable does its work on one libevent loop thread; the unit tests run many threads"
+  [ubsan]="C shims and swift-crypto's C only: swiftc has no -sanitize=undefined on Linux (Swift traps on its own UB in debug builds)"
+)
 status=0
 for san in "${sanitizers[@]}"; do
+  if [ "$san" = ubsan ] && [ ! -f "$(ubsan_runtime)" ]; then
+    summary[$san]="not run: the toolchain has no UBSan runtime at $(ubsan_runtime)"
+    echo "sanitize: ubsan: ${summary[$san]}" >&2
+    continue
+  fi
   scratch=".build-$san"
   reports="$root/$scratch/reports"
   logs="$root/$scratch/logs"
@@ -115,5 +129,6 @@ echo
 echo "sanitize: summary"
 for san in "${sanitizers[@]}"; do
   printf '  %-6s %s\n' "$san" "${summary[$san]:-not run}"
+  [ -z "${notes[$san]:-}" ] || printf '  %-6s (%s)\n' "" "${notes[$san]}"
 done
 exit "$status"
