@@ -372,6 +372,7 @@ class Soak:
               flush=True)
         deadline = self.t0 + duration
         warm_done = False
+        translator_baseline_due = None  # 30 s after the last restart: the last translator's own warm-up
         while time.monotonic() < deadline and not self.deaths:
             elapsed = time.monotonic() - self.t0
             if not warm_done and elapsed >= warmup:
@@ -382,11 +383,10 @@ class Soak:
                 restart_at.pop(0)
                 self.restart_translator()
                 print(f"soak: translator restarted at {elapsed:.0f}s", flush=True)
-                self.translator_baseline_at = time.monotonic() - self.t0 + 30
-            due = getattr(self, "translator_baseline_at", None)
-            if due is not None and elapsed >= due and not restart_at:
+                translator_baseline_due = time.monotonic() - self.t0 + 30
+            if translator_baseline_due is not None and elapsed >= translator_baseline_due and not restart_at:
                 self.quiet_mark("translator-baseline")
-                self.translator_baseline_at = None
+                translator_baseline_due = None
             time.sleep(0.2)
         if not warm_done:
             self.quiet_mark("baseline")
