@@ -69,3 +69,17 @@ lint:
 
 clean:
 	rm -rf .build .run .build-static .build-fuzz
+
+## The unit and integration tests under ASan, TSan and UBSan (scripts/sanitize.sh, builds in .build-<san>);
+## fails on a failed test or any sanitizer report. SANITIZERS picks some: `make sanitize SANITIZERS=tsan`.
+.PHONY: sanitize soak
+SANITIZERS ?= asan tsan ubsan
+sanitize: deps
+	scripts/sanitize.sh $(SANITIZERS)
+
+## SOAK_MINUTES of mixed traffic with faults injected against the release build (scripts/soak.py); fails on
+## an unexplained failure, a crash, or RSS/fd growth after warm-up.
+SOAK_MINUTES ?= 10
+soak: build-release
+	@scripts/install-deps.sh --with-python
+	GATEWAY_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 scripts/soak.py --minutes $(SOAK_MINUTES)

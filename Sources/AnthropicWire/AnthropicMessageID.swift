@@ -3,8 +3,7 @@ import OpenAIWire
 /// Ids in Anthropic's shape: `msg_` and `toolu_` followed by 24 alphanumerics.
 package enum AnthropicMessageID {
     package static func message() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return "msg_" + RequestID.random(count: 24, using: &generator)
+        "msg_" + RequestID.random(count: 24)
     }
 
     /// A tool call the container gave no id: derived from the message id, so an answer is a pure function

@@ -126,7 +126,7 @@ final class Shim {
 
     /// The client's sane `x-request-id`, else a fresh `req_…`.
     func requestId(_ exchange: HTTPExchange) -> String {
-        RequestID.sanitized(clientHeader: exchange.header("x-request-id")) ?? RequestID.request(using: &generator)
+        RequestID.sanitized(clientHeader: exchange.header("x-request-id")) ?? RequestID.request()
     }
 
     func proxy(_ exchange: HTTPExchange, _ operation: ProxiedRequest.Operation) {
@@ -143,8 +143,6 @@ final class Shim {
                     xAPIKey: exchange.header("x-api-key"), authorization: exchange.header("Authorization"))
                 : ClientAPIKey.bearer(exchange.header("Authorization")))
     }
-
-    private var generator = SystemRandomNumberGenerator()
 
     /// The connection cap in force (MAX_CONNECTIONS or the one derived from the open-file limit).
     var maxConnections: Int { server?.maxConnections ?? 0 }

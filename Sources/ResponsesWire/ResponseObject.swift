@@ -20,12 +20,7 @@ package struct ResponseObject: Equatable, Sendable {
 
     /// `resp_` and 48 alphanumerics; the part after `resp_` also names the response's items.
     package static func makeID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return makeID(using: &generator)
-    }
-
-    package static func makeID<G: RandomNumberGenerator>(using generator: inout G) -> String {
-        "resp_" + RequestID.random(count: 48, using: &generator)
+        "resp_" + RequestID.random(count: 48)
     }
 
     var idStem: String { id.hasPrefix("resp_") ? String(id.dropFirst(5)) : id }

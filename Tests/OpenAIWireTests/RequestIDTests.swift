@@ -20,8 +20,7 @@ import Testing
     }
 
     @Test func generatedIdsHaveThePrefixAndLength() {
-        var generator = SystemRandomNumberGenerator()
-        let id = RequestID.request(using: &generator)
+        let id = RequestID.request()
         #expect(id.hasPrefix("req_") && id.count == 24)
         #expect(RequestID.sanitized(clientHeader: id) == id)
     }

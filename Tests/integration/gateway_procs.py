@@ -44,7 +44,13 @@ def base_env() -> dict[str, str]:
         "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
         "AWS_CONFIG_FILE": "/nonexistent/aws-config",
         "LOG_LEVEL": os.environ.get("GATEWAY_TEST_LOG_LEVEL", "info"),
-    }
+    } | sanitizer_env()
+
+
+def sanitizer_env() -> dict[str, str]:
+    """scripts/sanitize.sh's options (where reports go, halt on error) for the instrumented executables."""
+    names = ("ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS")
+    return {name: os.environ[name] for name in names if name in os.environ}
 
 
 @dataclass
