@@ -68,7 +68,7 @@ lint:
 	swift format lint --strict --recursive Sources Tests Package.swift Fuzz/Sources
 
 clean:
-	rm -rf .build .run .build-static .build-fuzz
+	rm -rf .build .run .build-static .build-fuzz .build-asan .build-tsan .build-ubsan
 
 ## The unit and integration tests under ASan, TSan and UBSan (scripts/sanitize.sh, builds in .build-<san>);
 ## fails on a failed test or any sanitizer report. SANITIZERS picks some: `make sanitize SANITIZERS=tsan`.
