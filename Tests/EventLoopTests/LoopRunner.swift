@@ -1,4 +1,5 @@
 import EventLoop
+import FoundationEssentials
 import Glibc
 
 /// Runs `loop` until a test calls `stop()`, or fails after `seconds` so no test can hang.
@@ -15,14 +16,26 @@ func runLoop(_ loop: EventLoop, timeout seconds: Double = 10) -> Bool {
     return !timedOut
 }
 
-/// A fresh socket path in a new temporary directory (its parent is created by the listener).
+/// A fresh socket path in a new temporary directory (its parent is created by the listener). Every such
+/// directory sits in one per-process directory that is removed when the test process exits.
 func temporarySocketPath(_ name: String = "test.sock") -> String {
-    var template = Array("/tmp/eventloop-tests-XXXXXX".utf8CString)
+    _ = removalAtExit
+    mkdir(processDirectory, 0o700)
+    var template = Array("\(processDirectory)/XXXXXX".utf8CString)
     let directory = template.withUnsafeMutableBufferPointer { buffer -> String in
         guard let base = buffer.baseAddress, let made = mkdtemp(base) else {
-            return "/tmp/eventloop-tests-fallback-\(getpid())"
+            return "\(processDirectory)/fallback"
         }
         return String(cString: made)
     }
     return directory + "/sub/" + name
 }
+
+private var processDirectory: String { "/tmp/eventloop-tests-\(getpid())" }
+
+/// Registered once (a global's initializer runs exactly once, whatever thread asks first).
+private let removalAtExit: Void = {
+    atexit {
+        try? FileManager.default.removeItem(atPath: processDirectory)
+    }
+}()

@@ -40,6 +40,18 @@ def bin_dir():
     return subprocess.check_output(command, cwd=REPO, text=True).strip()
 
 
+_logs = []
+
+
+def _log_dir():
+    """One directory for this run's process logs, removed at exit with the gateways' (gateway_procs)."""
+    if not _logs:
+        from gateway_procs import scratch_dir
+
+        _logs.append(str(scratch_dir("test-logs-")))
+    return _logs[0]
+
+
 class RunningProcess:
     """A started executable, its port, and its stderr log (shown when a test fails)."""
 
@@ -48,7 +60,7 @@ class RunningProcess:
         if not os.path.exists(path):
             pytest.fail(f"{path} is not built (swift build --product {name})")
         self.name = name
-        self.log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)
+        self.log = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False, dir=_log_dir())
         self.process = subprocess.Popen(
             [path, *args],
             stdout=subprocess.PIPE,

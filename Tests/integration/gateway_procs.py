@@ -1,6 +1,7 @@
 """Start the real executables (emulator, translator, httpshim) on loopback for end-to-end tests."""
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -18,6 +19,24 @@ SECRET_KEY = "emulator-secret-key"
 REGION = "us-east-1"
 # The ports httpshims of these tests listen on: openai_conformance.py checks what they answer against OpenAI's spec.
 GATEWAY_PORTS: set[int] = set()
+
+
+_scratch: list[Path] = []
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A directory under /tmp (Unix socket paths must stay short) that is removed when the test process exits,
+    whether or not the test cleaned up; GATEWAY_KEEP_TMP=1 keeps them for a post-mortem."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+    _scratch.append(path)
+    return path
+
+
+@atexit.register
+def _remove_scratch() -> None:
+    if not os.environ.get("GATEWAY_KEEP_TMP"):
+        for path in _scratch:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def bin_dir() -> Path:
@@ -189,7 +208,7 @@ class Gateway:
 def make_gateway(emulator: Emulator, api_keys: str | None = "sk-test-key", translator_env=None, shim_env=None,
                  start=True) -> Gateway:
     # Unix socket paths are limited to 108 bytes: keep the directory short.
-    workdir = Path(tempfile.mkdtemp(prefix="gw-", dir="/tmp"))
+    workdir = scratch_dir("gw-")
     sock = workdir / "t.sock"
     t_env = base_env() | {
         "AWS_REGION": REGION,
