@@ -77,9 +77,12 @@ package enum HTTPRejection: Equatable, Sendable {
 package struct HTTPRawResponse: Equatable, Sendable {
     package var contentType: String
     package var body: [UInt8]
+    /// Further header fields (the shim's `x-request-id`), written in name order; values must be header-safe.
+    package var headers: [String: String]
 
-    package init(contentType: String, body: [UInt8]) {
+    package init(contentType: String, body: [UInt8], headers: [String: String] = [:]) {
         self.contentType = contentType
         self.body = body
+        self.headers = headers
     }
 }

@@ -68,6 +68,7 @@ extension HTTPServer {
         head += "Content-Type: \(response.contentType)\r\nContent-Length: \(response.body.count)\r\n"
         if rejection.status == 503 { head += "Retry-After: 1\r\n" }
         if rejection.status == 405 { head += "Allow: \(RequestHeadRules.methods.sorted().joined(separator: ", "))\r\n" }
+        for (name, value) in response.headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         head += "Connection: close\r\n\r\n"
         connectionGuard.reject(with: Array(head.utf8) + response.body)
     }

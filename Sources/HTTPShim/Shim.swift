@@ -39,7 +39,7 @@ final class Shim {
                 }
                 self.reply(exchange, OpenAIErrorMapper.payloadTooLarge(limit: self.config.maxBodyBytes))
             },
-            rejection: { rejection in
+            rejection: { [weak self] rejection in
                 let response: OpenAIErrorResponse
                 switch rejection {
                 case .headersTooLarge(let limit): response = OpenAIErrorMapper.headersTooLarge(limit: limit)
@@ -56,7 +56,12 @@ final class Shim {
                         status: 503, type: "server_error",
                         message: "The gateway is receiving too many request bodies at once; retry shortly.")
                 }
-                return HTTPRawResponse(contentType: "application/json", body: response.body)
+                // Answered before any route is known, so counted under `other`; one id, as every answer has.
+                let id = RequestID.request()
+                self?.metrics.requestFinished(route: "other", status: response.status)
+                Log.debug("HTTP framing rejected: \(response.status)", ["request_id": id])
+                return HTTPRawResponse(
+                    contentType: "application/json", body: response.body, headers: ["x-request-id": id])
             })
         self.server = server
         if let metricsPort = config.metricsPort {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -155,6 +156,22 @@ def test_requests_by_route_model_and_status(observed):
     assert value(f, "gateway_requests", route="other", status="404") == 1
     for status in ("429", "502", "504"):
         assert value(f, "gateway_requests", route="/v1/chat/completions", model="chat", status=status) >= 1
+
+
+def test_framing_rejections_carry_an_id_and_are_counted(observed):
+    """Answers evhttp never sees (two Content-Lengths: smuggling) still get a request id and a count."""
+    gw, _, _, metrics_port = observed
+    with socket.create_connection(("127.0.0.1", gw.port), timeout=10) as s:
+        s.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n")
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode()
+    assert head.startswith("HTTP/1.1 400 ")
+    ids = [line.split(":", 1)[1].strip() for line in head.split("\r\n") if line.lower().startswith("x-request-id:")]
+    assert len(ids) == 1 and re.fullmatch(r"req_[A-Za-z0-9]{20}", ids[0]), head
+    families = {f.name: f for f in text_string_to_metric_families(scrape(metrics_port))}
+    assert value(families, "gateway_requests", route="other", model="none", status="400") >= 1
 
 
 def test_histograms_and_tokens_by_model(observed):
