@@ -8,22 +8,32 @@ package struct JSONParseError: Error, Equatable, CustomStringConvertible {
 /// A strict RFC 8259 parser: one value, optional surrounding whitespace, UTF-8 validated,
 /// no trailing commas, no NaN, nesting capped so hostile input cannot exhaust the stack.
 package struct JSONParser {
-    private let bytes: [UInt8]
+    /// The input, borrowed for one `parse` call. Every read below is behind an `index < bytes.count` check
+    /// of its own, as it was when this was an array; the buffer only drops the array's second, per-byte bounds
+    /// check in release builds (debug builds, which the fuzzers run, still check every read).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private let maxDepth: Int
 
-    private init(_ bytes: [UInt8], maxDepth: Int) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
 
     package static func parse(_ bytes: [UInt8], maxDepth: Int = 256) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes, maxDepth: maxDepth)
-        parser.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.error("unexpected data after the JSON value") }
-        return value
+        let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer, maxDepth: maxDepth)
+            do throws(JSONParseError) {
+                parser.skipWhitespace()
+                let value = try parser.parseValue(depth: 0)
+                parser.skipWhitespace()
+                guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
     }
 
     package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -34,11 +44,9 @@ package struct JSONParser {
 
     /// Most JSON strings are ASCII, which needs no validation; `String(validating:)` on an array slice also
     /// goes through generic metadata lookups at run time, which the profile showed on every string parsed.
-    private static func string(_ bytes: [UInt8], _ range: Range<Int>, ascii: Bool) -> String? {
-        bytes.withUnsafeBufferPointer { all in
-            let slice = UnsafeBufferPointer(rebasing: all[range])
-            return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
-        }
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, ascii: Bool) -> String? {
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
     }
 
     private mutating func skipWhitespace() {
@@ -144,7 +152,7 @@ package struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
+        return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }

@@ -35,18 +35,20 @@ package struct LineSplitter {
             }
         }
         scanIndex = max(scanIndex, readIndex)
-        while scanIndex < buffer.count {
-            let b = buffer[scanIndex]
-            if b == 0x0A || b == 0x0D {
-                let line = Array(buffer[readIndex..<scanIndex])
-                readIndex = scanIndex + 1
-                scanIndex = readIndex
-                if b == 0x0D { afterCR = true }
-                return line
-            }
-            scanIndex += 1
+        // Every byte of every streamed answer passes here: scan the storage directly (no per-byte bounds check).
+        let from = scanIndex
+        let terminator = buffer.withUnsafeBufferPointer { all in
+            all[from...].firstIndex { $0 == 0x0A || $0 == 0x0D }
         }
-        return nil
+        guard let end = terminator else {
+            scanIndex = buffer.count
+            return nil
+        }
+        let line = Array(buffer[readIndex..<end])
+        if buffer[end] == 0x0D { afterCR = true }
+        readIndex = end + 1
+        scanIndex = readIndex
+        return line
     }
 
     /// At end of input: the unterminated last line, if any bytes are left.
