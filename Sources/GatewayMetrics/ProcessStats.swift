@@ -2,7 +2,7 @@
     import Glibc
 #endif
 
-/// This process's resident memory, CPU time and open file descriptors, read from procfs at scrape time
+/// This process's resident memory, CPU time and open file descriptors, read at scrape time
 /// (Prometheus's standard `process_*` names, labelled with the process so both appear on one page).
 /// https://prometheus.io/docs/instrumenting/writing_clientlibs/#process-metrics
 package struct ProcessStats: Equatable, Sendable {
@@ -21,12 +21,11 @@ package struct ProcessStats: Equatable, Sendable {
     /// The current figures; a file that cannot be read gives 0 for its figure rather than no page.
     package static func current() -> ProcessStats {
         let pageSize = Double(sysconf(Int32(_SC_PAGESIZE)))
-        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
         var limit = rlimit()
         getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
         return ProcessStats(
             residentBytes: (residentPages(statm: readFile("/proc/self/statm")) ?? 0) * pageSize,
-            cpuSeconds: (cpuTicks(stat: readFile("/proc/self/stat")) ?? 0) / max(ticks, 1),
+            cpuSeconds: cpuSeconds(),
             openFDs: Double(countOpenFDs()), maxFDs: Double(limit.rlim_cur))
     }
 
@@ -37,16 +36,12 @@ package struct ProcessStats: Equatable, Sendable {
         return Double(String(decoding: fields[1], as: UTF8.self))
     }
 
-    /// `/proc/self/stat`: utime + stime (fields 14 and 15) in clock ticks. The command name (field 2) is in
-    /// parentheses and may hold spaces or parentheses itself, so counting starts after the last `)`.
-    package static func cpuTicks(stat: [UInt8]) -> Double? {
-        guard let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
-        let fields = stat[(close + 1)...].split(whereSeparator: { $0 == 0x20 || $0 == 0x0A })
-        // After the name: state is field 3, so utime (14) and stime (15) are at offsets 11 and 12.
-        guard fields.count > 12, let user = Double(String(decoding: fields[11], as: UTF8.self)),
-            let system = Double(String(decoding: fields[12], as: UTF8.self))
-        else { return nil }
-        return user + system
+    /// User plus system CPU time in nanoseconds' precision. `/proc/self/stat` counts clock ticks (10 ms), so a
+    /// process as frugal as the shim could show 0 after real work.
+    private static func cpuSeconds() -> Double {
+        var now = timespec()
+        guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now) == 0 else { return 0 }
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1_000_000_000
     }
 
     private static func countOpenFDs() -> Int {
