@@ -305,8 +305,11 @@ def main() -> None:
         raw = chat_body("[tokens=16]", False, model=None)
         cpu_per_request = None
         for conns in (int(c) for c in args.connections.split(",")):
+            accepted = emu.stats()["connections_accepted"]
             with CPUWindow(*pids) as cpu:
                 via = run_wrk(gw_url, body, gw_headers, conns, args.seconds, workdir)
+            # Minus the stats call's own connection: what the translator opened toward "SageMaker".
+            upstream_connections = emu.stats()["connections_accepted"] - accepted - 1
             direct = run_wrk(emu.url + invoke, raw, signed_headers(emu.port, invoke, raw), conns, args.seconds, workdir)
             details[f"nonstream_c{conns}"] = {"gateway": via, "direct": direct, "cpu_s": cpu.seconds}
             per_s = via["requests"] / (via["duration_us"] / 1e6)
@@ -314,8 +317,9 @@ def main() -> None:
             if errors > via["requests"] // 100 or direct["errors"] > direct["requests"] // 100:
                 raise RuntimeError(f"too many errors at {conns} connections: {via} / direct {direct}")
             rows.append(Row(f"non-streamed requests/s, {conns} conn", per_s, "/s",
-                            note=f"direct {direct['requests'] / (direct['duration_us'] / 1e6):,.0f}/s"
-                                 + (f"; {errors} errors" if errors else "")))
+                            note=f"direct {direct['requests'] / (direct['duration_us'] / 1e6):,.0f}/s; "
+                                 f"{upstream_connections} upstream connections opened for {via['requests']:,} "
+                                 "requests" + (f"; {errors} errors" if errors else "")))
             cpu_us = cpu.seconds * 1e6 / max(via["requests"], 1)
             if conns == 64 or cpu_per_request is None:
                 cpu_per_request = cpu_us

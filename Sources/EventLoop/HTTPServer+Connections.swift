@@ -17,6 +17,7 @@ extension HTTPServer {
             self?.reject(connectionGuard, rejection)
         }
         guards[buffer] = connectionGuard
+        connectionsAccepted += 1
         updateListener()
         // evhttp wraps the bufferevent in its connection only after this callback returns, so the guard
         // attaches on the loop's next turn. event_base_once with no timeout activates at once and in

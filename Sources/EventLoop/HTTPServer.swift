@@ -39,6 +39,9 @@ package final class HTTPServer {
     /// The resolved `limits.maxPendingBodyBytes`, and how much of it connections hold now.
     package let maxPendingBodyBytes: Int
     package private(set) var pendingBodyBytes = 0
+    /// Connections accepted since start: with keep-alive, far fewer than requests (the emulator reports it so
+    /// the bench and tests can see the gateway reuse its upstream connections).
+    package internal(set) var connectionsAccepted = 0
     /// Every open connection, by its `bufferevent*`.
     var guards: [OpaquePointer: HTTPConnectionGuard] = [:]
     var sweepTimer: Timer?

@@ -13,6 +13,8 @@ final class Emulator {
     let secrets: SecretStore
     private let authenticator: RequestAuthenticator
     var stats = EmulatorStats()
+    /// For `connections_accepted` in the stats; set once the server exists (it needs the emulator first).
+    weak var server: HTTPServer?
     /// In-flight streams and delayed answers, kept alive until they end.
     var streams: [ObjectIdentifier: StreamSession] = [:]
     var delayed: [ObjectIdentifier: EventLoopTimer] = [:]
@@ -42,7 +44,8 @@ final class Emulator {
         case ("GET", "/ping"):
             exchange.respond(status: 200, headers: [("Content-Type", "text/plain")], body: Array("OK\n".utf8))
         case ("GET", "/_emulator/stats"):
-            respondJSON(exchange, 200, stats.json)
+            respondJSON(
+                exchange, 200, stats.json.setting("connections_accepted", to: .int(server?.connectionsAccepted ?? 0)))
         case ("POST", "/_emulator/secrets"):
             setSecret(exchange)
         case ("POST", "/_emulator/faults"):

@@ -34,6 +34,7 @@ do {
     let server = try HTTPServer(
         loop: loop, host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes,
         handler: { emulator.handle($0) }, bodyTooLarge: { emulator.bodyTooLarge($0) })
+    emulator.server = server
     let stop = { loop.stop() }
     let watchers = [
         try SignalWatcher(loop: loop, signal: SIGTERM, handler: stop),
