@@ -6,6 +6,9 @@ import Testing
 struct CancelAndPauseTests {
     @Test func cancellingMidStreamFiresOnClientCloseOnce() throws {
         let fixture = try HTTPFixture()
+        // The test's own: a timer shared between suites was replaced (and freed) by another test running in
+        // parallel, so this loop was never stopped.
+        var settleTimer: Timer?
         var exchange: HTTPExchange?
         var clientCloses = 0
         fixture.handler = { incoming in
@@ -17,7 +20,7 @@ struct CancelAndPauseTests {
                 incoming.finishStreaming()
                 let settle = Timer(loop: fixture.loop) { fixture.loop.stop() }
                 settle.schedule(after: 0.1)
-                heldTimer = settle
+                settleTimer = settle
             }
             incoming.startStreaming(status: 200, headers: [("Content-Type", "text/event-stream")])
             incoming.sendChunk(Array("data: first\n\n".utf8))
@@ -41,7 +44,7 @@ struct CancelAndPauseTests {
         #expect(exchange?.outputBufferedBytes == 0)
         #expect(fixture.multi.activeTransfers == 0)
         #expect(String(decoding: received, as: UTF8.self) == "data: first\n\n")
-        heldTimer = nil
+        #expect(settleTimer != nil)  // read, so the timer lives until here
     }
 
     @Test func clientLeavingBeforeAnyAnswerIsNoticed() throws {
@@ -111,5 +114,3 @@ struct CancelAndPauseTests {
         #expect(outcome.body == payload)
     }
 }
-
-nonisolated(unsafe) var heldTimer: Timer?

@@ -14,6 +14,7 @@ struct SiblingCancellationTests {
 
     @Test func aCompletionMayCancelSiblingsOfItsBatch() throws {
         let fixture = try HTTPFixture()
+        var settleTimer: Timer?
         var unanswered: [HTTPExchange] = []
         // A server that never answers: every transfer ends at the same total timeout, so curl's one timer
         // call finishes them all and their messages are queued together.
@@ -31,13 +32,13 @@ struct SiblingCancellationTests {
                 for sibling in watched { if let other = sibling.transfer { fixture.multi.cancel(other) } }
                 let settle = Timer(loop: fixture.loop) { fixture.loop.stop() }
                 settle.schedule(after: 0.2)
-                heldTimer = settle
+                settleTimer = settle
             }
             fixture.multi.add(transfer)
         }
         transfers.removeAll()
         #expect(fixture.run())
-        heldTimer = nil
+        #expect(settleTimer != nil)  // read, so the timer lives until here
         #expect(completions.count == 1)
         if case .failure(.timedOut) = completions.first {
         } else {
