@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
+import json
 import os
 import shutil
 import signal
@@ -237,3 +239,32 @@ def make_gateway(emulator: Emulator, api_keys: str | None = "sk-test-key", trans
 
 def cleanup_dir(path: Path) -> None:
     shutil.rmtree(path, ignore_errors=True)
+
+
+def models_env(directory: Path, models: list[dict]) -> dict[str, str | None]:
+    """Translator settings for a MODELS_FILE routing table written to `directory` (no single endpoint)."""
+    path = directory / "models.json"
+    path.write_text(json.dumps({"models": models}))
+    return {"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(path)}
+
+
+@contextlib.contextmanager
+def running_emulator(workdir: Path, *args: str):
+    """`start_emulator` for a `with` block (or a yield fixture): stopped however the block ends."""
+    emulator = start_emulator(workdir, *args)
+    try:
+        yield emulator
+    finally:
+        emulator.proc.stop()
+
+
+@contextlib.contextmanager
+def running_gateway(emulator: Emulator, **kwargs):
+    """`make_gateway` for a `with` block (or a yield fixture): stopped and its directory removed however the
+    block ends."""
+    gateway = make_gateway(emulator, **kwargs)
+    try:
+        yield gateway
+    finally:
+        gateway.stop()
+        cleanup_dir(gateway.workdir)

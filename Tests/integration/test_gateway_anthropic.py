@@ -11,7 +11,7 @@ import urllib.request
 import anthropic
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, start_emulator
+from gateway_procs import cleanup_dir, make_gateway, models_env, running_emulator, running_gateway
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -28,19 +28,14 @@ WEATHER = {
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint")
-    yield emu
-    emu.proc.stop()
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")
 def gateway(emulator, tmp_path_factory):
-    path = tmp_path_factory.mktemp("models") / "models.json"
-    path.write_text(json.dumps({"models": MODELS}))
-    gw = make_gateway(emulator, translator_env={"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(path)})
-    yield gw
-    gw.stop()
-    cleanup_dir(gw.workdir)
+    with running_gateway(emulator, translator_env=models_env(tmp_path_factory.mktemp("models"), MODELS)) as gw:
+        yield gw
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ import openai
 import pytest
 
 from emulator_vectors import float32_bits, token_text, vector
-from gateway_procs import cleanup_dir, make_gateway, start_emulator
+from gateway_procs import models_env, running_emulator, running_gateway
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -34,19 +34,14 @@ MODELS = {
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint")
-    yield emu
-    emu.proc.stop()
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")
 def gateway(emulator, tmp_path_factory):
-    models = tmp_path_factory.mktemp("models") / "models.json"
-    models.write_text(json.dumps(MODELS))
-    gw = make_gateway(emulator, translator_env={"MODELS_FILE": str(models), "SAGEMAKER_ENDPOINT_NAME": None})
-    yield gw
-    gw.stop()
-    cleanup_dir(gw.workdir)
+    with running_gateway(emulator, translator_env=models_env(tmp_path_factory.mktemp("models"), MODELS["models"])) as gw:
+        yield gw
 
 
 @pytest.fixture

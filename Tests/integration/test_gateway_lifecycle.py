@@ -10,14 +10,14 @@ import time
 import openai
 import pytest
 
-from gateway_procs import bin_dir, base_env, cleanup_dir, make_gateway, start_emulator, wait_for
+from gateway_procs import base_env, bin_dir, cleanup_dir, make_gateway, running_emulator, wait_for
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(
+    with running_emulator(
         tmp_path_factory.mktemp("emu"),
         "--endpoint", "demo-endpoint",
         "--endpoint", "other-endpoint",
@@ -25,9 +25,8 @@ def emulator(tmp_path_factory):
         "--secret", "plain-key=sk-plain",
         "--secret", 'legacy={"bedrock-access-gateway-apikey": "sk-legacy"}',
         "--container-credentials-token", "ecs-token-123",
-    )
-    yield emu
-    emu.proc.stop()
+    ) as emu:
+        yield emu
 
 
 def chat(gw, key, text="hi", **kw):

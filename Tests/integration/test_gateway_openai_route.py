@@ -11,12 +11,13 @@ import json
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import openai
 import pytest
 
-from gateway_procs import ACCESS_KEY, REGION, SECRET_KEY, cleanup_dir, make_gateway, start_emulator
+from gateway_procs import (
+    ACCESS_KEY, REGION, SECRET_KEY, cleanup_dir, make_gateway, models_env, running_emulator, running_gateway,
+)
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -32,11 +33,6 @@ IC_MODELS = [
     {"id": "ic-missing", "endpoint": "shared-endpoint", "inference_component": "other-ic", "format": "sagemaker-openai"},
 ]
 
-
-def models_env(directory: Path, models: list[dict]) -> dict:
-    path = directory / "models.json"
-    path.write_text(json.dumps({"models": models}))
-    return {"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(path)}
 
 
 def run(emulator, translator_env, body):
@@ -54,26 +50,22 @@ def run(emulator, translator_env, body):
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint")
-    yield emu
-    emu.proc.stop()
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")
 def gateway(emulator, tmp_path_factory):
-    gw = make_gateway(emulator, translator_env=models_env(tmp_path_factory.mktemp("models"), MODELS))
-    yield gw
-    gw.stop()
-    cleanup_dir(gw.workdir)
+    with running_gateway(emulator, translator_env=models_env(tmp_path_factory.mktemp("models"), MODELS)) as gw:
+        yield gw
 
 
 @pytest.fixture(scope="module")
 def ic_emulator(tmp_path_factory):
-    emu = start_emulator(
+    with running_emulator(
         tmp_path_factory.mktemp("emu-ic"), "--endpoint", "shared-endpoint", "--inference-component", "llama-ic"
-    )
-    yield emu
-    emu.proc.stop()
+    ) as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")
@@ -203,12 +195,11 @@ def test_refused_token_is_a_502_logged_without_the_token(emulator, tmp_path):
 
 @pytest.fixture(scope="module")
 def short_lived(tmp_path_factory):
-    emu = start_emulator(
+    with running_emulator(
         tmp_path_factory.mktemp("emu20"), "--credentials-lifetime", "20",
         "--container-credentials-token", CONTAINER_TOKEN,
-    )
-    yield emu
-    emu.proc.stop()
+    ) as emu:
+        yield emu
 
 
 def test_token_is_minted_again_when_credentials_rotate(short_lived, tmp_path):

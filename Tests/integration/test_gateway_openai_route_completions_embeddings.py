@@ -10,14 +10,13 @@ import base64
 import json
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import numpy as np
 import openai
 import pytest
 
 from emulator_vectors import float32_bits, token_text, vector
-from gateway_procs import ACCESS_KEY, cleanup_dir, make_gateway, start_emulator
+from gateway_procs import ACCESS_KEY, cleanup_dir, make_gateway, models_env, running_emulator, running_gateway
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -35,34 +34,25 @@ IC_MODELS = [
 ]
 
 
-def models_env(directory: Path, models: list[dict]) -> dict:
-    path = directory / "models.json"
-    path.write_text(json.dumps({"models": models}))
-    return {"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(path)}
-
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint")
-    yield emu
-    emu.proc.stop()
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")
 def gateway(emulator, tmp_path_factory):
-    gw = make_gateway(emulator, translator_env=models_env(tmp_path_factory.mktemp("models"), MODELS))
-    yield gw
-    gw.stop()
-    cleanup_dir(gw.workdir)
+    with running_gateway(emulator, translator_env=models_env(tmp_path_factory.mktemp("models"), MODELS)) as gw:
+        yield gw
 
 
 @pytest.fixture(scope="module")
 def ic_emulator(tmp_path_factory):
-    emu = start_emulator(
+    with running_emulator(
         tmp_path_factory.mktemp("emu-ic"), "--endpoint", "shared-endpoint", "--inference-component", "llama-ic"
-    )
-    yield emu
-    emu.proc.stop()
+    ) as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import openai
 import pydantic
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, start_emulator
+from gateway_procs import cleanup_dir, make_gateway, models_env, running_emulator, running_gateway
 from openai_spec import validate, validate_stream_event
 
 KEY = "sk-test-key"
@@ -48,21 +48,16 @@ class Weather(pydantic.BaseModel):
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(
+    with running_emulator(
         tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", "tgi-endpoint"
-    )
-    yield emu
-    emu.proc.stop()
+    ) as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")
 def gateway(emulator, tmp_path_factory):
-    path = tmp_path_factory.mktemp("models") / "models.json"
-    path.write_text(json.dumps({"models": MODELS}))
-    gw = make_gateway(emulator, translator_env={"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(path)})
-    yield gw
-    gw.stop()
-    cleanup_dir(gw.workdir)
+    with running_gateway(emulator, translator_env=models_env(tmp_path_factory.mktemp("models"), MODELS)) as gw:
+        yield gw
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ the exact prompt the gateway's template rendered."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import openai
 import pytest
 from botocore.exceptions import ClientError
 
 from conftest import aws_client
-from gateway_procs import cleanup_dir, make_gateway, start_emulator
+from gateway_procs import make_gateway, models_env, running_emulator, running_gateway
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -49,15 +48,8 @@ def estimate(prompt: str) -> int:
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", ENDPOINT)
-    yield emu
-    emu.proc.stop()
-
-
-def models_file(directory: Path, models: list[dict]) -> Path:
-    path = directory / "models.json"
-    path.write_text(json.dumps({"models": models}))
-    return path
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", ENDPOINT) as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")
@@ -65,11 +57,8 @@ def gateway(emulator, tmp_path_factory):
     models = [
         {"id": f"{name}-tgi", "endpoint": ENDPOINT, "format": "tgi", "prompt_template": name} for name in RENDERED
     ] + [{"id": "custom-tgi", "endpoint": ENDPOINT, "format": "tgi", "prompt_template": CUSTOM}]
-    path = models_file(tmp_path_factory.mktemp("models"), models)
-    gw = make_gateway(emulator, translator_env={"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(path)})
-    yield gw
-    gw.stop()
-    cleanup_dir(gw.workdir)
+    with running_gateway(emulator, translator_env=models_env(tmp_path_factory.mktemp("models"), models)) as gw:
+        yield gw
 
 
 @pytest.fixture
@@ -235,9 +224,8 @@ def test_model_failure_mid_stream_is_an_error_event(client):
     ],
 )
 def test_bad_or_missing_template_is_refused_at_start(emulator, tmp_path, models, needle):
-    path = models_file(tmp_path, models)
     with pytest.raises(RuntimeError) as e:
-        make_gateway(emulator, translator_env={"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(path)})
+        make_gateway(emulator, translator_env=models_env(tmp_path, models))
     assert needle in str(e.value)
 
 

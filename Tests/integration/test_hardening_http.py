@@ -15,16 +15,15 @@ import openai
 import pytest
 
 import openai_conformance
-from gateway_procs import bin_dir, make_gateway, start_emulator, wait_for
+from gateway_procs import bin_dir, make_gateway, running_emulator, wait_for
 
 KEY = "sk-test-key"
 
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint")
-    yield emu
-    emu.proc.stop()
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
+        yield emu
 
 
 @pytest.fixture

@@ -13,16 +13,15 @@ import urllib.request
 import openai
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, start_emulator
+from gateway_procs import cleanup_dir, make_gateway, running_emulator
 
 KEY = "sk-test-key"
 
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint")
-    yield emu
-    emu.proc.stop()
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
+        yield emu
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from gateway_procs import ACCESS_KEY, SECRET_KEY, cleanup_dir, make_gateway, start_emulator
+from gateway_procs import ACCESS_KEY, SECRET_KEY, cleanup_dir, make_gateway, running_emulator
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 WEB_TOKEN = "irsa-token-abc"
@@ -26,14 +26,13 @@ ROLE_ARN = "arn:aws:iam::123456789012:role/irsa"
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(
+    with running_emulator(
         tmp_path_factory.mktemp("emu"),
         "--web-identity-token", WEB_TOKEN,
         "--container-credentials-token", CONTAINER_TOKEN,
         "--secret", 'keys={"api_keys": ["sk-secret"]}',
-    )
-    yield emu
-    emu.proc.stop()
+    ) as emu:
+        yield emu
 
 
 @pytest.fixture
@@ -259,14 +258,13 @@ def test_source_order(emulator, home):
 
 @pytest.fixture(scope="module")
 def short_lived(tmp_path_factory):
-    emu = start_emulator(
+    with running_emulator(
         tmp_path_factory.mktemp("emu20"),
         "--credentials-lifetime", "20",
         "--web-identity-token", WEB_TOKEN,
         "--container-credentials-token", CONTAINER_TOKEN,
-    )
-    yield emu
-    emu.proc.stop()
+    ) as emu:
+        yield emu
 
 
 @pytest.mark.parametrize("source", ["web_identity", "container", "imds"])
@@ -348,9 +346,8 @@ def test_key_rotation(emulator):
 @pytest.fixture
 def faulty(tmp_path):
     """An emulator of its own: faults are global to the emulator."""
-    emu = start_emulator(tmp_path, "--secret", 'keys={"api_keys": ["sk-good"]}')
-    yield emu
-    emu.proc.stop()
+    with running_emulator(tmp_path, "--secret", 'keys={"api_keys": ["sk-good"]}') as emu:
+        yield emu
 
 
 def test_secrets_manager_outage_keeps_the_last_good_keys(faulty):

@@ -10,16 +10,15 @@ import time
 import openai
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, start_emulator, wait_for
+from gateway_procs import cleanup_dir, make_gateway, running_emulator, wait_for
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--endpoint", "other-endpoint")
-    yield emu
-    emu.proc.stop()
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--endpoint", "other-endpoint") as emu:
+        yield emu
 
 
 def write(path, models):

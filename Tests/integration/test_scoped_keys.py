@@ -7,7 +7,7 @@ import json
 import openai
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, start_emulator
+from gateway_procs import cleanup_dir, make_gateway, running_emulator
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 SECRET = {"api_keys": [
@@ -19,10 +19,9 @@ SECRET = {"api_keys": [
 
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--endpoint", "other-endpoint",
-                         "--secret", "scoped-keys=" + json.dumps(SECRET))
-    yield emu
-    emu.proc.stop()
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--endpoint", "other-endpoint",
+                         "--secret", "scoped-keys=" + json.dumps(SECRET)) as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")

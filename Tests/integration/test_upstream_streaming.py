@@ -8,7 +8,7 @@ import json
 import openai
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, start_emulator
+from gateway_procs import cleanup_dir, make_gateway, running_emulator, start_emulator
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 KEY = "sk-test-key"
@@ -26,11 +26,10 @@ def ask(gw, model, text, timeout=60, **kw):
 @pytest.fixture(scope="module")
 def emulator(tmp_path_factory):
     # A 2-second InvokeEndpoint limit stands in for SageMaker's 60 s, so the slow answers here take 3 s.
-    emu = start_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint",
+    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint",
                          "--no-stream-endpoint", "plain-endpoint", "--tgi-endpoint", "tgi-endpoint",
-                         "--invoke-timeout", "2")
-    yield emu
-    emu.proc.stop()
+                         "--invoke-timeout", "2") as emu:
+        yield emu
 
 
 @pytest.fixture(scope="module")
