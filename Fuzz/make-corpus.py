@@ -39,9 +39,16 @@ def split(data, at=None):
     return bytes([(len(data) // 2 if at is None else at) % 256]) + data
 
 
-def frame(kind, payload):
+def frame(kind, payload, stream=1):
+    """A protocol-v2 frame (docs/protocol.md): length, version 2, kind, stream, payload."""
     payload = json.dumps(payload, separators=(",", ":")).encode() if not isinstance(payload, bytes) else payload
-    return struct.pack(">IBB", len(payload) + 2, 1, kind) + payload
+    return struct.pack(">IBBI", len(payload) + 6, 2, kind, stream) + payload
+
+
+def text_event(type_, choice, text):
+    """A binary `event` payload of type 1 (content) or 2 (reasoning); 4 (finish) has the same shape."""
+    raw = text.encode()
+    return struct.pack(">BII", type_, choice, len(raw)) + raw
 
 
 def header(name, value):
@@ -97,9 +104,9 @@ write("FuzzTGIStreamParser", [
 
 request = {"id": "r1", "key": "k", "op": "chat", "model": "m", "messages": [{"role": "user", "content": "Hi"}],
            "stream": True, "include_usage": False, "parameters": {"temperature": 0.5}}
-replies = (frame(2, {}) + frame(9, b"") + frame(3, {"t": "content", "i": 0, "text": "Hi"})
-           + frame(3, {"t": "finish", "i": 0, "reason": "stop"})
-           + frame(3, {"t": "usage", "prompt": 1, "completion": 1, "total": 2}) + frame(5, {}))
+replies = (frame(2, b"") + frame(9, b"", stream=0) + frame(3, text_event(1, 0, "Hi"))
+           + frame(3, text_event(2, 0, "hmm"), stream=2) + frame(3, text_event(4, 0, "stop"))
+           + frame(3, struct.pack(">BIII", 5, 1, 1, 2)) + frame(5, b"") + frame(11, b"", stream=2))
 write("FuzzFrameDecoder", [
     split(frame(1, request)),
     split(frame(1, {"id": "r2", "op": "models"}) + frame(1, {"id": "r3", "op": "health"})),

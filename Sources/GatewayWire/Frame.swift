@@ -1,9 +1,11 @@
-/// The Unix-socket frame both executables speak:
+/// The Unix-socket frame both executables speak (docs/protocol.md):
 ///
-///     length: UInt32 big-endian (bytes after this field) | version: UInt8 (= 1) | kind: UInt8 | payload
+///     length: UInt32 big-endian (bytes after this field) | version: UInt8 (= 2) | kind: UInt8
+///     | stream: UInt32 big-endian | payload
 ///
-/// One request per connection; the translator answers with a sequence of frames and closes.
-/// Closing the connection early is the cancel signal, so frames carry no stream identifiers.
+/// One long-lived connection carries many exchanges at once; `stream` says which one a frame belongs
+/// to (the shim picks it, never 0; 0 is the connection itself, for heartbeats). Version 1 had one
+/// connection per request and no stream field.
 package struct Frame: Equatable, Sendable {
     package enum Kind: UInt8, Sendable {
         case request = 1
@@ -15,42 +17,67 @@ package struct Frame: Equatable, Sendable {
         case health = 7
         /// Added with `/v1/embeddings`; a peer that predates it never asks for embeddings.
         case embeddings = 8
-        /// Translator → shim, empty: "the request is here and still being worked on". Sent as soon as
-        /// the request frame is read (the acknowledgement) and then every `Frame.heartbeatInterval` until
-        /// the exchange ends, so the shim can tell a slow model from a hung translator.
+        /// Translator → shim on stream 0, empty, every `Frame.heartbeatInterval`: "this translator is
+        /// alive", so the shim can tell a slow model from a hung translator. On a request's stream it is
+        /// the acknowledgement, sent as soon as the request frame is read.
         case heartbeat = 9
         /// Translator → shim: the translator's metric families, for the shim's `METRICS_PORT` page.
-        /// Added with metrics; a shim that predates it never asks for them.
         case metrics = 10
+        /// Shim → translator, empty: the client went away; stop the work, send nothing more for the stream.
+        case cancel = 11
+        /// Shim → translator, empty: the client is slow; stop producing for this stream until `resume`.
+        /// The connection itself is never paused, so one slow client cannot hold up the others.
+        case pause = 12
+        case resume = 13
     }
 
     /// Seconds between heartbeats.
     package static let heartbeatInterval = 2.0
 
-    package static let version: UInt8 = 1
-    /// Requests are capped by the shim's MAX_BODY_BYTES (8 MiB default); leave room for larger settings.
+    package static let version: UInt8 = 2
+    /// Bytes of header after the length field: version, kind, stream.
+    package static let headerLength = 6
+    /// No frame is longer: a longer length field means the byte stream is not ours (or lost its place).
     package static let maxLength = 64 << 20
 
     package var kind: Kind
+    package var stream: UInt32
     package var payload: [UInt8]
 
-    package init(kind: Kind, payload: [UInt8]) {
+    package init(kind: Kind, stream: UInt32 = 0, payload: [UInt8]) {
         self.kind = kind
+        self.stream = stream
         self.payload = payload
     }
 
     package func encoded() -> [UInt8] {
-        let length = UInt32(payload.count + 2)
         var out: [UInt8] = []
-        out.reserveCapacity(payload.count + 6)
-        out.append(UInt8(truncatingIfNeeded: length >> 24))
-        out.append(UInt8(truncatingIfNeeded: length >> 16))
-        out.append(UInt8(truncatingIfNeeded: length >> 8))
-        out.append(UInt8(truncatingIfNeeded: length))
-        out.append(Frame.version)
-        out.append(kind.rawValue)
-        out.append(contentsOf: payload)
+        out.reserveCapacity(payload.count + 4 + Frame.headerLength)
+        Frame.append(kind: kind, stream: stream, to: &out) { $0.append(contentsOf: payload) }
         return out
+    }
+
+    /// Appends one frame to `out`, the payload written in place by `payload`, so a hot path builds the
+    /// frame in one buffer instead of a payload array and then a copy of it.
+    package static func append(
+        kind: Kind, stream: UInt32, to out: inout [UInt8], payload: (inout [UInt8]) -> Void
+    ) {
+        let start = out.count
+        out.append(contentsOf: [0, 0, 0, 0, version, kind.rawValue])
+        appendUInt32(stream, to: &out)
+        payload(&out)
+        let length = UInt32(truncatingIfNeeded: out.count - start - 4)
+        out[start] = UInt8(truncatingIfNeeded: length >> 24)
+        out[start + 1] = UInt8(truncatingIfNeeded: length >> 16)
+        out[start + 2] = UInt8(truncatingIfNeeded: length >> 8)
+        out[start + 3] = UInt8(truncatingIfNeeded: length)
+    }
+
+    package static func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {
+        out.append(UInt8(truncatingIfNeeded: value >> 24))
+        out.append(UInt8(truncatingIfNeeded: value >> 16))
+        out.append(UInt8(truncatingIfNeeded: value >> 8))
+        out.append(UInt8(truncatingIfNeeded: value))
     }
 }
 
@@ -59,21 +86,38 @@ package enum FrameError: Error, Equatable {
     case unknownKind(UInt8)
     case invalidLength(Int)
     case invalidPayload(String)
+    /// A well-formed frame longer than this reader accepts: its bytes are skipped as they arrive and the
+    /// decoder goes on with the next frame, so the peer can be answered on that stream alone.
+    case tooLarge(stream: UInt32, kind: Frame.Kind, length: Int)
 }
 
 /// Single-step frame decoder: `nil` means more bytes are needed; a partial frame is never consumed.
+/// After `tooLarge` it stays usable; after any other error the byte stream has lost its place.
 package struct FrameDecoder {
     private var buffer: [UInt8] = []
     private var readIndex = 0
+    /// Bytes of a refused frame still to be dropped as they arrive.
+    private var skipping = 0
     private let maxLength: Int
 
+    /// `maxLength` (at most `Frame.maxLength`) bounds the frames this reader takes whole.
     package init(maxLength: Int = Frame.maxLength) {
-        self.maxLength = maxLength
+        self.maxLength = min(maxLength, Frame.maxLength)
     }
 
     package var bufferedByteCount: Int { buffer.count - readIndex }
 
+    /// Whether a frame has begun but not yet been decoded whole (or skipped): the reader's deadline runs.
+    package var isMidFrame: Bool { skipping > 0 || buffer.count > readIndex }
+
     package mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        var bytes = bytes[...]
+        if skipping > 0 {
+            let dropped = min(skipping, bytes.count)
+            skipping -= dropped
+            bytes = bytes.dropFirst(dropped)
+            if bytes.isEmpty { return }
+        }
         if readIndex > 0, readIndex >= buffer.count / 2 {
             buffer.removeFirst(readIndex)
             readIndex = 0
@@ -82,22 +126,49 @@ package struct FrameDecoder {
     }
 
     package mutating func decode() throws(FrameError) -> Frame? {
-        guard buffer.count - readIndex >= 4 else { return nil }
-        let length =
-            Int(buffer[readIndex]) << 24 | Int(buffer[readIndex + 1]) << 16 | Int(buffer[readIndex + 2]) << 8
-            | Int(buffer[readIndex + 3])
-        guard length >= 2, length <= maxLength else { throw FrameError.invalidLength(length) }
-        guard buffer.count - readIndex >= 4 + length else { return nil }
+        guard buffer.count - readIndex >= 4 + Frame.headerLength else {
+            if buffer.count - readIndex >= 4 { _ = try length() }
+            return nil
+        }
+        let length = try self.length()
         let version = buffer[readIndex + 4]
         guard version == Frame.version else { throw FrameError.unsupportedVersion(version) }
         let rawKind = buffer[readIndex + 5]
         guard let kind = Frame.Kind(rawValue: rawKind) else { throw FrameError.unknownKind(rawKind) }
-        let payload = Array(buffer[(readIndex + 6)..<(readIndex + 4 + length)])
+        let stream =
+            UInt32(buffer[readIndex + 6]) << 24 | UInt32(buffer[readIndex + 7]) << 16
+            | UInt32(buffer[readIndex + 8]) << 8 | UInt32(buffer[readIndex + 9])
+        if length > maxLength {
+            let available = buffer.count - readIndex - 4
+            if available >= length {
+                readIndex += 4 + length
+            } else {
+                skipping = length - available
+                readIndex = buffer.count
+            }
+            compact()
+            throw FrameError.tooLarge(stream: stream, kind: kind, length: length)
+        }
+        guard buffer.count - readIndex >= 4 + length else { return nil }
+        let payload = Array(buffer[(readIndex + 4 + Frame.headerLength)..<(readIndex + 4 + length)])
         readIndex += 4 + length
+        compact()
+        return Frame(kind: kind, stream: stream, payload: payload)
+    }
+
+    /// The length field at the read position: at least the header, never past `Frame.maxLength`.
+    private func length() throws(FrameError) -> Int {
+        let length =
+            Int(buffer[readIndex]) << 24 | Int(buffer[readIndex + 1]) << 16 | Int(buffer[readIndex + 2]) << 8
+            | Int(buffer[readIndex + 3])
+        guard length >= Frame.headerLength, length <= Frame.maxLength else { throw FrameError.invalidLength(length) }
+        return length
+    }
+
+    private mutating func compact() {
         if readIndex == buffer.count {
             buffer.removeAll(keepingCapacity: true)
             readIndex = 0
         }
-        return Frame(kind: kind, payload: payload)
     }
 }

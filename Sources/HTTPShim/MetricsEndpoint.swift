@@ -43,9 +43,7 @@ final class MetricsEndpoint {
         let request = GatewayRequest(requestId: "metrics", apiKey: nil, operation: .metrics)
         let call: TranslatorCall
         do {
-            call = try TranslatorCall(
-                loop: shim.loop, socketPath: shim.config.socketPath, request: request,
-                timeouts: shim.config.translatorTimeouts)
+            call = try shim.translator.open(request)
         } catch {
             return respond(exchange, translator: nil)
         }

@@ -19,8 +19,8 @@ final class ProxiedRequest {
         case done
     }
 
-    /// Above this many bytes queued toward the client, stop reading from the translator; the
-    /// translator in turn pauses SageMaker, so a slow reader costs no memory.
+    /// Above this many bytes queued toward the client, ask the translator to pause this exchange; it
+    /// pauses SageMaker in turn, so a slow reader costs no memory and holds up no other exchange.
     static let highWatermark = 256 << 10
 
     private let exchange: HTTPExchange
@@ -67,10 +67,8 @@ final class ProxiedRequest {
     func start(apiKey: String?) {
         shim.metrics.inFlight += 1
         do {
-            let call = try TranslatorCall(
-                loop: shim.loop, socketPath: shim.config.socketPath,
-                request: GatewayRequest(requestId: requestId, apiKey: apiKey, operation: operation.wireOperation),
-                timeouts: shim.config.translatorTimeouts)
+            let call = try shim.translator.open(
+                GatewayRequest(requestId: requestId, apiKey: apiKey, operation: operation.wireOperation))
             self.call = call
             call.onMessage = { [weak self] message in self?.received(message) }
             call.onLost = { [weak self] reason in self?.translatorLost(reason) }

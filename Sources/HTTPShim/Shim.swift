@@ -20,11 +20,15 @@ final class Shim {
     private var drainTimer: Timer?
     let metrics = ShimMetrics()
     private var metricsEndpoint: MetricsEndpoint?
+    /// The one connection every exchange with the translator shares.
+    let translator: TranslatorLink
 
     init(config: ShimConfig, loop: EventLoop, clock: GatewayClock = .system) {
         self.config = config
         self.loop = loop
         self.clock = clock
+        translator = TranslatorLink(
+            loop: loop, socketPath: config.socketPath, timeouts: config.translatorTimeouts, clock: clock)
     }
 
     func start() throws -> Int {

@@ -23,11 +23,14 @@ func runTranslatorHealthCheck(environment: [String: String], timeout: Double = 2
     let request = GatewayRequest(requestId: "healthcheck-\(getpid())", apiKey: nil, operation: .health)
     do {
         let connection = try ProbeConnection.unix(path: path, timeout: timeout)
-        try connection.send(request.frame().encoded())
+        var frame = request.frame()
+        frame.stream = 1
+        try connection.send(frame.encoded())
         var decoder = FrameDecoder()
         while true {
             if let frame = try decoder.decode() {
-                if frame.kind == .heartbeat { continue }  // the acknowledgement before the answer
+                // Heartbeats (the acknowledgement, the connection's own) come before the answer.
+                if frame.kind == .heartbeat || frame.stream != 1 { continue }
                 guard case .health(let status) = try TranslatorMessage(frame: frame) else {
                     return unhealthy("\(path) answered a \(frame.kind) frame instead of health")
                 }

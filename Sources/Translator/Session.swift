@@ -6,108 +6,41 @@ import GatewayWire
 import ModelFormats
 import TranslatorCore
 
-/// One shim connection: one request, answered with frames, then closed. The connection closing
-/// early is the client's cancel, which cancels the SageMaker transfer.
+/// One exchange with the shim: a stream on a `ShimConnection`, one request answered with frames. The
+/// shim's `cancel` (its client went away), or losing the connection, cancels the SageMaker transfer.
 final class Session {
     enum State {
-        case awaitingRequest
         case working
         case finished
     }
 
     /// Above this many bytes queued toward the shim the SageMaker transfer is paused, so a slow
-    /// client holds back the model instead of growing our memory.
+    /// shim holds back the model instead of growing our memory.
     static let highWatermark = 256 << 10
     static let maxResponseBytes = 32 << 20
 
-    private let connection: StreamConnection
+    let stream: UInt32
+    private unowned let connection: ShimConnection
     unowned let server: TranslatorServer
-    var state = State.awaitingRequest
-    private var frames: FrameDecoder
-    /// Closes a connection whose request frame does not arrive in time (`FRAME_TIMEOUT_SECONDS`), so a
-    /// peer on the socket cannot hold a session, and its buffer, open by sending nothing or a trickle.
-    private var requestDeadline: Timer?
-    /// Heartbeats toward the shim while the request is worked on (`Frame.Kind.heartbeat`).
-    private var heartbeat: Timer?
-    var requestId = "-"
+    var state = State.working
+    let requestId: String
     private var transfer: CurlTransfer?
     /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
     var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
-    private var transferPaused = false
+    private(set) var transferPaused = false
+    /// The shim asked for a pause: its client is slow (`pause` frame), until `resume`.
+    var shimPaused = false
     /// The streamed model call's answer, while one runs (`invokeStreaming`).
     private var answer: ModelCallStateMachine?
 
-    init(connection: StreamConnection, server: TranslatorServer) {
+    init(stream: UInt32, requestId: String, connection: ShimConnection) {
+        self.stream = stream
+        self.requestId = requestId
         self.connection = connection
-        self.server = server
-        frames = FrameDecoder(maxLength: server.config.maxRequestFrameBytes)
-        let deadline = Timer(loop: server.loop) { [weak self] in self?.requestTimedOut() }
-        requestDeadline = deadline
-        deadline.schedule(after: server.config.frameTimeout)
-        connection.onRead = { [weak self] bytes in self?.received(bytes) }
-        connection.onClose = { [weak self] in self?.peerClosed() }
-        connection.onDrain = { [weak self] in self?.drained() }
+        server = connection.server
     }
 
-    private func received(_ bytes: [UInt8]) {
-        guard case .awaitingRequest = state else { return }
-        frames.append(bytes)
-        let frame: Frame
-        do {
-            guard let decoded = try frames.decode() else { return }
-            frame = decoded
-        } catch .invalidLength(let length) where length > server.config.maxRequestFrameBytes {
-            // The validated body re-encoded past the limit (a body of escaped control characters can grow).
-            Log.warning("refusing a request frame of \(length) bytes (limit \(server.config.maxRequestFrameBytes))")
-            finish(
-                .error(
-                    GatewayError(
-                        .invalidRequest,
-                        "The request is too large for the gateway once encoded (limit \(server.config.maxRequestFrameBytes) bytes)."
-                    )))
-            return
-        } catch {
-            Log.warning("dropping a shim connection that sent a bad frame: \(error)")
-            finish(.error(GatewayError(.internalError, "The gateway's internal protocol failed.")))
-            return
-        }
-        let request: GatewayRequest
-        do {
-            request = try GatewayRequest(frame: frame)
-        } catch {
-            finish(.error(GatewayError(.internalError, "The gateway's internal protocol failed: \(error)")))
-            return
-        }
-        state = .working
-        requestDeadline?.cancel()
-        requestDeadline = nil
-        requestId = request.requestId
-        // The acknowledgement: the shim answers 503 when it does not see this in time (a hung translator).
-        connection.write(Frame(kind: .heartbeat, payload: []).encoded())
-        let beat = Timer(loop: server.loop) { [weak self] in self?.heartbeatDue() }
-        heartbeat = beat
-        beat.schedule(after: Frame.heartbeatInterval)
-        handle(request)
-    }
-
-    private func heartbeatDue() {
-        guard case .working = state else { return }
-        // Six bytes every interval, whatever else went out: the shim's silence timer needs no more reasoning.
-        connection.write(Frame(kind: .heartbeat, payload: []).encoded())
-        heartbeat?.schedule(after: Frame.heartbeatInterval)
-    }
-
-    private func requestTimedOut() {
-        guard case .awaitingRequest = state else { return }
-        Log.warning(
-            "closing a shim connection that sent \(frames.bufferedByteCount) byte(s) but no whole request in \(server.config.frameTimeout) s"
-        )
-        state = .finished
-        connection.close()
-        server.sessionEnded(self)
-    }
-
-    private func handle(_ request: GatewayRequest) {
+    func handle(_ request: GatewayRequest) {
         switch request.operation {
         case .health:
             finish(.health(server.health))
@@ -239,10 +172,11 @@ final class Session {
                 return .proceed
             }
             self.perform(actions, route: route, fallback: fallback)
-            guard case .working = self.state, self.connection.outputBufferedBytes > Session.highWatermark else {
+            guard case .working = self.state, self.shimPaused || self.connection.isCongested else {
                 return .proceed
             }
             self.transferPaused = true
+            self.connection.resume(self)
             return .pause
         }
         transfer.onComplete = { [weak self] result in
@@ -318,7 +252,8 @@ final class Session {
         }
     }
 
-    private func drained() {
+    /// Called by the connection once neither the shim nor the connection's output holds the transfer.
+    func resumeTransfer() {
         guard transferPaused, let transfer else { return }
         transferPaused = false
         transfer.resume()
@@ -326,17 +261,15 @@ final class Session {
 
     func send(_ message: TranslatorMessage) {
         guard case .working = state else { return }
-        connection.write(message.frame().encoded())
+        connection.send(message, stream: stream)
     }
 
     func finish(_ last: TranslatorMessage) {
         guard state != .finished else { return }
-        connection.write(last.frame().encoded())
+        connection.send(last, stream: stream)
         state = .finished
-        heartbeat?.cancel()
         cancelTransfer()
-        server.closeAfterFlush(connection)
-        server.sessionEnded(self)
+        connection.sessionEnded(self)
     }
 
     private func cancelTransfer() {
@@ -348,15 +281,14 @@ final class Session {
         sideTransfers = [:]
     }
 
-    private func peerClosed() {
+    /// The shim's client went away (`cancel`), or the connection did: stop, and send nothing more.
+    func cancel() {
         guard state != .finished else { return }
-        if transfer != nil {
+        if transfer != nil || !sideTransfers.isEmpty {
             Log.info("client went away; cancelling the SageMaker transfer", ["request_id": requestId])
         }
         state = .finished
-        heartbeat?.cancel()
         cancelTransfer()
-        connection.close()
-        server.sessionEnded(self)
+        connection.sessionEnded(self)
     }
 }

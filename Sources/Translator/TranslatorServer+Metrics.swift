@@ -9,7 +9,7 @@ extension TranslatorServer {
         families.append(
             MetricFamily(
                 name: "gateway_translator_sessions", kind: .gauge,
-                help: "Shim connections the translator is serving (one per request in flight; not this scrape).",
+                help: "Exchanges with the shim the translator is serving (requests in flight; not this scrape).",
                 samples: [MetricSample([:], Double(max(0, sessionCount - 1)))]))
         families += keyFamilies() + credentialFamilies()
         families += ProcessStats.current().families(process: "translator")

@@ -5,7 +5,7 @@ import GatewayMetrics
 import GatewayWire
 import TranslatorCore
 
-/// The translator's process state: the socket listener, the live sessions, and the shared services
+/// The translator's process state: the socket listener, the shim's connections, and the shared services
 /// (credentials, API keys, curl). SIGTERM stops accepting and waits for live sessions to finish.
 final class TranslatorServer {
     /// Replaced only by `reloadModels` (SIGHUP); a session reads the routing table once, when its
@@ -20,10 +20,12 @@ final class TranslatorServer {
     /// The process's clock, handed to every service that reads the time.
     let clock: GatewayClock
     private var listener: UnixListener?
-    private var sessions: [ObjectIdentifier: Session] = [:]
-    private var draining = false
+    private var connections: [ObjectIdentifier: ShimConnection] = [:]
+    /// Exchanges in flight, over all connections.
+    private(set) var sessionCount = 0
+    private(set) var isDraining = false
     private var drainTimer: Timer?
-    /// Finished sessions whose last frames are still queued toward the shim.
+    /// Closed connections whose last frames are still queued toward the shim.
     private var flushing = 0
 
     init(config: TranslatorConfig, loop: EventLoop, clock: GatewayClock = .system) throws {
@@ -44,27 +46,34 @@ final class TranslatorServer {
         }
     }
 
-    var sessionCount: Int { sessions.count }
-
     var health: HealthStatus {
-        HealthStatus(ready: !draining, detail: draining ? "draining" : "ok")
+        HealthStatus(ready: !isDraining, detail: isDraining ? "draining" : "ok")
     }
 
     private func accept(_ connection: StreamConnection) {
-        guard !draining else {
+        guard !isDraining else {
             connection.close()
             return
         }
-        let session = Session(connection: connection, server: self)
-        sessions[ObjectIdentifier(session)] = session
+        let shim = ShimConnection(connection: connection, server: self)
+        connections[ObjectIdentifier(shim)] = shim
     }
 
-    func sessionEnded(_ session: Session) {
-        sessions[ObjectIdentifier(session)] = nil
+    func sessionStarted() {
+        sessionCount += 1
+    }
+
+    func sessionEnded() {
+        sessionCount -= 1
         stopIfDrained()
     }
 
-    /// Closes a finished session's connection once its last frames are out, counting it meanwhile.
+    func connectionClosed(_ connection: ShimConnection) {
+        connections[ObjectIdentifier(connection)] = nil
+        stopIfDrained()
+    }
+
+    /// Closes a connection once its last frames are out, counting it meanwhile.
     func closeAfterFlush(_ connection: StreamConnection) {
         flushing += 1
         connection.closeAfterFlush { [weak self] in
@@ -74,9 +83,12 @@ final class TranslatorServer {
         }
     }
 
-    /// While draining: leave once no session is open and none has output left to flush.
+    /// While draining: once no session is open, close the shim's connections after their last frames,
+    /// and leave when none has output left to flush.
     private func stopIfDrained() {
-        guard draining, sessions.isEmpty, flushing == 0 else { return }
+        guard isDraining, sessionCount == 0 else { return }
+        for connection in connections.values { connection.close(flushing: true) }
+        guard connections.isEmpty, flushing == 0 else { return }
         Log.info("all streams drained; exiting")
         loop.stop()
     }
@@ -107,13 +119,13 @@ final class TranslatorServer {
 
     /// ECS sends SIGTERM, then SIGKILL after `stopTimeout`: finish what is in flight, accept nothing new.
     func drain(timeout: Double) {
-        guard !draining else { return }
-        draining = true
+        guard !isDraining else { return }
+        isDraining = true
         listener?.close()
         listener = nil
-        Log.info("SIGTERM: draining \(sessions.count) in-flight request(s), at most \(Int(timeout)) s")
+        Log.info("SIGTERM: draining \(sessionCount) in-flight request(s), at most \(Int(timeout)) s")
         let timer = Timer(loop: loop) { [weak self] in
-            Log.warning("drain timeout with \(self?.sessions.count ?? 0) request(s) still open; exiting")
+            Log.warning("drain timeout with \(self?.sessionCount ?? 0) request(s) still open; exiting")
             self?.loop.stop()
         }
         drainTimer = timer

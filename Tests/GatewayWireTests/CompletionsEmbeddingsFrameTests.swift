@@ -79,7 +79,7 @@ import Testing
         let frame = TranslatorMessage.embeddings(EmbeddingsResult(vectors: [[1, -2], [0.1]], promptTokens: 3))
             .frame().encoded()
         let payload = #"{"vectors":["AACAPwAAAMA=","zczMPQ=="],"prompt_tokens":3}"#
-        #expect(frame == [0, 0, 0, UInt8(payload.utf8.count + 2), 1, 8] + Array(payload.utf8))
+        #expect(frame == [0, 0, 0, UInt8(payload.utf8.count + 6), 2, 8, 0, 0, 0, 0] + Array(payload.utf8))
     }
 
     @Test func base64RoundTripsAndIsStrict() {

@@ -67,14 +67,75 @@ import Testing
 
     @Test func rejectsBadHeaders() {
         var d = FrameDecoder()
-        d.append([0, 0, 0, 2, 9, 1])
-        #expect(throws: FrameError.unsupportedVersion(9)) { try d.decode() }
+        d.append([0, 0, 0, 6, 1, 1, 0, 0, 0, 1])
+        #expect(throws: FrameError.unsupportedVersion(1)) { try d.decode() }
         var k = FrameDecoder()
-        k.append([0, 0, 0, 2, 1, 99])
+        k.append([0, 0, 0, 6, 2, 99, 0, 0, 0, 1])
         #expect(throws: FrameError.unknownKind(99)) { try k.decode() }
-        var l = FrameDecoder(maxLength: 100)
-        l.append([0, 0, 1, 0])
-        #expect(throws: FrameError.invalidLength(256)) { try l.decode() }
+        var short = FrameDecoder()
+        short.append([0, 0, 0, 5])
+        #expect(throws: FrameError.invalidLength(5)) { try short.decode() }
+        var huge = FrameDecoder()
+        huge.append([4, 0, 0, 1])
+        #expect(throws: FrameError.invalidLength((64 << 20) + 1)) { try huge.decode() }
+    }
+
+    @Test func headerBytesCarryTheStream() throws {
+        let frame = Frame(kind: .cancel, stream: 0x0102_0304, payload: [])
+        #expect(frame.encoded() == [0, 0, 0, 6, 2, 11, 1, 2, 3, 4])
+        let event = Frame(kind: .end, stream: 7, payload: [0xAA])
+        #expect(event.encoded() == [0, 0, 0, 7, 2, 5, 0, 0, 0, 7, 0xAA])
+        var d = FrameDecoder()
+        d.append(frame.encoded() + event.encoded())
+        #expect(try d.decode() == frame)
+        #expect(try d.decode() == event)
+        #expect(try d.decode() == nil)
+        #expect(!d.isMidFrame)
+    }
+
+    @Test func appendWritesTheSameBytesAsEncoded() {
+        var out: [UInt8] = [9, 9]
+        TranslatorMessage.end.append(stream: 3, to: &out)
+        Frame.append(kind: .heartbeat, stream: 0, to: &out) { _ in }
+        #expect(out == [9, 9] + Frame(kind: .end, stream: 3, payload: []).encoded() + [0, 0, 0, 6, 2, 9, 0, 0, 0, 0])
+    }
+
+    /// A frame longer than the reader takes is refused on its stream, its bytes skipped as they arrive
+    /// (never buffered), and the frames after it decode as usual.
+    @Test func anOversizedFrameIsSkippedAndTheNextOneDecodes() throws {
+        let big = Frame(kind: .request, stream: 5, payload: [UInt8](repeating: 7, count: 300)).encoded()
+        let next = Frame(kind: .cancel, stream: 6, payload: []).encoded()
+        for cut in [10, 11, 200, big.count, big.count + 3] {
+            var d = FrameDecoder(maxLength: 100)
+            let bytes = big + next
+            d.append(bytes[..<cut])
+            #expect(throws: FrameError.tooLarge(stream: 5, kind: .request, length: 306)) { try d.decode() }
+            #expect(d.isMidFrame == (cut != big.count))
+            d.append(bytes[cut...])
+            #expect(try d.decode() == Frame(kind: .cancel, stream: 6, payload: []))
+            #expect(!d.isMidFrame)
+        }
+    }
+
+    @Test func aFrameBegunIsMidFrame() throws {
+        var d = FrameDecoder()
+        let bytes = Frame(kind: .end, stream: 1, payload: []).encoded()
+        d.append(bytes[..<3])
+        #expect(try d.decode() == nil)
+        #expect(d.isMidFrame)
+        d.append(bytes[3...])
+        #expect(try d.decode() != nil)
+        #expect(!d.isMidFrame)
+    }
+
+    @Test func endsExchangeOnlyForTheLastMessage() {
+        #expect(!TranslatorMessage.accepted().endsExchange)
+        #expect(!TranslatorMessage.event(.content(choice: 0, text: "x")).endsExchange)
+        for last in Self.messages.filter({
+            if case .event = $0 { false } else if case .accepted = $0 { false } else { true }
+        }) {
+            #expect(last.endsExchange, "\(last)")
+        }
     }
 
     @Test func unknownErrorKindStaysAnError() throws {

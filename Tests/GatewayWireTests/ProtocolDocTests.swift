@@ -60,7 +60,7 @@ import Testing
 
     @Test func hexFramesDecodeWhole() throws {
         let hexes = Self.examples("frame-hex")
-        #expect(hexes.count == 2)
+        #expect(hexes.count == 3)
         for (_, hex) in hexes {
             let bytes = hex.split(separator: " ").compactMap { UInt8($0, radix: 16) }
             var decoder = FrameDecoder()

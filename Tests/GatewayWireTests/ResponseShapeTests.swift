@@ -5,7 +5,7 @@ import Testing
 /// The `accepted` frame's payload: empty for the default, read leniently.
 @Suite struct ResponseShapeTests {
     @Test func defaultIsAnEmptyPayload() {
-        #expect(TranslatorMessage.accepted().frame().encoded() == [0, 0, 0, 2, 1, 2])
+        #expect(TranslatorMessage.accepted().frame().encoded() == [0, 0, 0, 6, 2, 2, 0, 0, 0, 0])
         #expect(ResponseShape(reasoningField: .reasoningContent).wire.isEmpty)
     }
 

@@ -421,26 +421,60 @@ def test_pipelined_requests_are_checked_too(gateway):
     assert_closed(sock)
 
 
+def read_frame(sock: socket.socket) -> tuple[int, int, bytes]:
+    """One protocol-v2 frame off the translator's socket: (kind, stream, payload)."""
+    import struct
+
+    def exactly(n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            more = sock.recv(n - len(data))
+            assert more, "the translator closed the connection mid-frame"
+            data += more
+        return data
+
+    length, version, kind, stream = struct.unpack(">IBBI", exactly(10))
+    assert version == 2
+    return kind, stream, exactly(length - 6)
+
+
 def test_the_translator_drops_a_connection_whose_frame_never_completes(emulator):
-    """Issue 10 item 8: 5 bytes and silence, or a frame header claiming more than the limit."""
+    """Issue 10 item 8: 5 bytes and silence closes the connection; a frame header claiming more than the limit
+    is answered on its own stream (its bytes skipped as they come) and the connection serves on."""
+    import struct
     gw = make_gateway(emulator, translator_env={"FRAME_TIMEOUT_SECONDS": "1", "MAX_BODY_BYTES": "1048576"})
     try:
-        import struct
         trickle = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         trickle.connect(str(gw.socket_path))
-        trickle.sendall(b"\x00\x00\x01\x00\x01")
+        trickle.sendall(b"\x00\x00\x01\x00\x02")
         started = time.monotonic()
         assert_closed(trickle, timeout=10)
         assert time.monotonic() - started < 5
-        assert "no whole request in 1.0 s" in gw.translator.log()
+        assert "no whole frame in 1.0 s" in gw.translator.log()
 
         huge = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         huge.connect(str(gw.socket_path))
-        # 1 MiB body limit: frames are capped at 3 MiB; this one claims 60 MiB.
-        huge.sendall(struct.pack(">I", 60 << 20) + b"\x01\x01")
         huge.settimeout(10)
-        answer = huge.recv(65536)
-        assert b"too large" in answer
+        # 1 MiB body limit: frames are capped at 3 MiB; this one claims 4 MiB and sends it.
+        length = 4 << 20
+        huge.sendall(struct.pack(">IBBI", length, 2, 1, 7) + b"x" * (length - 6))
+        kind, stream, payload = read_frame(huge)
+        while kind == 9:  # heartbeats
+            kind, stream, payload = read_frame(huge)
+        assert (kind, stream) == (4, 7) and b"too large" in payload
+        health = b'{"id":"req_h","op":"health"}'
+        huge.sendall(struct.pack(">IBBI", len(health) + 6, 2, 1, 8) + health)
+        kind, stream, payload = read_frame(huge)
+        while kind == 9:
+            kind, stream, payload = read_frame(huge)
+        assert (kind, stream) == (7, 8) and json.loads(payload)["ready"] is True
+
+        # A frame of another protocol version means the byte stream is not ours: answered on stream 0, closed.
+        huge.sendall(struct.pack(">IBBI", 6, 1, 1, 9))
+        kind, stream, payload = read_frame(huge)
+        while kind == 9:
+            kind, stream, payload = read_frame(huge)
+        assert (kind, stream) == (4, 0) and json.loads(payload)["kind"] == "internal_error"
         assert_closed(huge)
         assert ping_ok(gw)
     finally:

@@ -1,9 +1,10 @@
 import FuzzSupport
 import GatewayWire
 
-/// Any bytes on the Unix socket, whole and split in two: the same frames and the same error either way
-/// (a partial frame is never consumed); each frame re-encodes to the bytes it came from, and its payload
-/// decodes as a request or a translator message, or throws.
+/// Any bytes on the Unix socket, whole and split in two: the same frames and the same errors either way
+/// (a partial frame is never consumed; an oversized one is skipped the same however its bytes arrive);
+/// each frame re-encodes to the bytes it came from, and its payload decodes as a request or a translator
+/// message, or throws.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = FuzzInput(data, size)
@@ -23,6 +24,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 
 private struct Decoded: Equatable {
     var frames: [Frame] = []
+    /// `tooLarge` refusals, in order, each after the frames before it.
+    var skipped: [Int] = []
     var error: FrameError?
 }
 
@@ -32,11 +35,16 @@ private func frames(_ pieces: [ArraySlice<UInt8>]) -> Decoded {
     var result = Decoded()
     for piece in pieces {
         decoder.append(piece)
-        do {
-            while let frame = try decoder.decode() { result.frames.append(frame) }
-        } catch {
-            result.error = error
-            return result
+        while true {
+            do {
+                guard let frame = try decoder.decode() else { break }
+                result.frames.append(frame)
+            } catch .tooLarge {
+                result.skipped.append(result.frames.count)
+            } catch {
+                result.error = error
+                return result
+            }
         }
     }
     return result

@@ -1,0 +1,176 @@
+import EventLoop
+import GatewayLog
+import GatewayWire
+
+/// The shim's one connection to the translator, carrying every exchange at once (docs/protocol.md):
+/// frames are tagged with the exchange's stream id, so no request pays for a socket of its own, and
+/// 10,000 open streams need one descriptor here instead of 10,000.
+///
+/// Connected on first use and again after a loss. A translator that is stopped (SIGSTOP, a wedged loop)
+/// still takes requests into its socket buffer, so silence is the only sign: it acknowledges each
+/// request at once and sends a heartbeat every `Frame.heartbeatInterval`, and the connection is lost
+/// when a request goes unacknowledged for `ackTimeout` or, with exchanges open, no frame at all arrives
+/// for `idleTimeout`. Losing it fails every open exchange (503, or an SSE error once streaming).
+final class TranslatorLink {
+    private let loop: EventLoop
+    private let socketPath: String
+    private let timeouts: TranslatorCall.Timeouts
+    private let clock: GatewayClock
+    private var connection: StreamConnection?
+    private var decoder = FrameDecoder()
+    private var calls: [UInt32: TranslatorCall] = [:]
+    private var nextStream: UInt32 = 1
+    /// Requests not yet acknowledged, oldest first; acknowledged ones are dropped lazily from the front.
+    private var unacknowledged: [(stream: UInt32, sentAt: Double)] = []
+    private var unacknowledgedHead = 0
+    private var lastFrameAt = 0.0
+    private var watchdog: Timer?
+    private var outgoing: [UInt8] = []
+
+    init(loop: EventLoop, socketPath: String, timeouts: TranslatorCall.Timeouts, clock: GatewayClock) {
+        self.loop = loop
+        self.socketPath = socketPath
+        self.timeouts = timeouts
+        self.clock = clock
+    }
+
+    var openCalls: Int { calls.count }
+
+    /// Sends `request` on a new stream. Fails at once when nobody listens on the socket (translator down
+    /// or restarting); the next request tries to connect again.
+    func open(_ request: GatewayRequest) throws(EventLoopError) -> TranslatorCall {
+        let connection = try connected()
+        let stream = takeStreamID()
+        let call = TranslatorCall(link: self, stream: stream)
+        calls[stream] = call
+        outgoing.removeAll(keepingCapacity: true)
+        let frame = request.frame()
+        Frame.append(kind: .request, stream: stream, to: &outgoing) { $0.append(contentsOf: frame.payload) }
+        connection.write(outgoing)
+        let now = clock.monotonic()
+        if calls.count == 1 { lastFrameAt = now }
+        unacknowledged.append((stream, now))
+        armWatchdog()
+        return call
+    }
+
+    private func connected() throws(EventLoopError) -> StreamConnection {
+        if let connection, !connection.isClosed { return connection }
+        let connection = try StreamConnection.connect(loop: loop, path: socketPath)
+        connection.onRead = { [weak self] bytes in self?.received(bytes) }
+        connection.onClose = { [weak self] in self?.lost("the translator closed the connection") }
+        self.connection = connection
+        decoder = FrameDecoder()
+        return connection
+    }
+
+    private func takeStreamID() -> UInt32 {
+        // Never 0 (the connection's own stream) and never one still open after the counter wraps.
+        while nextStream == 0 || calls[nextStream] != nil { nextStream &+= 1 }
+        defer { nextStream &+= 1 }
+        return nextStream
+    }
+
+    /// An empty control frame (cancel, pause, resume) for `stream`.
+    func send(_ kind: Frame.Kind, stream: UInt32) {
+        guard let connection, !connection.isClosed else { return }
+        outgoing.removeAll(keepingCapacity: true)
+        Frame.append(kind: kind, stream: stream, to: &outgoing) { _ in }
+        connection.write(outgoing)
+    }
+
+    /// The call's owner is done with it: a call the translator has not finished is cancelled.
+    func close(_ call: TranslatorCall) {
+        guard calls.removeValue(forKey: call.stream) != nil else { return }
+        send(.cancel, stream: call.stream)
+        if calls.isEmpty { resetWatchdog() }
+    }
+
+    private func received(_ bytes: [UInt8]) {
+        lastFrameAt = clock.monotonic()
+        decoder.append(bytes)
+        while true {
+            let frame: Frame?
+            do {
+                frame = try decoder.decode()
+            } catch {
+                return lost("bad frame from the translator: \(error)")
+            }
+            guard let frame else { return }
+            // Frames of an exchange the shim already closed (its client left) are expected: dropped.
+            guard frame.stream != 0, let call = calls[frame.stream] else { continue }
+            call.acknowledged = true
+            if frame.kind == .heartbeat { continue }
+            let message: TranslatorMessage
+            do {
+                message = try TranslatorMessage(frame: frame)
+            } catch {
+                return lost("bad message from the translator: \(error)")
+            }
+            if message.endsExchange {
+                calls[frame.stream] = nil
+                if calls.isEmpty { resetWatchdog() }
+            }
+            call.onMessage?(message)
+        }
+    }
+
+    /// Every open exchange fails together: they shared the connection, and its place in the byte stream
+    /// (or the translator behind it) is gone.
+    private func lost(_ reason: String) {
+        let failed = calls
+        calls = [:]
+        resetWatchdog()
+        connection?.close()
+        connection = nil
+        if !failed.isEmpty {
+            Log.warning("lost the translator connection with \(failed.count) exchange(s) open: \(reason)")
+        }
+        for call in failed.values.sorted(by: { $0.stream < $1.stream }) { call.onLost?(reason) }
+    }
+
+    // MARK: watchdog
+
+    private func armWatchdog() {
+        guard watchdog == nil else { return }
+        let timer = Timer(loop: loop) { [weak self] in self?.checkSilence() }
+        watchdog = timer
+        timer.schedule(after: min(timeouts.ackTimeout, timeouts.idleTimeout))
+    }
+
+    private func resetWatchdog() {
+        watchdog?.cancel()
+        watchdog = nil
+        unacknowledged.removeAll(keepingCapacity: true)
+        unacknowledgedHead = 0
+    }
+
+    private func checkSilence() {
+        watchdog = nil
+        guard !calls.isEmpty else { return resetWatchdog() }
+        let now = clock.monotonic()
+        while unacknowledgedHead < unacknowledged.count {
+            let head = unacknowledged[unacknowledgedHead]
+            if let call = calls[head.stream], !call.acknowledged { break }
+            unacknowledgedHead += 1
+        }
+        if unacknowledgedHead > 64, unacknowledgedHead * 2 > unacknowledged.count {
+            unacknowledged.removeFirst(unacknowledgedHead)
+            unacknowledgedHead = 0
+        }
+        var due = lastFrameAt + timeouts.idleTimeout
+        if unacknowledgedHead < unacknowledged.count {
+            let sentAt = unacknowledged[unacknowledgedHead].sentAt
+            if now >= sentAt + timeouts.ackTimeout {
+                return lost("the translator did not acknowledge a request within \(timeouts.ackTimeout) s")
+            }
+            due = min(due, sentAt + timeouts.ackTimeout)
+        }
+        if now >= lastFrameAt + timeouts.idleTimeout {
+            return lost("no frame from the translator for \(timeouts.idleTimeout) s")
+        }
+        let timer = Timer(loop: loop) { [weak self] in self?.checkSilence() }
+        watchdog = timer
+        timer.schedule(after: max(0.01, due - now))
+    }
+}
