@@ -97,9 +97,18 @@ write("FuzzTGIStreamParser", [
 
 request = {"id": "r1", "key": "k", "op": "chat", "model": "m", "messages": [{"role": "user", "content": "Hi"}],
            "stream": True, "include_usage": False, "parameters": {"temperature": 0.5}}
-replies = (frame(2, {}) + frame(9, b"") + frame(3, {"t": "content", "i": 0, "text": "Hi"})
-           + frame(3, {"t": "finish", "i": 0, "reason": "stop"})
-           + frame(3, {"t": "usage", "prompt": 1, "completion": 1, "total": 2}) + frame(5, {}))
+
+
+def event_str(text):
+    """An `event` payload's length-prefixed UTF-8 string."""
+    raw = text.encode()
+    return struct.pack(">I", len(raw)) + raw
+
+
+replies = (frame(2, {}) + frame(9, b"") + frame(3, b"\x01" + struct.pack(">I", 0) + event_str("Hi"))
+           + frame(3, b"\x03" + struct.pack(">IIB", 0, 0, 3) + event_str("c") + event_str("f") + event_str("{}"))
+           + frame(3, b"\x04" + struct.pack(">I", 0) + event_str("stop"))
+           + frame(3, b"\x05" + struct.pack(">III", 1, 1, 2)) + frame(5, {}))
 write("FuzzFrameDecoder", [
     split(frame(1, request)),
     split(frame(1, {"id": "r2", "op": "models"}) + frame(1, {"id": "r3", "op": "health"})),
