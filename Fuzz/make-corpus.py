@@ -104,8 +104,18 @@ write("FuzzTGIStreamParser", [
 
 request = {"id": "r1", "key": "k", "op": "chat", "model": "m", "messages": [{"role": "user", "content": "Hi"}],
            "stream": True, "include_usage": False, "parameters": {"temperature": 0.5}}
+
+
+def event_str(text):
+    """An `event` payload's length-prefixed UTF-8 string."""
+    raw = text.encode()
+    return struct.pack(">I", len(raw)) + raw
+
+
 replies = (frame(2, b"") + frame(9, b"", stream=0) + frame(3, text_event(1, 0, "Hi"))
-           + frame(3, text_event(2, 0, "hmm"), stream=2) + frame(3, text_event(4, 0, "stop"))
+           + frame(3, text_event(2, 0, "hmm"), stream=2)
+           + frame(3, b"\x03" + struct.pack(">IIB", 0, 0, 3) + event_str("c") + event_str("f") + event_str("{}"))
+           + frame(3, text_event(4, 0, "stop"))
            + frame(3, struct.pack(">BIII", 5, 1, 1, 2)) + frame(5, b"") + frame(11, b"", stream=2))
 write("FuzzFrameDecoder", [
     split(frame(1, request)),

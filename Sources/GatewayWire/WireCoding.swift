@@ -1,7 +1,7 @@
 import GatewayMetrics
 
 // Frame payloads are compact JSON (our own writer, member order fixed) so a frame is readable in a
-// packet capture, and a version byte in the frame header leaves room for a binary encoding later.
+// packet capture; only `event` payloads, one per streamed token, are binary (WireCoding+Events.swift).
 
 extension GatewayRequest {
     package func frame() -> Frame {
@@ -72,7 +72,7 @@ extension TranslatorMessage {
         switch self {
         case .accepted(let shape): return Frame(kind: .accepted, payload: shape.wire)
         case .end: return Frame(kind: .end, payload: [])
-        case .event(let event): return Frame(kind: .event, payload: JSONWriter.bytes(event.json))
+        case .event(let event): return Frame(kind: .event, payload: event.wireBytes())
         case .error(let error):
             var members: [(String, JSONValue)] = [
                 ("kind", .string(error.kind.rawValue)), ("message", .string(error.message)),
@@ -100,7 +100,7 @@ extension TranslatorMessage {
         switch frame.kind {
         case .accepted: self = .accepted(ResponseShape(wire: frame.payload))
         case .end: self = .end
-        case .event: self = .event(try ModelEvent(json: try decodePayload(frame)))
+        case .event: self = .event(try ModelEvent(wire: frame.payload))
         case .error:
             let json = try decodePayload(frame)
             guard let raw = json["kind"]?.stringValue, let message = json["message"]?.stringValue else {
@@ -142,72 +142,6 @@ extension TranslatorMessage {
             throw FrameError.invalidPayload("a heartbeat carries no message (the reader handles it)")
         case .cancel, .pause, .resume:
             throw FrameError.invalidPayload("a \(frame.kind) frame from the translator")
-        }
-    }
-}
-
-extension ModelEvent {
-    var json: JSONValue {
-        switch self {
-        case .content(let choice, let text):
-            return .object([("t", .string("content")), ("i", .int(choice)), ("text", .string(text))])
-        case .reasoning(let choice, let text):
-            return .object([("t", .string("reasoning")), ("i", .int(choice)), ("text", .string(text))])
-        case .toolCall(let choice, let delta):
-            var members: [(String, JSONValue)] = [
-                ("t", .string("tool")), ("i", .int(choice)), ("index", .int(delta.index)),
-            ]
-            if let id = delta.id { members.append(("id", .string(id))) }
-            if let name = delta.name { members.append(("name", .string(name))) }
-            members.append(("arguments", .string(delta.arguments)))
-            return .object(members)
-        case .finish(let choice, let reason):
-            return .object([("t", .string("finish")), ("i", .int(choice)), ("reason", .string(reason))])
-        case .usage(let u):
-            return .object([
-                ("t", .string("usage")), ("prompt", .int(u.promptTokens)), ("completion", .int(u.completionTokens)),
-                ("total", .int(u.totalTokens)),
-            ])
-        case .logprobs(let choice, let value):
-            return .object([("t", .string("logprobs")), ("i", .int(choice)), ("logprobs", value)])
-        }
-    }
-
-    init(json: JSONValue) throws(FrameError) {
-        guard let type = json["t"]?.stringValue else { throw FrameError.invalidPayload("event without type") }
-        let choice = json["i"]?.intValue ?? 0
-        switch type {
-        case "content":
-            guard let text = json["text"]?.stringValue else { throw FrameError.invalidPayload("content without text") }
-            self = .content(choice: choice, text: text)
-        case "reasoning":
-            guard let text = json["text"]?.stringValue else {
-                throw FrameError.invalidPayload("reasoning without text")
-            }
-            self = .reasoning(choice: choice, text: text)
-        case "tool":
-            guard let index = json["index"]?.intValue else {
-                throw FrameError.invalidPayload("tool call without index")
-            }
-            self = .toolCall(
-                choice: choice,
-                ToolCallDelta(
-                    index: index, id: json["id"]?.stringValue, name: json["name"]?.stringValue,
-                    arguments: json["arguments"]?.stringValue ?? ""))
-        case "finish":
-            guard let reason = json["reason"]?.stringValue else {
-                throw FrameError.invalidPayload("finish without reason")
-            }
-            self = .finish(choice: choice, reason: reason)
-        case "usage":
-            guard let p = json["prompt"]?.intValue, let c = json["completion"]?.intValue else {
-                throw FrameError.invalidPayload("usage without counts")
-            }
-            self = .usage(Usage(promptTokens: p, completionTokens: c, totalTokens: json["total"]?.intValue))
-        case "logprobs":
-            self = .logprobs(choice: choice, json["logprobs"] ?? .null)
-        default:
-            throw FrameError.invalidPayload("unknown event type \(type)")
         }
     }
 }

@@ -23,9 +23,10 @@ import Testing
         return out
     }
 
+    /// The kinds with JSON payloads; `event` payloads are binary, shown as `event-hex` examples instead.
     static let kinds: [String: Frame.Kind] = [
-        "request": .request, "accepted": .accepted, "event": .event, "error": .error, "models": .models,
-        "health": .health, "embeddings": .embeddings, "metrics": .metrics,
+        "request": .request, "accepted": .accepted, "error": .error, "models": .models, "health": .health,
+        "embeddings": .embeddings, "metrics": .metrics,
     ]
 
     @Test func documentIsThere() {
@@ -34,7 +35,6 @@ import Testing
 
     @Test func everyJSONExampleRoundTrips() throws {
         var ops: Set<String> = []
-        var events: Set<String> = []
         var kinds: Set<String> = []
         for (label, payload) in Self.examples("frame ") {
             let name = String(label.dropFirst("frame ".count))
@@ -47,15 +47,42 @@ import Testing
                 encoded = request.frame()
                 ops.insert(try JSONParser.parse(payload)["op"]?.stringValue ?? "")
             } else {
-                let message = try TranslatorMessage(frame: frame)
-                encoded = message.frame()
-                if case .event = message { events.insert(try JSONParser.parse(payload)["t"]?.stringValue ?? "") }
+                encoded = try TranslatorMessage(frame: frame).frame()
             }
             #expect(String(decoding: encoded.payload, as: UTF8.self) == payload)
         }
         #expect(ops == ["chat", "completion", "embeddings", "models", "model", "health", "metrics"])
-        #expect(events == ["content", "reasoning", "tool", "finish", "usage", "logprobs"])
         #expect(kinds == Set(Self.kinds.keys))
+    }
+
+    @Test func everyEventExampleRoundTrips() throws {
+        var types: Set<String> = []
+        for (label, hex) in Self.examples("event-hex ") {
+            let name = String(label.dropFirst("event-hex ".count))
+            let bytes = hex.split(separator: " ").compactMap { UInt8($0, radix: 16) }
+            #expect(bytes.count * 3 - 1 == hex.count, "\(label) is not space-separated hex bytes")
+            let event = try ModelEvent(wire: bytes)
+            #expect(Self.typeName(event) == name, "\(label) decodes as \(event)")
+            types.insert(name)
+            var encoded: [UInt8] = []
+            event.encodeWire(into: &encoded)
+            #expect(encoded == bytes)
+            let message = try TranslatorMessage(frame: Frame(kind: .event, payload: bytes))
+            #expect(message == .event(event))
+            #expect(message.frame() == Frame(kind: .event, payload: bytes))
+        }
+        #expect(types == ["content", "reasoning", "tool", "finish", "usage", "logprobs"])
+    }
+
+    static func typeName(_ event: ModelEvent) -> String {
+        switch event {
+        case .content: "content"
+        case .reasoning: "reasoning"
+        case .toolCall: "tool"
+        case .finish: "finish"
+        case .usage: "usage"
+        case .logprobs: "logprobs"
+        }
     }
 
     @Test func hexFramesDecodeWhole() throws {
