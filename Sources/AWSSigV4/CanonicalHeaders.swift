@@ -34,12 +34,17 @@ package enum CanonicalHeaders {
     }
 
     static func normalizedName(_ name: String) -> String {
-        trimmed(name).lowercased()
+        // Nearly every name is already lowercase ASCII without spaces; those need no new string.
+        for byte in name.utf8 where (0x41...0x5A).contains(byte) || byte >= 0x80 || isWhitespace(byte) {
+            return trimmed(name).lowercased()
+        }
+        return name
     }
 
     /// Leading and trailing whitespace removed and every inner run of whitespace (including the line breaks
     /// of an obsolete folded header) replaced by one space.
     package static func normalizedValue(_ value: String) -> String {
+        if !value.utf8.contains(where: isWhitespace) { return value }
         var out: [UInt8] = []
         var pendingSpace = false
         for byte in value.utf8 {

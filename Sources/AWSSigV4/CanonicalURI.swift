@@ -7,9 +7,30 @@
 package enum CanonicalURI {
     package static func make(path: String, normalize: Bool, doubleEncode: Bool) -> String {
         var result = path.isEmpty ? "/" : path
-        if normalize { result = removeDotSegments(result) }
+        if normalize, !isNormal(result) { result = removeDotSegments(result) }
         if doubleEncode { result = URIEncoding.encode(result, keepSlash: true) }
         return result.isEmpty ? "/" : result
+    }
+
+    /// True when `removeDotSegments` would return `path` unchanged: no empty inner segment (`//`) and no `.` or
+    /// `..` segment. Every path the gateway signs is, so it skips rebuilding the path from its segments.
+    package static func isNormal(_ path: String) -> Bool {
+        var length = 0
+        var dotsOnly = true
+        var position = 0
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                // A segment just ended: empty is fine only before a leading slash; `.` and `..` never are.
+                if length == 0 ? position != 0 : dotsOnly && length <= 2 { return false }
+                length = 0
+                dotsOnly = true
+            } else {
+                length += 1
+                if byte != UInt8(ascii: ".") { dotsOnly = false }
+            }
+            position += 1
+        }
+        return length == 0 || !dotsOnly || length > 2
     }
 
     /// RFC 3986 section 5.2.4, plus dropping empty segments (AWS services treat `//` as `/`).

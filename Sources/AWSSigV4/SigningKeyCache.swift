@@ -1,4 +1,23 @@
+import Crypto
 import Synchronization
+
+/// A signing key and an HMAC-SHA256 keyed with it. `HMAC` is a value type whose hash state is copied on
+/// write, so each `authenticate` starts from the keyed state without hashing the padded key again.
+struct SigningMAC: Sendable {
+    let key: [UInt8]
+    private let keyed: HMAC<SHA256>
+
+    init(key: [UInt8]) {
+        self.key = key
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
+    }
+
+    func authenticate(_ message: [UInt8]) -> [UInt8] {
+        var mac = keyed
+        mac.update(data: message)
+        return Array(mac.finalize())
+    }
+}
 
 /// The last signing key derived, and what it was derived from.
 ///
@@ -12,23 +31,25 @@ final class SigningKeyCache: Sendable {
         var dateStamp: String
         var region: String
         var service: String
-        var key: [UInt8]
+        var mac: SigningMAC
     }
 
     static let shared = SigningKeyCache()
 
     private let entry = Mutex<Entry?>(nil)
 
-    func key(secret: String, dateStamp: String, region: String, service: String, derive: () -> [UInt8]) -> [UInt8] {
-        if let hit = entry.withLock({ e -> [UInt8]? in
+    func mac(
+        secret: String, dateStamp: String, region: String, service: String, derive: () -> SigningMAC
+    ) -> SigningMAC {
+        if let hit = entry.withLock({ e -> SigningMAC? in
             guard let e, e.dateStamp == dateStamp, e.region == region, e.service == service, e.secret == secret
             else { return nil }
-            return e.key
+            return e.mac
         }) {
             return hit
         }
-        let key = derive()
-        entry.withLock { $0 = Entry(secret: secret, dateStamp: dateStamp, region: region, service: service, key: key) }
-        return key
+        let mac = derive()
+        entry.withLock { $0 = Entry(secret: secret, dateStamp: dateStamp, region: region, service: service, mac: mac) }
+        return mac
     }
 }

@@ -163,3 +163,16 @@ struct SigV4StagesTests {
         #expect(!description.contains("TOKEN"))
     }
 }
+
+@Suite struct CanonicalURIFastPathTests {
+    /// `isNormal` lets `make` skip `removeDotSegments`; it must never say so for a path that would change.
+    @Test func isNormalExactlyWhenRemovingDotSegmentsChangesNothing() {
+        let pieces = ["", "/", "a", "b", ".", "..", "...", ".a", "a.", "%2F"]
+        var paths: Set<String> = []
+        for a in pieces { for b in pieces { for c in pieces { paths.insert(a + b + c) } } }
+        for path in paths where !path.isEmpty {
+            #expect(CanonicalURI.isNormal(path) == (CanonicalURI.removeDotSegments(path) == path), "\(path)")
+        }
+        #expect(CanonicalURI.isNormal("/endpoints/demo-endpoint/invocations-response-stream"))
+    }
+}
