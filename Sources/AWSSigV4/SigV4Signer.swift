@@ -86,7 +86,10 @@ package struct SigV4Signer: Sendable {
         for header in added {
             if contentHash == nil, header.name == "x-amz-content-sha256" { contentHash = header.value }
             entries.append(
-                (CanonicalHeaders.normalizedName(header.name), CanonicalHeaders.normalizedValue(header.value), entries.count))
+                (
+                    CanonicalHeaders.normalizedName(header.name), CanonicalHeaders.normalizedValue(header.value),
+                    entries.count
+                ))
         }
         entries.removeAll { $0.name.isEmpty || CanonicalHeaders.unsignedByDefault.contains($0.name) }
         entries.sort {
