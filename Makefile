@@ -58,11 +58,12 @@ smoke:
 	@python3 scripts/smoke.py
 
 ## Issue 9's instrument: the figures beside their targets (scripts/bench.py --help); wrk is the load generator.
+## It measures the static binaries the image ships (RSS and size depend on the linking).
 ## BENCH_ARGS=--write-results keeps the table in bench/RESULTS.md.
-bench: build-release
+bench: build-static
 	@scripts/install-deps.sh --with-python
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
-	GATEWAY_BIN_DIR="$$(swift build -c release --show-bin-path)" python3 scripts/bench.py $(BENCH_ARGS)
+	GATEWAY_BIN_DIR="$(CURDIR)/.build-static/bin" python3 scripts/bench.py $(BENCH_ARGS)
 
 lint:
 	swift format lint --strict --recursive Sources Tests Package.swift Fuzz/Sources

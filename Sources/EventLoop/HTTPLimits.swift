@@ -28,10 +28,11 @@ package struct HTTPLimits: Equatable, Sendable {
         self.maxConnections = maxConnections
     }
 
-    /// Without an explicit cap: half the descriptors (a proxied request holds a client socket and a
-    /// translator socket), less a reserve for logs, the listener and health probes.
+    /// Without an explicit cap: every descriptor but a reserve for logs, the listeners, the translator
+    /// connection and health probes (a proxied request holds only its client socket: every exchange with
+    /// the translator shares one connection).
     package static func defaultMaxConnections(fileLimit: Int) -> Int {
-        max(16, (fileLimit - 64) / 2)
+        max(16, fileLimit - 64)
     }
 }
 

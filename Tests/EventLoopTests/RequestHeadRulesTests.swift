@@ -62,8 +62,8 @@ struct RequestHeadRulesTests {
     }
 
     @Test func defaultConnectionCapLeavesRoomForTwoDescriptorsPerRequest() {
-        #expect(HTTPLimits.defaultMaxConnections(fileLimit: 1024) == 480)
-        #expect(HTTPLimits.defaultMaxConnections(fileLimit: 65536) == 32736)
+        #expect(HTTPLimits.defaultMaxConnections(fileLimit: 1024) == 960)
+        #expect(HTTPLimits.defaultMaxConnections(fileLimit: 65536) == 65472)
         #expect(HTTPLimits.defaultMaxConnections(fileLimit: 64) == 16)
     }
 }
