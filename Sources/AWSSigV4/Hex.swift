@@ -16,7 +16,15 @@ enum Hex {
     }
 
     static func sha256<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        encode(SHA256.hash(data: Array(bytes)))
+        sha256(Array(bytes))
+    }
+
+    /// Hashes the array's storage in place: `SHA256.hash(data:)` goes through `DataProtocol`'s generic
+    /// regions, whose metadata the profile showed being looked up at run time on every request.
+    static func sha256(_ bytes: [UInt8]) -> String {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return hasher.finalize().withUnsafeBytes { encode($0) }
     }
 
     /// True for exactly 64 lowercase hex digits (a SHA-256 in SigV4 form).

@@ -69,7 +69,16 @@ package final class StreamConnection {
 
     package func write(_ bytes: UnsafeRawBufferPointer) {
         guard let bufferEvent, !closeWhenFlushed, let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        _ = bufferevent_write(bufferEvent, base, bytes.count)
+        var sent = 0
+        // With nothing queued, send now: handing the bytes to the bufferevent instead arms its write event
+        // and disarms it after the next loop turn, two epoll_ctl calls and a wake-up for every streamed
+        // token. Only what the kernel does not take is queued; an error is left for the bufferevent to meet.
+        if evbuffer_get_length(bufferevent_get_output(bufferEvent)) == 0 {
+            let result = Glibc.send(
+                bufferevent_getfd(bufferEvent), base, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            if result > 0 { sent = result }
+        }
+        if sent < bytes.count { _ = bufferevent_write(bufferEvent, base + sent, bytes.count - sent) }
         if outputBufferedBytes > lowWatermark { wasAboveLowWatermark = true }
     }
 
