@@ -288,7 +288,15 @@ def main() -> None:
     emu = start_emulator(workdir, "--endpoint", ENDPOINT, "--invoke-timeout", "3600")
     quiet = {"LOG_LEVEL": "warning"}
     metrics_port = free_port()
-    gw = make_gateway(emu, api_keys=KEY, translator_env=quiet,
+    # "m" is the default route (a non-streamed request is streamed upstream and assembled, so answers may
+    # pass InvokeEndpoint's 60 s); "m-invoke" calls InvokeEndpoint like the direct request it is compared with.
+    models = workdir / "models.json"
+    models.write_text(json.dumps({"models": [
+        {"id": "m", "endpoint": ENDPOINT},
+        {"id": "m-invoke", "endpoint": ENDPOINT, "upstream_streaming": "never"},
+    ]}))
+    gw = make_gateway(emu, api_keys=KEY,
+                      translator_env=quiet | {"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)},
                       shim_env=quiet | {"METRICS_PORT": str(metrics_port), "METRICS_HOST": "127.0.0.1"})
     pids = (gw.translator.proc.pid, gw.shim.proc.pid)
     rows: list[Row] = []
@@ -300,8 +308,9 @@ def main() -> None:
         invoke = f"/endpoints/{ENDPOINT}/invocations"
         stream_invoke = f"/endpoints/{ENDPOINT}/invocations-response-stream"
 
-        # Non-streamed: rate and latency through the gateway and straight to the emulator.
-        body = chat_body("[tokens=16]", False)
+        # Non-streamed: rate and latency through the gateway (InvokeEndpoint, like for like) and straight to
+        # the emulator.
+        body = chat_body("[tokens=16]", False, model="m-invoke")
         raw = chat_body("[tokens=16]", False, model=None)
         cpu_per_request = None
         for conns in (int(c) for c in args.connections.split(",")):
@@ -330,7 +339,19 @@ def main() -> None:
                             note=f"{via['p50_us'] / 1000:.2f} vs {direct['p50_us'] / 1000:.2f} ms direct"))
             rows.append(Row(f"added latency p99, {conns} conn", added99, "ms", 1.0 if judged else None,
                             note=f"{via['p99_us'] / 1000:.2f} vs {direct['p99_us'] / 1000:.2f} ms direct"))
-        rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60))
+        rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60,
+                        note="InvokeEndpoint (`upstream_streaming: never`)"))
+
+        # The default route streams a non-streamed request upstream and assembles it: 16 event-stream chunks.
+        with CPUWindow(*pids) as cpu:
+            default = run_wrk(gw_url, chat_body("[tokens=16]", False), gw_headers, 64, args.seconds, workdir)
+        direct = details["nonstream_c64"]["direct"]
+        rows.append(Row("CPU per non-streamed request, streamed upstream (64 conn)",
+                        cpu.seconds * 1e6 / max(default["requests"], 1), "µs",
+                        note="default `upstream_streaming: auto`: 16 chunks decoded and assembled"))
+        rows.append(Row("added latency p50, streamed upstream, 64 conn", (default["p50_us"] - direct["p50_us"]) / 1000,
+                        "ms", note=f"{default['p50_us'] / 1000:.2f} vs {direct['p50_us'] / 1000:.2f} ms direct "
+                                   "InvokeEndpoint"))
 
         # Streamed, back to back: per-chunk CPU after taking away the per-request share.
         n = args.stream_tokens

@@ -22,6 +22,7 @@ static inline CURLcode gw_curl_easy_getinfo_private(CURL *h, void **v) { return 
 
 // curl_multi_setopt is variadic; typed wrappers for the hiperfifo options.
 static inline CURLMcode gw_curl_multi_setopt_ptr(CURLM *m, CURLMoption o, void *v) { return curl_multi_setopt(m, o, v); }
+static inline CURLMcode gw_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 // Variadic multi setopt, for CURLMOPT_SOCKETFUNCTION.
 static inline CURLMcode gw_curl_multi_setopt_socketfunction(CURLM *m, curl_socket_callback v) { return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, v); }
 // Variadic multi setopt, for CURLMOPT_TIMERFUNCTION.

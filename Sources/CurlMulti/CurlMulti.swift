@@ -38,7 +38,15 @@ package final class CurlMulti {
         curlOrDie(gw_curl_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, context), "CURLMOPT_SOCKETDATA")
         curlOrDie(gw_curl_multi_setopt_timerfunction(multi, multiTimerChanged), "CURLMOPT_TIMERFUNCTION")
         curlOrDie(gw_curl_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, context), "CURLMOPT_TIMERDATA")
+        // curl's default cache holds 4 idle connections per transfer attached at the moment a connection is
+        // returned, so under load it closes connections it would reuse a moment later (make bench saw one new
+        // connection per six requests at 64 connections); each is a TCP and TLS handshake with SageMaker.
+        curlOrDie(
+            gw_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, CurlMulti.idleConnections), "CURLMOPT_MAXCONNECTS")
     }
+
+    /// Idle connections kept for reuse (`CURLMOPT_MAXCONNECTS`).
+    static let idleConnections = 1024
 
     /// Transfers still running are dropped without `onComplete`.
     deinit {
