@@ -18,17 +18,34 @@ package struct OpenAIStreamParser: ModelStreamParser {
     package init() {}
 
     package mutating func append(_ bytes: [UInt8]) -> [ParsedItem] {
-        framer.append(bytes).flatMap(Self.items)
+        framer.appendFrames(bytes).flatMap(Self.items)
     }
 
     /// End of input: the last unterminated line and an SSE event without its closing blank line are
     /// still delivered, because containers that omit the final newline are common.
     package mutating func finish() -> [ParsedItem] {
-        framer.finish().flatMap(Self.items)
+        framer.finishFrames().flatMap(Self.items)
     }
 
-    private static func items(_ output: StreamFramer.Output) -> [ParsedItem] {
-        switch output {
+    private static func items(_ frame: StreamFramer.Frame) -> [ParsedItem] {
+        switch frame {
+        case .done: return [.done]
+        case .error(let error): return [.error(error)]
+        case .payload(let bytes):
+            if let events = OpenAIChunkFastPath.events(in: bytes) { return events.map(ParsedItem.event) }
+            return genericItems(payload: bytes)
+        }
+    }
+
+    /// The common chunk read straight from its bytes, or `nil` where only `genericItems` decides; whenever it
+    /// is not `nil` it equals `genericItems` (package-visible so tests and the fuzzer can check that).
+    package static func fastItems(payload: [UInt8]) -> [ParsedItem]? {
+        OpenAIChunkFastPath.events(in: payload).map { $0.map(ParsedItem.event) }
+    }
+
+    /// One payload parsed into a `JSONValue` and read by `OpenAIChunkDecoder`: every shape, and every error.
+    package static func genericItems(payload: [UInt8]) -> [ParsedItem] {
+        switch StreamFramer.decode(payload) {
         case .done: return [.done]
         case .error(let error): return [.error(error)]
         case .object(let json):

@@ -23,6 +23,15 @@ package struct StreamFramer {
         case error(GatewayError)
     }
 
+    /// What `Output` is made from: an object's bytes not yet parsed, so a format that can read its common
+    /// objects straight from the bytes (`OpenAIStreamParser`) skips building a `JSONValue` for them.
+    package enum Frame: Equatable, Sendable {
+        /// One object's bytes; `decode` turns them into `.object` or `.error` the generic way.
+        case payload([UInt8])
+        case done
+        case error(GatewayError)
+    }
+
     private var lines = LineSplitter()
     package private(set) var framing: Framing?
     /// The `data:` lines of the SSE event being read, joined with `\n` as they arrive.
@@ -38,9 +47,19 @@ package struct StreamFramer {
     package init() {}
 
     package mutating func append(_ bytes: [UInt8]) -> [Output] {
+        appendFrames(bytes).map(Self.output)
+    }
+
+    /// End of input: the last unterminated line and an SSE event without its closing blank line are
+    /// still delivered, because containers that omit the final newline are common.
+    package mutating func finish() -> [Output] {
+        finishFrames().map(Self.output)
+    }
+
+    package mutating func appendFrames(_ bytes: [UInt8]) -> [Frame] {
         guard !stopped else { return [] }
         lines.append(bytes)
-        var outputs: [Output] = []
+        var outputs: [Frame] = []
         while let line = lines.nextLine() {
             outputs += process(line)
         }
@@ -55,10 +74,8 @@ package struct StreamFramer {
         return outputs
     }
 
-    /// End of input: the last unterminated line and an SSE event without its closing blank line are
-    /// still delivered, because containers that omit the final newline are common.
-    package mutating func finish() -> [Output] {
-        var outputs: [Output] = []
+    package mutating func finishFrames() -> [Frame] {
+        var outputs: [Frame] = []
         if let line = lines.finish() { outputs += process(line) }
         if framing == .serverSentEvents { outputs += dispatch() }
         return outputs
@@ -73,7 +90,7 @@ package struct StreamFramer {
 
     /// Complete lines only reach this point, so a multi-byte character is never split. Lines stay bytes until
     /// the JSON parser reads them: turning each into a `String` and back cost more than parsing it.
-    private mutating func process(_ line: [UInt8]) -> [Output] {
+    private mutating func process(_ line: [UInt8]) -> [Frame] {
         guard !stopped else { return [] }
         if framing == nil {
             guard !line.allSatisfy(Self.isSpace) else { return [] }
@@ -83,7 +100,7 @@ package struct StreamFramer {
         case .jsonLines?:
             let trimmed = Self.trimmed(line[...])
             guard !trimmed.isEmpty else { return [] }
-            return [decode(Array(trimmed))]
+            return [.payload(Array(trimmed))]
         case .serverSentEvents?, nil:
             if line.isEmpty { return dispatch() }
             if line.first == UInt8(ascii: ":") { return [] }
@@ -106,7 +123,7 @@ package struct StreamFramer {
         }
     }
 
-    private mutating func dispatch() -> [Output] {
+    private mutating func dispatch() -> [Frame] {
         guard pendingData else { return [] }
         let payload = data
         data.removeAll(keepingCapacity: true)
@@ -117,10 +134,19 @@ package struct StreamFramer {
             return [.done]
         }
         if trimmed.isEmpty { return [] }
-        return [decode(payload)]
+        return [.payload(payload)]
     }
 
-    private func decode(_ bytes: [UInt8]) -> Output {
+    private static func output(_ frame: Frame) -> Output {
+        switch frame {
+        case .payload(let bytes): return decode(bytes)
+        case .done: return .done
+        case .error(let error): return .error(error)
+        }
+    }
+
+    /// A payload's bytes as a JSON object, or the error a client sees for them.
+    package static func decode(_ bytes: [UInt8]) -> Output {
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)
