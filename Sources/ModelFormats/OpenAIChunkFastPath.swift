@@ -9,7 +9,7 @@ import GatewayWire
 /// `JSONParser` itself), but anything it does not reproduce exactly it refuses instead of deciding: invalid
 /// JSON (whose error, or U+FFFD retry, is the generic path's to report), error reports, LMI token objects,
 /// completions-style log probabilities, keys written with escapes, duplicate keys that are read,
-/// numbers it would have to round, arguments that are not a string. `nil` means "use the generic path".
+/// numbers it would have to round, arguments that are not a string; then the generic path decides.
 struct OpenAIChunkFastPath {
     /// Anything not decoded here; never reported, the caller parses the chunk the generic way.
     private struct Unhandled: Error {}
@@ -22,21 +22,25 @@ struct OpenAIChunkFastPath {
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
-    static func events(in payload: [UInt8]) -> [ModelEvent]? {
-        payload.withUnsafeBufferPointer { buffer in
+    /// Appends the chunk's events to `items` and returns true, or leaves `items` as they were and returns false.
+    static func read(_ payload: ArraySlice<UInt8>, into items: inout [ParsedItem]) -> Bool {
+        let start = items.count
+        let handled = payload.withUnsafeBufferPointer { buffer in
             var cursor = OpenAIChunkFastPath(buffer)
             do throws(Unhandled) {
-                return try cursor.chunk()
+                try cursor.chunk(into: &items)
+                return true
             } catch {
-                return nil
+                return false
             }
         }
+        if !handled { items.removeSubrange(start...) }
+        return handled
     }
 
     // MARK: The chunk's shape
 
-    private mutating func chunk() throws(Unhandled) -> [ModelEvent] {
-        var events: [ModelEvent] = []
+    private mutating func chunk(into events: inout [ParsedItem]) throws(Unhandled) {
         var usage: Usage?
         var seen = Seen()
         skipWhitespace()
@@ -65,11 +69,10 @@ struct OpenAIChunkFastPath {
         }
         skipWhitespace()
         guard index == bytes.count else { throw Unhandled() }
-        if let usage { events.append(.usage(usage)) }
-        return events
+        if let usage { events.append(.event(.usage(usage))) }
     }
 
-    private mutating func choices(into events: inout [ModelEvent], depth: Int) throws(Unhandled) {
+    private mutating func choices(into events: inout [ParsedItem], depth: Int) throws(Unhandled) {
         guard peek() == UInt8(ascii: "[") else { return try skipValue(depth: depth) }
         var position = 0
         try arrayElements(depth: depth + 1) { (cursor) throws(Unhandled) in
@@ -82,7 +85,7 @@ struct OpenAIChunkFastPath {
         }
     }
 
-    private mutating func choice(position: Int, into events: inout [ModelEvent], depth: Int) throws(Unhandled) {
+    private mutating func choice(position: Int, into events: inout [ParsedItem], depth: Int) throws(Unhandled) {
         var index: Int?
         var delta: Delta?
         var finishReason: String?
@@ -116,15 +119,19 @@ struct OpenAIChunkFastPath {
         }
         let choice = index ?? position
         if let delta {
-            if let reasoning = delta.reasoningText { events.append(.reasoning(choice: choice, text: reasoning)) }
-            if let content = delta.content, !content.isEmpty { events.append(.content(choice: choice, text: content)) }
-            for call in delta.toolCalls { events.append(.toolCall(choice: choice, call)) }
+            if let reasoning = delta.reasoningText {
+                events.append(.event(.reasoning(choice: choice, text: reasoning)))
+            }
+            if let content = delta.content, !content.isEmpty {
+                events.append(.event(.content(choice: choice, text: content)))
+            }
+            for call in delta.toolCalls { events.append(.event(.toolCall(choice: choice, call))) }
         } else {
             // A completions-style choice: its log probabilities become an event carrying the JSON itself.
             if logprobs { throw Unhandled() }
-            if let text, !text.isEmpty { events.append(.content(choice: choice, text: text)) }
+            if let text, !text.isEmpty { events.append(.event(.content(choice: choice, text: text))) }
         }
-        if let finishReason { events.append(.finish(choice: choice, reason: finishReason)) }
+        if let finishReason { events.append(.event(.finish(choice: choice, reason: finishReason))) }
     }
 
     private struct Delta {
@@ -368,16 +375,18 @@ struct OpenAIChunkFastPath {
     /// as bytes, and anything else in them is rare enough to leave to the generic path.
     private mutating func rawString() throws(Unhandled) -> Range<Int> {
         guard peek() == UInt8(ascii: "\"") else { throw Unhandled() }
-        index += 1
-        let start = index
-        while index < bytes.count {
-            let b = bytes[index]
+        // A local index: the cursor itself lives in memory, being passed `inout` through the member closures.
+        let start = index + 1
+        var i = start
+        while i < bytes.count {
+            let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                index += 1
-                return start..<(index - 1)
+                index = i + 1
+                return start..<i
             }
-            guard b >= 0x20, b < 0x80, b != UInt8(ascii: "\\") else { throw Unhandled() }
-            index += 1
+            // 0x20...0x7F in one unsigned compare.
+            guard b &- 0x20 < 0x60, b != UInt8(ascii: "\\") else { throw Unhandled() }
+            i += 1
         }
         throw Unhandled()
     }
@@ -414,21 +423,19 @@ struct OpenAIChunkFastPath {
 
     /// Plain ASCII is checked here; escapes and other UTF-8 are decoded (and so validated) by `JSONParser`.
     private mutating func skipString() throws(Unhandled) {
-        let start = index
-        index += 1
-        while index < bytes.count {
-            let b = bytes[index]
+        var i = index + 1
+        while i < bytes.count {
+            let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                index += 1
+                index = i + 1
                 return
             }
             if b == UInt8(ascii: "\\") || b >= 0x80 {
-                index = start
                 _ = try stringValue()
                 return
             }
             guard b >= 0x20 else { throw Unhandled() }
-            index += 1
+            i += 1
         }
         throw Unhandled()
     }

@@ -27,7 +27,7 @@ package struct StreamFramer {
     /// objects straight from the bytes (`OpenAIStreamParser`) skips building a `JSONValue` for them.
     package enum Frame: Equatable, Sendable {
         /// One object's bytes; `decode` turns them into `.object` or `.error` the generic way.
-        case payload([UInt8])
+        case payload(ArraySlice<UInt8>)
         case done
         case error(GatewayError)
     }
@@ -47,38 +47,40 @@ package struct StreamFramer {
     package init() {}
 
     package mutating func append(_ bytes: [UInt8]) -> [Output] {
-        appendFrames(bytes).map(Self.output)
+        var outputs: [Output] = []
+        appendFrames(bytes) { outputs.append(Self.output($0)) }
+        return outputs
     }
 
     /// End of input: the last unterminated line and an SSE event without its closing blank line are
     /// still delivered, because containers that omit the final newline are common.
     package mutating func finish() -> [Output] {
-        finishFrames().map(Self.output)
+        var outputs: [Output] = []
+        finishFrames { outputs.append(Self.output($0)) }
+        return outputs
     }
 
-    package mutating func appendFrames(_ bytes: [UInt8]) -> [Frame] {
-        guard !stopped else { return [] }
+    /// `append`, handing each frame to `body` as it completes: no array of frames per call, and a payload
+    /// that `body` does not keep is the framer's own buffer, not a copy.
+    package mutating func appendFrames(_ bytes: [UInt8], _ body: (Frame) -> Void) {
+        guard !stopped else { return }
         lines.append(bytes)
-        var outputs: [Frame] = []
         while let line = lines.nextLine() {
-            outputs += process(line)
+            process(line, body)
         }
         if lines.bufferedByteCount > Self.maxLineBytes {
             stopped = true
-            outputs.append(
+            body(
                 .error(
                     GatewayError(
                         .upstreamFailure,
                         "The model's output has a line over \(Self.maxLineBytes) bytes; the stream was abandoned.")))
         }
-        return outputs
     }
 
-    package mutating func finishFrames() -> [Frame] {
-        var outputs: [Frame] = []
-        if let line = lines.finish() { outputs += process(line) }
-        if framing == .serverSentEvents { outputs += dispatch() }
-        return outputs
+    package mutating func finishFrames(_ body: (Frame) -> Void) {
+        if let line = lines.finish() { process(line, body) }
+        if framing == .serverSentEvents { dispatch(body) }
     }
 
     /// `text` quoted whole when short, otherwise its length and first characters.
@@ -90,20 +92,20 @@ package struct StreamFramer {
 
     /// Complete lines only reach this point, so a multi-byte character is never split. Lines stay bytes until
     /// the JSON parser reads them: turning each into a `String` and back cost more than parsing it.
-    private mutating func process(_ line: [UInt8]) -> [Frame] {
-        guard !stopped else { return [] }
+    private mutating func process(_ line: [UInt8], _ body: (Frame) -> Void) {
+        guard !stopped else { return }
         if framing == nil {
-            guard !line.allSatisfy(Self.isSpace) else { return [] }
+            guard !line.allSatisfy(Self.isSpace) else { return }
             framing = line.first == UInt8(ascii: "{") ? .jsonLines : .serverSentEvents
         }
         switch framing {
         case .jsonLines?:
             let trimmed = Self.trimmed(line[...])
-            guard !trimmed.isEmpty else { return [] }
-            return [.payload(Array(trimmed))]
+            guard !trimmed.isEmpty else { return }
+            body(.payload(trimmed))
         case .serverSentEvents?, nil:
-            if line.isEmpty { return dispatch() }
-            if line.first == UInt8(ascii: ":") { return [] }
+            if line.isEmpty { return dispatch(body) }
+            if line.first == UInt8(ascii: ":") { return }
             let field: ArraySlice<UInt8>
             var value: ArraySlice<UInt8>
             if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
@@ -114,32 +116,39 @@ package struct StreamFramer {
                 field = line[...]
                 value = []
             }
-            if field.elementsEqual("data".utf8) {
+            if Self.equals(field, "data") {
                 if pendingData { data.append(0x0A) }
                 data += value
                 pendingData = true
             }
-            return []
         }
     }
 
-    private mutating func dispatch() -> [Frame] {
-        guard pendingData else { return [] }
-        let payload = data
-        data.removeAll(keepingCapacity: true)
+    private mutating func dispatch(_ body: (Frame) -> Void) {
+        guard pendingData else { return }
         pendingData = false
-        let trimmed = Self.trimmed(payload[...])
-        if trimmed.elementsEqual("[DONE]".utf8) {
+        // The buffer is lent to `body` and then emptied in place (a payload kept by `body` is copied first).
+        defer { data.removeAll(keepingCapacity: true) }
+        let trimmed = Self.trimmed(data[...])
+        if Self.equals(trimmed, "[DONE]") {
             stopped = true
-            return [.done]
+            return body(.done)
         }
-        if trimmed.isEmpty { return [] }
-        return [.payload(payload)]
+        if trimmed.isEmpty { return }
+        body(.payload(data[...]))
+    }
+
+    /// `elementsEqual` against a `String.UTF8View` went through generic iteration on every line.
+    private static func equals(_ bytes: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        return literal.withUTF8Buffer { expected in
+            zip(bytes, expected).allSatisfy { $0 == $1 }
+        }
     }
 
     private static func output(_ frame: Frame) -> Output {
         switch frame {
-        case .payload(let bytes): return decode(bytes)
+        case .payload(let bytes): return decode(Array(bytes))
         case .done: return .done
         case .error(let error): return .error(error)
         }
