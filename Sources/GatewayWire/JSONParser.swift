@@ -20,7 +20,10 @@ package struct JSONParser {
         self.maxDepth = maxDepth
     }
 
-    package static func parse(_ bytes: [UInt8], maxDepth: Int = 256) throws(JSONParseError) -> JSONValue {
+    /// Deep enough for any real document, shallow enough that recursion cannot exhaust the stack.
+    package static let defaultMaxDepth = 256
+
+    package static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer, maxDepth: maxDepth)
             do throws(JSONParseError) {

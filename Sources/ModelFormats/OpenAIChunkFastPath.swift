@@ -14,8 +14,8 @@ struct OpenAIChunkFastPath {
     /// Anything not decoded here; never reported, the caller parses the chunk the generic way.
     private struct Unhandled: Error {}
 
-    /// `JSONParser.parse`'s default, which `StreamFramer` uses.
-    private static let maxDepth = 256
+    /// The cap `StreamFramer`'s parse uses: a chunk nested deeper is the generic path's error.
+    private static let maxDepth = JSONParser.defaultMaxDepth
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
