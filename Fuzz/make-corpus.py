@@ -90,6 +90,9 @@ write("FuzzOpenAIStreamParser", [
     split(": keep-alive\n\nevent: message\nid: 7\ndata: {\"choices\":[{\"index\":0,\ndata: \"delta\":{\"content\":\"a\"}}]}\n\n"),
     split('data: {"error":{"message":"overloaded","code":503}}\n\n'),
     split('{"token":{"id":1,"text":"Hi","log_prob":-0.1,"special":false},"generated_text":null,"details":null}\n'),
+    # Shapes the byte-level chunk reader handles or hands back: reasoning under both names, completions text.
+    split('{"choices":[{"index":0,"delta":{"reasoning_content":null,"reasoning":"r\\u00e9"},"logprobs":null}]}\n'
+          '{"object":"text_completion","choices":[{"index":1,"text":"t","logprobs":null,"finish_reason":"length"}]}\n'),
 ])
 tgi = [
     {"index": 1, "token": {"id": 1001, "text": "Hel", "logprob": -0.25, "special": False}, "generated_text": None, "details": None},

@@ -20,7 +20,10 @@ package struct JSONParser {
         self.maxDepth = maxDepth
     }
 
-    package static func parse(_ bytes: [UInt8], maxDepth: Int = 256) throws(JSONParseError) -> JSONValue {
+    /// Deep enough for any real document, shallow enough that recursion cannot exhaust the stack.
+    package static let defaultMaxDepth = 256
+
+    package static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(buffer, maxDepth: maxDepth)
             do throws(JSONParseError) {
@@ -41,6 +44,20 @@ package struct JSONParser {
     }
 
     private func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
+
+    /// The string whose opening quote is at `index`, decoded exactly as `parse` decodes strings (escapes,
+    /// surrogate pairs, UTF-8 validation); `index` moves past the closing quote. For a caller that walks JSON
+    /// bytes itself and must read strings the same way this parser would.
+    package static func string(in bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) throws(JSONParseError)
+        -> String
+    {
+        var parser = JSONParser(bytes, maxDepth: 0)
+        parser.index = index
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw parser.error("expected a string") }
+        let text = try parser.parseString()
+        index = parser.index
+        return text
+    }
 
     /// Most JSON strings are ASCII, which needs no validation; `String(validating:)` on an array slice also
     /// goes through generic metadata lookups at run time, which the profile showed on every string parsed.

@@ -18,17 +18,38 @@ package struct OpenAIStreamParser: ModelStreamParser {
     package init() {}
 
     package mutating func append(_ bytes: [UInt8]) -> [ParsedItem] {
-        framer.append(bytes).flatMap(Self.items)
+        var items: [ParsedItem] = []
+        framer.appendFrames(bytes) { Self.read($0, into: &items) }
+        return items
     }
 
     /// End of input: the last unterminated line and an SSE event without its closing blank line are
     /// still delivered, because containers that omit the final newline are common.
     package mutating func finish() -> [ParsedItem] {
-        framer.finish().flatMap(Self.items)
+        var items: [ParsedItem] = []
+        framer.finishFrames { Self.read($0, into: &items) }
+        return items
     }
 
-    private static func items(_ output: StreamFramer.Output) -> [ParsedItem] {
-        switch output {
+    private static func read(_ frame: StreamFramer.Frame, into items: inout [ParsedItem]) {
+        switch frame {
+        case .done: items.append(.done)
+        case .error(let error): items.append(.error(error))
+        case .payload(let bytes):
+            if !OpenAIChunkFastPath.read(bytes, into: &items) { items += genericItems(payload: Array(bytes)) }
+        }
+    }
+
+    /// The common chunk read straight from its bytes, or `nil` where only `genericItems` decides; whenever it
+    /// is not `nil` it equals `genericItems` (package-visible so tests and the fuzzer can check that).
+    package static func fastItems(payload: [UInt8]) -> [ParsedItem]? {
+        var items: [ParsedItem] = []
+        return OpenAIChunkFastPath.read(payload[...], into: &items) ? items : nil
+    }
+
+    /// One payload parsed into a `JSONValue` and read by `OpenAIChunkDecoder`: every shape, and every error.
+    package static func genericItems(payload: [UInt8]) -> [ParsedItem] {
+        switch StreamFramer.decode(payload) {
         case .done: return [.done]
         case .error(let error): return [.error(error)]
         case .object(let json):

@@ -23,6 +23,15 @@ package struct StreamFramer {
         case error(GatewayError)
     }
 
+    /// What `Output` is made from: an object's bytes not yet parsed, so a format that can read its common
+    /// objects straight from the bytes (`OpenAIStreamParser`) skips building a `JSONValue` for them.
+    package enum Frame: Equatable, Sendable {
+        /// One object's bytes; `decode` turns them into `.object` or `.error` the generic way.
+        case payload(ArraySlice<UInt8>)
+        case done
+        case error(GatewayError)
+    }
+
     private var lines = LineSplitter()
     package private(set) var framing: Framing?
     /// The `data:` lines of the SSE event being read, joined with `\n` as they arrive.
@@ -38,20 +47,8 @@ package struct StreamFramer {
     package init() {}
 
     package mutating func append(_ bytes: [UInt8]) -> [Output] {
-        guard !stopped else { return [] }
-        lines.append(bytes)
         var outputs: [Output] = []
-        while let line = lines.nextLine() {
-            outputs += process(line)
-        }
-        if lines.bufferedByteCount > Self.maxLineBytes {
-            stopped = true
-            outputs.append(
-                .error(
-                    GatewayError(
-                        .upstreamFailure,
-                        "The model's output has a line over \(Self.maxLineBytes) bytes; the stream was abandoned.")))
-        }
+        appendFrames(bytes) { outputs.append(Self.output($0)) }
         return outputs
     }
 
@@ -59,9 +56,31 @@ package struct StreamFramer {
     /// still delivered, because containers that omit the final newline are common.
     package mutating func finish() -> [Output] {
         var outputs: [Output] = []
-        if let line = lines.finish() { outputs += process(line) }
-        if framing == .serverSentEvents { outputs += dispatch() }
+        finishFrames { outputs.append(Self.output($0)) }
         return outputs
+    }
+
+    /// `append`, handing each frame to `body` as it completes: no array of frames per call, and a payload
+    /// that `body` does not keep is the framer's own buffer, not a copy.
+    package mutating func appendFrames(_ bytes: [UInt8], _ body: (Frame) -> Void) {
+        guard !stopped else { return }
+        lines.append(bytes)
+        while let line = lines.nextLine() {
+            process(line, body)
+        }
+        if lines.bufferedByteCount > Self.maxLineBytes {
+            stopped = true
+            body(
+                .error(
+                    GatewayError(
+                        .upstreamFailure,
+                        "The model's output has a line over \(Self.maxLineBytes) bytes; the stream was abandoned.")))
+        }
+    }
+
+    package mutating func finishFrames(_ body: (Frame) -> Void) {
+        if let line = lines.finish() { process(line, body) }
+        if framing == .serverSentEvents { dispatch(body) }
     }
 
     /// `text` quoted whole when short, otherwise its length and first characters.
@@ -73,20 +92,20 @@ package struct StreamFramer {
 
     /// Complete lines only reach this point, so a multi-byte character is never split. Lines stay bytes until
     /// the JSON parser reads them: turning each into a `String` and back cost more than parsing it.
-    private mutating func process(_ line: [UInt8]) -> [Output] {
-        guard !stopped else { return [] }
+    private mutating func process(_ line: [UInt8], _ body: (Frame) -> Void) {
+        guard !stopped else { return }
         if framing == nil {
-            guard !line.allSatisfy(Self.isSpace) else { return [] }
+            guard !line.allSatisfy(Self.isSpace) else { return }
             framing = line.first == UInt8(ascii: "{") ? .jsonLines : .serverSentEvents
         }
         switch framing {
         case .jsonLines?:
             let trimmed = Self.trimmed(line[...])
-            guard !trimmed.isEmpty else { return [] }
-            return [decode(Array(trimmed))]
+            guard !trimmed.isEmpty else { return }
+            body(.payload(trimmed))
         case .serverSentEvents?, nil:
-            if line.isEmpty { return dispatch() }
-            if line.first == UInt8(ascii: ":") { return [] }
+            if line.isEmpty { return dispatch(body) }
+            if line.first == UInt8(ascii: ":") { return }
             let field: ArraySlice<UInt8>
             var value: ArraySlice<UInt8>
             if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
@@ -97,30 +116,46 @@ package struct StreamFramer {
                 field = line[...]
                 value = []
             }
-            if field.elementsEqual("data".utf8) {
+            if Self.equals(field, "data") {
                 if pendingData { data.append(0x0A) }
                 data += value
                 pendingData = true
             }
-            return []
         }
     }
 
-    private mutating func dispatch() -> [Output] {
-        guard pendingData else { return [] }
-        let payload = data
-        data.removeAll(keepingCapacity: true)
+    private mutating func dispatch(_ body: (Frame) -> Void) {
+        guard pendingData else { return }
         pendingData = false
-        let trimmed = Self.trimmed(payload[...])
-        if trimmed.elementsEqual("[DONE]".utf8) {
+        // The buffer is lent to `body` and then emptied in place (a payload kept by `body` is copied first).
+        defer { data.removeAll(keepingCapacity: true) }
+        let trimmed = Self.trimmed(data[...])
+        if Self.equals(trimmed, "[DONE]") {
             stopped = true
-            return [.done]
+            return body(.done)
         }
-        if trimmed.isEmpty { return [] }
-        return [decode(payload)]
+        if trimmed.isEmpty { return }
+        body(.payload(data[...]))
     }
 
-    private func decode(_ bytes: [UInt8]) -> Output {
+    /// `elementsEqual` against a `String.UTF8View` went through generic iteration on every line.
+    private static func equals(_ bytes: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        guard bytes.count == literal.utf8CodeUnitCount else { return false }
+        return literal.withUTF8Buffer { expected in
+            zip(bytes, expected).allSatisfy { $0 == $1 }
+        }
+    }
+
+    private static func output(_ frame: Frame) -> Output {
+        switch frame {
+        case .payload(let bytes): return decode(Array(bytes))
+        case .done: return .done
+        case .error(let error): return .error(error)
+        }
+    }
+
+    /// A payload's bytes as a JSON object, or the error a client sees for them.
+    package static func decode(_ bytes: [UInt8]) -> Output {
         let json: JSONValue
         do {
             json = try JSONParser.parse(bytes)

@@ -2,7 +2,8 @@ import FuzzSupport
 import ModelFormats
 
 /// Any bytes an `openai`-format container streams (SSE or JSON lines), whole and split in two at any
-/// offset, including inside a line or a UTF-8 sequence: the same items either way.
+/// offset, including inside a line or a UTF-8 sequence: the same items either way. The input, and each of
+/// its lines, read as one chunk: the byte-level fast path, whenever it answers, agrees with the generic one.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = FuzzInput(data, size)
@@ -12,6 +13,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let (first, second) = input.halves
     let splitItems = split.append(Array(first)) + split.append(Array(second)) + split.finish()
     fuzzCheck(wholeItems == splitItems, "whole \(wholeItems) != split \(splitItems)")
+    let bytes = Array(input.joined)
+    for payload in [bytes[...]] + bytes.split(separator: 0x0A) {
+        guard let fast = OpenAIStreamParser.fastItems(payload: Array(payload)) else { continue }
+        let generic = OpenAIStreamParser.genericItems(payload: Array(payload))
+        fuzzCheck(fast == generic, "fast path \(fast) != generic \(generic)")
+    }
     return 0
 }
 
