@@ -50,8 +50,12 @@ package final class ShimMetrics {
         }
         if tokens > 0 { streamedTokens[model, default: 0] += tokens }
         if let usage {
-            usageTokens[UsageKey(model: model, type: "prompt"), default: 0] += usage.prompt
-            usageTokens[UsageKey(model: model, type: "completion"), default: 0] += usage.completion
+            // Containers report these counts: a nonsense one saturates the counter instead of trapping.
+            for (type, count) in [("prompt", usage.prompt), ("completion", usage.completion)] {
+                let key = UsageKey(model: model, type: type)
+                let (sum, overflow) = usageTokens[key, default: 0].addingReportingOverflow(max(0, count))
+                usageTokens[key] = overflow ? Int.max : sum
+            }
         }
     }
 

@@ -34,6 +34,13 @@ package struct Usage: Equatable, Sendable {
     package init(promptTokens: Int, completionTokens: Int, totalTokens: Int? = nil) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
-        self.totalTokens = totalTokens ?? promptTokens + completionTokens
+        // The counts are the container's: a nonsense pair must not trap the process.
+        self.totalTokens = totalTokens ?? Usage.saturatingSum(promptTokens, completionTokens)
+    }
+
+    /// `a + b`, or the nearest representable value when the container's counts overflow.
+    package static func saturatingSum(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? Int.max : Int.min) : sum
     }
 }

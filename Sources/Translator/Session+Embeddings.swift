@@ -68,7 +68,9 @@ extension Session {
         var out = EmbeddingsResult(vectors: [], promptTokens: 0)
         for result in results {
             out.vectors += result.vectors
-            out.promptTokens = out.promptTokens.flatMap { sum in result.promptTokens.map { sum + $0 } }
+            out.promptTokens = out.promptTokens.flatMap { sum in
+                result.promptTokens.map { Usage.saturatingSum(sum, $0) }
+            }
         }
         return out
     }

@@ -168,3 +168,12 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct UsageOverflowTests {
+    /// A container's counts are external input: a total that overflows saturates instead of trapping.
+    @Test func aTotalPastIntMaxSaturates() {
+        #expect(Usage(promptTokens: Int.max, completionTokens: 1).totalTokens == Int.max)
+        #expect(Usage(promptTokens: Int.min, completionTokens: -1).totalTokens == Int.min)
+        #expect(Usage(promptTokens: 3, completionTokens: 4).totalTokens == 7)
+    }
+}
