@@ -16,6 +16,11 @@ package final class StreamConnection {
     /// Given to `closeAfterFlush(then:)`: runs once the socket is closed.
     private var onClosedAfterFlush: (() -> Void)?
     private var wasAboveLowWatermark = false
+    /// Runs once the current loop callback returns: everything written meanwhile goes out in one send.
+    private var flushEvent: OpaquePointer?
+    private var flushScheduled = false
+    /// The kernel refused part of the output: the bufferevent's write event is on until it drained.
+    private var waitingForKernel = false
 
     /// Everything read so far, in one array per read event; the input buffer is drained each time.
     package var onRead: (([UInt8]) -> Void)?
@@ -51,13 +56,23 @@ package final class StreamConnection {
             throw .libevent("bufferevent_socket_new")
         }
         bufferEvent = bev
-        // passUnretained: deinit frees the bufferevent, so the callbacks never outlive self.
-        bufferevent_setcb(bev, streamReadable, streamWritable, streamEvent, Unmanaged.passUnretained(self).toOpaque())
+        // passUnretained: deinit frees the bufferevent and the event, so the callbacks never outlive self.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        bufferevent_setcb(bev, streamReadable, streamWritable, streamEvent, context)
+        // event_new only allocates: NULL is malloc failing, which traps as Swift's own allocations do.
+        guard let flush = event_new(loop.base, -1, 0, streamFlush, context) else {
+            fatalError("event_new: out of memory")
+        }
+        flushEvent = flush
         applyWriteWatermark()
-        _ = bufferevent_enable(bev, Int16(EV_READ | EV_WRITE))
+        // Writing is ours (see `write`): the bufferevent's write event (on by default) is on only while the
+        // kernel is full.
+        _ = bufferevent_disable(bev, Int16(EV_WRITE))
+        _ = bufferevent_enable(bev, Int16(EV_READ))
     }
 
     deinit {
+        if let flushEvent { event_free(flushEvent) }
         if let bufferEvent { bufferevent_free(bufferEvent) }
     }
 
@@ -67,19 +82,36 @@ package final class StreamConnection {
         bytes.withUnsafeBytes { write($0) }
     }
 
+    /// Queues the bytes; they go out together with everything else written before the current loop
+    /// callback returns. A bufferevent with its write event on would arm the event for every write and
+    /// disarm it a loop turn later, two epoll_ctl calls and a wake-up for every streamed token; here the
+    /// event is on only while the kernel refuses bytes, and a callback's frames leave in one send.
     package func write(_ bytes: UnsafeRawBufferPointer) {
         guard let bufferEvent, !closeWhenFlushed, let base = bytes.baseAddress, !bytes.isEmpty else { return }
-        var sent = 0
-        // With nothing queued, send now: handing the bytes to the bufferevent instead arms its write event
-        // and disarms it after the next loop turn, two epoll_ctl calls and a wake-up for every streamed
-        // token. Only what the kernel does not take is queued; an error is left for the bufferevent to meet.
-        if evbuffer_get_length(bufferevent_get_output(bufferEvent)) == 0 {
-            let result = Glibc.send(
-                bufferevent_getfd(bufferEvent), base, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
-            if result > 0 { sent = result }
+        _ = bufferevent_write(bufferEvent, base, bytes.count)
+        if !flushScheduled, !waitingForKernel, let flushEvent {
+            flushScheduled = true
+            event_active(flushEvent, 0, 0)
         }
-        if sent < bytes.count { _ = bufferevent_write(bufferEvent, base + sent, bytes.count - sent) }
         if outputBufferedBytes > lowWatermark { wasAboveLowWatermark = true }
+    }
+
+    fileprivate func flush() {
+        flushScheduled = false
+        guard let bufferEvent, !waitingForKernel else { return }
+        let output = bufferevent_get_output(bufferEvent)
+        guard evbuffer_get_length(output) > 0 else { return }
+        // A failure other than a full socket is left for the bufferevent to meet when its write event runs.
+        // The bufferevent keeps its output's front frozen against draining except while it writes; so here.
+        _ = evbuffer_unfreeze(output, 1)
+        _ = evbuffer_write(output, bufferevent_getfd(bufferEvent))
+        _ = evbuffer_freeze(output, 1)
+        if evbuffer_get_length(output) > 0 {
+            waitingForKernel = true
+            _ = bufferevent_enable(bufferEvent, Int16(EV_WRITE))
+        } else if wasAboveLowWatermark {
+            writable()
+        }
     }
 
     /// Bytes queued in user space toward the peer (not yet accepted by the kernel).
@@ -103,6 +135,7 @@ package final class StreamConnection {
     package func close() {
         guard let bufferEvent else { return }
         self.bufferEvent = nil
+        if let flushEvent { event_del(flushEvent) }
         bufferevent_free(bufferEvent)
         if let closed = onClosedAfterFlush {
             onClosedAfterFlush = nil
@@ -126,6 +159,8 @@ package final class StreamConnection {
         } else {
             selfUntilFlushed = self
             applyWriteWatermark()
+            waitingForKernel = true
+            _ = bufferevent_enable(bufferEvent, Int16(EV_WRITE))
         }
     }
 
@@ -152,6 +187,10 @@ package final class StreamConnection {
         if closeWhenFlushed {
             if outputBufferedBytes == 0 { close() }
             return
+        }
+        if waitingForKernel, outputBufferedBytes == 0, let bufferEvent {
+            waitingForKernel = false
+            _ = bufferevent_disable(bufferEvent, Int16(EV_WRITE))
         }
         guard wasAboveLowWatermark, outputBufferedBytes <= lowWatermark else { return }
         wasAboveLowWatermark = false
@@ -181,6 +220,12 @@ private func streamWritable(_: OpaquePointer?, _ context: UnsafeMutableRawPointe
     guard let context else { return }
     let connection = Unmanaged<StreamConnection>.fromOpaque(context).takeUnretainedValue()
     withExtendedLifetime(connection) { connection.writable() }
+}
+
+private func streamFlush(_: Int32, _: Int16, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    let connection = Unmanaged<StreamConnection>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(connection) { connection.flush() }
 }
 
 private func streamEvent(_: OpaquePointer?, _ what: Int16, _ context: UnsafeMutableRawPointer?) {

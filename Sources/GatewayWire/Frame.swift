@@ -25,10 +25,29 @@ package struct Frame: Equatable, Sendable {
         case metrics = 10
         /// Shim → translator, empty: the client went away; stop the work, send nothing more for the stream.
         case cancel = 11
-        /// Shim → translator, empty: the client is slow; stop producing for this stream until `resume`.
-        /// The connection itself is never paused, so one slow client cannot hold up the others.
-        case pause = 12
-        case resume = 13
+        /// Shim → translator, a UInt32 big-endian byte count: the shim has passed that many more bytes of
+        /// the stream's frames on to its client, so the translator may send that many more. The connection
+        /// itself is never paused, so one slow client cannot hold up the others (`Frame.streamWindow`).
+        case credit = 12
+    }
+
+    /// Bytes of frames the translator may send on a stream beyond what the shim has credited back: what
+    /// one stream can have in flight toward a slow client, whatever the translator and shim do meanwhile.
+    /// Small, because the shim's SSE is about ten times the binary events it renders (a 22-byte token
+    /// frame becomes a 200-byte chunk): 32 KiB of frames is some 300 KiB of SSE waiting for a slow client.
+    package static let streamWindow = 32 << 10
+
+    /// The payload of a `credit` frame.
+    package static func credit(_ bytes: Int, stream: UInt32) -> Frame {
+        var payload: [UInt8] = []
+        appendUInt32(UInt32(clamping: bytes), to: &payload)
+        return Frame(kind: .credit, stream: stream, payload: payload)
+    }
+
+    /// The byte count of a `credit` frame; nil when the payload is not four bytes.
+    package var creditBytes: Int? {
+        guard kind == .credit, payload.count == 4 else { return nil }
+        return Int(payload[0]) << 24 | Int(payload[1]) << 16 | Int(payload[2]) << 8 | Int(payload[3])
     }
 
     /// Seconds between heartbeats.

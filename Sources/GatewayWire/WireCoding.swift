@@ -140,7 +140,7 @@ extension TranslatorMessage {
             throw FrameError.invalidPayload("a request frame from the translator")
         case .heartbeat:
             throw FrameError.invalidPayload("a heartbeat carries no message (the reader handles it)")
-        case .cancel, .pause, .resume:
+        case .cancel, .credit:
             throw FrameError.invalidPayload("a \(frame.kind) frame from the translator")
         }
     }

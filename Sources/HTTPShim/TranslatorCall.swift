@@ -15,7 +15,10 @@ final class TranslatorCall {
     private unowned let link: TranslatorLink
     /// The translator has said something about this exchange (its acknowledgement at the least).
     var acknowledged = false
-    private var paused = false
+    /// Bytes of this stream's frames received and not yet credited back to the translator.
+    private var uncredited = 0
+    /// The client is not taking what it was sent: credit waits, so the translator stops within the window.
+    private var clientSlow = false
     private var closed = false
     var onMessage: ((TranslatorMessage) -> Void)?
     /// The connection to the translator was lost before the answer was complete.
@@ -26,18 +29,29 @@ final class TranslatorCall {
         self.stream = stream
     }
 
-    /// The client is slow: the translator stops producing for this exchange (the connection goes on
-    /// serving the others) until `resumeReading`.
+    /// A frame of `bytes` (header included) arrived for this exchange.
+    func received(frameBytes bytes: Int) {
+        uncredited += bytes
+    }
+
+    /// Credits the translator with what arrived, once it is at least `threshold` bytes and the client is
+    /// keeping up: a credit frame per quarter window, not per token.
+    func creditIfDue(threshold: Int = Frame.streamWindow / 4) {
+        guard !clientSlow, !closed, uncredited >= max(threshold, 1) else { return }
+        link.sendCredit(uncredited, stream: stream)
+        uncredited = 0
+    }
+
+    /// The client is slow: no more credit, so the translator stops producing for this exchange within
+    /// `Frame.streamWindow` (the connection goes on serving the others) until `resumeReading`.
     func pauseReading() {
-        guard !paused, !closed else { return }
-        paused = true
-        link.send(.pause, stream: stream)
+        clientSlow = true
     }
 
     func resumeReading() {
-        guard paused, !closed else { return }
-        paused = false
-        link.send(.resume, stream: stream)
+        guard clientSlow else { return }
+        clientSlow = false
+        creditIfDue(threshold: 1)
     }
 
     func close() {

@@ -26,6 +26,8 @@ final class TranslatorLink {
     private var lastFrameAt = 0.0
     private var watchdog: Timer?
     private var outgoing: [UInt8] = []
+    /// Calls that received frames in the current read, to credit once it is handled.
+    private var touched: [TranslatorCall] = []
 
     init(loop: EventLoop, socketPath: String, timeouts: TranslatorCall.Timeouts, clock: GatewayClock) {
         self.loop = loop
@@ -71,12 +73,23 @@ final class TranslatorLink {
         return nextStream
     }
 
-    /// An empty control frame (cancel, pause, resume) for `stream`.
+    /// An empty control frame (cancel) for `stream`.
     func send(_ kind: Frame.Kind, stream: UInt32) {
         guard let connection, !connection.isClosed else { return }
         outgoing.removeAll(keepingCapacity: true)
         Frame.append(kind: kind, stream: stream, to: &outgoing) { _ in }
         connection.write(outgoing)
+    }
+
+    func sendCredit(_ bytes: Int, stream: UInt32) {
+        guard let connection, !connection.isClosed else { return }
+        connection.write(Frame.credit(bytes, stream: stream).encoded())
+    }
+
+    /// After a read: each exchange that received frames credits the translator, unless its client is slow.
+    private func creditReceived() {
+        for call in touched { call.creditIfDue() }
+        touched.removeAll(keepingCapacity: true)
     }
 
     /// The call's owner is done with it: a call the translator has not finished is cancelled.
@@ -89,6 +102,7 @@ final class TranslatorLink {
     private func received(_ bytes: [UInt8]) {
         lastFrameAt = clock.monotonic()
         decoder.append(bytes)
+        defer { creditReceived() }
         while true {
             let frame: Frame?
             do {
@@ -101,6 +115,8 @@ final class TranslatorLink {
             guard frame.stream != 0, let call = calls[frame.stream] else { continue }
             call.acknowledged = true
             if frame.kind == .heartbeat { continue }
+            call.received(frameBytes: frame.payload.count + 4 + Frame.headerLength)
+            if touched.last !== call { touched.append(call) }
             let message: TranslatorMessage
             do {
                 message = try TranslatorMessage(frame: frame)

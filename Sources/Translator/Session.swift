@@ -28,8 +28,9 @@ final class Session {
     /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
     var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
     private(set) var transferPaused = false
-    /// The shim asked for a pause: its client is slow (`pause` frame), until `resume`.
-    var shimPaused = false
+    /// Bytes this stream may still send before the shim credits more (`Frame.streamWindow`): the shim
+    /// credits only what its client took, so a slow client stops the SageMaker transfer.
+    var credit = Frame.streamWindow
     /// The streamed model call's answer, while one runs (`invokeStreaming`).
     private var answer: ModelCallStateMachine?
 
@@ -172,7 +173,7 @@ final class Session {
                 return .proceed
             }
             self.perform(actions, route: route, fallback: fallback)
-            guard case .working = self.state, self.shimPaused || self.connection.isCongested else {
+            guard case .working = self.state, self.credit <= 0 || self.connection.isCongested else {
                 return .proceed
             }
             self.transferPaused = true
@@ -261,7 +262,7 @@ final class Session {
 
     func send(_ message: TranslatorMessage) {
         guard case .working = state else { return }
-        connection.send(message, stream: stream)
+        credit -= connection.send(message, stream: stream)
     }
 
     func finish(_ last: TranslatorMessage) {

@@ -35,11 +35,14 @@ final class ShimConnection {
     /// More than this much output waits for the shim: sessions pause their SageMaker transfers.
     var isCongested: Bool { connection.outputBufferedBytes > Session.highWatermark }
 
-    func send(_ message: TranslatorMessage, stream: UInt32) {
-        guard !isClosed else { return }
+    /// Returns the bytes the frame took, which the stream's credit pays for.
+    @discardableResult
+    func send(_ message: TranslatorMessage, stream: UInt32) -> Int {
+        guard !isClosed else { return 0 }
         outgoing.removeAll(keepingCapacity: true)
         message.append(stream: stream, to: &outgoing)
         connection.write(outgoing)
+        return outgoing.count
     }
 
     private func sendEmpty(_ kind: Frame.Kind, stream: UInt32) {
@@ -91,11 +94,10 @@ final class ShimConnection {
             startSession(frame)
         case .cancel:
             sessions[stream]?.cancel()
-        case .pause:
-            sessions[stream]?.shimPaused = true
-        case .resume:
+        case .credit:
+            guard let bytes = frame.creditBytes else { return protocolFailed("a credit frame without a count") }
             guard let session = sessions[stream] else { return }
-            session.shimPaused = false
+            session.credit += bytes
             resume(session)
         default:
             protocolFailed("a \(frame.kind) frame, which only the translator sends")
@@ -107,15 +109,16 @@ final class ShimConnection {
         do {
             request = try GatewayRequest(frame: frame)
         } catch {
-            return send(
+            send(
                 .error(GatewayError(.internalError, "The gateway's internal protocol failed: \(error)")),
                 stream: frame.stream)
+            return
         }
         // The acknowledgement: the shim counts a request unacknowledged for long as a hung translator.
         sendEmpty(.heartbeat, stream: frame.stream)
         if server.isDraining {
-            return send(
-                .error(GatewayError(.shuttingDown, "The gateway is shutting down; retry.")), stream: frame.stream)
+            send(.error(GatewayError(.shuttingDown, "The gateway is shutting down; retry.")), stream: frame.stream)
+            return
         }
         let session = Session(stream: frame.stream, requestId: request.requestId, connection: self)
         sessions[frame.stream] = session
@@ -123,9 +126,9 @@ final class ShimConnection {
         session.handle(request)
     }
 
-    /// A session whose transfer paused: resumed once neither the shim nor this connection's output holds it.
+    /// A session whose transfer paused: resumed once it has credit and this connection's output has room.
     func resume(_ session: Session) {
-        guard session.transferPaused, !session.shimPaused else { return }
+        guard session.transferPaused, session.credit > 0 else { return }
         if isCongested {
             waitingForDrain[session.stream] = session
         } else {

@@ -177,3 +177,16 @@ struct SplitMix: RandomNumberGenerator {
         #expect(Usage(promptTokens: 3, completionTokens: 4).totalTokens == 7)
     }
 }
+
+@Suite struct CreditFrameTests {
+    @Test func creditBytesRoundTrip() throws {
+        let frame = Frame.credit(0x0001_0203, stream: 9)
+        #expect(frame.encoded() == [0, 0, 0, 10, 2, 12, 0, 0, 0, 9, 0, 1, 2, 3])
+        var decoder = FrameDecoder()
+        decoder.append(frame.encoded())
+        #expect(try decoder.decode()?.creditBytes == 0x0001_0203)
+        #expect(Frame.credit(Int.max, stream: 1).creditBytes == Int(UInt32.max))
+        #expect(Frame(kind: .credit, stream: 1, payload: [1, 2, 3]).creditBytes == nil)
+        #expect(Frame(kind: .cancel, stream: 1, payload: [0, 0, 0, 1]).creditBytes == nil)
+    }
+}

@@ -87,7 +87,7 @@ import Testing
 
     @Test func hexFramesDecodeWhole() throws {
         let hexes = Self.examples("frame-hex")
-        #expect(hexes.count == 3)
+        #expect(hexes.count == 4)
         for (_, hex) in hexes {
             let bytes = hex.split(separator: " ").compactMap { UInt8($0, radix: 16) }
             var decoder = FrameDecoder()
@@ -96,6 +96,7 @@ import Testing
             #expect(decoder.bufferedByteCount == 0)
             #expect(frame.encoded() == bytes)
             if frame.kind == .request { #expect(try GatewayRequest(frame: frame).operation == .health) }
+            if frame.kind == .credit { #expect(frame.creditBytes == 8192) }
         }
     }
 }
