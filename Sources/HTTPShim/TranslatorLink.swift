@@ -57,7 +57,7 @@ final class TranslatorLink {
     private func connected() throws(EventLoopError) -> StreamConnection {
         if let connection, !connection.isClosed { return connection }
         let connection = try StreamConnection.connect(loop: loop, path: socketPath)
-        connection.onRead = { [weak self] bytes in self?.received(bytes) }
+        connection.onReadBytes = { [weak self] bytes in self?.received(bytes) }
         connection.onClose = { [weak self] in self?.lost("the translator closed the connection") }
         self.connection = connection
         decoder = FrameDecoder()
@@ -86,32 +86,43 @@ final class TranslatorLink {
         if calls.isEmpty { resetWatchdog() }
     }
 
-    private func received(_ bytes: [UInt8]) {
+    private func received(_ bytes: UnsafeRawBufferPointer) {
         lastFrameAt = clock.monotonic()
         decoder.append(bytes)
         while true {
-            let frame: Frame?
+            let header: FrameDecoder.Header?
             do {
-                frame = try decoder.decode()
+                header = try decoder.decodeHeader()
             } catch {
                 return lost("bad frame from the translator: \(error)")
             }
-            guard let frame else { return }
+            guard let header else { return }
             // Frames of an exchange the shim already closed (its client left) are expected: dropped.
-            guard frame.stream != 0, let call = calls[frame.stream] else { continue }
+            guard header.stream != 0, let call = calls[header.stream] else { continue }
             call.acknowledged = true
-            if frame.kind == .heartbeat { continue }
+            if header.kind == .heartbeat { continue }
             let message: TranslatorMessage
-            do {
-                message = try TranslatorMessage(frame: frame)
-            } catch {
-                return lost("bad message from the translator: \(error)")
+            switch decoder.withPayload(header.payload, { Self.message(kind: header.kind, stream: header.stream, $0) }) {
+            case .success(let decoded): message = decoded
+            case .failure(let error): return lost("bad message from the translator: \(error)")
             }
             if message.endsExchange {
-                calls[frame.stream] = nil
+                calls[header.stream] = nil
                 if calls.isEmpty { resetWatchdog() }
             }
             call.onMessage?(message)
+        }
+    }
+
+    /// The message a frame carries. Events (nearly every frame) are read in place; the rest through `Frame`.
+    private static func message(
+        kind: Frame.Kind, stream: UInt32, _ payload: UnsafeRawBufferPointer
+    ) -> Result<TranslatorMessage, FrameError> {
+        do throws(FrameError) {
+            if kind == .event { return .success(.event(try ModelEvent(wire: payload))) }
+            return .success(try TranslatorMessage(frame: Frame(kind: kind, stream: stream, payload: Array(payload))))
+        } catch {
+            return .failure(error)
         }
     }
 
