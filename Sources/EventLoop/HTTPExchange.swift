@@ -187,15 +187,24 @@ package final class HTTPExchange {
         // nothing since changed (its write and flush callbacks): the size line, data and CRLF in one
         // `evbuffer_add`, where evhttp takes an `evbuffer` per chunk, a printf and three adds.
         guard Self.responseNeedsBody(request) else { return }
-        framed.removeAll(keepingCapacity: true)
+        // Taken out of the property for the appends: each access to a class's stored property is an
+        // exclusivity check at run time.
+        var out = framed
+        framed = []
+        out.removeAll(keepingCapacity: true)
         let chunked = request.pointee.chunked != 0
         if chunked {
-            Self.appendHex(bytes.count, to: &framed)
-            framed.append(contentsOf: [0x0D, 0x0A])
+            Self.appendHex(bytes.count, to: &out)
+            out.append(0x0D)
+            out.append(0x0A)
         }
-        framed.append(contentsOf: UnsafeRawBufferPointer(start: base, count: bytes.count))
-        if chunked { framed.append(contentsOf: [0x0D, 0x0A]) }
-        framed.withUnsafeBytes { _ = evbuffer_add(bufferevent_get_output(bev), $0.baseAddress, $0.count) }
+        out.append(contentsOf: UnsafeRawBufferPointer(start: base, count: bytes.count))
+        if chunked {
+            out.append(0x0D)
+            out.append(0x0A)
+        }
+        out.withUnsafeBytes { _ = evbuffer_add(bufferevent_get_output(bev), $0.baseAddress, $0.count) }
+        framed = out
         // evhttp enables writing with every chunk; only when something turned it off is that a call.
         if bufferevent_get_enabled(bev) & Int16(EV_WRITE) == 0 { _ = bufferevent_enable(bev, Int16(EV_WRITE)) }
     }
