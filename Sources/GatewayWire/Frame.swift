@@ -94,7 +94,8 @@ package enum FrameError: Error, Equatable {
 /// Single-step frame decoder: `nil` means more bytes are needed; a partial frame is never consumed.
 /// After `tooLarge` it stays usable; after any other error the byte stream has lost its place.
 package struct FrameDecoder {
-    @usableFromInline var buffer: [UInt8] = []
+    /// Internal for `message(_:)` (WireCoding+Events.swift), which decodes events in place.
+    var buffer: [UInt8] = []
     private var readIndex = 0
     /// Bytes of a refused frame still to be dropped as they arrive.
     private var skipping = 0
@@ -191,7 +192,7 @@ package struct FrameDecoder {
     }
 
     /// The bytes of `payload`, a range from `decodeHeader`.
-    @inlinable package func withPayload<R>(_ payload: Range<Int>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    package func withPayload<R>(_ payload: Range<Int>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[payload])) }
     }
 

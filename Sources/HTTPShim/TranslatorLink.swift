@@ -102,27 +102,16 @@ final class TranslatorLink {
             call.acknowledged = true
             if header.kind == .heartbeat { continue }
             let message: TranslatorMessage
-            switch decoder.withPayload(header.payload, { Self.message(kind: header.kind, stream: header.stream, $0) }) {
-            case .success(let decoded): message = decoded
-            case .failure(let error): return lost("bad message from the translator: \(error)")
+            do {
+                message = try decoder.message(header)
+            } catch {
+                return lost("bad message from the translator: \(error)")
             }
             if message.endsExchange {
                 calls[header.stream] = nil
                 if calls.isEmpty { resetWatchdog() }
             }
             call.onMessage?(message)
-        }
-    }
-
-    /// The message a frame carries. Events (nearly every frame) are read in place; the rest through `Frame`.
-    private static func message(
-        kind: Frame.Kind, stream: UInt32, _ payload: UnsafeRawBufferPointer
-    ) -> Result<TranslatorMessage, FrameError> {
-        do throws(FrameError) {
-            if kind == .event { return .success(.event(try ModelEvent(wire: payload))) }
-            return .success(try TranslatorMessage(frame: Frame(kind: kind, stream: stream, payload: Array(payload))))
-        } catch {
-            return .failure(error)
         }
     }
 

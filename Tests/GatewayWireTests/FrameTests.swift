@@ -152,6 +152,24 @@ import Testing
         )
     }
 
+    /// `message(_:)` reads what `TranslatorMessage(frame:)` reads, events in place and every other kind,
+    /// and refuses a malformed event payload the same way.
+    @Test func messagesDecodeInPlaceAsFromFrames() throws {
+        var bytes: [UInt8] = []
+        for (i, message) in Self.messages.enumerated() { message.append(stream: UInt32(i + 1), to: &bytes) }
+        var d = FrameDecoder()
+        bytes.withUnsafeBytes { d.append($0) }
+        for message in Self.messages {
+            let header = try #require(try d.decodeHeader())
+            #expect(try d.message(header) == message)
+        }
+        var bad = FrameDecoder()
+        ([0, 0, 0, 8, 2, 3, 0, 0, 0, 1, 1, 0] as [UInt8]).withUnsafeBytes { bad.append($0) }
+        let header = try #require(try bad.decodeHeader())
+        #expect(throws: FrameError.self) { try bad.message(header) }
+        #expect(throws: FrameError.self) { try TranslatorMessage(frame: Frame(kind: .event, payload: [1, 0])) }
+    }
+
     @Test func aFrameBegunIsMidFrame() throws {
         var d = FrameDecoder()
         let bytes = Frame(kind: .end, stream: 1, payload: []).encoded()
