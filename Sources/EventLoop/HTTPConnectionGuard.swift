@@ -40,6 +40,7 @@ final class HTTPConnectionGuard {
     /// Bytes at the start of the input buffer already checked (evhttp drains whole lines from the front).
     private var scanned = 0
     private var rules = RequestHeadRules()
+    private var line: [UInt8] = []
     /// Bytes of the global pending-body budget this connection holds until its request reaches the handler.
     private var pendingBody = 0
     /// Follows a chunked body's framing while it arrives (nil for other bodies, and once it is complete).
@@ -203,10 +204,12 @@ final class HTTPConnectionGuard {
             if headBytes > limits.maxHeaderBytes {
                 return onReject?(self, .headersTooLarge(limit: limits.maxHeaderBytes)) ?? ()
             }
-            var line = [UInt8](repeating: 0, count: lineLength)
+            // One buffer for every line of every head on this connection, not an array per line.
+            line.removeAll(keepingCapacity: true)
             if lineLength > 0 {
                 var from = position
                 _ = evbuffer_ptr_set(buffer, &from, scanned, EVBUFFER_PTR_SET)
+                line.append(contentsOf: repeatElement(0, count: lineLength))
                 _ = line.withUnsafeMutableBytes { evbuffer_copyout_from(buffer, &from, $0.baseAddress, lineLength) }
             }
             scanned = found.pos + 1

@@ -38,6 +38,12 @@ package final class HTTPExchange {
     package var onDrain: (() -> Void)?
     package private(set) var clientClosed = false
 
+    /// evhttp holds this exchange's flush callback (the first chunk went through it), so later chunks
+    /// can be written to the connection directly.
+    private var chunkCallbackSet = false
+    /// A chunk with its framing, reused for every chunk.
+    private var framed: [UInt8] = []
+
     /// Weak: an exchange may outlive its server during shutdown.
     private weak var server: HTTPServer?
     /// Tells this exchange when the connection closes; without one (a connection the server does not
@@ -53,7 +59,7 @@ package final class HTTPExchange {
         self.connectionGuard = connectionGuard
         method = Self.methodName(evhttp_request_get_command(request))
         let target = evhttp_request_get_uri(request).map { String(cString: $0) } ?? "/"
-        if let mark = target.firstIndex(of: "?") {
+        if let mark = Self.queryMark(in: target) {
             path = String(target[..<mark])
             query = String(target[target.index(after: mark)...])
         } else {
@@ -93,10 +99,51 @@ package final class HTTPExchange {
         }
     }
 
+    /// Where the first `?` Character of `target` is. An ASCII target (every real one) is searched by
+    /// code unit, where `firstIndex(of: Character)` walked grapheme clusters; others as before.
+    package static func queryMark(in target: String) -> String.Index? {
+        var ascii = true
+        var offset: Int?
+        for (i, byte) in target.utf8.enumerated() {
+            if byte >= 0x80 {
+                ascii = false
+                break
+            }
+            if byte == UInt8(ascii: "?"), offset == nil { offset = i }
+        }
+        guard ascii else { return target.firstIndex(of: "?") }
+        return offset.map { target.utf8.index(target.utf8.startIndex, offsetBy: $0) }
+    }
+
     /// The first request header with this name, compared case-insensitively.
     package func header(_ name: String) -> String? {
-        let wanted = name.lowercased()
-        return headers.first { $0.0.lowercased() == wanted }?.1
+        headers.first { Self.headerNamesMatch($0.0, name) }?.1
+    }
+
+    /// Header names compared case-insensitively. Names are ASCII (`RequestHeadRules` refuses others),
+    /// so the ASCII fold decides without lowercasing two Strings per header per lookup; anything else
+    /// compares as `lowercased()` did.
+    package static func headerNamesMatch(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        // ASCII lowercases in place and nothing lowercases to nothing, so an ASCII byte pair that differs
+        // after folding, or a length difference over ASCII alone, already decides.
+        let ascii: Bool? = a.withUTF8 { x in
+            b.withUTF8 { y in
+                for i in 0..<min(x.count, y.count) {
+                    guard x[i] < 0x80, y[i] < 0x80 else { return nil }
+                    if foldASCII(x[i]) != foldASCII(y[i]) { return false }
+                }
+                let rest = x.count > y.count ? x[y.count...] : y[x.count...]
+                guard rest.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return x.count == y.count
+            }
+        }
+        return ascii ?? (a.lowercased() == b.lowercased())
+    }
+
+    private static func foldASCII(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
     package var isFinished: Bool { state == .finished }
@@ -128,12 +175,69 @@ package final class HTTPExchange {
 
     /// Queues one chunk; empty chunks are skipped (an empty chunk would end the stream).
     package func sendChunk(_ bytes: [UInt8]) {
-        guard state == .streaming, let request, !bytes.isEmpty, let buffer = evbuffer_new() else { return }
-        bytes.withUnsafeBytes { _ = evbuffer_add(buffer, $0.baseAddress, $0.count) }
+        bytes.withUnsafeBytes { sendChunk($0) }
+    }
+
+    package func sendChunk(_ bytes: UnsafeRawBufferPointer) {
+        guard state == .streaming, let request, let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        guard chunkCallbackSet else { return sendChunkThroughEvhttp(request, bytes) }
+        guard let evcon = evhttp_request_get_connection(request), let bev = evhttp_connection_get_bufferevent(evcon)
+        else { return }
+        // What `evhttp_send_reply_chunk_with_cb` does, minus what the first chunk already set up and
+        // nothing since changed (its write and flush callbacks): the size line, data and CRLF in one
+        // `evbuffer_add`, where evhttp takes an `evbuffer` per chunk, a printf and three adds.
+        guard Self.responseNeedsBody(request) else { return }
+        // Taken out of the property for the appends: each access to a class's stored property is an
+        // exclusivity check at run time.
+        var out = framed
+        framed = []
+        out.removeAll(keepingCapacity: true)
+        let chunked = request.pointee.chunked != 0
+        if chunked {
+            Self.appendHex(bytes.count, to: &out)
+            out.append(0x0D)
+            out.append(0x0A)
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(start: base, count: bytes.count))
+        if chunked {
+            out.append(0x0D)
+            out.append(0x0A)
+        }
+        out.withUnsafeBytes { _ = evbuffer_add(bufferevent_get_output(bev), $0.baseAddress, $0.count) }
+        framed = out
+        // evhttp enables writing with every chunk; only when something turned it off is that a call.
+        if bufferevent_get_enabled(bev) & Int16(EV_WRITE) == 0 { _ = bufferevent_enable(bev, Int16(EV_WRITE)) }
+    }
+
+    private func sendChunkThroughEvhttp(
+        _ request: UnsafeMutablePointer<evhttp_request>, _ bytes: UnsafeRawBufferPointer
+    ) {
+        guard let buffer = evbuffer_new() else { return }
+        _ = evbuffer_add(buffer, bytes.baseAddress, bytes.count)
         // passUnretained: deinit ends the stream, which replaces this callback in evhttp.
         evhttp_send_reply_chunk_with_cb(
             request, buffer, exchangeChunkFlushed, Unmanaged.passUnretained(self).toOpaque())
         evbuffer_free(buffer)
+        // Only once evhttp holds the callback may later chunks skip it (it returns early without a connection).
+        chunkCallbackSet = evhttp_request_get_connection(request) != nil
+    }
+
+    /// evhttp's `evhttp_response_needs_body`, which it checks before every chunk.
+    private static func responseNeedsBody(_ request: UnsafeMutablePointer<evhttp_request>) -> Bool {
+        let code = request.pointee.response_code
+        return code != 204 && code != 304 && (code < 100 || code >= 200)
+            && request.pointee.type != EVHTTP_REQ_HEAD
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// `%x`: lower-case hex, no leading zeros.
+    package static func appendHex(_ value: Int, to out: inout [UInt8]) {
+        var shift = (Int.bitWidth - (value | 1).leadingZeroBitCount + 3) / 4 * 4
+        while shift > 0 {
+            shift -= 4
+            out.append(hexDigits[(value >> shift) & 0xF])
+        }
     }
 
     package func finishStreaming() {

@@ -33,10 +33,12 @@ package struct RequestHeadRules: Equatable, Sendable {
                 linesSeen = -1
             } else if let problem = Self.requestLineProblem(line) {
                 return .reject(problem)
-            } else if let method = line.split(separator: UInt8(ascii: " ")).first,
-                !Self.methods.contains(String(decoding: method, as: UTF8.self))
-            {
-                return .methodNotAllowed(String(decoding: method, as: UTF8.self))
+            } else if let space = line.firstIndex(of: UInt8(ascii: " ")) {
+                // A valid request line: its method is everything before the first space.
+                let method = line[line.startIndex..<space]
+                if !Self.methodBytes.contains(where: { $0.elementsEqual(method) }) {
+                    return .methodNotAllowed(String(decoding: method, as: UTF8.self))
+                }
             }
             return .more
         }
@@ -55,8 +57,8 @@ package struct RequestHeadRules: Equatable, Sendable {
         guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
             return .reject("A header field value has control characters.")
         }
-        switch String(decoding: name, as: UTF8.self).lowercased() {
-        case "content-length":
+        // Names are token bytes (ASCII) by now, so an ASCII case fold is exact; no String per header line.
+        if Self.equalsIgnoringCase(name, Self.contentLengthName) {
             for item in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
                 let text = String(decoding: Self.trimmed(item), as: UTF8.self)
                 guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 18 else {
@@ -69,14 +71,12 @@ package struct RequestHeadRules: Equatable, Sendable {
                 }
                 contentLength = normalized
             }
-        case "transfer-encoding":
+        } else if Self.equalsIgnoringCase(name, Self.transferEncodingName) {
             let text = String(decoding: value, as: UTF8.self).lowercased()
             if transferEncoding != nil || text != "chunked" {
                 return .reject("Only \"Transfer-Encoding: chunked\" is supported, once.")
             }
             transferEncoding = text
-        default:
-            break
         }
         return .more
     }
@@ -91,17 +91,39 @@ package struct RequestHeadRules: Equatable, Sendable {
     /// The methods the server hands to its handler (`HTTPServer` allows the same set in evhttp).
     package static let methods: Set<String> = ["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]
 
-    /// `method SP request-target SP HTTP/1.x`, RFC 9112 §3.
+    private static let methodBytes = methods.map { Array($0.utf8) }
+    private static let versions = [Array("HTTP/1.1".utf8), Array("HTTP/1.0".utf8)]
+
+    /// `method SP request-target SP HTTP/1.x`, RFC 9112 §3. Read in place: exactly two spaces, so three parts.
     private static func requestLineProblem(_ line: ArraySlice<UInt8>) -> String? {
-        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte), !parts[1].isEmpty,
-            parts[1].allSatisfy({ $0 > 0x20 && $0 != 0x7F })
-        else { return "The request line is not \"METHOD target HTTP/1.1\"." }
-        let version = String(decoding: parts[2], as: UTF8.self)
-        guard version == "HTTP/1.1" || version == "HTTP/1.0" else {
+        let malformed = "The request line is not \"METHOD target HTTP/1.1\"."
+        guard let first = line.firstIndex(of: UInt8(ascii: " ")),
+            let second = line[(first + 1)...].firstIndex(of: UInt8(ascii: " ")),
+            !line[(second + 1)...].contains(UInt8(ascii: " "))
+        else { return malformed }
+        let method = line[line.startIndex..<first]
+        let target = line[(first + 1)..<second]
+        guard !method.isEmpty, method.allSatisfy(isTokenByte), !target.isEmpty,
+            target.allSatisfy({ $0 > 0x20 && $0 != 0x7F })
+        else { return malformed }
+        let version = line[(second + 1)...]
+        guard versions.contains(where: { $0.elementsEqual(version) }) else {
             return "Only HTTP/1.0 and HTTP/1.1 are served here."
         }
         return nil
+    }
+
+    private static let contentLengthName = Array("content-length".utf8)
+    private static let transferEncodingName = Array("transfer-encoding".utf8)
+
+    /// `bytes` equals `lowercase` (ASCII, lower case) but for the case of its letters.
+    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: [UInt8]) -> Bool {
+        guard bytes.count == lowercase.count else { return false }
+        for (b, l) in zip(bytes, lowercase) {
+            let folded = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b
+            if folded != l { return false }
+        }
+        return true
     }
 
     /// RFC 9110 §5.6.2 `tchar`.
@@ -110,8 +132,14 @@ package struct RequestHeadRules: Equatable, Sendable {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
             UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
+        // Spelled out: this runs for every byte of every header name, and a literal array per byte
+        // allocated.
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+            UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+            UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            return true
         default:
-            return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+            return false
         }
     }
 

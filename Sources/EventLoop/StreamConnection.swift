@@ -24,6 +24,10 @@ package final class StreamConnection {
 
     /// Everything read so far, in one array per read event; the input buffer is drained each time.
     package var onRead: (([UInt8]) -> Void)?
+    /// Instead of `onRead` when set: everything read so far, in place in the input buffer (made
+    /// contiguous), valid only during the call and drained after it; for a reader that copies what it
+    /// keeps anyway, so a read event costs no array.
+    package var onReadBytes: ((UnsafeRawBufferPointer) -> Void)?
     /// EOF or error from the peer; called once, never after a local `close()` or `closeAfterFlush()`.
     package var onClose: (() -> Void)?
     /// The output buffer dropped to `lowWatermark` or below after having been above it.
@@ -172,10 +176,18 @@ package final class StreamConnection {
     }
 
     fileprivate func readable() {
-        guard let bufferEvent, !closeWhenFlushed, let onRead else { return }
+        guard let bufferEvent, !closeWhenFlushed else { return }
         let input = bufferevent_get_input(bufferEvent)
         let count = evbuffer_get_length(input)
         guard count > 0 else { return }
+        if let onReadBytes {
+            guard let base = evbuffer_pullup(input, count) else { return }
+            onReadBytes(UnsafeRawBufferPointer(start: base, count: count))
+            // The callback may have closed (freed) the connection, input buffer and all.
+            if self.bufferEvent == bufferEvent { _ = evbuffer_drain(input, count) }
+            return
+        }
+        guard let onRead else { return }
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             let removed = evbuffer_remove(input, buffer.baseAddress, count)
             initialized = max(0, Int(removed))

@@ -113,7 +113,8 @@ package enum FrameError: Error, Equatable {
 /// Single-step frame decoder: `nil` means more bytes are needed; a partial frame is never consumed.
 /// After `tooLarge` it stays usable; after any other error the byte stream has lost its place.
 package struct FrameDecoder {
-    private var buffer: [UInt8] = []
+    /// Internal for `message(_:)` (WireCoding+Events.swift), which decodes events in place.
+    var buffer: [UInt8] = []
     private var readIndex = 0
     /// Bytes of a refused frame still to be dropped as they arrive.
     private var skipping = 0
@@ -129,6 +130,23 @@ package struct FrameDecoder {
     /// Whether a frame has begun but not yet been decoded whole (or skipped): the reader's deadline runs.
     package var isMidFrame: Bool { skipping > 0 || buffer.count > readIndex }
 
+    /// `append` for bytes in memory (a socket's input buffer): one copy, not the generic path's per-byte walk.
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        var bytes = bytes
+        if skipping > 0 {
+            let dropped = min(skipping, bytes.count)
+            skipping -= dropped
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[dropped...])
+            if bytes.isEmpty { return }
+        }
+        compact()
+        if readIndex > 0, readIndex >= buffer.count / 2 {
+            buffer.removeFirst(readIndex)
+            readIndex = 0
+        }
+        buffer.append(contentsOf: bytes)
+    }
+
     package mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         var bytes = bytes[...]
         if skipping > 0 {
@@ -137,6 +155,8 @@ package struct FrameDecoder {
             bytes = bytes.dropFirst(dropped)
             if bytes.isEmpty { return }
         }
+        // `decodeHeader` leaves what it consumed in place (its payload stays readable until now).
+        compact()
         if readIndex > 0, readIndex >= buffer.count / 2 {
             buffer.removeFirst(readIndex)
             readIndex = 0
@@ -145,6 +165,22 @@ package struct FrameDecoder {
     }
 
     package mutating func decode() throws(FrameError) -> Frame? {
+        guard let header = try decodeHeader() else { return nil }
+        let payload = Array(buffer[header.payload])
+        compact()
+        return Frame(kind: header.kind, stream: header.stream, payload: payload)
+    }
+
+    /// A frame whose payload is still in the decoder's buffer, at `payload`.
+    package struct Header: Equatable, Sendable {
+        package var kind: Frame.Kind
+        package var stream: UInt32
+        package var payload: Range<Int>
+    }
+
+    /// `decode()` without copying the payload out: it stays readable through `withPayload` until the
+    /// next `append` or `decode`, so a reader that turns it straight into a value allocates nothing for it.
+    package mutating func decodeHeader() throws(FrameError) -> Header? {
         guard buffer.count - readIndex >= 4 + Frame.headerLength else {
             if buffer.count - readIndex >= 4 { _ = try length() }
             return nil
@@ -169,10 +205,14 @@ package struct FrameDecoder {
             throw FrameError.tooLarge(stream: stream, kind: kind, length: length)
         }
         guard buffer.count - readIndex >= 4 + length else { return nil }
-        let payload = Array(buffer[(readIndex + 4 + Frame.headerLength)..<(readIndex + 4 + length)])
+        let payload = (readIndex + 4 + Frame.headerLength)..<(readIndex + 4 + length)
         readIndex += 4 + length
-        compact()
-        return Frame(kind: kind, stream: stream, payload: payload)
+        return Header(kind: kind, stream: stream, payload: payload)
+    }
+
+    /// The bytes of `payload`, a range from `decodeHeader`.
+    package func withPayload<R>(_ payload: Range<Int>, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[payload])) }
     }
 
     /// The length field at the read position: at least the header, never past `Frame.maxLength`.

@@ -156,6 +156,25 @@ extension ModelEvent {
     }
 }
 
+extension FrameDecoder {
+    /// The message of a frame from `decodeHeader`. Events (nearly every frame) are decoded straight from the
+    /// buffer; the rest through `Frame`, as `TranslatorMessage(frame:)` reads them.
+    package func message(_ header: Header) throws(FrameError) -> TranslatorMessage {
+        guard header.kind == .event else {
+            let frame = Frame(kind: header.kind, stream: header.stream, payload: Array(buffer[header.payload]))
+            return try TranslatorMessage(frame: frame)
+        }
+        let event: Result<ModelEvent, FrameError> = buffer.withUnsafeBytes { bytes in
+            do throws(FrameError) {
+                return .success(try ModelEvent(wire: UnsafeRawBufferPointer(rebasing: bytes[header.payload])))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return .event(try event.get())
+    }
+}
+
 /// Reads `event` fields front to back; every read checks the bytes left first, so no input can read past the end.
 private struct WireCursor {
     let bytes: UnsafeRawBufferPointer

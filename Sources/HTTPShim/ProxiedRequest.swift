@@ -30,6 +30,12 @@ final class ProxiedRequest {
     private var call: TranslatorCall?
     private var state = State.waiting
     private var keepAlive: Timer?
+    private var keepAliveArmed = false
+    /// When the last bytes went to the client (or the request arrived): the keep-alive is due
+    /// `keepAliveSeconds` after it. Noted per chunk instead of re-arming the timer per chunk.
+    private var lastSentAt = 0.0
+    /// Reused for every streamed chat chunk, so a token costs no allocation here.
+    private var chunkBytes: [UInt8] = []
     private var readingPaused = false
     private var status = 0
     private let startedAt: Double
@@ -41,20 +47,108 @@ final class ProxiedRequest {
     var reportedUsage: Usage?
     private let completionId = RequestID.chatCompletion()
     private(set) lazy var completionResponseId = RequestID.completion()
-    private lazy var chunks: ChatChunkStream = makeChunkStream()
-    private lazy var assembler: ChatCompletionAssembler = makeAssembler()
-    private lazy var completionChunks: CompletionChunkStream = makeCompletionChunkStream()
-    private lazy var completionAssembler: CompletionAssembler = makeCompletionAssembler()
-    lazy var anthropicStream: AnthropicEventStream = makeAnthropicStream()
-    lazy var anthropicAssembler: AnthropicMessageAssembler = makeAnthropicAssembler()
-    lazy var responseStream: ResponseEventStream = makeResponseStream()
-    lazy var responseAssembler: ResponseAssembler = makeResponseAssembler()
+    /// For a chat, whether it streams (nil for other operations): chat tokens are the common case, decided
+    /// once so that each token does not copy the operation (with its whole request) to switch on it.
+    private let chatStreams: Bool?
+
+    // The renderers are made on first use. Not `lazy var`s: those have only get and set, so every
+    // mutation (one per token) copied the renderer, and the text it had gathered, and stored it back.
+    private var chunkStorage: ChatChunkStream?
+    private var assemblerStorage: ChatCompletionAssembler?
+    private var completionChunkStorage: CompletionChunkStream?
+    private var completionAssemblerStorage: CompletionAssembler?
+    private var anthropicStreamStorage: AnthropicEventStream?
+    private var anthropicAssemblerStorage: AnthropicMessageAssembler?
+    private var responseStreamStorage: ResponseEventStream?
+    private var responseAssemblerStorage: ResponseAssembler?
+
+    private var chunks: ChatChunkStream {
+        get {
+            if chunkStorage == nil { chunkStorage = makeChunkStream() }
+            return chunkStorage!
+        }
+        _modify {
+            if chunkStorage == nil { chunkStorage = makeChunkStream() }
+            yield &chunkStorage!
+        }
+    }
+    private var assembler: ChatCompletionAssembler {
+        get {
+            if assemblerStorage == nil { assemblerStorage = makeAssembler() }
+            return assemblerStorage!
+        }
+        _modify {
+            if assemblerStorage == nil { assemblerStorage = makeAssembler() }
+            yield &assemblerStorage!
+        }
+    }
+    private var completionChunks: CompletionChunkStream {
+        get {
+            if completionChunkStorage == nil { completionChunkStorage = makeCompletionChunkStream() }
+            return completionChunkStorage!
+        }
+        _modify {
+            if completionChunkStorage == nil { completionChunkStorage = makeCompletionChunkStream() }
+            yield &completionChunkStorage!
+        }
+    }
+    private var completionAssembler: CompletionAssembler {
+        get {
+            if completionAssemblerStorage == nil { completionAssemblerStorage = makeCompletionAssembler() }
+            return completionAssemblerStorage!
+        }
+        _modify {
+            if completionAssemblerStorage == nil { completionAssemblerStorage = makeCompletionAssembler() }
+            yield &completionAssemblerStorage!
+        }
+    }
+    var anthropicStream: AnthropicEventStream {
+        get {
+            if anthropicStreamStorage == nil { anthropicStreamStorage = makeAnthropicStream() }
+            return anthropicStreamStorage!
+        }
+        _modify {
+            if anthropicStreamStorage == nil { anthropicStreamStorage = makeAnthropicStream() }
+            yield &anthropicStreamStorage!
+        }
+    }
+    var anthropicAssembler: AnthropicMessageAssembler {
+        get {
+            if anthropicAssemblerStorage == nil { anthropicAssemblerStorage = makeAnthropicAssembler() }
+            return anthropicAssemblerStorage!
+        }
+        _modify {
+            if anthropicAssemblerStorage == nil { anthropicAssemblerStorage = makeAnthropicAssembler() }
+            yield &anthropicAssemblerStorage!
+        }
+    }
+    var responseStream: ResponseEventStream {
+        get {
+            if responseStreamStorage == nil { responseStreamStorage = makeResponseStream() }
+            return responseStreamStorage!
+        }
+        _modify {
+            if responseStreamStorage == nil { responseStreamStorage = makeResponseStream() }
+            yield &responseStreamStorage!
+        }
+    }
+    var responseAssembler: ResponseAssembler {
+        get {
+            if responseAssemblerStorage == nil { responseAssemblerStorage = makeResponseAssembler() }
+            return responseAssemblerStorage!
+        }
+        _modify {
+            if responseAssemblerStorage == nil { responseAssemblerStorage = makeResponseAssembler() }
+            yield &responseAssemblerStorage!
+        }
+    }
 
     init(exchange: HTTPExchange, operation: Operation, requestId: String, shim: Shim) {
         self.exchange = exchange
         self.operation = operation
         self.requestId = requestId
         self.shim = shim
+        if case .chat(let chat) = operation { chatStreams = chat.stream } else { chatStreams = nil }
         startedAt = shim.clock.monotonic()
         created = shim.unixTime()
     }
@@ -87,13 +181,23 @@ final class ProxiedRequest {
     private func received(_ message: TranslatorMessage) {
         guard state != .done else { return }
         observe(message)
+        if let chatStreams, case .event(let event) = message {
+            guard chatStreams else { return assembler.add(event) }
+            beginStreaming()
+            chunkBytes.removeAll(keepingCapacity: true)
+            chunks.render(event, into: &chunkBytes)
+            return send(chunkBytes)
+        }
         switch (operation, message) {
         case (.messages, _), (.countTokens, _):
             receivedAnthropic(message)
         case (.chat(let chat), .accepted(let shape)):
-            chunks.reasoningField = shape.reasoningField
-            assembler.reasoningField = shape.reasoningField
-            if chat.stream { beginStreaming() }
+            if chat.stream {
+                chunks.reasoningField = shape.reasoningField
+                beginStreaming()
+            } else {
+                assembler.reasoningField = shape.reasoningField
+            }
         case (.chat(let chat), .event(let event)):
             if chat.stream {
                 beginStreaming()
@@ -208,7 +312,8 @@ final class ProxiedRequest {
     func send(_ bytes: [UInt8]) {
         guard state == .streaming, !bytes.isEmpty else { return }
         exchange.sendChunk(bytes)
-        scheduleKeepAlive()
+        lastSentAt = shim.clock.monotonic()
+        if !keepAliveArmed { armKeepAlive(after: shim.config.keepAliveSeconds) }
         if !readingPaused, exchange.outputBufferedBytes > ProxiedRequest.highWatermark {
             readingPaused = true
             call?.pauseReading()
@@ -243,6 +348,7 @@ final class ProxiedRequest {
         logAccess(outcome: outcome)
         keepAlive?.cancel()
         keepAlive = nil
+        keepAliveArmed = false
         call?.close()
         call = nil
         shim.finished(self)
@@ -266,15 +372,25 @@ final class ProxiedRequest {
     /// A stream that has produced nothing for `keepAliveSeconds` (a long prompt before its first
     /// token, say) commits to 200 and sends an SSE comment, so proxies do not idle it out.
     private func scheduleKeepAlive() {
+        lastSentAt = shim.clock.monotonic()
+        armKeepAlive(after: shim.config.keepAliveSeconds)
+    }
+
+    private func armKeepAlive(after seconds: Double) {
         if keepAlive == nil {
             keepAlive = Timer(loop: shim.loop) { [weak self] in self?.keepAliveFired() }
         }
-        keepAlive?.cancel()
-        keepAlive?.schedule(after: shim.config.keepAliveSeconds)
+        keepAliveArmed = true
+        keepAlive?.schedule(after: seconds)
     }
 
     private func keepAliveFired() {
+        keepAliveArmed = false
         guard state != .done else { return }
+        let quiet = shim.clock.monotonic() - lastSentAt
+        if quiet < shim.config.keepAliveSeconds {
+            return armKeepAlive(after: shim.config.keepAliveSeconds - quiet)
+        }
         beginStreaming()
         send(keepAliveEvent())
     }

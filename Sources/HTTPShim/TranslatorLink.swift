@@ -59,7 +59,7 @@ final class TranslatorLink {
     private func connected() throws(EventLoopError) -> StreamConnection {
         if let connection, !connection.isClosed { return connection }
         let connection = try StreamConnection.connect(loop: loop, path: socketPath)
-        connection.onRead = { [weak self] bytes in self?.received(bytes) }
+        connection.onReadBytes = { [weak self] bytes in self?.received(bytes) }
         connection.onClose = { [weak self] in self?.lost("the translator closed the connection") }
         self.connection = connection
         decoder = FrameDecoder()
@@ -99,32 +99,32 @@ final class TranslatorLink {
         if calls.isEmpty { resetWatchdog() }
     }
 
-    private func received(_ bytes: [UInt8]) {
+    private func received(_ bytes: UnsafeRawBufferPointer) {
         lastFrameAt = clock.monotonic()
         decoder.append(bytes)
         defer { creditReceived() }
         while true {
-            let frame: Frame?
+            let header: FrameDecoder.Header?
             do {
-                frame = try decoder.decode()
+                header = try decoder.decodeHeader()
             } catch {
                 return lost("bad frame from the translator: \(error)")
             }
-            guard let frame else { return }
+            guard let header else { return }
             // Frames of an exchange the shim already closed (its client left) are expected: dropped.
-            guard frame.stream != 0, let call = calls[frame.stream] else { continue }
+            guard header.stream != 0, let call = calls[header.stream] else { continue }
             call.acknowledged = true
-            if frame.kind == .heartbeat { continue }
-            call.received(frameBytes: frame.payload.count + 4 + Frame.headerLength)
+            if header.kind == .heartbeat { continue }
+            call.received(frameBytes: header.payload.count + 4 + Frame.headerLength)
             if touched.last !== call { touched.append(call) }
             let message: TranslatorMessage
             do {
-                message = try TranslatorMessage(frame: frame)
+                message = try decoder.message(header)
             } catch {
                 return lost("bad message from the translator: \(error)")
             }
             if message.endsExchange {
-                calls[frame.stream] = nil
+                calls[header.stream] = nil
                 if calls.isEmpty { resetWatchdog() }
             }
             call.onMessage?(message)

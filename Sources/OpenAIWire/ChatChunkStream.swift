@@ -54,16 +54,26 @@ package struct ChatChunkStream {
     /// The SSE bytes for one event: possibly empty (usage is held for the end), possibly two chunks
     /// (a choice's first event is preceded by its role chunk).
     package mutating func render(_ event: ModelEvent) -> [UInt8] {
-        guard !ended else { return [] }
+        var out: [UInt8] = []
+        render(event, into: &out)
+        return out
+    }
+
+    /// `render(_:)` appended to `out`, so a caller that reuses one buffer allocates nothing per token.
+    package mutating func render(_ event: ModelEvent, into out: inout [UInt8]) {
+        guard !ended else { return }
         tally.observe(event)
         switch event {
         case .content(let index, let text):
+            start(index, into: &out)
             // An empty delta tells the client nothing; OpenAI never sends one after the role chunk.
-            if text.isEmpty { return start(index) }
-            return start(index) + chunk(index, delta: [("content", .string(text))])
+            if !text.isEmpty { textChunk(index, field: Self.contentField, text: text, into: &out) }
         case .reasoning(let index, let text):
-            if text.isEmpty { return start(index) }
-            return start(index) + chunk(index, delta: [(reasoningField.rawValue, .string(text))])
+            start(index, into: &out)
+            if !text.isEmpty {
+                let field = reasoningField == .reasoningContent ? Self.reasoningContentField : Self.reasoningField
+                textChunk(index, field: field, text: text, into: &out)
+            }
         case .toolCall(let index, var call):
             sawToolCall.insert(index)
             if call.id != nil, !announcedCalls.insert([index, call.index]).inserted {
@@ -79,18 +89,19 @@ package struct ChatChunkStream {
                 item.append(("type", .string("function")))
             }
             item.append(("function", .object(function)))
-            return start(index) + chunk(index, delta: [("tool_calls", .array([.object(item)]))])
+            start(index, into: &out)
+            chunk(index, into: &out) { JSONWriter.write(.object([("tool_calls", .array([.object(item)]))]), into: &$0) }
         case .finish(let index, let reason):
-            guard !finished.contains(index) else { return [] }
-            let opening = start(index)
+            guard !finished.contains(index) else { return }
+            start(index, into: &out)
             finished.insert(index)
-            return opening + chunk(index, delta: [], finishReason: reason)
+            chunk(index, finishReason: reason, into: &out) { $0.append(contentsOf: Self.emptyDelta) }
         case .usage:
             // Held for the end (the tally has it).
-            return []
+            break
         case .logprobs:
             // Completions-shaped log probabilities; chat's `choices[].logprobs` has another shape.
-            return []
+            break
         }
     }
 
@@ -100,10 +111,12 @@ package struct ChatChunkStream {
         guard !ended else { return [] }
         var out: [UInt8] = []
         // A container that sent nothing at all still yields one well-formed (empty) choice.
-        if started.isEmpty { out += start(0) }
+        if started.isEmpty { start(0, into: &out) }
         for index in started where !finished.contains(index) {
             finished.insert(index)
-            out += chunk(index, delta: [], finishReason: sawToolCall.contains(index) ? "tool_calls" : "stop")
+            chunk(index, finishReason: sawToolCall.contains(index) ? "tool_calls" : "stop", into: &out) {
+                $0.append(contentsOf: Self.emptyDelta)
+            }
         }
         if includeUsage {
             out += ServerSentEvents.data(
@@ -126,23 +139,53 @@ package struct ChatChunkStream {
 
     package static func keepAlive() -> [UInt8] { ServerSentEvents.keepAlive }
 
-    private mutating func start(_ index: Int) -> [UInt8] {
-        guard !started.contains(index) else { return [] }
+    private mutating func start(_ index: Int, into out: inout [UInt8]) {
+        guard !started.contains(index) else { return }
         started.append(index)
-        return chunk(index, delta: [("role", .string("assistant")), ("content", .string(""))])
+        chunk(index, into: &out) { $0.append(contentsOf: Self.roleDelta) }
     }
 
-    private func chunk(_ index: Int, delta: [(String, JSONValue)], finishReason: String? = nil) -> [UInt8] {
-        let choice = JSONValue.object([
-            ("index", .int(index)),
-            ("delta", .object(delta)),
-            ("logprobs", .null),
-            ("finish_reason", finishReason.map(JSONValue.string) ?? .null),
-        ])
-        var out = head
-        JSONWriter.write(choice, into: &out)
-        out += tail
-        return out
+    // The fixed bytes of a choice, written as bytes: building a `JSONValue` tree for each token and
+    // serialising it was most of the shim's cost per streamed chunk.
+    private static let roleDelta = Array(#"{"role":"assistant","content":""}"#.utf8)
+    private static let emptyDelta = Array("{}".utf8)
+    private static let choiceIndex = Array(#"{"index":"#.utf8)
+    private static let choiceDelta = Array(#","delta":"#.utf8)
+    private static let choiceEnd = Array(#","logprobs":null,"finish_reason":"#.utf8)
+    private static let contentField = Array(#"{"content":"#.utf8)
+    private static let reasoningContentField = Array(#"{"reasoning_content":"#.utf8)
+    private static let reasoningField = Array(#"{"reasoning":"#.utf8)
+
+    /// A chunk whose delta is one text field: `field` is `{"name":`, the text its string value.
+    private func textChunk(_ index: Int, field: [UInt8], text: String, into out: inout [UInt8]) {
+        chunk(index, into: &out) {
+            $0.append(contentsOf: field)
+            JSONWriter.writeString(text, into: &$0)
+            $0.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// One SSE chunk: the envelope around a single choice whose delta object `delta` writes.
+    private func chunk(
+        _ index: Int, finishReason: String? = nil, into out: inout [UInt8], delta: (inout [UInt8]) -> Void
+    ) {
+        out.append(contentsOf: head)
+        out.append(contentsOf: Self.choiceIndex)
+        if (0..<10).contains(index) {
+            out.append(UInt8(ascii: "0") + UInt8(index))
+        } else {
+            out.append(contentsOf: String(index).utf8)
+        }
+        out.append(contentsOf: Self.choiceDelta)
+        delta(&out)
+        out.append(contentsOf: Self.choiceEnd)
+        if let finishReason {
+            JSONWriter.writeString(finishReason, into: &out)
+        } else {
+            out.append(contentsOf: "null".utf8)
+        }
+        out.append(UInt8(ascii: "}"))
+        out.append(contentsOf: tail)
     }
 
     private func envelope(choices: [JSONValue], usage: JSONValue) -> JSONValue {

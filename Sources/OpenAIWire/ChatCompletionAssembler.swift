@@ -42,10 +42,11 @@ package struct ChatCompletionAssembler {
     package mutating func add(_ event: ModelEvent) {
         tally.observe(event)
         switch event {
+        // Appended in place: rebuilding the text from a copy of it made every token copy all before it.
         case .content(let index, let text):
-            choices[index, default: Choice()].content = (choices[index]?.content ?? "") + text
+            choices[index, default: Choice()].content.append(orStart: text)
         case .reasoning(let index, let text):
-            choices[index, default: Choice()].reasoning = (choices[index]?.reasoning ?? "") + text
+            choices[index, default: Choice()].reasoning.append(orStart: text)
         case .toolCall(let index, let delta):
             var call = choices[index]?.toolCalls[delta.index] ?? ToolCall()
             if call.id == nil { call.id = delta.id }
@@ -114,5 +115,11 @@ package struct ChatCompletionAssembler {
             ("logprobs", .null),
             ("finish_reason", .string(finish)),
         ])
+    }
+}
+
+extension String? {
+    fileprivate mutating func append(orStart text: String) {
+        if self == nil { self = text } else { self?.append(text) }
     }
 }

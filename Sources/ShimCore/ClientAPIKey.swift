@@ -6,10 +6,36 @@ package enum ClientAPIKey {
     /// `Authorization: Bearer <key>`, the scheme case-insensitive (RFC 9110 section 11.1).
     package static func bearer(_ authorization: String?) -> String? {
         guard let authorization else { return nil }
+        if let key = asciiBearer(authorization) { return key.isEmpty ? nil : key }
         let value = authorization.drop(while: { $0 == " " || $0 == "\t" })
         guard value.count > 7, value.prefix(7).lowercased() == "bearer " else { return nil }
         let token = value.dropFirst(7).trimmed(of: " \t")
         return token.isEmpty ? nil : token
+    }
+
+    /// `bearer` for an all-ASCII header (every real one), on bytes: the Character-wise path below cost a
+    /// few thousand instructions per request. nil when the header is not ASCII (the general path decides),
+    /// "" when it is ASCII and holds no key.
+    private static func asciiBearer(_ authorization: String) -> String? {
+        var authorization = authorization
+        return authorization.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            let isBlank = { (b: UInt8) in b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") }
+            var start = 0
+            while start < bytes.count, isBlank(bytes[start]) { start += 1 }
+            let scheme = Array("bearer ".utf8)
+            guard bytes.count - start > scheme.count else { return "" }
+            for i in 0..<scheme.count {
+                let b = bytes[start + i]
+                let folded = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b
+                guard folded == scheme[i] else { return "" }
+            }
+            start += scheme.count
+            var end = bytes.count
+            while start < end, isBlank(bytes[start]) { start += 1 }
+            while start < end, isBlank(bytes[end - 1]) { end -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 
     /// Anthropic's SDKs send the key as `x-api-key`; some clients send `Authorization: Bearer`. Either is

@@ -21,6 +21,17 @@ struct RequestHeadRulesTests {
         #expect(Self.run(["POST / HTTP/1.0", "Transfer-Encoding: Chunked", ""]) == .complete(contentLength: nil))
     }
 
+    /// Field names match in any case; names that only resemble them, or carry every `tchar`, are other headers.
+    @Test func fieldNamesMatchCaseInsensitively() {
+        #expect(Self.run(["POST / HTTP/1.1", "CONTENT-LENGTH: 3", ""]) == .complete(contentLength: 3))
+        #expect(Self.run(["POST / HTTP/1.1", "tRaNsFeR-eNcOdInG: chunked", ""]) == .complete(contentLength: nil))
+        #expect(
+            Self.run(["POST / HTTP/1.1", "Content-Lengthx: 3", "Content-Lengt: 4", "X!#$%&'*+-.^_`|~9: v", ""])
+                == .complete(contentLength: nil))
+        #expect(Self.run(["POST / HTTP/1.1", "Content Length: 3"]) != .more)
+        #expect(Self.run(["POST / HTTP/1.1", "Content-L\u{e9}ngth: 3"]) != .more)
+    }
+
     @Test func aLeadingEmptyLineIsIgnored() {
         #expect(Self.run(["", "GET / HTTP/1.1", ""]) == .complete(contentLength: nil))
     }
@@ -52,6 +63,9 @@ struct RequestHeadRulesTests {
             (["GET  / HTTP/1.1"], "request line"),
             (["GET / HTTP/2.0"], "HTTP/1.0 and HTTP/1.1"),
             (["G(T / HTTP/1.1"], "request line"),
+            (["GET / HTTP/1.1 "], "request line"), ([" GET / HTTP/1.1"], "request line"),
+            (["GET /\u{7F} HTTP/1.1"], "request line"), (["GET /"], "request line"), (["GET / "], "HTTP/1.0"),
+            (["GET / HTTP/1.10"], "HTTP/1.0 and HTTP/1.1"), (["GET / http/1.1"], "HTTP/1.0 and HTTP/1.1"),
         ])
     func refuses(lines: [String], reason: String) {
         guard case .reject(let message) = Self.run(lines) else {
@@ -59,6 +73,15 @@ struct RequestHeadRulesTests {
             return
         }
         #expect(message.contains(reason), "\(message)")
+    }
+
+    @Test func methodsOutsideTheServedSetAreNotAllowed() {
+        #expect(Self.run(["BREW /pot HTTP/1.1"]) == .methodNotAllowed("BREW"))
+        #expect(Self.run(["get / HTTP/1.1"]) == .methodNotAllowed("get"))
+        #expect(Self.run(["GETS / HTTP/1.0"]) == .methodNotAllowed("GETS"))
+        for method in RequestHeadRules.methods {
+            #expect(Self.run(["\(method) /\u{E9} HTTP/1.0", ""]) == .complete(contentLength: nil))
+        }
     }
 
     @Test func defaultConnectionCapLeavesRoomForTwoDescriptorsPerRequest() {

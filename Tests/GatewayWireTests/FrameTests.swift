@@ -117,6 +117,59 @@ import Testing
         }
     }
 
+    /// `decodeHeader` + `withPayload` over raw-pointer appends, cut at every byte, read what `decode` reads;
+    /// the payload stays readable until the next append, and a refused frame is skipped there too.
+    @Test func inPlaceDecodingMatchesDecode() throws {
+        let frames = [
+            Frame(kind: .event, stream: 3, payload: [1, 2, 3]), Frame(kind: .heartbeat, stream: 0, payload: []),
+            Frame(kind: .end, stream: 0x0102_0304, payload: [0xAA]),
+        ]
+        let bytes = frames.flatMap { $0.encoded() }
+        #expect(bytes.prefix(13) == [0, 0, 0, 9, 2, 3, 0, 0, 0, 3, 1, 2, 3])
+        for cut in 0...bytes.count {
+            var d = FrameDecoder()
+            var seen: [Frame] = []
+            for part in [bytes[..<cut], bytes[cut...]] {
+                part.withUnsafeBytes { d.append($0) }
+                while let header = try d.decodeHeader() {
+                    seen.append(
+                        Frame(
+                            kind: header.kind, stream: header.stream,
+                            payload: d.withPayload(header.payload) { Array($0) }))
+                }
+            }
+            #expect(seen == frames)
+            #expect(!d.isMidFrame && d.bufferedByteCount == 0)
+        }
+        let big = Frame(kind: .request, stream: 5, payload: [UInt8](repeating: 7, count: 300)).encoded()
+        var d = FrameDecoder(maxLength: 100)
+        (big[..<50] + []).withUnsafeBytes { d.append($0) }
+        #expect(throws: FrameError.tooLarge(stream: 5, kind: .request, length: 306)) { try d.decodeHeader() }
+        (big[50...] + frames[2].encoded()).withUnsafeBytes { d.append($0) }
+        let header = try #require(try d.decodeHeader())
+        #expect(
+            header.kind == .end && header.stream == 0x0102_0304 && d.withPayload(header.payload) { Array($0) } == [0xAA]
+        )
+    }
+
+    /// `message(_:)` reads what `TranslatorMessage(frame:)` reads, events in place and every other kind,
+    /// and refuses a malformed event payload the same way.
+    @Test func messagesDecodeInPlaceAsFromFrames() throws {
+        var bytes: [UInt8] = []
+        for (i, message) in Self.messages.enumerated() { message.append(stream: UInt32(i + 1), to: &bytes) }
+        var d = FrameDecoder()
+        bytes.withUnsafeBytes { d.append($0) }
+        for message in Self.messages {
+            let header = try #require(try d.decodeHeader())
+            #expect(try d.message(header) == message)
+        }
+        var bad = FrameDecoder()
+        ([0, 0, 0, 8, 2, 3, 0, 0, 0, 1, 1, 0] as [UInt8]).withUnsafeBytes { bad.append($0) }
+        let header = try #require(try bad.decodeHeader())
+        #expect(throws: FrameError.self) { try bad.message(header) }
+        #expect(throws: FrameError.self) { try TranslatorMessage(frame: Frame(kind: .event, payload: [1, 0])) }
+    }
+
     @Test func aFrameBegunIsMidFrame() throws {
         var d = FrameDecoder()
         let bytes = Frame(kind: .end, stream: 1, payload: []).encoded()

@@ -146,3 +146,33 @@ private let role = #"{"role":"assistant","content":""}"#
         #expect(String(decoding: out, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
     }
 }
+
+/// `render(_:into:)` appends exactly what `render(_:)` returns (one reused buffer per stream in the shim),
+/// for every kind of event, two-digit choice indexes and both reasoning fields included.
+@Test func renderIntoAppendsWhatRenderReturns() {
+    let events: [ModelEvent] = [
+        .content(choice: 12, text: "a\"b\n"), .reasoning(choice: 0, text: "think"), .content(choice: 0, text: ""),
+        .toolCall(choice: 1, ToolCallDelta(index: 0, id: "call_1", name: "f", arguments: "{}")),
+        .usage(Usage(promptTokens: 1, completionTokens: 2, totalTokens: 3)), .finish(choice: 12, reason: "length"),
+        .finish(choice: 12, reason: "stop"),
+    ]
+    for field in ReasoningField.allCases {
+        var returned = ChatChunkStream(id: "chatcmpl-1", created: 1, model: "m", includeUsage: true)
+        var appended = returned
+        returned.reasoningField = field
+        appended.reasoningField = field
+        var buffer: [UInt8] = [0x2A]
+        for event in events {
+            let bytes = returned.render(event)
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(0x2A)
+            appended.render(event, into: &buffer)
+            #expect(buffer == [0x2A] + bytes)
+        }
+        #expect(returned.finish() == appended.finish())
+    }
+    var stream = ChatChunkStream(id: "chatcmpl-1", created: 1, model: "m", includeUsage: false)
+    stream.reasoningField = .reasoning
+    let text = String(decoding: stream.render(.reasoning(choice: 10, text: "x")), as: UTF8.self)
+    #expect(text.hasSuffix(#"{"index":10,"delta":{"reasoning":"x"},"logprobs":null,"finish_reason":null}]}"# + "\n\n"))
+}

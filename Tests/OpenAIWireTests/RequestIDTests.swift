@@ -24,4 +24,17 @@ import Testing
         #expect(id.hasPrefix("req_") && id.count == 24)
         #expect(RequestID.sanitized(clientHeader: id) == id)
     }
+
+    /// Every character from the alphanumeric alphabet, and (over many draws) every one of them turns up.
+    @Test func randomRunsAreAlphanumericAndCoverTheAlphabet() {
+        var seen = Set<Character>()
+        for count in [0, 1, 7, 8, 9, 29, 64] {
+            let run = RequestID.random(count: count)
+            #expect(run.utf8.count == count)
+            #expect(run.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        }
+        for _ in 0..<200 { seen.formUnion(RequestID.random(count: 29)) }
+        #expect(seen.count == 62)
+        #expect(RequestID.chatCompletion().hasPrefix("chatcmpl-") && RequestID.chatCompletion().count == 38)
+    }
 }

@@ -7,6 +7,8 @@ struct ClientAPIKeyTests {
         arguments: [
             ("Bearer sk-abc", "sk-abc"), ("bearer sk-abc", "sk-abc"), ("BEARER sk-abc", "sk-abc"),
             ("  Bearer   sk-abc  ", "sk-abc"), ("Bearer\tsk-abc", nil), ("Bearer sk abc", "sk abc"),
+            ("bEaReR sk-abc\t", "sk-abc"), ("Bearer sk-\u{e9}", "sk-\u{e9}"), ("Bearer \u{301}sk", nil),
+            ("Bearer\u{0}sk-abc", nil), ("\u{e9}Bearer sk-abc", nil),
         ] as [(String, String?)])
     func bearerTokens(header: String, key: String?) {
         #expect(ClientAPIKey.bearer(header) == key)
