@@ -15,7 +15,21 @@ package final class EventLoop {
         self.base = base
     }
 
-    deinit { event_base_free(base) }
+    private var endOfTurnStorage: EndOfTurn?
+
+    /// Flushes deferred to the end of the current loop callback (`EndOfTurn`).
+    package var endOfTurn: EndOfTurn {
+        if let flusher = endOfTurnStorage { return flusher }
+        let flusher = EndOfTurn(loop: self)
+        endOfTurnStorage = flusher
+        return flusher
+    }
+
+    deinit {
+        // Its event lives on the base: freed first.
+        endOfTurnStorage = nil
+        event_base_free(base)
+    }
 
     /// Runs `event_base_dispatch` until `stop()` is called or no event is pending.
     package func run() {

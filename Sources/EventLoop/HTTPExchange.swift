@@ -14,7 +14,7 @@ import CLibevent
 /// enabled, without a read callback, exactly as evhttp does while it writes.
 ///
 /// Dropping an unanswered exchange answers 500 (or ends the stream), so no request is left hanging.
-package final class HTTPExchange {
+package final class HTTPExchange: EndOfTurnFlushing {
     private enum State { case idle, streaming, finished }
 
     private var state = State.idle
@@ -43,6 +43,9 @@ package final class HTTPExchange {
     private var chunkCallbackSet = false
     /// A chunk with its framing, reused for every chunk.
     private var framed: [UInt8] = []
+    private var flushScheduled = false
+    /// For the end-of-turn flush; nil for an exchange made without a server (tests).
+    private var loop: EventLoop? { server?.loop }
 
     /// Weak: an exchange may outlive its server during shutdown.
     private weak var server: HTTPServer?
@@ -205,8 +208,37 @@ package final class HTTPExchange {
         }
         out.withUnsafeBytes { _ = evbuffer_add(bufferevent_get_output(bev), $0.baseAddress, $0.count) }
         framed = out
-        // evhttp enables writing with every chunk; only when something turned it off is that a call.
-        if bufferevent_get_enabled(bev) & Int16(EV_WRITE) == 0 { _ = bufferevent_enable(bev, Int16(EV_WRITE)) }
+        // Written once this loop callback returns, with every other chunk it renders (`flushAtEndOfTurn`).
+        if !flushScheduled, let loop {
+            flushScheduled = true
+            loop.endOfTurn.schedule(self)
+        } else if loop == nil, bufferevent_get_enabled(bev) & Int16(EV_WRITE) == 0 {
+            _ = bufferevent_enable(bev, Int16(EV_WRITE))
+        }
+    }
+
+    /// Sends the chunks queued this turn straight to the socket. The bufferevent's write event goes on only
+    /// when the kernel leaves some (a slow client; its flush callback then reports the drain) and off again
+    /// when nothing waits, so a token costs one write and no epoll_ctl.
+    package func flushAtEndOfTurn() {
+        flushScheduled = false
+        guard state == .streaming, request != nil, let connection,
+            let bev = evhttp_connection_get_bufferevent(connection)
+        else { return }
+        let output = bufferevent_get_output(bev)
+        guard evbuffer_get_length(output) > 0 else { return }
+        // The bufferevent keeps its output's front frozen against draining except while it writes; so here.
+        _ = evbuffer_unfreeze(output, 1)
+        _ = evbuffer_write(output, bufferevent_getfd(bev))
+        _ = evbuffer_freeze(output, 1)
+        let writing = bufferevent_get_enabled(bev) & Int16(EV_WRITE) != 0
+        if evbuffer_get_length(output) > 0 {
+            if !writing { _ = bufferevent_enable(bev, Int16(EV_WRITE)) }
+        } else {
+            if writing { _ = bufferevent_disable(bev, Int16(EV_WRITE)) }
+            // What the flush callback would have said had the bufferevent written it.
+            chunkFlushed()
+        }
     }
 
     private func sendChunkThroughEvhttp(
