@@ -6,9 +6,9 @@
 /// final: later calls to ``decode()`` throw it again and ``append(_:)`` drops its input, because after a bad frame the
 /// stream has no trustworthy boundary to resynchronise on.
 ///
-/// Consumed bytes are not removed one frame at a time: a read index moves forward, the buffer is emptied (keeping its
-/// capacity) whenever everything has been read, and otherwise compacted only when the consumed prefix is at least as
-/// large as what is left, so each byte is copied O(1) times.
+/// Consumed bytes are not removed one frame at a time: a read index moves forward, and on the next append the buffer
+/// is emptied (keeping its capacity) if everything has been read, and otherwise compacted only when the consumed
+/// prefix is at least as large as what is left, so each byte is copied O(1) times.
 package struct EventStreamDecoder {
     /// Frames announcing more bytes than this are rejected as soon as their prelude arrives.
     package let maxMessageBytes: Int
@@ -30,22 +30,51 @@ package struct EventStreamDecoder {
 
     package mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         guard failure == nil else { return }
-        if readIndex > 0 && readIndex >= buffer.count - readIndex {
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// As the generic `append`, but when nothing is pending the array itself becomes the buffer: the frames a read
+    /// delivered whole are then decoded where they arrived, without a copy.
+    package mutating func append(_ bytes: [UInt8]) {
+        guard failure == nil else { return }
+        compact()
+        if buffer.isEmpty {
+            buffer = bytes
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+    }
+
+    /// Drops consumed bytes. Done on the way in rather than right after a frame is decoded, because an
+    /// ``EventStreamFrame`` still holding the buffer would turn that into a copy.
+    private mutating func compact() {
+        if readIndex == buffer.count {
+            if readIndex > 0 {
+                buffer.removeAll(keepingCapacity: true)
+                readIndex = 0
+            }
+        } else if readIndex > 0 && readIndex >= buffer.count - readIndex {
             buffer.removeSubrange(0..<readIndex)
             readIndex = 0
         }
-        buffer.append(contentsOf: bytes)
     }
 
     /// The next complete message, or `nil` when more bytes are needed.
     package mutating func decode() throws(EventStreamError) -> EventStreamMessage? {
+        try decodeFrame()?.message
+    }
+
+    /// The next complete message left in the bytes it arrived in, or `nil` when more bytes are needed: the same
+    /// checks and errors as ``decode()``, for callers that read a few headers by their bytes.
+    package mutating func decodeFrame() throws(EventStreamError) -> EventStreamFrame? {
         if let failure { throw failure }
         let start = readIndex
         let limits = (message: maxMessageBytes, headers: maxHeaderBytes)
-        let result = buffer.withUnsafeBytes { all -> Result<(EventStreamMessage, Int)?, EventStreamError> in
+        let result = buffer.withUnsafeBytes { all -> Result<EventStreamPrelude?, EventStreamError> in
             do throws(EventStreamError) {
                 return .success(
-                    try Self.decodeFrame(
+                    try Self.checkFrame(
                         UnsafeRawBufferPointer(rebasing: all[start...]),
                         maxMessageBytes: limits.message,
                         maxHeaderBytes: limits.headers
@@ -57,13 +86,13 @@ package struct EventStreamDecoder {
         switch result {
         case .success(nil):
             return nil
-        case .success(let (message, length)?):
-            readIndex += length
-            if readIndex == buffer.count {
-                buffer.removeAll(keepingCapacity: true)
-                readIndex = 0
-            }
-            return message
+        case .success(let prelude?):
+            readIndex += prelude.totalLength
+            return EventStreamFrame(
+                storage: buffer,
+                headers: start + prelude.headersStart..<start + prelude.payloadStart,
+                payload: start + prelude.payloadStart..<start + prelude.payloadEnd
+            )
         case .failure(let error):
             failure = error
             buffer = []
@@ -72,12 +101,13 @@ package struct EventStreamDecoder {
         }
     }
 
-    /// Decodes the frame at the start of `bytes`, returning it with its length, or `nil` if it is not all there yet.
-    private static func decodeFrame(
+    /// Checks the frame at the start of `bytes` (prelude, both CRCs, headers section), returning its prelude, or
+    /// `nil` if it is not all there yet.
+    private static func checkFrame(
         _ bytes: UnsafeRawBufferPointer,
         maxMessageBytes: Int,
         maxHeaderBytes: Int
-    ) throws(EventStreamError) -> (EventStreamMessage, Int)? {
+    ) throws(EventStreamError) -> EventStreamPrelude? {
         guard bytes.count >= EventStreamPrelude.byteCount else { return nil }
         let prelude = try EventStreamPrelude(
             validating: bytes,
@@ -96,10 +126,9 @@ package struct EventStreamDecoder {
             throw .messageChecksumMismatch(expected: announcedCRC, actual: computedCRC)
         }
 
-        let headers = try EventStreamHeaderCodec.parse(
+        try EventStreamHeaderCodec.validate(
             UnsafeRawBufferPointer(rebasing: bytes[prelude.headersStart..<prelude.payloadStart])
         )
-        let payload = [UInt8](UnsafeRawBufferPointer(rebasing: bytes[prelude.payloadStart..<prelude.payloadEnd]))
-        return (EventStreamMessage(headers: headers, payload: payload), prelude.totalLength)
+        return prelude
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Reads and writes the headers section: repeated `name_len u8, name, type u8, value`.
 /// https://docs.aws.amazon.com/transcribe/latest/dg/streaming-setting-up.html#streaming-event-stream
 enum EventStreamHeaderCodec {
@@ -39,6 +45,107 @@ enum EventStreamHeaderCodec {
             headers.append(EventStreamHeader(name: name, value: value))
         }
         return headers
+    }
+
+    /// Checks a headers section exactly as ``parse(_:)`` does, building nothing when it is all ASCII (as the headers
+    /// AWS sends are); anything else goes through `parse` itself, so the verdict and the error are always its own.
+    static func validate(_ bytes: UnsafeRawBufferPointer) throws(EventStreamError) {
+        if isWellFormedASCII(bytes) { return }
+        _ = try parse(bytes)
+    }
+
+    /// Every header complete, of a known type, with ASCII name and string value: `parse` cannot fail on it.
+    private static func isWellFormedASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let nameLength = Int(bytes[offset])
+            offset += 1
+            guard bytes.count - offset > nameLength, isASCII(bytes, from: offset, count: nameLength) else {
+                return false
+            }
+            offset += nameLength
+            let type = bytes[offset]
+            offset += 1
+            guard let value = valueRange(type: type, in: bytes, at: offset) else { return false }
+            if type == EventStreamHeaderType.string.rawValue,
+                !isASCII(bytes, from: value.lowerBound, count: value.count)
+            {
+                return false
+            }
+            offset = value.upperBound
+        }
+        return true
+    }
+
+    /// The value bytes of a header of wire type `type` starting at `offset` (after its length prefix, if it has
+    /// one), or `nil` if the type is unknown or the value overruns the section. The raw codes are
+    /// ``EventStreamHeaderType``'s; matching them directly keeps this loop free of optionals.
+    @inline(__always)
+    private static func valueRange(type: UInt8, in bytes: UnsafeRawBufferPointer, at offset: Int) -> Range<Int>? {
+        var start = offset
+        let size: Int
+        switch type {
+        case 0, 1: size = 0  // bool true, bool false
+        case 2: size = 1  // byte
+        case 3: size = 2  // int16
+        case 4: size = 4  // int32
+        case 5, 8: size = 8  // int64, timestamp
+        case 9: size = 16  // uuid
+        case 6, 7:  // byte array, string
+            guard bytes.count - offset >= 2 else { return nil }
+            size = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+            start += 2
+        default: return nil
+        }
+        guard bytes.count - start >= size else { return nil }
+        return start..<start + size
+    }
+
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer, from offset: Int, count: Int) -> Bool {
+        var index = offset
+        let end = offset + count
+        // Eight bytes per step: names and values are 5-30 bytes, and this runs on every streamed message.
+        while end - index >= 8 {
+            guard bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 else {
+                return false
+            }
+            index += 8
+        }
+        while index < end {
+            guard bytes[index] < 0x80 else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// The value of the first header called `name` in a section ``validate(_:)`` accepted, if that header is a
+    /// string (like ``EventStreamMessage/stringHeader(_:)``, a first header of another type means `nil`).
+    static func firstStringValue(named name: UnsafeRawBufferPointer, in bytes: UnsafeRawBufferPointer)
+        -> UnsafeRawBufferPointer?
+    {
+        var offset = 0
+        while offset < bytes.count {
+            let nameLength = Int(bytes[offset])
+            offset += 1
+            guard bytes.count - offset > nameLength else { return nil }
+            let matches = nameLength == name.count && equal(bytes, at: offset, name)
+            offset += nameLength
+            let type = bytes[offset]
+            guard let value = valueRange(type: type, in: bytes, at: offset + 1) else { return nil }
+            if matches {
+                guard type == EventStreamHeaderType.string.rawValue else { return nil }
+                return UnsafeRawBufferPointer(rebasing: bytes[value])
+            }
+            offset = value.upperBound
+        }
+        return nil
+    }
+
+    /// Whether `bytes` holds `other` at `offset`; the caller has checked that it fits.
+    @inline(__always)
+    static func equal(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ other: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress, let otherBase = other.baseAddress else { return other.isEmpty }
+        return memcmp(base + offset, otherBase, other.count) == 0
     }
 
     /// A bounds-checked cursor: any read past the end of the section is an

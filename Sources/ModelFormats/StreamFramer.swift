@@ -41,8 +41,8 @@ package struct StreamFramer {
         guard !stopped else { return [] }
         lines.append(bytes)
         var outputs: [Output] = []
-        while let line = lines.nextLine() {
-            outputs += process(line)
+        while let line = lines.nextLineSlice() {
+            process(line, into: &outputs)
         }
         if lines.bufferedByteCount > Self.maxLineBytes {
             stopped = true
@@ -59,8 +59,8 @@ package struct StreamFramer {
     /// still delivered, because containers that omit the final newline are common.
     package mutating func finish() -> [Output] {
         var outputs: [Output] = []
-        if let line = lines.finish() { outputs += process(line) }
-        if framing == .serverSentEvents { outputs += dispatch() }
+        if let line = lines.finish() { process(line[...], into: &outputs) }
+        if framing == .serverSentEvents { dispatch(into: &outputs) }
         return outputs
     }
 
@@ -73,20 +73,20 @@ package struct StreamFramer {
 
     /// Complete lines only reach this point, so a multi-byte character is never split. Lines stay bytes until
     /// the JSON parser reads them: turning each into a `String` and back cost more than parsing it.
-    private mutating func process(_ line: [UInt8]) -> [Output] {
-        guard !stopped else { return [] }
+    private mutating func process(_ line: ArraySlice<UInt8>, into outputs: inout [Output]) {
+        guard !stopped else { return }
         if framing == nil {
-            guard !line.allSatisfy(Self.isSpace) else { return [] }
+            guard !line.allSatisfy(Self.isSpace) else { return }
             framing = line.first == UInt8(ascii: "{") ? .jsonLines : .serverSentEvents
         }
         switch framing {
         case .jsonLines?:
-            let trimmed = Self.trimmed(line[...])
-            guard !trimmed.isEmpty else { return [] }
-            return [decode(Array(trimmed))]
+            let trimmed = Self.trimmed(line)
+            guard !trimmed.isEmpty else { return }
+            outputs.append(decode(Array(trimmed)))
         case .serverSentEvents?, nil:
-            if line.isEmpty { return dispatch() }
-            if line.first == UInt8(ascii: ":") { return [] }
+            if line.isEmpty { return dispatch(into: &outputs) }
+            if line.first == UInt8(ascii: ":") { return }
             let field: ArraySlice<UInt8>
             var value: ArraySlice<UInt8>
             if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
@@ -94,30 +94,43 @@ package struct StreamFramer {
                 value = line[(colon + 1)...]
                 if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
             } else {
-                field = line[...]
+                field = line
                 value = []
             }
-            if field.elementsEqual("data".utf8) {
+            if Self.equals(field, "data") {
                 if pendingData { data.append(0x0A) }
                 data += value
                 pendingData = true
             }
-            return []
         }
     }
 
-    private mutating func dispatch() -> [Output] {
-        guard pendingData else { return [] }
-        let payload = data
-        data.removeAll(keepingCapacity: true)
+    private mutating func dispatch(into outputs: inout [Output]) {
+        guard pendingData else { return }
         pendingData = false
-        let trimmed = Self.trimmed(payload[...])
-        if trimmed.elementsEqual("[DONE]".utf8) {
+        // `data` is parsed in place and then emptied, keeping its capacity for the next event.
+        defer { data.removeAll(keepingCapacity: true) }
+        let trimmed = Self.trimmed(data[...])
+        if Self.equals(trimmed, "[DONE]") {
             stopped = true
-            return [.done]
+            outputs.append(.done)
+            return
         }
-        if trimmed.isEmpty { return [] }
-        return [decode(payload)]
+        if trimmed.isEmpty { return }
+        outputs.append(decode(data))
+    }
+
+    /// Byte comparison with an ASCII literal, without going through `String.UTF8View`.
+    private static func equals(_ bytes: ArraySlice<UInt8>, _ literal: StaticString) -> Bool {
+        literal.withUTF8Buffer { expected in
+            guard bytes.count == expected.count else { return false }
+            var index = bytes.startIndex
+            for byte in expected {
+                guard bytes[index] == byte else { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     private func decode(_ bytes: [UInt8]) -> Output {

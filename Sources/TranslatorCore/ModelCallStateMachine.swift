@@ -59,6 +59,8 @@ package struct ModelCallStateMachine {
 
     private var state = State.awaitingResponse
     private var decoder: any ResponseStreamDecoder
+    /// The decoder's outputs for one chunk; kept so each chunk does not allocate its own array.
+    private var outputs: [SageMakerStreamDecoder.Output] = []
     private var reasoning: ReasoningFilter
     private let shape: ResponseShape
     private let maxAnswerBytes: Int?
@@ -109,7 +111,9 @@ package struct ModelCallStateMachine {
                 ]
             }
             state = .streaming(receivedBytes: total)
-            return shaped(decoder.append(bytes))
+            outputs.removeAll(keepingCapacity: true)
+            decoder.append(bytes, into: &outputs)
+            return shaped(outputs)
         }
     }
 
@@ -161,8 +165,11 @@ package struct ModelCallStateMachine {
     /// The one "decoder output → reasoning filter → frames" step; an error output finishes the answer.
     private mutating func shaped(_ outputs: [SageMakerStreamDecoder.Output]) -> [Action] {
         var actions: [Action] = []
+        actions.reserveCapacity(outputs.count)
         for output in outputs {
             switch output {
+            case .event(let event) where reasoning.passesThrough:
+                actions.append(.send(.event(event)))
             case .event(let event):
                 actions += reasoning.process(event).map { .send(.event($0)) }
             case .error(let error):

@@ -3,7 +3,18 @@
 /// stream of `InvokeEndpointWithResponseStream`; `PlainStreamDecoder` reads a body that is the container's
 /// stream itself (SageMaker's OpenAI-compatible route).
 package protocol ResponseStreamDecoder {
-    mutating func append(_ bytes: [UInt8]) -> [SageMakerStreamDecoder.Output]
+    /// Adds what `bytes` complete to the end of `outputs`: the caller's array, so one allocation serves the
+    /// whole stream instead of one per chunk.
+    mutating func append(_ bytes: [UInt8], into outputs: inout [SageMakerStreamDecoder.Output])
     /// End of the HTTP body: whatever was held back.
     mutating func finish() -> [SageMakerStreamDecoder.Output]
+}
+
+extension ResponseStreamDecoder {
+    /// What `bytes` complete, in a new array.
+    package mutating func append(_ bytes: [UInt8]) -> [SageMakerStreamDecoder.Output] {
+        var outputs: [SageMakerStreamDecoder.Output] = []
+        append(bytes, into: &outputs)
+        return outputs
+    }
 }
