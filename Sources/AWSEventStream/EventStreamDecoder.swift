@@ -71,7 +71,8 @@ package struct EventStreamDecoder {
         if let failure { throw failure }
         let start = readIndex
         let limits = (message: maxMessageBytes, headers: maxHeaderBytes)
-        let result = buffer.withUnsafeBytes { all -> Result<EventStreamPrelude?, EventStreamError> in
+        let result = buffer.withUnsafeBytes {
+            all -> Result<(EventStreamPrelude, EventStreamHeaderCodec.TypeHeaders)?, EventStreamError> in
             do throws(EventStreamError) {
                 return .success(
                     try Self.checkFrame(
@@ -86,12 +87,15 @@ package struct EventStreamDecoder {
         switch result {
         case .success(nil):
             return nil
-        case .success(let prelude?):
+        case .success(let (prelude, types)?):
             readIndex += prelude.totalLength
+            let headersStart = start + prelude.headersStart
             return EventStreamFrame(
                 storage: buffer,
-                headers: start + prelude.headersStart..<start + prelude.payloadStart,
-                payload: start + prelude.payloadStart..<start + prelude.payloadEnd
+                headers: headersStart..<start + prelude.payloadStart,
+                payload: start + prelude.payloadStart..<start + prelude.payloadEnd,
+                messageType: types.messageType.map { $0.lowerBound + headersStart..<$0.upperBound + headersStart },
+                eventType: types.eventType.map { $0.lowerBound + headersStart..<$0.upperBound + headersStart }
             )
         case .failure(let error):
             failure = error
@@ -101,13 +105,13 @@ package struct EventStreamDecoder {
         }
     }
 
-    /// Checks the frame at the start of `bytes` (prelude, both CRCs, headers section), returning its prelude, or
-    /// `nil` if it is not all there yet.
+    /// Checks the frame at the start of `bytes` (prelude, both CRCs, headers section), returning its prelude and
+    /// where its type headers are, or `nil` if it is not all there yet.
     private static func checkFrame(
         _ bytes: UnsafeRawBufferPointer,
         maxMessageBytes: Int,
         maxHeaderBytes: Int
-    ) throws(EventStreamError) -> EventStreamPrelude? {
+    ) throws(EventStreamError) -> (EventStreamPrelude, EventStreamHeaderCodec.TypeHeaders)? {
         guard bytes.count >= EventStreamPrelude.byteCount else { return nil }
         let prelude = try EventStreamPrelude(
             validating: bytes,
@@ -126,9 +130,9 @@ package struct EventStreamDecoder {
             throw .messageChecksumMismatch(expected: announcedCRC, actual: computedCRC)
         }
 
-        try EventStreamHeaderCodec.validate(
+        let types = try EventStreamHeaderCodec.validate(
             UnsafeRawBufferPointer(rebasing: bytes[prelude.headersStart..<prelude.payloadStart])
         )
-        return prelude
+        return (prelude, types)
     }
 }

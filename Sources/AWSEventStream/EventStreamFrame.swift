@@ -9,11 +9,18 @@ package struct EventStreamFrame {
     private let storage: [UInt8]
     private let headerRange: Range<Int>
     private let payloadRange: Range<Int>
+    /// Found while the headers were validated, so the two lookups every message needs cost no second pass.
+    private let messageTypeRange: Range<Int>?
+    private let eventTypeRange: Range<Int>?
 
-    init(storage: [UInt8], headers: Range<Int>, payload: Range<Int>) {
+    init(
+        storage: [UInt8], headers: Range<Int>, payload: Range<Int>, messageType: Range<Int>?, eventType: Range<Int>?
+    ) {
         self.storage = storage
         self.headerRange = headers
         self.payloadRange = payload
+        self.messageTypeRange = messageType
+        self.eventTypeRange = eventType
     }
 
     package var payload: ArraySlice<UInt8> { storage[payloadRange] }
@@ -30,20 +37,32 @@ package struct EventStreamFrame {
         }
     }
 
+    /// Whether `:message-type` is `value`: ``stringHeader(_:)`` `== value` for
+    /// ``EventStreamHeaderName/messageType``, compared as bytes.
+    package func messageType(is value: StaticString) -> Bool { matches(messageTypeRange, value) }
+
+    /// Whether `:event-type` is `value`, as ``messageType(is:)``.
+    package func eventType(is value: StaticString) -> Bool { matches(eventTypeRange, value) }
+
     /// Whether the first header called `name` is a string equal to `value`, compared as bytes. Mirrors
     /// ``EventStreamMessage/stringHeader(_:)`` `== value` without building either string.
     package func stringHeader(_ name: StaticString, is value: StaticString) -> Bool {
-        name.withUTF8Buffer { name in
-            value.withUTF8Buffer { value in
-                storage.withUnsafeBytes { all in
-                    let section = UnsafeRawBufferPointer(rebasing: all[headerRange])
-                    guard
-                        let found = EventStreamHeaderCodec.firstStringValue(
-                            named: UnsafeRawBufferPointer(name), in: section)
-                    else { return false }
-                    return found.count == value.count
-                        && EventStreamHeaderCodec.equal(found, at: 0, UnsafeRawBufferPointer(value))
-                }
+        let range = name.withUTF8Buffer { name in
+            storage.withUnsafeBytes { all in
+                EventStreamHeaderCodec.firstStringValue(
+                    named: UnsafeRawBufferPointer(name), in: UnsafeRawBufferPointer(rebasing: all[headerRange]))
+            }
+        }
+        return matches(
+            range.map { $0.lowerBound + headerRange.lowerBound..<$0.upperBound + headerRange.lowerBound }, value)
+    }
+
+    private func matches(_ range: Range<Int>?, _ value: StaticString) -> Bool {
+        guard let range else { return false }
+        return value.withUTF8Buffer { value in
+            storage.withUnsafeBytes { all in
+                range.count == value.count
+                    && EventStreamHeaderCodec.equal(all, at: range.lowerBound, UnsafeRawBufferPointer(value))
             }
         }
     }

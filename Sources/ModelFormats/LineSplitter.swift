@@ -23,6 +23,17 @@ package struct LineSplitter {
     package var bufferedByteCount: Int { buffer.count - readIndex }
 
     package mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        if readIndex == buffer.count {
+            // Everything read (the usual case between events): refill in place rather than shift nothing.
+            if readIndex > 0 {
+                buffer.replaceSubrange(0..<buffer.count, with: bytes)
+            } else {
+                buffer.append(contentsOf: bytes)
+            }
+            readIndex = 0
+            scanIndex = 0
+            return
+        }
         if readIndex > 0, readIndex >= buffer.count / 2 {
             buffer.removeFirst(readIndex)
             scanIndex -= readIndex

@@ -25,7 +25,7 @@ package struct StreamFramer {
 
     private var lines = LineSplitter()
     package private(set) var framing: Framing?
-    /// The `data:` lines of the SSE event being read, joined with `\n` as they arrive.
+    /// The `data:` lines of the SSE event being read, joined with `\n` as they arrive (while `pendingData`).
     private var data: [UInt8] = []
     private var pendingData = false
     private var stopped = false
@@ -98,8 +98,13 @@ package struct StreamFramer {
                 value = []
             }
             if Self.equals(field, "data") {
-                if pendingData { data.append(0x0A) }
-                data += value
+                if pendingData {
+                    data.append(0x0A)
+                    data += value
+                } else {
+                    // The first line of an event replaces the last event's bytes, reusing the array's capacity.
+                    data.replaceSubrange(0..<data.count, with: value)
+                }
                 pendingData = true
             }
         }
@@ -108,8 +113,7 @@ package struct StreamFramer {
     private mutating func dispatch(into outputs: inout [Output]) {
         guard pendingData else { return }
         pendingData = false
-        // `data` is parsed in place and then emptied, keeping its capacity for the next event.
-        defer { data.removeAll(keepingCapacity: true) }
+        // `data` is parsed in place; the next event's first line overwrites it.
         let trimmed = Self.trimmed(data[...])
         if Self.equals(trimmed, "[DONE]") {
             stopped = true

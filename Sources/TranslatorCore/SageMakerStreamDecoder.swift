@@ -36,12 +36,11 @@ package struct SageMakerStreamDecoder: ResponseStreamDecoder {
             }
             guard let frame else { return }
             // Header names and values are compared as bytes: every streamed token arrives in one of these frames.
-            if frame.stringHeader(":message-type", is: "event") {
+            if frame.messageType(is: "event") {
                 // PayloadPart is the only event type today; unknown events are skipped as the SDKs do.
-                guard frame.stringHeader(":event-type", is: "PayloadPart") else { continue }
+                guard frame.eventType(is: "PayloadPart") else { continue }
                 // One reused array: the parser copies what it keeps, so this never reallocates once warm.
-                payload.removeAll(keepingCapacity: true)
-                payload.append(contentsOf: frame.payload)
+                payload.replaceSubrange(0..<payload.count, with: frame.payload)
                 for item in parser.append(payload) {
                     if let output = convert(item) {
                         outputs.append(output)

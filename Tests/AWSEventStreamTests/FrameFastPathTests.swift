@@ -12,6 +12,14 @@ import Testing
             let expected = message.stringHeader("\(name)") == "\(value)"
             if frame.stringHeader(name, is: value) != expected { mismatches.append("\(name) = \(value)") }
         }
+        for value: StaticString in ["event", "exception", "error", "even", "", "PayloadPart"] {
+            let expected = message.stringHeader(":message-type") == "\(value)"
+            if frame.messageType(is: value) != expected { mismatches.append("messageType is \(value)") }
+        }
+        for value: StaticString in ["PayloadPart", "PayloadPar", "event", "", "héllo ✓ 😀"] {
+            let expected = message.stringHeader(":event-type") == "\(value)"
+            if frame.eventType(is: value) != expected { mismatches.append("eventType is \(value)") }
+        }
         check(":message-type", "event")
         check(":message-type", "exception")
         check(":message-type", "even")
@@ -57,6 +65,31 @@ import Testing
         #expect(frames.map(\.message) == messages)
         let bad = zip(frames, messages).flatMap { Self.lookups($0, $1) }
         #expect(bad.isEmpty)
+    }
+
+    /// The type headers anywhere among others, repeated, of other types, with non-ASCII values: the one-pass scan
+    /// must find the first occurrence as `stringHeader` does.
+    @Test func typeHeadersFoundWhereverTheyAre() throws {
+        var generator = SeededGenerator(seed: 3)
+        let values: [EventStreamHeaderValue] = [
+            .string("event"), .string("exception"), .string("PayloadPart"), .string("évent"), .string(""),
+            .int32(7), .bool(true), .byteArray(Array("event".utf8)),
+        ]
+        var messages: [EventStreamMessage] = []
+        for _ in 0..<400 {
+            var message = generator.message()
+            for _ in 0..<Int(generator.next() % 4) {
+                let name = generator.next() % 2 == 0 ? ":message-type" : ":event-type"
+                let value = values[Int(generator.next() % UInt64(values.count))]
+                let position = Int(generator.next() % UInt64(message.headers.count + 1))
+                message.headers.insert(EventStreamHeader(name: name, value: value), at: position)
+            }
+            messages.append(message)
+        }
+        let frames = try Self.frames(messages.flatMap { EventStreamEncoder.encode($0) })
+        #expect(frames.map(\.message) == messages)
+        let bad = zip(frames, messages).flatMap { Self.lookups($0, $1) }
+        #expect(bad.isEmpty, "\(bad.prefix(5))")
     }
 
     @Test func framesOutliveLaterAppends() throws {
