@@ -18,6 +18,12 @@ package struct EventStreamDecoder {
     private var buffer: [UInt8] = []
     private var readIndex = 0
     private var failure: EventStreamError?
+    /// The last headers section validated and what it held. A service sends the same few headers on every event
+    /// (SageMaker: `:event-type`, `:content-type`, `:message-type`), and validating identical bytes again can only
+    /// give the same answer, so a byte comparison replaces it.
+    private var lastHeaders: (bytes: [UInt8], types: EventStreamHeaderCodec.TypeHeaders)?
+    /// Sections longer than this are not remembered: not the repeated-event case, and not worth the copy.
+    private static let rememberedHeaderBytes = 256
 
     /// The defaults are the limits AWS SDKs apply (16 MiB per message, 128 KiB of headers).
     package init(maxMessageBytes: Int = 16 << 20, maxHeaderBytes: Int = 128 << 10) {
@@ -71,14 +77,16 @@ package struct EventStreamDecoder {
         if let failure { throw failure }
         let start = readIndex
         let limits = (message: maxMessageBytes, headers: maxHeaderBytes)
+        let remembered = lastHeaders
         let result = buffer.withUnsafeBytes {
-            all -> Result<(EventStreamPrelude, EventStreamHeaderCodec.TypeHeaders)?, EventStreamError> in
+            all -> Result<(EventStreamPrelude, EventStreamHeaderCodec.TypeHeaders, Bool)?, EventStreamError> in
             do throws(EventStreamError) {
                 return .success(
                     try Self.checkFrame(
                         UnsafeRawBufferPointer(rebasing: all[start...]),
                         maxMessageBytes: limits.message,
-                        maxHeaderBytes: limits.headers
+                        maxHeaderBytes: limits.headers,
+                        remembered: remembered
                     ))
             } catch {
                 return .failure(error)
@@ -87,9 +95,12 @@ package struct EventStreamDecoder {
         switch result {
         case .success(nil):
             return nil
-        case .success(let (prelude, types)?):
+        case .success(let (prelude, types, reused)?):
             readIndex += prelude.totalLength
             let headersStart = start + prelude.headersStart
+            if !reused, prelude.headersLength <= Self.rememberedHeaderBytes {
+                lastHeaders = (Array(buffer[headersStart..<start + prelude.payloadStart]), types)
+            }
             return EventStreamFrame(
                 storage: buffer,
                 headers: headersStart..<start + prelude.payloadStart,
@@ -105,13 +116,14 @@ package struct EventStreamDecoder {
         }
     }
 
-    /// Checks the frame at the start of `bytes` (prelude, both CRCs, headers section), returning its prelude and
-    /// where its type headers are, or `nil` if it is not all there yet.
+    /// Checks the frame at the start of `bytes` (prelude, both CRCs, headers section), returning its prelude, where
+    /// its type headers are and whether that came from `remembered`, or `nil` if it is not all there yet.
     private static func checkFrame(
         _ bytes: UnsafeRawBufferPointer,
         maxMessageBytes: Int,
-        maxHeaderBytes: Int
-    ) throws(EventStreamError) -> (EventStreamPrelude, EventStreamHeaderCodec.TypeHeaders)? {
+        maxHeaderBytes: Int,
+        remembered: (bytes: [UInt8], types: EventStreamHeaderCodec.TypeHeaders)?
+    ) throws(EventStreamError) -> (EventStreamPrelude, EventStreamHeaderCodec.TypeHeaders, Bool)? {
         guard bytes.count >= EventStreamPrelude.byteCount else { return nil }
         let prelude = try EventStreamPrelude(
             validating: bytes,
@@ -130,9 +142,14 @@ package struct EventStreamDecoder {
             throw .messageChecksumMismatch(expected: announcedCRC, actual: computedCRC)
         }
 
-        let types = try EventStreamHeaderCodec.validate(
-            UnsafeRawBufferPointer(rebasing: bytes[prelude.headersStart..<prelude.payloadStart])
-        )
-        return (prelude, types)
+        let section = UnsafeRawBufferPointer(rebasing: bytes[prelude.headersStart..<prelude.payloadStart])
+        if let remembered,
+            remembered.bytes.withUnsafeBytes({
+                $0.count == section.count && EventStreamHeaderCodec.equal(section, at: 0, $0)
+            })
+        {
+            return (prelude, remembered.types, true)
+        }
+        return (prelude, try EventStreamHeaderCodec.validate(section), false)
     }
 }

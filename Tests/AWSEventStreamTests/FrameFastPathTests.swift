@@ -92,6 +92,46 @@ import Testing
         #expect(bad.isEmpty, "\(bad.prefix(5))")
     }
 
+    /// Repeated header sections are recognised by their bytes: a stream drawn from a small pool (identical sections,
+    /// same-length different ones, non-ASCII ones) decodes as fresh decoders do, frame by frame.
+    @Test func repeatedHeaderSectionsDecodeAsFreshOnes() throws {
+        func message(_ type: String, _ event: String, _ payload: String) -> EventStreamMessage {
+            EventStreamMessage(
+                headers: [
+                    EventStreamHeader(name: ":event-type", value: .string(event)),
+                    EventStreamHeader(name: ":content-type", value: .string("application/octet-stream")),
+                    EventStreamHeader(name: ":message-type", value: .string(type)),
+                ],
+                payload: Array(payload.utf8))
+        }
+        let pool = [
+            message("event", "PayloadPart", "a"), message("event", "PayloadPart", "bb"),
+            message("evenx", "PayloadPart", "c"), message("event", "PayloadPark", ""),
+            message("évent", "PayloadPart", "d"), message("exception", "PayloadPart", "e"),
+        ]
+        var generator = SeededGenerator(seed: 5)
+        let messages = (0..<300).map { _ in pool[Int(generator.next() % UInt64(pool.count))] }
+        let frames = try Self.frames(messages.flatMap { EventStreamEncoder.encode($0) })
+        #expect(frames.map(\.message) == messages)
+        let bad = zip(frames, messages).flatMap { Self.lookups($0, $1) }
+        #expect(bad.isEmpty, "\(bad.prefix(5))")
+    }
+
+    /// A section that matches the remembered one in length but not in bytes is validated, and its error reported.
+    @Test func aBadSectionAfterAGoodOneStillFails() {
+        let good = EventStreamMessage(headers: [EventStreamHeader(name: ":message-type", value: .string("event"))])
+        var badHeaders: [UInt8] = [13] + Array(":message-type".utf8) + [7, 0, 5] + Array("even".utf8) + [0xFF]
+        let bad = DecoderCorruptionTests.frame(rawHeaders: badHeaders)
+        var decoder = EventStreamDecoder()
+        decoder.append(EventStreamEncoder.encode(good) + bad)
+        #expect((try? decoder.decodeFrame())??.message == good)
+        #expect(throws: EventStreamError.invalidHeader("string value of header \":message-type\" is not valid UTF-8")) {
+            try decoder.decodeFrame()
+        }
+        badHeaders[badHeaders.count - 1] = UInt8(ascii: "t")
+        #expect(DecoderCorruptionTests.decodeError(DecoderCorruptionTests.frame(rawHeaders: badHeaders)) == nil)
+    }
+
     @Test func framesOutliveLaterAppends() throws {
         let vectors = FixedVectors.all
         var decoder = EventStreamDecoder()
