@@ -36,6 +36,25 @@ package struct EventStreamDecoder {
 
     package mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         guard failure == nil else { return }
+        if readIndex > 0, readIndex == buffer.count {
+            // All read (the usual case between frames): one refill instead of emptying, then appending.
+            buffer.replaceSubrange(0..<readIndex, with: bytes)
+            readIndex = 0
+            return
+        }
+        compact()
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// The same for borrowed memory (curl's buffer), specialised here: the generic one called across modules
+    /// goes through witness tables and generic metadata on every chunk.
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard failure == nil else { return }
+        if readIndex > 0, readIndex == buffer.count {
+            buffer.replaceSubrange(0..<readIndex, with: bytes)
+            readIndex = 0
+            return
+        }
         compact()
         buffer.append(contentsOf: bytes)
     }

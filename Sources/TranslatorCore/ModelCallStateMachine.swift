@@ -94,6 +94,11 @@ package struct ModelCallStateMachine {
 
     /// Body bytes as they arrive (curl's `onData`).
     package mutating func received(_ bytes: [UInt8]) -> [Action] {
+        bytes.withUnsafeBytes { received($0) }
+    }
+
+    /// The same, borrowing curl's buffer for the call (`CurlTransfer.onDataBuffer`).
+    package mutating func received(_ bytes: UnsafeRawBufferPointer) -> [Action] {
         switch state {
         case .awaitingResponse, .finished:
             return []

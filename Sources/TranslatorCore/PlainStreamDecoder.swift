@@ -7,14 +7,17 @@ import ModelFormats
 package struct PlainStreamDecoder: ResponseStreamDecoder {
     private var parser: any ModelStreamParser
     private var failed = false
+    private var chunk: [UInt8] = []
 
     package init(parser: any ModelStreamParser = OpenAIStreamParser()) {
         self.parser = parser
     }
 
-    package mutating func append(_ bytes: [UInt8], into outputs: inout [SageMakerStreamDecoder.Output]) {
+    package mutating func append(_ bytes: UnsafeRawBufferPointer, into outputs: inout [SageMakerStreamDecoder.Output]) {
         guard !failed else { return }
-        add(parser.append(bytes), to: &outputs)
+        // The parser reads arrays: one, refilled in place, serves the whole stream.
+        chunk.replaceSubrange(0..<chunk.count, with: bytes)
+        add(parser.append(chunk), to: &outputs)
     }
 
     package mutating func finish() -> [SageMakerStreamDecoder.Output] {

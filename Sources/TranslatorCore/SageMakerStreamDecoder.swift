@@ -23,7 +23,7 @@ package struct SageMakerStreamDecoder: ResponseStreamDecoder {
         self.parser = parser
     }
 
-    package mutating func append(_ bytes: [UInt8], into outputs: inout [Output]) {
+    package mutating func append(_ bytes: UnsafeRawBufferPointer, into outputs: inout [Output]) {
         guard !failed else { return }
         frames.append(bytes)
         while true {
