@@ -116,7 +116,8 @@ package struct ModelCallStateMachine {
                 ]
             }
             state = .streaming(receivedBytes: total)
-            outputs.removeAll(keepingCapacity: true)
+            // Half the reads complete nothing; emptying an empty array still costs a generic call.
+            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true) }
             decoder.append(bytes, into: &outputs)
             return shaped(outputs)
         }
