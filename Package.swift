@@ -24,7 +24,9 @@ let package = Package(
         .target(name: "AnthropicWire", dependencies: ["GatewayWire", "OpenAIWire"]),
         .target(name: "ResponsesWire", dependencies: ["GatewayWire", "OpenAIWire"]),
         .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "AWSEventStream"),
+        // CRC-32 by carry-less multiplication (x86-64), for the event-stream checksums; no system dependency.
+        .target(name: "CCRC32"),
+        .target(name: "AWSEventStream", dependencies: ["CCRC32"]),
         .target(name: "ModelFormats", dependencies: ["GatewayWire"]),
         .target(
             name: "TranslatorCore",

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Reads and writes the headers section: repeated `name_len u8, name, type u8, value`.
 /// https://docs.aws.amazon.com/transcribe/latest/dg/streaming-setting-up.html#streaming-event-stream
 enum EventStreamHeaderCodec {
@@ -39,6 +45,158 @@ enum EventStreamHeaderCodec {
             headers.append(EventStreamHeader(name: name, value: value))
         }
         return headers
+    }
+
+    /// Where the values of `:message-type` and `:event-type` are in a headers section (`nil`: no such header, or
+    /// its first occurrence is not a string), which decide what every AWS message is.
+    struct TypeHeaders {
+        var messageType: Range<Int>?
+        var eventType: Range<Int>?
+    }
+
+    /// Checks a headers section exactly as ``parse(_:)`` does and finds its ``TypeHeaders``, in one pass and building
+    /// nothing when it is all ASCII (as the headers AWS sends are); anything else goes through `parse` itself, so
+    /// the verdict and the error are always its own.
+    static func validate(_ bytes: UnsafeRawBufferPointer) throws(EventStreamError) -> TypeHeaders {
+        let messageType: StaticString = ":message-type"
+        let eventType: StaticString = ":event-type"
+        let found = messageType.withUTF8Buffer { messageType in
+            eventType.withUTF8Buffer { eventType in
+                scanASCII(
+                    bytes, messageType: UnsafeRawBufferPointer(messageType),
+                    eventType: UnsafeRawBufferPointer(eventType))
+            }
+        }
+        if let found { return found }
+        _ = try parse(bytes)
+        return messageType.withUTF8Buffer { messageType in
+            eventType.withUTF8Buffer { eventType in
+                TypeHeaders(
+                    messageType: firstStringValue(named: UnsafeRawBufferPointer(messageType), in: bytes),
+                    eventType: firstStringValue(named: UnsafeRawBufferPointer(eventType), in: bytes))
+            }
+        }
+    }
+
+    /// The ``TypeHeaders`` of a section whose headers are all complete, of known types, with ASCII names and string
+    /// values (so `parse` cannot fail on it); `nil` for any other section.
+    private static func scanASCII(
+        _ bytes: UnsafeRawBufferPointer, messageType: UnsafeRawBufferPointer, eventType: UnsafeRawBufferPointer
+    ) -> TypeHeaders? {
+        var found = TypeHeaders()
+        var seenMessageType = false
+        var seenEventType = false
+        // When every byte of the section is below 0x80 (string headers with short lengths, as AWS sends them), so
+        // is every name and string value, and one pass over the section replaces a check per field.
+        let allASCII = isASCII(bytes, from: 0, count: bytes.count)
+        // Offsets stay within the section (at most `maxHeaderBytes`), so wrapping arithmetic only drops overflow checks.
+        var offset = 0
+        while offset < bytes.count {
+            let nameLength = Int(bytes[offset])
+            offset &+= 1
+            guard bytes.count &- offset > nameLength, allASCII || isASCII(bytes, from: offset, count: nameLength) else {
+                return nil
+            }
+            let nameStart = offset
+            offset &+= nameLength
+            let type = bytes[offset]
+            offset &+= 1
+            guard let value = valueRange(type: type, in: bytes, at: offset) else { return nil }
+            let isString = type == EventStreamHeaderType.string.rawValue
+            if isString, !allASCII, !isASCII(bytes, from: value.lowerBound, count: value.count) { return nil }
+            if !seenMessageType, nameLength == messageType.count, equal(bytes, at: nameStart, messageType) {
+                seenMessageType = true
+                found.messageType = isString ? value : nil
+            } else if !seenEventType, nameLength == eventType.count, equal(bytes, at: nameStart, eventType) {
+                seenEventType = true
+                found.eventType = isString ? value : nil
+            }
+            offset = value.upperBound
+        }
+        return found
+    }
+
+    /// The value bytes of a header of wire type `type` starting at `offset` (after its length prefix, if it has
+    /// one), or `nil` if the type is unknown or the value overruns the section. The raw codes are
+    /// ``EventStreamHeaderType``'s; matching them directly keeps this loop free of optionals.
+    @inline(__always)
+    private static func valueRange(type: UInt8, in bytes: UnsafeRawBufferPointer, at offset: Int) -> Range<Int>? {
+        var start = offset
+        let size: Int
+        switch type {
+        case 0, 1: size = 0  // bool true, bool false
+        case 2: size = 1  // byte
+        case 3: size = 2  // int16
+        case 4: size = 4  // int32
+        case 5, 8: size = 8  // int64, timestamp
+        case 9: size = 16  // uuid
+        case 6, 7:  // byte array, string
+            guard bytes.count &- offset >= 2 else { return nil }
+            size = Int(bytes[offset]) << 8 | Int(bytes[offset &+ 1])
+            start &+= 2
+        default: return nil
+        }
+        guard bytes.count &- start >= size else { return nil }
+        return start..<start &+ size
+    }
+
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer, from offset: Int, count: Int) -> Bool {
+        // Eight bytes per step, high bits gathered and tested once: this runs on every streamed message. Offsets
+        // are within the section (the callers checked), so wrapping arithmetic only drops overflow checks.
+        var bits: UInt64 = 0
+        var index = offset
+        let end = offset &+ count
+        while end &- index >= 8 {
+            bits |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index &+= 8
+        }
+        if index < end {
+            if count >= 8 {
+                bits |= bytes.loadUnaligned(fromByteOffset: end &- 8, as: UInt64.self)
+            } else {
+                while index < end {
+                    bits |= UInt64(bytes[index])
+                    index &+= 1
+                }
+            }
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// The value of the first header called `name` in a section ``validate(_:)`` accepted, if that header is a
+    /// string (like ``EventStreamMessage/stringHeader(_:)``, a first header of another type means `nil`).
+    static func firstStringValue(named name: UnsafeRawBufferPointer, in bytes: UnsafeRawBufferPointer) -> Range<Int>? {
+        var offset = 0
+        while offset < bytes.count {
+            let nameLength = Int(bytes[offset])
+            offset += 1
+            guard bytes.count - offset > nameLength else { return nil }
+            let matches = nameLength == name.count && equal(bytes, at: offset, name)
+            offset += nameLength
+            let type = bytes[offset]
+            guard let value = valueRange(type: type, in: bytes, at: offset + 1) else { return nil }
+            if matches {
+                return type == EventStreamHeaderType.string.rawValue ? value : nil
+            }
+            offset = value.upperBound
+        }
+        return nil
+    }
+
+    /// Whether `bytes` holds `other` at `offset`; the caller has checked that it fits. Header names and the values
+    /// looked up are 8-16 bytes, which two overlapping 8-byte loads compare without a call.
+    @inline(__always)
+    static func equal(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ other: UnsafeRawBufferPointer) -> Bool {
+        let count = other.count
+        if count >= 8 && count <= 16 {
+            let tail = count - 8
+            return bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == other.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+                && bytes.loadUnaligned(fromByteOffset: offset + tail, as: UInt64.self)
+                    == other.loadUnaligned(fromByteOffset: tail, as: UInt64.self)
+        }
+        guard let base = bytes.baseAddress, let otherBase = other.baseAddress else { return count == 0 }
+        return memcmp(base + offset, otherBase, count) == 0
     }
 
     /// A bounds-checked cursor: any read past the end of the section is an

@@ -39,6 +39,10 @@ package final class CurlTransfer {
     /// passed in that call are consumed all the same (curl's re-delivery of them is skipped here), so
     /// every byte reaches `onData` exactly once and in order.
     package var onData: (([UInt8]) -> CurlDataDisposition)?
+    /// As `onData`, but lending curl's buffer for the duration of the call instead of copying it into a new array
+    /// each time, for consumers that copy what they keep anyway (one allocation per read saved). When set, it is
+    /// called instead of `onData`.
+    package var onDataBuffer: ((UnsafeRawBufferPointer) -> CurlDataDisposition)?
     /// Exactly once per added transfer, unless it is cancelled first.
     package var onComplete: ((Result<Void, CurlError>) -> Void)?
 
@@ -181,11 +185,18 @@ package final class CurlTransfer {
         deliverResponse()
         let skipped = min(alreadyConsumed, count)
         alreadyConsumed -= skipped
-        guard count > skipped, let data, let onData else { return count }
-        let bytes = [UInt8](UnsafeRawBufferPointer(start: data + skipped, count: count - skipped))
+        guard count > skipped, let data, onDataBuffer != nil || onData != nil else { return count }
+        let chunk = UnsafeRawBufferPointer(start: data + skipped, count: count - skipped)
         insideOnData = true
         resumeRequested = false
-        let disposition = onData(bytes)
+        let disposition: CurlDataDisposition
+        if let onDataBuffer {
+            disposition = onDataBuffer(chunk)
+        } else if let onData {
+            disposition = onData([UInt8](chunk))
+        } else {
+            disposition = .proceed
+        }
         insideOnData = false
         guard !isCancelled else { return 0 }
         switch disposition {

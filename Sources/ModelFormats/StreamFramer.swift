@@ -65,7 +65,7 @@ package struct StreamFramer {
     package mutating func appendFrames(_ bytes: [UInt8], _ body: (Frame) -> Void) {
         guard !stopped else { return }
         lines.append(bytes)
-        while let line = lines.nextLine() {
+        while let line = lines.nextLineSlice() {
             process(line, body)
         }
         if lines.bufferedByteCount > Self.maxLineBytes {
@@ -79,7 +79,7 @@ package struct StreamFramer {
     }
 
     package mutating func finishFrames(_ body: (Frame) -> Void) {
-        if let line = lines.finish() { process(line, body) }
+        if let line = lines.finish() { process(line[...], body) }
         if framing == .serverSentEvents { dispatch(body) }
     }
 
@@ -92,7 +92,7 @@ package struct StreamFramer {
 
     /// Complete lines only reach this point, so a multi-byte character is never split. Lines stay bytes until
     /// the JSON parser reads them: turning each into a `String` and back cost more than parsing it.
-    private mutating func process(_ line: [UInt8], _ body: (Frame) -> Void) {
+    private mutating func process(_ line: ArraySlice<UInt8>, _ body: (Frame) -> Void) {
         guard !stopped else { return }
         if framing == nil {
             guard !line.allSatisfy(Self.isSpace) else { return }
@@ -100,7 +100,7 @@ package struct StreamFramer {
         }
         switch framing {
         case .jsonLines?:
-            let trimmed = Self.trimmed(line[...])
+            let trimmed = Self.trimmed(line)
             guard !trimmed.isEmpty else { return }
             body(.payload(trimmed))
         case .serverSentEvents?, nil:
@@ -113,7 +113,7 @@ package struct StreamFramer {
                 value = line[(colon + 1)...]
                 if value.first == UInt8(ascii: " ") { value = value.dropFirst() }
             } else {
-                field = line[...]
+                field = line
                 value = []
             }
             if Self.equals(field, "data") {

@@ -33,7 +33,7 @@ func sendBuffered(
         response.status = status
         response.headers = headers
     }
-    transfer.onData = { [unowned transfer, unowned curl] bytes in
+    transfer.onDataBuffer = { [unowned transfer, unowned curl] bytes in
         guard !overflowed else { return .proceed }
         guard response.body.count + bytes.count <= maxBytes else {
             overflowed = true

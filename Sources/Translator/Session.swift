@@ -168,7 +168,7 @@ final class Session {
             guard let self, let actions = self.answer?.responseStarted(status: status, headers: headers) else { return }
             self.perform(actions, route: route, fallback: fallback)
         }
-        transfer.onData = { [weak self] bytes in
+        transfer.onDataBuffer = { [weak self] bytes in
             guard let self, case .working = self.state, let actions = self.answer?.received(bytes) else {
                 return .proceed
             }

@@ -59,6 +59,8 @@ package struct ModelCallStateMachine {
 
     private var state = State.awaitingResponse
     private var decoder: any ResponseStreamDecoder
+    /// The decoder's outputs for one chunk; kept so each chunk does not allocate its own array.
+    private var outputs: [SageMakerStreamDecoder.Output] = []
     private var reasoning: ReasoningFilter
     private let shape: ResponseShape
     private let maxAnswerBytes: Int?
@@ -92,6 +94,11 @@ package struct ModelCallStateMachine {
 
     /// Body bytes as they arrive (curl's `onData`).
     package mutating func received(_ bytes: [UInt8]) -> [Action] {
+        bytes.withUnsafeBytes { received($0) }
+    }
+
+    /// The same, borrowing curl's buffer for the call (`CurlTransfer.onDataBuffer`).
+    package mutating func received(_ bytes: UnsafeRawBufferPointer) -> [Action] {
         switch state {
         case .awaitingResponse, .finished:
             return []
@@ -109,7 +116,10 @@ package struct ModelCallStateMachine {
                 ]
             }
             state = .streaming(receivedBytes: total)
-            return shaped(decoder.append(bytes))
+            // Half the reads complete nothing; emptying an empty array still costs a generic call.
+            if !outputs.isEmpty { outputs.removeAll(keepingCapacity: true) }
+            decoder.append(bytes, into: &outputs)
+            return shaped(outputs)
         }
     }
 
@@ -161,8 +171,11 @@ package struct ModelCallStateMachine {
     /// The one "decoder output → reasoning filter → frames" step; an error output finishes the answer.
     private mutating func shaped(_ outputs: [SageMakerStreamDecoder.Output]) -> [Action] {
         var actions: [Action] = []
+        actions.reserveCapacity(outputs.count)
         for output in outputs {
             switch output {
+            case .event(let event) where reasoning.passesThrough:
+                actions.append(.send(.event(event)))
             case .event(let event):
                 actions += reasoning.process(event).map { .send(.event($0)) }
             case .error(let error):

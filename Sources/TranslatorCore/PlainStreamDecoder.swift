@@ -7,24 +7,28 @@ import ModelFormats
 package struct PlainStreamDecoder: ResponseStreamDecoder {
     private var parser: any ModelStreamParser
     private var failed = false
+    private var chunk: [UInt8] = []
 
     package init(parser: any ModelStreamParser = OpenAIStreamParser()) {
         self.parser = parser
     }
 
-    package mutating func append(_ bytes: [UInt8]) -> [SageMakerStreamDecoder.Output] {
-        guard !failed else { return [] }
-        return outputs(parser.append(bytes))
+    package mutating func append(_ bytes: UnsafeRawBufferPointer, into outputs: inout [SageMakerStreamDecoder.Output]) {
+        guard !failed else { return }
+        // The parser reads arrays: one, refilled in place, serves the whole stream.
+        chunk.replaceSubrange(0..<chunk.count, with: bytes)
+        add(parser.append(chunk), to: &outputs)
     }
 
     package mutating func finish() -> [SageMakerStreamDecoder.Output] {
         guard !failed else { return [] }
-        return outputs(parser.finish())
+        var outputs: [SageMakerStreamDecoder.Output] = []
+        add(parser.finish(), to: &outputs)
+        return outputs
     }
 
     /// Items up to and including the first error, which ends the stream.
-    private mutating func outputs(_ items: [ParsedItem]) -> [SageMakerStreamDecoder.Output] {
-        var out: [SageMakerStreamDecoder.Output] = []
+    private mutating func add(_ items: [ParsedItem], to out: inout [SageMakerStreamDecoder.Output]) {
         for item in items {
             switch item {
             case .event(let event): out.append(.event(event))
@@ -32,9 +36,8 @@ package struct PlainStreamDecoder: ResponseStreamDecoder {
             case .error(let error):
                 failed = true
                 out.append(.error(error))
-                return out
+                return
             }
         }
-        return out
     }
 }

@@ -13,6 +13,9 @@ package struct ReasoningFilter {
         }
     }
 
+    /// No splitting configured: every event passes unchanged, so callers can skip ``process(_:)``'s array.
+    package var passesThrough: Bool { splitter == nil }
+
     package mutating func process(_ event: ModelEvent) -> [ModelEvent] {
         splitter?.process(event) ?? [event]
     }

@@ -16,42 +16,48 @@ package struct SageMakerStreamDecoder: ResponseStreamDecoder {
     private var frames = EventStreamDecoder()
     private var parser: any ModelStreamParser
     private var failed = false
+    private var payload: [UInt8] = []
 
     /// `parser` reads the container's format inside the PayloadParts: `openai` by default, `tgi` for TGI's native API.
     package init(parser: any ModelStreamParser = OpenAIStreamParser()) {
         self.parser = parser
     }
 
-    package mutating func append(_ bytes: [UInt8]) -> [Output] {
-        guard !failed else { return [] }
+    package mutating func append(_ bytes: UnsafeRawBufferPointer, into outputs: inout [Output]) {
+        guard !failed else { return }
         frames.append(bytes)
-        var outputs: [Output] = []
         while true {
-            let message: EventStreamMessage?
+            let frame: EventStreamFrame?
             do {
-                message = try frames.decode()
+                frame = try frames.decodeFrame()
             } catch {
                 return fail(
-                    outputs, GatewayError(.upstreamFailure, "SageMaker's response stream is corrupt (\(error))."))
+                    &outputs, GatewayError(.upstreamFailure, "SageMaker's response stream is corrupt (\(error))."))
             }
-            guard let message else { return outputs }
-            switch message.stringHeader(EventStreamHeaderName.messageType) {
-            case "event":
+            guard let frame else { return }
+            // Header names and values are compared as bytes: every streamed token arrives in one of these frames.
+            if frame.messageType(is: "event") {
                 // PayloadPart is the only event type today; unknown events are skipped as the SDKs do.
-                guard message.stringHeader(EventStreamHeaderName.eventType) == "PayloadPart" else { continue }
-                for item in parser.append(message.payload) {
+                guard frame.eventType(is: "PayloadPart") else { continue }
+                // One reused array: the parser copies what it keeps, so this never reallocates once warm.
+                payload.replaceSubrange(0..<payload.count, with: frame.payload)
+                for item in parser.append(payload) {
                     if let output = convert(item) {
                         outputs.append(output)
-                        if case .error = output { return fail(outputs, nil) }
+                        if case .error = output { return fail(&outputs, nil) }
                     }
                 }
+                continue
+            }
+            switch frame.stringHeader(EventStreamHeaderName.messageType) {
             case "exception":
-                let type = message.stringHeader(EventStreamHeaderName.exceptionType) ?? "UnknownException"
-                return fail(outputs, SageMakerErrorMapper.mapStreamException(type: type, payload: message.payload))
+                let type = frame.stringHeader(EventStreamHeaderName.exceptionType) ?? "UnknownException"
+                return fail(
+                    &outputs, SageMakerErrorMapper.mapStreamException(type: type, payload: Array(frame.payload)))
             case "error":
-                let code = message.stringHeader(EventStreamHeaderName.errorCode) ?? "UnknownError"
-                let text = message.stringHeader(EventStreamHeaderName.errorMessage) ?? ""
-                return fail(outputs, GatewayError(.upstreamFailure, "SageMaker stream error \(code): \(text)"))
+                let code = frame.stringHeader(EventStreamHeaderName.errorCode) ?? "UnknownError"
+                let text = frame.stringHeader(EventStreamHeaderName.errorMessage) ?? ""
+                return fail(&outputs, GatewayError(.upstreamFailure, "SageMaker stream error \(code): \(text)"))
             default:
                 continue
             }
@@ -62,7 +68,9 @@ package struct SageMakerStreamDecoder: ResponseStreamDecoder {
     package mutating func finish() -> [Output] {
         guard !failed else { return [] }
         if frames.bufferedByteCount > 0 {
-            return fail([], GatewayError(.upstreamFailure, "SageMaker's response stream ended inside a frame."))
+            var outputs: [Output] = []
+            fail(&outputs, GatewayError(.upstreamFailure, "SageMaker's response stream ended inside a frame."))
+            return outputs
         }
         return parser.finish().compactMap(convert)
     }
@@ -75,9 +83,8 @@ package struct SageMakerStreamDecoder: ResponseStreamDecoder {
         }
     }
 
-    private mutating func fail(_ outputs: [Output], _ error: GatewayError?) -> [Output] {
+    private mutating func fail(_ outputs: inout [Output], _ error: GatewayError?) {
         failed = true
-        guard let error else { return outputs }
-        return outputs + [.error(error)]
+        if let error { outputs.append(.error(error)) }
     }
 }

@@ -97,6 +97,39 @@ struct CancelAndPauseTests {
         #expect(outcome.body == payload)
     }
 
+    /// The same through `onDataBuffer`: each lent buffer is copied here and every byte arrives once, in order.
+    @Test func pausingAndResumingThroughTheBorrowedBufferDeliversEveryByteInOrder() throws {
+        let fixture = try HTTPFixture()
+        let payload = (0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        fixture.handler = {
+            $0.respond(status: 200, headers: [("Content-Type", "application/octet-stream")], body: payload)
+        }
+        let transfer = CurlTransfer(
+            method: "GET", url: fixture.baseURL + "/big", headers: [], body: [], idleTimeout: 30)
+        var calls = 0
+        var pauses = 0
+        var arrays = 0
+        let resumer = Timer(loop: fixture.loop) { [weak transfer] in transfer?.resume() }
+        let outcome = Outcome()
+        transfer.onData = { _ in
+            arrays += 1
+            return .proceed
+        }
+        transfer.onDataBuffer = { bytes in
+            outcome.chunks.append(Array(bytes))
+            calls += 1
+            guard calls % 3 == 0 else { return .proceed }
+            pauses += 1
+            resumer.schedule(after: 0.005)
+            return .pause
+        }
+        let result = fixture.perform(transfer, timeout: 30)
+        #expect(result.succeeded)
+        #expect(pauses > 2)
+        #expect(arrays == 0, "onDataBuffer is called instead of onData")
+        #expect(outcome.body == payload)
+    }
+
     @Test func resumingFromInsideOnDataIsSafe() throws {
         let fixture = try HTTPFixture()
         let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 % 253) }
