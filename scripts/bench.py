@@ -436,10 +436,22 @@ def main() -> None:
     if os.environ.get("BENCH_DETAILS"):
         print(json.dumps(details, indent=2))
     if args.write_results:
-        results = ROOT / "bench" / "RESULTS.md"
-        results.parent.mkdir(exist_ok=True)
-        results.write_text("# `make bench` results\n\n" + header + " Figures from one run; compare ratios only.\n\n"
-                           + text + "\n")
+        write_results(ROOT / "bench" / "RESULTS.md", header + " Figures from one run; compare ratios only.\n\n" + text)
+
+
+BEGIN, END = "<!-- make bench: begin -->", "<!-- make bench: end -->"
+
+
+def write_results(path: Path, table: str) -> None:
+    """Replaces the latest table in `path` (between the markers), keeping the history written around it."""
+    block = f"{BEGIN}\n{table}\n{END}"
+    old = path.read_text() if path.exists() else ""
+    if BEGIN in old and END in old:
+        new = old[:old.index(BEGIN)] + block + old[old.index(END) + len(END):]
+    else:
+        new = "# `make bench` results\n\n" + block + "\n" + old
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(new)
 
 
 if __name__ == "__main__":
