@@ -385,7 +385,8 @@ def main() -> None:
         rows.append(Row("translator RSS idle", idle["translator"] / 1024, "MiB", 20))
         rows.append(Row("shim RSS idle", idle["shim"] / 1024, "MiB", 20))
         for count in (int(c) for c in args.open_streams.split(",") if c):
-            before = sum(proc_stats(pid)["rss_kib"] for pid in pids)
+            each_before = {name: proc_stats(pid)["rss_kib"] for name, pid in zip(("translator", "shim"), pids)}
+            before = sum(each_before.values())
             snapshot = {}
 
             def sample():
@@ -396,9 +397,11 @@ def main() -> None:
             per_stream = (total - before) / max(held, 1) if total else None
             details[f"open_{count}"] = {"held": held, "errors": sorted(set(errors))[:5], "error_count": len(errors),
                                         "processes": snapshot}
+            split = ", ".join(f"{name} {(snapshot[name]['rss_kib'] - each_before[name]) / max(held, 1):.1f}"
+                              for name in ("translator", "shim") if name in snapshot)
             rows.append(Row(f"RSS per open stream at {count:,}", per_stream, "KiB", 40,
                             note=f"{held:,} open, {len(errors):,} failed"
-                                 + (f" ({sorted(set(errors))[0]})" if errors else "")))
+                                 + (f" ({sorted(set(errors))[0]})" if errors else "") + (f"; {split}" if split else "")))
             rows.append(Row(f"streams open without error at {count:,}", held, "", count, at_most=False))
             time.sleep(3)  # let the closes drain before the next figure
 

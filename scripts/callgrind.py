@@ -9,6 +9,7 @@ requests is the cost of one request, startup and warm-up cancelled out.
 
   python3 scripts/callgrind.py                 # non-streamed, streamed (100 tokens) requests
   python3 scripts/callgrind.py --keep DIR      # keep the callgrind.out files for callgrind_annotate
+  python3 scripts/callgrind.py --paced         # also tokens arriving alone, 2 ms apart
 
 Needs the release build (GATEWAY_BIN_DIR, or `swift build -c release --show-bin-path`) and valgrind.
 """
@@ -103,6 +104,7 @@ def main() -> None:
     ap.add_argument("--long", type=int, default=120)
     ap.add_argument("--tokens", type=int, default=100)
     ap.add_argument("--keep", type=Path)
+    ap.add_argument("--paced", action="store_true", help="also a paced stream (tokens 2 ms apart)")
     args = ap.parse_args()
     if shutil.which("valgrind") is None:
         sys.exit("callgrind.py: valgrind is missing (apt-get install -y valgrind)")
@@ -115,6 +117,10 @@ def main() -> None:
         f"streamed chunk ([tokens={args.tokens}])": ({"model": "m", "stream": True, "messages": [
             {"role": "user", "content": f"[tokens={args.tokens}]"}]}, args.tokens),
     }
+    if args.paced:
+        # Each token alone (2 ms apart): what one wake-up of each process costs, as in make bench's paced row.
+        scenarios["paced chunk ([tokens=20][delay_ms=2])"] = ({"model": "m", "stream": True, "messages": [
+            {"role": "user", "content": "[tokens=20][delay_ms=2]"}]}, 20)
     extra = args.long - args.short
     print(f"instructions per unit, (run of {args.long} − run of {args.short}) / {extra} requests")
     for name, (body, units) in scenarios.items():
