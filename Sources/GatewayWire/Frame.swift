@@ -132,36 +132,33 @@ package struct FrameDecoder {
 
     /// `append` for bytes in memory (a socket's input buffer): one copy, not the generic path's per-byte walk.
     package mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        var bytes = bytes
-        if skipping > 0 {
-            let dropped = min(skipping, bytes.count)
-            skipping -= dropped
-            bytes = UnsafeRawBufferPointer(rebasing: bytes[dropped...])
-            if bytes.isEmpty { return }
-        }
-        compact()
-        if readIndex > 0, readIndex >= buffer.count / 2 {
-            buffer.removeFirst(readIndex)
-            readIndex = 0
-        }
-        buffer.append(contentsOf: bytes)
+        let dropped = skipped(bytes.count)
+        guard dropped < bytes.count else { return }
+        makeRoom()
+        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[dropped...]))
     }
 
     package mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        var bytes = bytes[...]
-        if skipping > 0 {
-            let dropped = min(skipping, bytes.count)
-            skipping -= dropped
-            bytes = bytes.dropFirst(dropped)
-            if bytes.isEmpty { return }
-        }
-        // `decodeHeader` leaves what it consumed in place (its payload stays readable until now).
+        let dropped = skipped(bytes.count)
+        guard dropped < bytes.count else { return }
+        makeRoom()
+        buffer.append(contentsOf: bytes.dropFirst(dropped))
+    }
+
+    /// How many of `count` new bytes belong to a refused frame still being skipped.
+    private mutating func skipped(_ count: Int) -> Int {
+        let dropped = min(skipping, count)
+        skipping -= dropped
+        return dropped
+    }
+
+    /// `decodeHeader` leaves what it consumed in place (its payload stays readable until the next append).
+    private mutating func makeRoom() {
         compact()
         if readIndex > 0, readIndex >= buffer.count / 2 {
             buffer.removeFirst(readIndex)
             readIndex = 0
         }
-        buffer.append(contentsOf: bytes)
     }
 
     package mutating func decode() throws(FrameError) -> Frame? {
