@@ -81,7 +81,14 @@ def one_run(real: Path, body: dict, n: int, keep: Path | None) -> dict[str, int]
     os.environ["GATEWAY_BIN_DIR"] = str(wrapped_bin_dir(real, out))
     emu = gateway_procs.start_emulator(out, "--endpoint", "demo-endpoint")
     quiet = {"LOG_LEVEL": "warning", "TRANSLATOR_ACK_TIMEOUT_SECONDS": "60"}
-    gw = gateway_procs.make_gateway(emu, api_keys=KEY, translator_env=quiet, shim_env=quiet)
+    # "m" is the default route; "m-invoke" calls InvokeEndpoint (like make bench's per-request figure).
+    models = out / "models.json"
+    models.write_text(json.dumps({"models": [
+        {"id": "m", "endpoint": "demo-endpoint"},
+        {"id": "m-invoke", "endpoint": "demo-endpoint", "upstream_streaming": "never"},
+    ]}))
+    routes = {"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)}
+    gw = gateway_procs.make_gateway(emu, api_keys=KEY, translator_env=quiet | routes, shim_env=quiet)
     try:
         send(gw.port, body, n)
     finally:
@@ -113,6 +120,8 @@ def main() -> None:
         check=True).stdout.strip())
     scenarios = {
         "non-streamed request ([tokens=16])": ({"model": "m", "messages": [
+            {"role": "user", "content": "[tokens=16]"}]}, 1),
+        "InvokeEndpoint request ([tokens=16])": ({"model": "m-invoke", "messages": [
             {"role": "user", "content": "[tokens=16]"}]}, 1),
         f"streamed chunk ([tokens={args.tokens}])": ({"model": "m", "stream": True, "messages": [
             {"role": "user", "content": f"[tokens={args.tokens}]"}]}, args.tokens),

@@ -215,29 +215,32 @@ package final class CurlTransfer {
         }
     }
 
+    private static let httpPrefix = Array("HTTP/".utf8)
+
     fileprivate func headerReceived(_ data: UnsafeMutablePointer<CChar>?, count: Int) -> Int {
         guard !isCancelled else { return 0 }
         // After the final block only trailers can come; they are not part of this API.
         guard !responseDelivered, let data else { return count }
-        // Trim the line ending on bytes: "\r\n" is a single Character in Swift.
+        // Parsed as bytes: Character-level `String` searches cost more than the rest of a request's headers.
         var raw = UnsafeRawBufferPointer(start: data, count: count)[...]
         while let last = raw.last, last == 0x0A || last == 0x0D { raw = raw.dropLast() }
-        let line = String(decoding: raw, as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
-            let fields = line.split(separator: " ", maxSplits: 2)
-            status = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
+        if raw.starts(with: Self.httpPrefix) {
+            // `HTTP/1.1 200 OK`: the status is the second field.
+            let fields = raw.split(separator: 0x20, maxSplits: 2)
+            status = fields.count > 1 ? Int(String(decoding: fields[1], as: UTF8.self)) ?? 0 : 0
             responseHeaders = []
-        } else if line.isEmpty {
+        } else if raw.isEmpty {
             if (100..<200).contains(status) {
                 status = 0
                 responseHeaders = []
             } else {
                 deliverResponse()
             }
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = String(line[..<colon])
-            let value = line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
-            responseHeaders.append((name, String(value)))
+        } else if let colon = raw.firstIndex(of: UInt8(ascii: ":")) {
+            var value = raw[(colon + 1)...]
+            while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
+            responseHeaders.append(
+                (String(decoding: raw[..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self)))
         }
         return isCancelled ? 0 : count
     }
