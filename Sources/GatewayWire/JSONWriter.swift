@@ -37,6 +37,11 @@ package enum JSONWriter {
         }
     }
 
+    /// Writes what `JSONValue.int(value)` holds, without making the value.
+    package static func writeInt(_ value: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: String(value).utf8)
+    }
+
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Every string of every streamed chunk passes through here, so unescaped runs are copied in bulk and

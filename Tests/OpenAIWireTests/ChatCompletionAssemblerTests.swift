@@ -65,3 +65,40 @@ private func assemble(_ events: [ModelEvent], promptEstimate: Int = 0) -> String
     ]
     #expect(UsageEstimate.promptTokens(for: messages) == 3 + 8)
 }
+
+/// `bytes()` writes directly what `json()` describes; the two must never drift apart.
+@Test func directBytesEqualTheJSONValuePath() {
+    let cases: [[ModelEvent]] = [
+        [],
+        [.content(choice: 0, text: "plain"), .finish(choice: 0, reason: "stop")],
+        [.content(choice: 0, text: "ctl \u{01}\t\r\n\"\\ é 🚀"), .usage(Usage(promptTokens: 5, completionTokens: 2))],
+        [.reasoning(choice: 0, text: "why\n"), .content(choice: 0, text: "A"), .finish(choice: 0, reason: "length")],
+        [.reasoning(choice: 0, text: "only reasoning")],
+        [
+            .toolCall(choice: 0, ToolCallDelta(index: 1, name: "b", arguments: "{}")),
+            .toolCall(choice: 0, ToolCallDelta(index: 0, id: "call_\"x", name: "a", arguments: "{\"k\":")),
+            .toolCall(choice: 0, ToolCallDelta(index: 0, arguments: "1}")),
+        ],
+        [
+            .content(choice: 0, text: "let me check"),
+            .toolCall(choice: 0, ToolCallDelta(index: 0, id: "c", name: "f")),
+            .finish(choice: 0, reason: "tool_calls"),
+        ],
+        [
+            .content(choice: 2, text: "C"), .content(choice: 0, text: "A"), .reasoning(choice: 1, text: "r"),
+            .toolCall(choice: 1, ToolCallDelta(index: 0, name: "g")), .finish(choice: 2, reason: "content_filter"),
+            .logprobs(choice: 0, .array([])), .usage(Usage(promptTokens: 1, completionTokens: 2, totalTokens: 7)),
+        ],
+        [.finish(choice: 3, reason: "stop")],
+    ]
+    for events in cases {
+        for field in [ReasoningField.reasoningContent, .reasoning] {
+            for (id, model, created) in [("chatcmpl-1", "alias", 1_700_000_000), ("i\"d", "m\u{7f}ö\n", -3)] {
+                var assembler = ChatCompletionAssembler(id: id, created: created, model: model, promptTokenEstimate: 11)
+                assembler.reasoningField = field
+                assembler.add(contentsOf: events)
+                #expect(assembler.bytes() == JSONWriter.bytes(assembler.json()))
+            }
+        }
+    }
+}
