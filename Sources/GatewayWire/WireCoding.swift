@@ -5,6 +5,7 @@ import GatewayMetrics
 
 extension GatewayRequest {
     package func frame() -> Frame {
+        if case .chatCompletion(let chat) = operation { return chatFrame(chat) }
         var members: [(String, JSONValue)] = [("id", .string(requestId))]
         if let apiKey { members.append(("key", .string(apiKey))) }
         switch operation {
@@ -30,6 +31,29 @@ extension GatewayRequest {
             members.append(("op", .string("metrics")))
         }
         return Frame(kind: .request, payload: JSONWriter.bytes(.object(members)))
+    }
+
+    /// What the generic path writes for a chat, written member by member: every proxied chat request
+    /// passes here, and gathering the members into an array first copied the request into it.
+    private func chatFrame(_ chat: ChatRequest) -> Frame {
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        out.append(contentsOf: #"{"id":"#.utf8)
+        JSONWriter.writeString(requestId, into: &out)
+        if let apiKey {
+            out.append(contentsOf: #","key":"#.utf8)
+            JSONWriter.writeString(apiKey, into: &out)
+        }
+        out.append(contentsOf: #","op":"chat","model":"#.utf8)
+        JSONWriter.writeString(chat.model, into: &out)
+        out.append(contentsOf: #","messages":"#.utf8)
+        JSONWriter.write(.array(chat.messages), into: &out)
+        out.append(contentsOf: chat.stream ? #","stream":true"#.utf8 : #","stream":false"#.utf8)
+        out.append(contentsOf: chat.includeUsage ? #","include_usage":true"#.utf8 : #","include_usage":false"#.utf8)
+        out.append(contentsOf: #","parameters":"#.utf8)
+        JSONWriter.write(.object(chat.parameters), into: &out)
+        out.append(UInt8(ascii: "}"))
+        return Frame(kind: .request, payload: out)
     }
 
     package init(frame: Frame) throws(FrameError) {
