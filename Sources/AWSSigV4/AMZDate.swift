@@ -20,6 +20,21 @@ package struct AMZDate: Sendable, Equatable {
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = CivilDate.date(days: days)
+        if (0...9999).contains(year) {
+            // Every real signing time: fixed-width digits written as bytes, one allocation instead of a dozen.
+            var text: [UInt8] = Array(repeating: UInt8(ascii: "0"), count: 16)
+            Self.write(year, width: 4, at: 0, into: &text)
+            Self.write(month, width: 2, at: 4, into: &text)
+            Self.write(day, width: 2, at: 6, into: &text)
+            text[8] = UInt8(ascii: "T")
+            Self.write(secondOfDay / 3600, width: 2, at: 9, into: &text)
+            Self.write(secondOfDay % 3600 / 60, width: 2, at: 11, into: &text)
+            Self.write(secondOfDay % 60, width: 2, at: 13, into: &text)
+            text[15] = UInt8(ascii: "Z")
+            dateStamp = String(decoding: text[..<8], as: UTF8.self)
+            amzDate = String(decoding: text, as: UTF8.self)
+            return
+        }
         let stamp = Self.pad(year, 4) + Self.pad(month, 2) + Self.pad(day, 2)
         dateStamp = stamp
         amzDate =
@@ -45,6 +60,15 @@ package struct AMZDate: Sendable, Equatable {
         else { return nil }
         let days = CivilDate.days(year: year, month: month, day: day)
         return Date(timeIntervalSince1970: TimeInterval(days * 86_400 + hour * 3600 + minute * 60 + second))
+    }
+
+    /// `value` (0 ≤ value < 10^width) in decimal, zero-padded, into `text[offset..<offset + width]`.
+    private static func write(_ value: Int64, width: Int, at offset: Int, into text: inout [UInt8]) {
+        var rest = value
+        for position in stride(from: offset + width - 1, through: offset, by: -1) {
+            text[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 
     private static func pad(_ value: Int64, _ width: Int) -> String {

@@ -4,6 +4,8 @@
 /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request
 package enum CanonicalQuery {
     package static func make(_ rawQuery: String) -> String {
+        // Most signed requests have no query; the general path still costs a few allocations for nothing.
+        if rawQuery.isEmpty { return "" }
         var pairs: [(name: String, value: String)] = []
         for piece in rawQuery.utf8.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: true) {
             let name: String

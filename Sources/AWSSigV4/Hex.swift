@@ -28,6 +28,20 @@ enum Hex {
     }
 
     /// True for exactly 64 lowercase hex digits (a SHA-256 in SigV4 form).
+    /// The hex SHA-256 of `bytes` appended to `out`, for text built as bytes (no String in between).
+    static func appendSHA256(of bytes: [UInt8], to out: inout [UInt8]) {
+        var hasher = SHA256()
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        hasher.finalize().withUnsafeBytes { append($0, to: &out) }
+    }
+
+    static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+    }
+
     static func isSHA256(_ text: String) -> Bool {
         let utf8 = text.utf8
         return utf8.count == 64 && utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }

@@ -96,7 +96,9 @@ package struct SigV4Signer: Sendable {
             $0.name == $1.name ? $0.position < $1.position : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
         }
 
-        var signedHeaders = ""
+        // Built as bytes: String concatenation and interpolation here were a fifth of signing.
+        var signedHeaders: [UInt8] = []
+        signedHeaders.reserveCapacity(128)
         var canonical: [UInt8] = []
         canonical.reserveCapacity(512)
         canonical.append(contentsOf: request.method.uppercased().utf8)
@@ -114,9 +116,9 @@ package struct SigV4Signer: Sendable {
             } else {
                 if previous != nil {
                     canonical.append(0x0A)
-                    signedHeaders += ";"
+                    signedHeaders.append(UInt8(ascii: ";"))
                 }
-                signedHeaders += entry.name
+                signedHeaders.append(contentsOf: entry.name.utf8)
                 canonical.append(contentsOf: entry.name.utf8)
                 canonical.append(UInt8(ascii: ":"))
                 previous = entry.name
@@ -125,24 +127,53 @@ package struct SigV4Signer: Sendable {
         }
         if previous != nil { canonical.append(0x0A) }
         canonical.append(0x0A)
-        canonical.append(contentsOf: signedHeaders.utf8)
+        canonical.append(contentsOf: signedHeaders)
         canonical.append(0x0A)
-        canonical.append(
-            contentsOf: (contentHash.map(CanonicalHeaders.normalizedValue) ?? payloadHash ?? Hex.sha256(request.body))
-                .utf8)
+        if let contentHash {
+            canonical.append(contentsOf: CanonicalHeaders.normalizedValue(contentHash).utf8)
+        } else if let payloadHash {
+            canonical.append(contentsOf: payloadHash.utf8)
+        } else {
+            Hex.appendSHA256(of: request.body, to: &canonical)
+        }
 
-        let scope = "\(time.dateStamp)/\(region)/\(service)/aws4_request"
-        let toBeSigned = Self.algorithm + "\n" + time.amzDate + "\n" + scope + "\n" + Hex.sha256(canonical)
-        let signature = Hex.encode(signingMAC(dateStamp: time.dateStamp).authenticate(Array(toBeSigned.utf8)))
-        let authorization =
-            "\(Self.algorithm) Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), "
-            + "Signature=\(signature)"
+        var scope: [UInt8] = []
+        scope.reserveCapacity(64)
+        scope.append(contentsOf: time.dateStamp.utf8)
+        scope.append(UInt8(ascii: "/"))
+        scope.append(contentsOf: region.utf8)
+        scope.append(UInt8(ascii: "/"))
+        scope.append(contentsOf: service.utf8)
+        scope.append(contentsOf: "/aws4_request".utf8)
+        var toBeSigned: [UInt8] = []
+        toBeSigned.reserveCapacity(160)
+        toBeSigned.append(contentsOf: Self.algorithm.utf8)
+        toBeSigned.append(0x0A)
+        toBeSigned.append(contentsOf: time.amzDate.utf8)
+        toBeSigned.append(0x0A)
+        toBeSigned.append(contentsOf: scope)
+        toBeSigned.append(0x0A)
+        Hex.appendSHA256(of: canonical, to: &toBeSigned)
+        var authorization: [UInt8] = []
+        authorization.reserveCapacity(256)
+        authorization.append(contentsOf: Self.algorithm.utf8)
+        authorization.append(contentsOf: " Credential=".utf8)
+        authorization.append(contentsOf: credentials.accessKeyId.utf8)
+        authorization.append(UInt8(ascii: "/"))
+        authorization.append(contentsOf: scope)
+        authorization.append(contentsOf: ", SignedHeaders=".utf8)
+        authorization.append(contentsOf: signedHeaders)
+        authorization.append(contentsOf: ", Signature=".utf8)
+        signingMAC(dateStamp: time.dateStamp).appendHexCode(for: toBeSigned, to: &authorization)
 
         // The token goes first even when unsigned, matching the suite's signed requests.
-        return unsigned + added + [("Authorization", authorization)]
+        var headers = unsigned
+        headers.reserveCapacity(unsigned.count + added.count + 1)
+        headers.append(contentsOf: added)
+        headers.append(("Authorization", String(decoding: authorization, as: UTF8.self)))
+        return headers
     }
 
-    /// The headers `sign` writes itself: any the request already has are dropped, not signed twice.
     private static func replacedByAdded(_ normalizedName: String, includeContentSHA256: Bool) -> Bool {
         switch normalizedName {
         case "authorization", "x-amz-date", "x-amz-security-token": return true

@@ -2,7 +2,7 @@ import Crypto
 import Synchronization
 
 /// A signing key and an HMAC-SHA256 keyed with it. `HMAC` is a value type whose hash state is copied on
-/// write, so each `authenticate` starts from the keyed state without hashing the padded key again.
+/// write, so each code starts from the keyed state without hashing the padded key again.
 struct SigningMAC: Sendable {
     let key: [UInt8]
     private let keyed: HMAC<SHA256>
@@ -12,10 +12,11 @@ struct SigningMAC: Sendable {
         keyed = HMAC<SHA256>(key: SymmetricKey(data: key))
     }
 
-    func authenticate(_ message: [UInt8]) -> [UInt8] {
+    /// The code for `message` in hex, appended to `out` (the signature ends the `Authorization` value).
+    func appendHexCode(for message: [UInt8], to out: inout [UInt8]) {
         var mac = keyed
-        mac.update(data: message)
-        return Array(mac.finalize())
+        message.withUnsafeBytes { mac.update(data: $0) }
+        mac.finalize().withUnsafeBytes { Hex.append($0, to: &out) }
     }
 }
 

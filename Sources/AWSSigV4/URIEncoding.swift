@@ -34,7 +34,9 @@ package enum URIEncoding {
     }
 
     package static func encode(_ text: String, keepSlash: Bool = false) -> String {
-        encode(text.utf8, keepSlash: keepSlash)
+        // A path or name with nothing to escape is the common case; it needs no new string.
+        if text.utf8.allSatisfy({ isUnreserved($0) || (keepSlash && $0 == UInt8(ascii: "/")) }) { return text }
+        return encode(text.utf8, keepSlash: keepSlash)
     }
 
     /// Decodes `%XX` escapes to bytes. A `%` not followed by two hex digits is kept literally, and `+` is left

@@ -10,7 +10,19 @@ import GatewayWire
 /// JSON (whose error, or U+FFFD retry, is the generic path's to report), error reports, LMI token objects,
 /// completions-style log probabilities, keys written with escapes, duplicate keys that are read,
 /// numbers it would have to round, arguments that are not a string; then the generic path decides.
+///
+/// A whole `chat.completion` (`OpenAIResponseParser`) has the same shape with `message` for `delta`; there
+/// a body without a `choices` array is also refused, since only the generic path tells LMI's
+/// `generated_text` answer from a malformed one.
 struct OpenAIChunkFastPath {
+    /// Which member of a choice carries its output.
+    enum Payload {
+        /// `chat.completion.chunk`'s `choices[].delta`.
+        case delta
+        /// `chat.completion`'s `choices[].message`.
+        case message
+    }
+
     /// Anything not decoded here; never reported, the caller parses the chunk the generic way.
     private struct Unhandled: Error {}
 
@@ -18,15 +30,19 @@ struct OpenAIChunkFastPath {
     private static let maxDepth = JSONParser.defaultMaxDepth
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let payload: Payload
     private var index = 0
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, payload: Payload) {
+        self.bytes = bytes
+        self.payload = payload
+    }
 
     /// Appends the chunk's events to `items` and returns true, or leaves `items` as they were and returns false.
-    static func read(_ payload: ArraySlice<UInt8>, into items: inout [ParsedItem]) -> Bool {
+    static func read(_ bytes: ArraySlice<UInt8>, payload: Payload = .delta, into items: inout [ParsedItem]) -> Bool {
         let start = items.count
-        let handled = payload.withUnsafeBufferPointer { buffer in
-            var cursor = OpenAIChunkFastPath(buffer)
+        let handled = bytes.withUnsafeBufferPointer { buffer in
+            var cursor = OpenAIChunkFastPath(buffer, payload: payload)
             do throws(Unhandled) {
                 try cursor.chunk(into: &items)
                 return true
@@ -42,11 +58,13 @@ struct OpenAIChunkFastPath {
 
     private mutating func chunk(into events: inout [ParsedItem]) throws(Unhandled) {
         var usage: Usage?
+        var choicesArray = false
         var seen = Seen()
         skipWhitespace()
         try objectMembers(depth: 1) { (cursor, key) throws(Unhandled) in
             if cursor.key(key, is: "choices") {
                 try seen.first(0)
+                choicesArray = cursor.peek() == UInt8(ascii: "[")
                 try cursor.choices(into: &events, depth: 1)
             } else if cursor.key(key, is: "usage") {
                 try seen.first(1)
@@ -69,6 +87,7 @@ struct OpenAIChunkFastPath {
         }
         skipWhitespace()
         guard index == bytes.count else { throw Unhandled() }
+        if payload == .message, !choicesArray { throw Unhandled() }
         if let usage { events.append(.event(.usage(usage))) }
     }
 
@@ -93,7 +112,7 @@ struct OpenAIChunkFastPath {
         var logprobs = false
         var seen = Seen()
         try objectMembers(depth: depth + 1) { (cursor, key) throws(Unhandled) in
-            if cursor.key(key, is: "delta") {
+            if cursor.isPayloadKey(key) {
                 try seen.first(0)
                 delta = try cursor.delta(depth: depth + 1)
             } else if cursor.key(key, is: "index") {
@@ -389,6 +408,13 @@ struct OpenAIChunkFastPath {
             i += 1
         }
         throw Unhandled()
+    }
+
+    private func isPayloadKey(_ range: Range<Int>) -> Bool {
+        switch payload {
+        case .delta: key(range, is: "delta")
+        case .message: key(range, is: "message")
+        }
     }
 
     private func key(_ range: Range<Int>, is name: StaticString) -> Bool {

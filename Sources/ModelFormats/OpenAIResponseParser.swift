@@ -5,6 +5,28 @@ import GatewayWire
 /// https://platform.openai.com/docs/api-reference/chat/object
 package enum OpenAIResponseParser {
     package static func events(from body: [UInt8]) -> Result<[ModelEvent], GatewayError> {
+        if let events = fastEvents(from: body) { return .success(events) }
+        return genericEvents(from: body)
+    }
+
+    /// The common answer read straight from its bytes (`OpenAIChunkFastPath`), or `nil` where only
+    /// `genericEvents` decides; whenever it is not `nil` it equals `genericEvents`'s success (package-visible
+    /// so tests and the fuzzer can check that).
+    package static func fastEvents(from body: [UInt8]) -> [ModelEvent]? {
+        var items: [ParsedItem] = []
+        guard OpenAIChunkFastPath.read(body[...], payload: .message, into: &items) else { return nil }
+        var events: [ModelEvent] = []
+        events.reserveCapacity(items.count)
+        for item in items {
+            // The walk makes events only; anything else is left to the generic path rather than trusted.
+            guard case .event(let event) = item else { return nil }
+            events.append(event)
+        }
+        return events
+    }
+
+    /// The body parsed into a `JSONValue` and read by `OpenAIChunkDecoder`: every shape, and every error.
+    package static func genericEvents(from body: [UInt8]) -> Result<[ModelEvent], GatewayError> {
         let json: JSONValue
         do {
             json = try JSONParser.parse(body)

@@ -20,6 +20,28 @@ struct SigV4StagesTests {
         #expect(leap.amzDate == "20240229T235959Z")
         #expect(AMZDate(Date(timeIntervalSince1970: 0)).amzDate == "19700101T000000Z")
         #expect(AMZDate(Date(timeIntervalSince1970: 1_440_938_160.999)).amzDate == "20150830T123600Z")
+        // The ends of the fixed-width fast path, and past it (the general rendering).
+        #expect(AMZDate(Date(timeIntervalSince1970: -62_167_219_200)).amzDate == "00000101T000000Z")
+        #expect(AMZDate(Date(timeIntervalSince1970: 253_402_300_799)).amzDate == "99991231T235959Z")
+        #expect(AMZDate(Date(timeIntervalSince1970: 253_402_300_799)).dateStamp == "99991231")
+        #expect(AMZDate(Date(timeIntervalSince1970: 253_402_300_800)).amzDate == "100000101T000000Z")
+    }
+
+    /// Seeded times from 1900 to 2200 against `String(format:)` of the same calendar fields.
+    @Test func amzDateMatchesFormattedFields() {
+        var state: UInt64 = 0xDA7E_5EED
+        for _ in 0..<2000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let seconds = Int64(state >> 33) % 9_467_280_000 - 2_208_988_800
+            let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+            let second = seconds - days * 86_400
+            let (year, month, day) = CivilDate.date(days: days)
+            let stamp = String(format: "%04lld%02lld%02lld", year, month, day)
+            let time = String(format: "T%02lld%02lld%02lldZ", second / 3600, second % 3600 / 60, second % 60)
+            let rendered = AMZDate(Date(timeIntervalSince1970: TimeInterval(seconds)))
+            #expect(rendered.dateStamp == stamp, "\(seconds)")
+            #expect(rendered.amzDate == stamp + time, "\(seconds)")
+        }
     }
 
     @Test func amzDateParses() {
@@ -76,6 +98,11 @@ struct SigV4StagesTests {
         #expect(URIEncoding.encode("AZaz09-._~") == "AZaz09-._~")
         #expect(URIEncoding.encode("a b/c+d=e&%") == "a%20b%2Fc%2Bd%3De%26%25")
         #expect(URIEncoding.encode("a b/c", keepSlash: true) == "a%20b/c")
+        #expect(
+            URIEncoding.encode("/endpoints/m-1.v_2~/invocations", keepSlash: true) == "/endpoints/m-1.v_2~/invocations")
+        #expect(URIEncoding.encode("/a", keepSlash: false) == "%2Fa")
+        #expect(URIEncoding.encode("") == "")
+        #expect(CanonicalQuery.make("") == "")
         #expect(URIEncoding.encode("\u{1234}") == "%E1%88%B4")
         #expect(URIEncoding.decode(Array("%e1%88%B4+%zz%4".utf8)) == [0xE1, 0x88, 0xB4] + Array("+%zz%4".utf8))
     }

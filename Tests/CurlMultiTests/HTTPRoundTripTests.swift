@@ -30,6 +30,26 @@ struct HTTPRoundTripTests {
         #expect(fixture.multi.activeTransfers == 0)
     }
 
+    /// Header lines reach the server as given: an empty value still sends the header (curl's `name;`), and
+    /// values keep their bytes.
+    @Test func requestHeaderLines() throws {
+        let fixture = try HTTPFixture()
+        var seen: [(String, String)] = []
+        fixture.handler = { exchange in
+            seen = exchange.headers
+            exchange.respond(status: 204, headers: [], body: [])
+        }
+        let transfer = CurlTransfer(
+            method: "post", url: fixture.baseURL + "/h",
+            headers: [("X-Empty", ""), ("X-Value", "a b:c"), ("X-UTF8", "h\u{E9}")], body: [])
+        let outcome = fixture.perform(transfer)
+        #expect(outcome.succeeded && outcome.status == 204)
+        #expect(seen.first { $0.0.lowercased() == "x-empty" }?.1 == "")
+        #expect(seen.first { $0.0.lowercased() == "x-value" }?.1 == "a b:c")
+        #expect(seen.first { $0.0.lowercased() == "x-utf8" }.map { Array($0.1.utf8) } == [0x68, 0xC3, 0xA9])
+        #expect(!seen.contains { $0.0.lowercased() == "expect" })
+    }
+
     @Test func postBodyRoundTrip() throws {
         let fixture = try HTTPFixture()
         let payload = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }

@@ -115,11 +115,16 @@ import Testing
     }
 }
 
-/// A small deterministic generator of `chat.completion.chunk`-like JSON text (SplitMix64).
-private struct ChunkGenerator {
+/// A small deterministic generator of `chat.completion.chunk`-like JSON text (SplitMix64); with `message`
+/// for `payloadKey`, of whole `chat.completion`-like bodies.
+struct ChunkGenerator {
     private var state: UInt64
+    private let payloadKey: String
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64, payloadKey: String = "delta") {
+        state = seed
+        self.payloadKey = payloadKey
+    }
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -200,6 +205,7 @@ private struct ChunkGenerator {
         members += optional(0.03, "error") { g in g.chance(0.5) ? "null" : g.object([("message", g.string())]) }
         members += optional(0.03, "token") { g in g.chance(0.5) ? "null" : g.object([("text", g.string())]) }
         members += optional(0.03, "message") { $0.string() }
+        members += optional(0.03, "generated_text") { $0.string() }
         members += optional(0.1, "extra") { $0.value() }
         return space() + object(members) + space()
     }
@@ -220,7 +226,7 @@ private struct ChunkGenerator {
             g.chance(0.9)
                 ? g.pick(["0", "1", "2"]) : g.pick([g.scalar(), "9223372036854775807", "9223372036854775808"])
         }
-        members += optional(0.85, "delta") { g in g.chance(0.05) ? g.scalar() : g.delta() }
+        members += optional(0.85, payloadKey) { g in g.chance(0.05) ? g.scalar() : g.delta() }
         members += optional(0.7, "logprobs") { g in
             g.chance(0.85) ? "null" : g.object([("tokens", "[\"a\"]"), ("token_logprobs", "[-0.5]")])
         }
