@@ -183,16 +183,11 @@ import Testing
         }
     }
 
-    /// SplitMix64: deterministic, so a failure reproduces.
+    /// Deterministic (FrameTests' SplitMix64), so a failure reproduces.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        private var source: SplitMix
+        init(state: UInt64) { source = SplitMix(seed: state) }
+        mutating func next() -> UInt64 { source.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
         mutating func u32() -> Int { Int(truncatingIfNeeded: next() & 0xFFFF_FFFF) }
 
