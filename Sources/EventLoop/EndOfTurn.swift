@@ -40,6 +40,19 @@ package final class EndOfTurn {
     }
 }
 
+/// Writes what a socket bufferevent has queued straight to its socket, now, and returns the bytes the
+/// kernel left. The bufferevent keeps its output's front frozen against draining except while it writes
+/// itself, so the write is bracketed the same way; a failure other than a full socket is left for the
+/// bufferevent to meet when its write event runs.
+func writeQueuedOutput(of bufferEvent: OpaquePointer) -> Int {
+    let output = bufferevent_get_output(bufferEvent)
+    guard evbuffer_get_length(output) > 0 else { return 0 }
+    _ = evbuffer_unfreeze(output, 1)
+    _ = evbuffer_write(output, bufferevent_getfd(bufferEvent))
+    _ = evbuffer_freeze(output, 1)
+    return evbuffer_get_length(output)
+}
+
 private func endOfTurnFired(_: Int32, _: Int16, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
     let flusher = Unmanaged<EndOfTurn>.fromOpaque(context).takeUnretainedValue()

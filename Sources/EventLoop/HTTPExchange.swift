@@ -225,14 +225,9 @@ package final class HTTPExchange: EndOfTurnFlushing {
         guard state == .streaming, request != nil, let connection,
             let bev = evhttp_connection_get_bufferevent(connection)
         else { return }
-        let output = bufferevent_get_output(bev)
-        guard evbuffer_get_length(output) > 0 else { return }
-        // The bufferevent keeps its output's front frozen against draining except while it writes; so here.
-        _ = evbuffer_unfreeze(output, 1)
-        _ = evbuffer_write(output, bufferevent_getfd(bev))
-        _ = evbuffer_freeze(output, 1)
+        guard evbuffer_get_length(bufferevent_get_output(bev)) > 0 else { return }
         let writing = bufferevent_get_enabled(bev) & Int16(EV_WRITE) != 0
-        if evbuffer_get_length(output) > 0 {
+        if writeQueuedOutput(of: bev) > 0 {
             if !writing { _ = bufferevent_enable(bev, Int16(EV_WRITE)) }
         } else {
             if writing { _ = bufferevent_disable(bev, Int16(EV_WRITE)) }

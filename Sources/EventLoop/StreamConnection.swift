@@ -6,7 +6,7 @@ import Glibc
 ///
 /// Callbacks run on the loop thread; callers capture `self` weakly in them. Dropping the last
 /// reference closes the socket like `close()`.
-package final class StreamConnection {
+package final class StreamConnection: EndOfTurnFlushing {
     private let loop: EventLoop
     /// The `bufferevent*`; nil once closed. Freeing it closes the socket (`BEV_OPT_CLOSE_ON_FREE`).
     private var bufferEvent: OpaquePointer?
@@ -16,8 +16,7 @@ package final class StreamConnection {
     /// Given to `closeAfterFlush(then:)`: runs once the socket is closed.
     private var onClosedAfterFlush: (() -> Void)?
     private var wasAboveLowWatermark = false
-    /// Runs once the current loop callback returns: everything written meanwhile goes out in one send.
-    private var flushEvent: OpaquePointer?
+    /// A flush is queued on the loop's `EndOfTurn`: everything written meanwhile goes out in one send.
     private var flushScheduled = false
     /// The kernel refused part of the output: the bufferevent's write event is on until it drained.
     private var waitingForKernel = false
@@ -60,14 +59,8 @@ package final class StreamConnection {
             throw .libevent("bufferevent_socket_new")
         }
         bufferEvent = bev
-        // passUnretained: deinit frees the bufferevent and the event, so the callbacks never outlive self.
-        let context = Unmanaged.passUnretained(self).toOpaque()
-        bufferevent_setcb(bev, streamReadable, streamWritable, streamEvent, context)
-        // event_new only allocates: NULL is malloc failing, which traps as Swift's own allocations do.
-        guard let flush = event_new(loop.base, -1, 0, streamFlush, context) else {
-            fatalError("event_new: out of memory")
-        }
-        flushEvent = flush
+        // passUnretained: deinit frees the bufferevent, so the callbacks never outlive self.
+        bufferevent_setcb(bev, streamReadable, streamWritable, streamEvent, Unmanaged.passUnretained(self).toOpaque())
         applyWriteWatermark()
         // Writing is ours (see `write`): the bufferevent's write event (on by default) is on only while the
         // kernel is full.
@@ -76,7 +69,6 @@ package final class StreamConnection {
     }
 
     deinit {
-        if let flushEvent { event_free(flushEvent) }
         if let bufferEvent { bufferevent_free(bufferEvent) }
     }
 
@@ -93,24 +85,17 @@ package final class StreamConnection {
     package func write(_ bytes: UnsafeRawBufferPointer) {
         guard let bufferEvent, !closeWhenFlushed, let base = bytes.baseAddress, !bytes.isEmpty else { return }
         _ = bufferevent_write(bufferEvent, base, bytes.count)
-        if !flushScheduled, !waitingForKernel, let flushEvent {
+        if !flushScheduled, !waitingForKernel {
             flushScheduled = true
-            event_active(flushEvent, 0, 0)
+            loop.endOfTurn.schedule(self)
         }
         if outputBufferedBytes > lowWatermark { wasAboveLowWatermark = true }
     }
 
-    fileprivate func flush() {
+    package func flushAtEndOfTurn() {
         flushScheduled = false
-        guard let bufferEvent, !waitingForKernel else { return }
-        let output = bufferevent_get_output(bufferEvent)
-        guard evbuffer_get_length(output) > 0 else { return }
-        // A failure other than a full socket is left for the bufferevent to meet when its write event runs.
-        // The bufferevent keeps its output's front frozen against draining except while it writes; so here.
-        _ = evbuffer_unfreeze(output, 1)
-        _ = evbuffer_write(output, bufferevent_getfd(bufferEvent))
-        _ = evbuffer_freeze(output, 1)
-        if evbuffer_get_length(output) > 0 {
+        guard let bufferEvent, !waitingForKernel, outputBufferedBytes > 0 else { return }
+        if writeQueuedOutput(of: bufferEvent) > 0 {
             waitingForKernel = true
             _ = bufferevent_enable(bufferEvent, Int16(EV_WRITE))
         } else if wasAboveLowWatermark {
@@ -139,7 +124,6 @@ package final class StreamConnection {
     package func close() {
         guard let bufferEvent else { return }
         self.bufferEvent = nil
-        if let flushEvent { event_del(flushEvent) }
         bufferevent_free(bufferEvent)
         if let closed = onClosedAfterFlush {
             onClosedAfterFlush = nil
@@ -232,12 +216,6 @@ private func streamWritable(_: OpaquePointer?, _ context: UnsafeMutableRawPointe
     guard let context else { return }
     let connection = Unmanaged<StreamConnection>.fromOpaque(context).takeUnretainedValue()
     withExtendedLifetime(connection) { connection.writable() }
-}
-
-private func streamFlush(_: Int32, _: Int16, _ context: UnsafeMutableRawPointer?) {
-    guard let context else { return }
-    let connection = Unmanaged<StreamConnection>.fromOpaque(context).takeUnretainedValue()
-    withExtendedLifetime(connection) { connection.flush() }
 }
 
 private func streamEvent(_: OpaquePointer?, _ what: Int16, _ context: UnsafeMutableRawPointer?) {

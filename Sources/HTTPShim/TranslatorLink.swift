@@ -24,7 +24,9 @@ final class TranslatorLink {
     private var unacknowledged: [(stream: UInt32, sentAt: Double)] = []
     private var unacknowledgedHead = 0
     private var lastFrameAt = 0.0
-    private var watchdog: Timer?
+    /// Checks for a silent translator while exchanges are open (`checkSilence`).
+    private lazy var watchdog = Timer(loop: loop) { [weak self] in self?.checkSilence() }
+    private var watching = false
     private var outgoing: [UInt8] = []
     /// Calls that received frames in the current read, to credit once it is handled.
     private var touched: [TranslatorCall] = []
@@ -148,21 +150,20 @@ final class TranslatorLink {
     // MARK: watchdog
 
     private func armWatchdog() {
-        guard watchdog == nil else { return }
-        let timer = Timer(loop: loop) { [weak self] in self?.checkSilence() }
-        watchdog = timer
-        timer.schedule(after: min(timeouts.ackTimeout, timeouts.idleTimeout))
+        guard !watching else { return }
+        watching = true
+        watchdog.schedule(after: min(timeouts.ackTimeout, timeouts.idleTimeout))
     }
 
     private func resetWatchdog() {
-        watchdog?.cancel()
-        watchdog = nil
+        watching = false
+        watchdog.cancel()
         unacknowledged.removeAll(keepingCapacity: true)
         unacknowledgedHead = 0
     }
 
     private func checkSilence() {
-        watchdog = nil
+        watching = false
         guard !calls.isEmpty else { return resetWatchdog() }
         let now = clock.monotonic()
         while unacknowledgedHead < unacknowledged.count {
@@ -185,8 +186,7 @@ final class TranslatorLink {
         if now >= lastFrameAt + timeouts.idleTimeout {
             return lost("no frame from the translator for \(timeouts.idleTimeout) s")
         }
-        let timer = Timer(loop: loop) { [weak self] in self?.checkSilence() }
-        watchdog = timer
-        timer.schedule(after: max(0.01, due - now))
+        watching = true
+        watchdog.schedule(after: max(0.01, due - now))
     }
 }
