@@ -11,24 +11,23 @@ package enum RequestID {
         "cmpl-" + random(count: 29)
     }
 
-    /// `count` alphanumerics from the system generator. Deliberately not generic over a
+    /// `count` alphanumerics from kernel randomness (`RandomBytePool`). Deliberately not generic over a
     /// `RandomNumberGenerator` passed `inout`: under ThreadSanitizer Swift instruments that access with
     /// the generator's address, and `SystemRandomNumberGenerator` is empty, so its "address" is a
     /// placeholder the TSan runtime faults on (swiftlang/swift#35579 skips only types known to be empty
     /// where the access is compiled, not a generic parameter).
     package static func random(count: Int) -> String {
-        // One 64-bit draw yields up to 8 characters (a draw per character was a tenth of the shim's cost
-        // per request). Bytes of 248 and up are skipped so `% 62` stays uniform (248 = 4 × 62).
+        // Bytes of 248 and up are skipped so `% 62` stays uniform (248 = 4 × 62); a quarter more than
+        // `count` almost always suffices, and the loop draws again when it does not.
         String(unsafeUninitializedCapacity: count) { out in
-            var filled = 0
-            while filled < count {
-                var bits = UInt64.random(in: UInt64.min...UInt64.max)
-                for _ in 0..<8 where filled < count {
-                    let byte = Int(bits & 0xFF)
-                    bits >>= 8
-                    guard byte < 248 else { continue }
-                    out[filled] = alphabet[byte % alphabet.count]
-                    filled += 1
+            withUnsafeTemporaryAllocation(byteCount: count + count / 4 + 8, alignment: 1) { draw in
+                var filled = 0
+                while filled < count {
+                    RandomBytePool.fill(draw)
+                    for byte in draw where filled < count && byte < 248 {
+                        out[filled] = alphabet[Int(byte) % alphabet.count]
+                        filled += 1
+                    }
                 }
             }
             return count
