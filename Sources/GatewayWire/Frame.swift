@@ -53,6 +53,10 @@ package struct Frame: Equatable, Sendable {
     /// Seconds between heartbeats.
     package static let heartbeatInterval = 2.0
 
+    /// Seconds the translator waits for a request's first frame, which acknowledges it, before it
+    /// acknowledges the request with a heartbeat on its stream instead.
+    package static let acknowledgementDelay = 0.05
+
     package static let version: UInt8 = 2
     /// Bytes of header after the length field: version, kind, stream.
     package static let headerLength = 6

@@ -31,6 +31,8 @@ final class Session {
     /// Bytes this stream may still send before the shim credits more (`Frame.streamWindow`): the shim
     /// credits only what its client took, so a slow client stops the SageMaker transfer.
     var credit = Frame.streamWindow
+    /// The first frame on the stream is the request's acknowledgement (`ShimConnection.owe`).
+    private(set) var hasSentFrame = false
     /// The streamed model call's answer, while one runs (`invokeStreaming`).
     private var answer: ModelCallStateMachine?
 
@@ -262,6 +264,7 @@ final class Session {
 
     func send(_ message: TranslatorMessage) {
         guard case .working = state else { return }
+        hasSentFrame = true
         credit -= connection.send(message, stream: stream)
     }
 

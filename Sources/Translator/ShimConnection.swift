@@ -12,6 +12,10 @@ final class ShimConnection {
     /// Sessions whose transfer paused because the shim was not taking our output fast enough.
     private var waitingForDrain: [UInt32: Session] = [:]
     private var heartbeat: Timer?
+    /// Requests read and not yet acknowledged: a session's first frame acknowledges it; those with nothing
+    /// to say within `Frame.acknowledgementDelay` get a heartbeat on their stream (`acknowledgeSilent`).
+    private var owedAcknowledgements: [UInt32] = []
+    private var acknowledgementTimer: Timer?
     /// Closes a connection whose frame does not complete in time (`FRAME_TIMEOUT_SECONDS`), so a peer on
     /// the socket cannot hold a half-read frame, and its buffer, by sending nothing or a trickle.
     private var frameDeadline: Timer?
@@ -28,6 +32,7 @@ final class ShimConnection {
         let beat = Timer(loop: server.loop) { [weak self] in self?.heartbeatDue() }
         heartbeat = beat
         beat.schedule(after: Frame.heartbeatInterval)
+        acknowledgementTimer = Timer(loop: server.loop) { [weak self] in self?.acknowledgeSilent() }
     }
 
     var sessionCount: Int { sessions.count }
@@ -50,6 +55,22 @@ final class ShimConnection {
         outgoing.removeAll(keepingCapacity: true)
         Frame.append(kind: kind, stream: stream, to: &outgoing) { _ in }
         connection.write(outgoing)
+    }
+
+    /// An acknowledgement per request as it was read cost each process a system call and the shim a wakeup
+    /// for ten bytes, when most answers come sooner than any acknowledgement is looked at.
+    private func owe(acknowledgementOf stream: UInt32) {
+        if owedAcknowledgements.isEmpty { acknowledgementTimer?.schedule(after: Frame.acknowledgementDelay) }
+        owedAcknowledgements.append(stream)
+    }
+
+    private func acknowledgeSilent() {
+        let owed = owedAcknowledgements
+        owedAcknowledgements.removeAll(keepingCapacity: true)
+        // An ended session sent its last frame; a cancelled one needs nothing.
+        for stream in owed {
+            if let session = sessions[stream], !session.hasSentFrame { sendEmpty(.heartbeat, stream: stream) }
+        }
     }
 
     private func heartbeatDue() {
@@ -114,8 +135,6 @@ final class ShimConnection {
                 stream: frame.stream)
             return
         }
-        // The acknowledgement: the shim counts a request unacknowledged for long as a hung translator.
-        sendEmpty(.heartbeat, stream: frame.stream)
         if server.isDraining {
             send(.error(GatewayError(.shuttingDown, "The gateway is shutting down; retry.")), stream: frame.stream)
             return
@@ -123,6 +142,8 @@ final class ShimConnection {
         let session = Session(stream: frame.stream, requestId: request.requestId, connection: self)
         sessions[frame.stream] = session
         server.sessionStarted()
+        // The shim counts a request unacknowledged for long as a hung translator.
+        owe(acknowledgementOf: frame.stream)
         session.handle(request)
     }
 
@@ -190,6 +211,7 @@ final class ShimConnection {
         for session in open.values { session.cancel() }
         isClosed = true
         heartbeat?.cancel()
+        acknowledgementTimer?.cancel()
         frameDeadline?.cancel()
         if flushing {
             server.closeAfterFlush(connection)

@@ -197,3 +197,65 @@ def test_a_translator_restart_fails_open_streams_and_the_next_request_reconnects
     gateway.start_translator()
     answer = client(gateway).chat.completions.create(model="m", messages=[{"role": "user", "content": "back"}])
     assert answer.choices[0].message.content.endswith("back")
+
+
+def test_the_first_frame_on_a_stream_is_its_acknowledgement(emulator, tmp_path):
+    """An answer that comes at once acknowledges its request (no heartbeat frame of its own per request); one
+    that takes longer is acknowledged with a heartbeat on its stream within the 50 ms acknowledgement delay,
+    long before the answer, so the shim's `TRANSLATOR_ACK_TIMEOUT_SECONDS` still tells a hung translator."""
+    import struct
+
+    def frame(stream: int, payload: dict) -> bytes:
+        body = json.dumps(payload).encode()
+        return struct.pack(">IBBI", len(body) + 6, 2, 1, stream) + body
+
+    def read_frame(sock):
+        def exactly(n):
+            data = b""
+            while len(data) < n:
+                more = sock.recv(n - len(data))
+                assert more, "the translator closed the connection"
+                data += more
+            return data
+        length, version, kind, stream = struct.unpack(">IBBI", exactly(10))
+        assert version == 2
+        return kind, stream, exactly(length - 6)
+
+    def next_on(sock, stream):
+        while True:
+            kind, s, payload = read_frame(sock)
+            if s == stream:
+                return kind, payload
+
+    # InvokeEndpoint: SageMaker says nothing, not even its status, until the whole answer is ready.
+    models = tmp_path / "models.json"
+    models.write_text(json.dumps({"models": [{"id": "m", "endpoint": "demo-endpoint", "upstream_streaming": "never"}]}))
+    gateway = make_gateway(emulator, api_keys=KEY,
+                           translator_env={"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)})
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(10)
+    sock.connect(str(gateway.socket_path))
+    try:
+        for stream in (1, 2, 3):
+            sock.sendall(frame(stream, {"id": f"req_h{stream}", "op": "health"}))
+            kind, payload = next_on(sock, stream)
+            assert kind == 7 and json.loads(payload)["ready"] is True  # the answer, no heartbeat before it
+
+        # Two tokens 400 ms apart, assembled into one answer: nothing to say for 400 ms.
+        chat = {"id": "req_slow", "key": KEY, "op": "chat", "model": "m",
+                "messages": [{"role": "user", "content": "[tokens=2][delay_ms=400]"}], "stream": False,
+                "include_usage": False, "parameters": {}}
+        sent = time.monotonic()
+        sock.sendall(frame(4, chat))
+        kind, _ = next_on(sock, 4)
+        acknowledged = time.monotonic() - sent
+        assert kind == 9 and acknowledged < 0.35, acknowledged
+        kinds = []
+        while not kinds or kinds[-1] not in (4, 5):  # error or end
+            kinds.append(next_on(sock, 4)[0])
+        assert kinds[0] == 2 and kinds[-1] == 5 and 9 not in kinds, kinds  # accepted, events, end
+        assert time.monotonic() - sent >= 0.4
+    finally:
+        sock.close()
+        gateway.stop()
+        cleanup_dir(gateway.workdir)
