@@ -10,12 +10,34 @@ package final class EventLoop {
     /// The `event_base*`, for CurlMulti's socket and timer events.
     package let base: OpaquePointer
 
-    package init() throws(EventLoopError) {
-        guard let base = event_base_new() else { throw .libevent("event_base_new") }
+    /// `batchingEpollChanges`: epoll changes wait for the next `epoll_wait`, and a change undone in the same
+    /// turn costs nothing (libevent's changelist). evhttp turns a connection's read event off and on around
+    /// every request and its write event on and off around every reply: three `epoll_ctl` calls a request
+    /// for the shim. The price is that epoll refusing a descriptor is no longer reported by `event_add`
+    /// (libevent logs it when it applies the change), which `SocketWatcher` relies on for curl's sockets:
+    /// so the translator does not batch. libevent warns only against fds cloned with dup(), which nothing
+    /// here makes.
+    package init(batchingEpollChanges: Bool = false) throws(EventLoopError) {
+        guard let config = event_config_new() else { throw .libevent("event_config_new") }
+        defer { event_config_free(config) }
+        if batchingEpollChanges {
+            _ = event_config_set_flag(config, Int32(EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST.rawValue))
+        }
+        guard let base = event_base_new_with_config(config) else { throw .libevent("event_base_new") }
         self.base = base
     }
 
     private var endOfTurnStorage: EndOfTurn?
+
+    /// Where `StreamConnection`s read into: the loop runs one read callback at a time, and each hands
+    /// the bytes on before it returns, so one buffer serves every connection on the loop.
+    var readScratch: UnsafeMutableRawBufferPointer {
+        if let scratch = readScratchStorage { return scratch }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+        readScratchStorage = scratch
+        return scratch
+    }
+    private var readScratchStorage: UnsafeMutableRawBufferPointer?
 
     /// Flushes deferred to the end of the current loop callback (`EndOfTurn`).
     package var endOfTurn: EndOfTurn {
@@ -29,6 +51,7 @@ package final class EventLoop {
         // Its event lives on the base: freed first.
         endOfTurnStorage = nil
         event_base_free(base)
+        readScratchStorage?.deallocate()
     }
 
     /// Runs `event_base_dispatch` until `stop()` is called or no event is pending.

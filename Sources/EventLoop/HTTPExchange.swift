@@ -161,10 +161,22 @@ package final class HTTPExchange: EndOfTurnFlushing {
     package func respond(status: Int, headers: [(String, String)], body: [UInt8]) {
         guard state == .idle, let request else { return }
         Self.add(headers, to: request)
+        let bev = connection.flatMap { evhttp_connection_get_bufferevent($0) }
         guard let handedBack = finish(), let buffer = evbuffer_new() else { return }
         body.withUnsafeBytes { _ = evbuffer_add(buffer, $0.baseAddress, $0.count) }
         evhttp_send_reply(handedBack, Int32(clamping: status), nil, buffer)
         evbuffer_free(buffer)
+        if let bev { Self.sendReplyNow(on: bev) }
+    }
+
+    /// evhttp sends what it queued once the connection's write event fires: turned on, a wakeup from
+    /// epoll, turned off, two `epoll_ctl` calls and a loop turn per reply. Written now instead; when the
+    /// kernel took it all, evhttp's "reply written" callback runs as the bufferevent would have run it,
+    /// deferred to later in this loop turn (not inside the caller's stack) and dropped if the connection is
+    /// freed first. A reply the kernel does not take at once goes out through the write event as before.
+    private static func sendReplyNow(on bev: OpaquePointer) {
+        guard writeQueuedOutput(of: bev) == 0 else { return }
+        bufferevent_trigger(bev, Int16(EV_WRITE), Int32(BEV_TRIG_DEFER_CALLBACKS.rawValue))
     }
 
     /// Sends the status line and headers; the body follows in chunks (HTTP/1.1 chunked encoding; for an
@@ -268,8 +280,10 @@ package final class HTTPExchange: EndOfTurnFlushing {
     }
 
     package func finishStreaming() {
+        let bev = connection.flatMap { evhttp_connection_get_bufferevent($0) }
         guard state == .streaming, let handedBack = finish() else { return }
         evhttp_send_reply_end(handedBack)
+        if let bev { Self.sendReplyNow(on: bev) }
     }
 
     /// Ends the exchange's hold on the request and returns it for the one call that hands it back.

@@ -1,8 +1,11 @@
 import CLibevent
 import Glibc
 
-/// A connected Unix-domain stream socket on a libevent bufferevent: bytes in, bytes out.
-/// Closing it is the peer's cancel signal (see docs/protocol.md).
+/// A connected Unix-domain stream socket: bytes in through an event of its own, bytes out through a
+/// libevent bufferevent. Closing it is the peer's cancel signal (see docs/protocol.md).
+///
+/// Not the bufferevent's reading: it asks the kernel how much is waiting (`FIONREAD`) before every read
+/// and then reads at most 4 KiB, an extra system call per read and several reads for a busy turn's frames.
 ///
 /// Callbacks run on the loop thread; callers capture `self` weakly in them. Dropping the last
 /// reference closes the socket like `close()`.
@@ -10,6 +13,9 @@ package final class StreamConnection: EndOfTurnFlushing {
     private let loop: EventLoop
     /// The `bufferevent*`; nil once closed. Freeing it closes the socket (`BEV_OPT_CLOSE_ON_FREE`).
     private var bufferEvent: OpaquePointer?
+    /// The socket's read event (persistent); freed with the bufferevent, before the socket closes.
+    private var readEvent: OpaquePointer?
+    private let fd: Int32
     private var closeWhenFlushed = false
     /// Set while a `closeAfterFlush()` is pending, so the caller may drop the connection meanwhile.
     private var selfUntilFlushed: StreamConnection?
@@ -21,11 +27,10 @@ package final class StreamConnection: EndOfTurnFlushing {
     /// The kernel refused part of the output: the bufferevent's write event is on until it drained.
     private var waitingForKernel = false
 
-    /// Everything read so far, in one array per read event; the input buffer is drained each time.
+    /// What one read took from the socket, as an array.
     package var onRead: (([UInt8]) -> Void)?
-    /// Instead of `onRead` when set: everything read so far, in place in the input buffer (made
-    /// contiguous), valid only during the call and drained after it; for a reader that copies what it
-    /// keeps anyway, so a read event costs no array.
+    /// Instead of `onRead` when set: what one read took, in place in the loop's read buffer, valid only
+    /// during the call; for a reader that copies what it keeps anyway, so a read event costs no array.
     package var onReadBytes: ((UnsafeRawBufferPointer) -> Void)?
     /// EOF or error from the peer; called once, never after a local `close()` or `closeAfterFlush()`.
     package var onClose: (() -> Void)?
@@ -54,21 +59,29 @@ package final class StreamConnection: EndOfTurnFlushing {
     /// Takes ownership of a connected, non-blocking socket.
     init(loop: EventLoop, adopting fd: Int32) throws(EventLoopError) {
         self.loop = loop
+        self.fd = fd
         guard let bev = bufferevent_socket_new(loop.base, fd, Int32(BEV_OPT_CLOSE_ON_FREE.rawValue)) else {
             Glibc.close(fd)
             throw .libevent("bufferevent_socket_new")
         }
         bufferEvent = bev
-        // passUnretained: deinit frees the bufferevent, so the callbacks never outlive self.
-        bufferevent_setcb(bev, streamReadable, streamWritable, streamEvent, Unmanaged.passUnretained(self).toOpaque())
+        // passUnretained: deinit frees the bufferevent and the read event, so no callback outlives self.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        bufferevent_setcb(bev, nil, streamWritable, streamEvent, context)
         applyWriteWatermark()
-        // Writing is ours (see `write`): the bufferevent's write event (on by default) is on only while the
-        // kernel is full.
-        _ = bufferevent_disable(bev, Int16(EV_WRITE))
-        _ = bufferevent_enable(bev, Int16(EV_READ))
+        // Writing is ours too (see `write`): the bufferevent's write event (on by default) is on only while
+        // the kernel is full, and its read event never.
+        _ = bufferevent_disable(bev, Int16(EV_READ | EV_WRITE))
+        guard let readEvent = event_new(loop.base, fd, Int16(EV_READ | EV_PERSIST), streamReadable, context) else {
+            bufferevent_free(bev)
+            throw .libevent("event_new")
+        }
+        self.readEvent = readEvent
+        _ = event_add(readEvent, nil)
     }
 
     deinit {
+        if let readEvent { event_free(readEvent) }
         if let bufferEvent { bufferevent_free(bufferEvent) }
     }
 
@@ -111,19 +124,23 @@ package final class StreamConnection: EndOfTurnFlushing {
 
     /// Stops reading from the socket; the kernel buffer then fills and the peer's writes block.
     package func pauseReading() {
-        guard let bufferEvent else { return }
-        _ = bufferevent_disable(bufferEvent, Int16(EV_READ))
+        guard let readEvent else { return }
+        _ = event_del(readEvent)
     }
 
     package func resumeReading() {
-        guard let bufferEvent, !closeWhenFlushed else { return }
-        _ = bufferevent_enable(bufferEvent, Int16(EV_READ))
+        guard let readEvent, !closeWhenFlushed else { return }
+        _ = event_add(readEvent, nil)
     }
 
     /// Closes now; queued output is dropped and no callback runs afterwards.
     package func close() {
         guard let bufferEvent else { return }
         self.bufferEvent = nil
+        if let readEvent {
+            self.readEvent = nil
+            event_free(readEvent)
+        }
         bufferevent_free(bufferEvent)
         if let closed = onClosedAfterFlush {
             onClosedAfterFlush = nil
@@ -141,7 +158,7 @@ package final class StreamConnection: EndOfTurnFlushing {
         guard let bufferEvent, !closeWhenFlushed else { return }
         closeWhenFlushed = true
         onClosedAfterFlush = closed
-        _ = bufferevent_disable(bufferEvent, Int16(EV_READ))
+        pauseReading()
         if outputBufferedBytes == 0 {
             close()
         } else {
@@ -159,24 +176,30 @@ package final class StreamConnection: EndOfTurnFlushing {
         bufferevent_setwatermark(bufferEvent, Int16(EV_WRITE), mark, 0)
     }
 
+    /// One read per readiness: the event is level-triggered, so what a read leaves waiting wakes the loop
+    /// again, and one busy connection cannot starve the rest.
     fileprivate func readable() {
-        guard let bufferEvent, !closeWhenFlushed else { return }
-        let input = bufferevent_get_input(bufferEvent)
-        let count = evbuffer_get_length(input)
-        guard count > 0 else { return }
-        if let onReadBytes {
-            guard let base = evbuffer_pullup(input, count) else { return }
-            onReadBytes(UnsafeRawBufferPointer(start: base, count: count))
-            // The callback may have closed (freed) the connection, input buffer and all.
-            if self.bufferEvent == bufferEvent { _ = evbuffer_drain(input, count) }
-            return
+        _ = readOnce()
+    }
+
+    /// True when it handed bytes on.
+    private func readOnce() -> Bool {
+        guard bufferEvent != nil, !closeWhenFlushed else { return false }
+        let scratch = loop.readScratch
+        let count = Glibc.read(fd, scratch.baseAddress, scratch.count)
+        if count > 0 {
+            let bytes = UnsafeRawBufferPointer(rebasing: scratch[..<count])
+            if let onReadBytes {
+                onReadBytes(bytes)
+            } else if let onRead {
+                onRead([UInt8](bytes))
+            }
+            return true
         }
-        guard let onRead else { return }
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let removed = evbuffer_remove(input, buffer.baseAddress, count)
-            initialized = max(0, Int(removed))
-        }
-        onRead(bytes)
+        if count < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { return false }
+        // 0 is the peer's EOF; anything else an error on the socket: either way the connection is over.
+        peerGone()
+        return false
     }
 
     fileprivate func writable() {
@@ -193,11 +216,17 @@ package final class StreamConnection: EndOfTurnFlushing {
         onDrain?()
     }
 
+    /// The bufferevent's events come from writing only (it never reads): the peer is gone.
     fileprivate func event(_ what: Int16) {
         guard what & Int16(BEV_EVENT_EOF | BEV_EVENT_ERROR) != 0 else { return }
+        // What the peer sent before it went is delivered before the close.
+        while readOnce() {}
+        peerGone()
+    }
+
+    private func peerGone() {
+        guard bufferEvent != nil else { return }
         let notify = !closeWhenFlushed
-        // Bytes that arrived together with the EOF are delivered before the close.
-        if notify { readable() }
         close()
         if notify, let onClose {
             self.onClose = nil
@@ -206,7 +235,7 @@ package final class StreamConnection: EndOfTurnFlushing {
     }
 }
 
-private func streamReadable(_: OpaquePointer?, _ context: UnsafeMutableRawPointer?) {
+private func streamReadable(_: Int32, _: Int16, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
     let connection = Unmanaged<StreamConnection>.fromOpaque(context).takeUnretainedValue()
     withExtendedLifetime(connection) { connection.readable() }

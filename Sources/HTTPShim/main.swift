@@ -23,7 +23,7 @@ func runShim() -> Int32 {
     ignoreSIGPIPE()
     let fileLimit = FileDescriptorLimit.raiseToHardLimit()
     do {
-        let loop = try EventLoop()
+        let loop = try EventLoop(batchingEpollChanges: true)
         let shim = Shim(config: config, loop: loop)
         let port = try shim.start()
         let term = try SignalWatcher(loop: loop, signal: SIGTERM) { shim.drain() }
