@@ -57,7 +57,9 @@ let package = Package(
             dependencies: ["EventLoop", "CurlMulti", "GatewayWire", "AWSSigV4", "AWSEventStream", "GatewayLog"]
         ),
 
-        .testTarget(name: "GatewayWireTests", dependencies: ["GatewayWire", "GatewayMetrics"]),
+        // The tests' shared helpers (a seeded generator); a library, not a test bundle of its own.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "GatewayWireTests", dependencies: ["GatewayWire", "GatewayMetrics", "TestSupport"]),
         .testTarget(name: "GatewayMetricsTests", dependencies: ["GatewayMetrics"]),
         .testTarget(name: "GatewayLogTests", dependencies: ["GatewayLog"]),
         .testTarget(name: "OpenAIWireTests", dependencies: ["OpenAIWire", "GatewayWire"]),
@@ -66,8 +68,8 @@ let package = Package(
         .testTarget(
             name: "AWSSigV4Tests", dependencies: ["AWSSigV4", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "AWSEventStreamTests", dependencies: ["AWSEventStream"]),
-        .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "GatewayWire"]),
+        .testTarget(name: "AWSEventStreamTests", dependencies: ["AWSEventStream", "TestSupport"]),
+        .testTarget(name: "ModelFormatsTests", dependencies: ["ModelFormats", "GatewayWire", "TestSupport"]),
         .testTarget(
             name: "TranslatorCoreTests",
             dependencies: ["TranslatorCore", "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats"]),

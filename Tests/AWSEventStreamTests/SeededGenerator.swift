@@ -1,22 +1,15 @@
 import AWSEventStream
+import TestSupport
 
-/// SplitMix64: a reproducible generator so a failing random case fails the same way on every run.
+/// The shared seeded generator, with event-stream messages to draw.
 struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
+    private var source: SplitMix
 
-    init(seed: UInt64) { state = seed }
+    init(seed: UInt64) { source = SplitMix(seed: seed) }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
 
-    mutating func bytes(_ count: Int) -> [UInt8] {
-        (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &self) }
-    }
+    mutating func bytes(_ count: Int) -> [UInt8] { source.bytes(count) }
 
     /// A message with up to 8 headers of random types (names unique, as botocore requires) and up to 300 payload bytes.
     mutating func message() -> EventStreamMessage {

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import GatewayWire
@@ -183,7 +184,7 @@ import Testing
         }
     }
 
-    /// Deterministic (FrameTests' SplitMix64), so a failure reproduces.
+    /// Deterministic (TestSupport's SplitMix64), so a failure reproduces.
     struct Random {
         private var source: SplitMix
         init(state: UInt64) { source = SplitMix(seed: state) }

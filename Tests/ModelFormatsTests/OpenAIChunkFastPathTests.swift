@@ -1,4 +1,5 @@
 import GatewayWire
+import TestSupport
 import Testing
 
 @testable import ModelFormats
@@ -92,47 +93,57 @@ import Testing
     /// Seeded random chunks in every shape the generator knows, then some of them broken: whenever the fast
     /// path answers, the answer is the generic path's.
     @Test func differential() {
-        var generator = ChunkGenerator(seed: 0x5EED_C4A1)
-        var handled = 0
-        var handledValid = 0
-        var valid = 0
-        let count = 4000
-        for _ in 0..<count {
-            var bytes = Array(generator.chunk().utf8)
-            let mutated = generator.chance(0.3)
-            if mutated { generator.mutate(&bytes) }
+        fastPathDifferential(seed: 0x5EED_C4A1) { bytes in
             let generic = OpenAIStreamParser.genericItems(payload: bytes)
-            let isError = generic.contains { if case .error = $0 { true } else { false } }
-            if !mutated, !isError { valid += 1 }
-            guard let fast = OpenAIStreamParser.fastItems(payload: bytes) else { continue }
-            handled += 1
-            if !mutated, !isError { handledValid += 1 }
+            let wellFormed = !generic.contains { if case .error = $0 { true } else { false } }
+            guard let fast = OpenAIStreamParser.fastItems(payload: bytes) else { return (false, wellFormed) }
             #expect(fast == generic, "\(String(decoding: bytes, as: UTF8.self))")
+            return (true, wellFormed)
         }
-        // Not vacuous: most well-formed chunks are taken by the fast path.
-        #expect(handledValid * 2 > valid, "\(handledValid) of \(valid) valid chunks handled")
-        #expect(handled > count / 3)
     }
+}
+
+/// The differential loop both fast paths are checked with: `count` seeded payloads, 30% of them broken.
+/// `check` compares the fast path with the generic one on one payload (with its own `#expect`) and says
+/// whether the fast path answered and whether the generic path found the payload well formed; at the end,
+/// the fast path must have taken most well-formed payloads, so the comparison is not vacuous.
+func fastPathDifferential(
+    seed: UInt64, payloadKey: String = "delta", count: Int = 4000,
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ check: ([UInt8]) -> (fastAnswered: Bool, wellFormed: Bool)
+) {
+    var generator = ChunkGenerator(seed: seed, payloadKey: payloadKey)
+    var handled = 0
+    var handledValid = 0
+    var valid = 0
+    for _ in 0..<count {
+        var bytes = Array(generator.chunk().utf8)
+        let mutated = generator.chance(0.3)
+        if mutated { generator.mutate(&bytes) }
+        let (answered, wellFormed) = check(bytes)
+        if !mutated, wellFormed { valid += 1 }
+        guard answered else { continue }
+        handled += 1
+        if !mutated, wellFormed { handledValid += 1 }
+    }
+    #expect(
+        handledValid * 2 > valid, "\(handledValid) of \(valid) well-formed payloads handled",
+        sourceLocation: sourceLocation)
+    #expect(handled > count / 3, sourceLocation: sourceLocation)
 }
 
 /// A small deterministic generator of `chat.completion.chunk`-like JSON text (SplitMix64); with `message`
 /// for `payloadKey`, of whole `chat.completion`-like bodies.
 struct ChunkGenerator {
-    private var state: UInt64
+    private var source: SplitMix
     private let payloadKey: String
 
     init(seed: UInt64, payloadKey: String = "delta") {
-        state = seed
+        source = SplitMix(seed: seed)
         self.payloadKey = payloadKey
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { source.next() }
 
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
     mutating func chance(_ p: Double) -> Bool { Double(next() % 1_000_000) < p * 1_000_000 }

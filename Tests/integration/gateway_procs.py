@@ -258,6 +258,19 @@ def running_emulator(workdir: Path, *args: str):
         emulator.proc.stop()
 
 
+def module_emulator(*args: str):
+    """A module-scoped `emulator` fixture: `emulator = module_emulator("--endpoint", "demo-endpoint")` in a test
+    file starts one emulator with these arguments for all its tests."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def emulator(tmp_path_factory):
+        with running_emulator(tmp_path_factory.mktemp("emu"), *args) as emu:
+            yield emu
+
+    return emulator
+
+
 @contextlib.contextmanager
 def running_gateway(emulator: Emulator, **kwargs):
     """`make_gateway` for a `with` block (or a yield fixture): stopped and its directory removed however the

@@ -329,5 +329,5 @@ def test_slow_reader_gets_every_byte(emulator):
     assert emulator.get_json("/_emulator/stats")["active_streams"] == 1
     chunks = [json.loads(p) for p in sse_events(b"".join(stream_parts(response)))[:-1]]
     tokens = [c["choices"][0]["delta"].get("content", "") for c in chunks[1:-1]]
-    assert tokens == [f"t1"] + [f" t{i}" for i in range(2, count + 1)]
+    assert tokens == ["t1"] + [f" t{i}" for i in range(2, count + 1)]
     assert emulator.get_json("/_emulator/stats")["streams_completed"] == 1

@@ -11,7 +11,7 @@ import urllib.request
 import anthropic
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, models_env, running_emulator, running_gateway
+from gateway_procs import cleanup_dir, make_gateway, models_env, running_gateway, module_emulator
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -26,10 +26,7 @@ WEATHER = {
 }
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint")
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,13 @@ import urllib.request
 import openai
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, running_emulator
+from gateway_procs import cleanup_dir, make_gateway, module_emulator
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint")
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import openai
 import pytest
 
 from emulator_vectors import float32_bits, token_text, vector
-from gateway_procs import models_env, running_emulator, running_gateway
+from gateway_procs import models_env, running_gateway, module_emulator
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -32,10 +32,7 @@ MODELS = {
 }
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint")
 
 
 @pytest.fixture(scope="module")

@@ -4,29 +4,23 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import threading
-import time
 
 import openai
 import pytest
 
-from gateway_procs import base_env, bin_dir, cleanup_dir, make_gateway, running_emulator, wait_for
+from gateway_procs import bin_dir, cleanup_dir, make_gateway, module_emulator
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(
-        tmp_path_factory.mktemp("emu"),
-        "--endpoint", "demo-endpoint",
-        "--endpoint", "other-endpoint",
-        "--secret", 'gateway-keys={"api_keys": ["sk-rotating-1", "sk-second"]}',
-        "--secret", "plain-key=sk-plain",
-        "--secret", 'legacy={"bedrock-access-gateway-apikey": "sk-legacy"}',
-        "--container-credentials-token", "ecs-token-123",
-    ) as emu:
-        yield emu
+emulator = module_emulator(
+    "--endpoint", "demo-endpoint",
+    "--endpoint", "other-endpoint",
+    "--secret", 'gateway-keys={"api_keys": ["sk-rotating-1", "sk-second"]}',
+    "--secret", "plain-key=sk-plain",
+    "--secret", 'legacy={"bedrock-access-gateway-apikey": "sk-legacy"}',
+    "--container-credentials-token", "ecs-token-123",
+)
 
 
 def chat(gw, key, text="hi", **kw):

@@ -16,8 +16,7 @@ import openai
 import pytest
 
 from gateway_procs import (
-    ACCESS_KEY, REGION, SECRET_KEY, cleanup_dir, make_gateway, models_env, running_emulator, running_gateway,
-)
+    ACCESS_KEY, REGION, SECRET_KEY, cleanup_dir, make_gateway, models_env, running_emulator, running_gateway, module_emulator)
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -48,10 +47,7 @@ def run(emulator, translator_env, body):
     return gw
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint")
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import openai
 import pytest
 
 from emulator_vectors import float32_bits, token_text, vector
-from gateway_procs import ACCESS_KEY, cleanup_dir, make_gateway, models_env, running_emulator, running_gateway
+from gateway_procs import ACCESS_KEY, cleanup_dir, make_gateway, models_env, running_emulator, running_gateway, module_emulator
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -35,10 +35,7 @@ IC_MODELS = [
 
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint")
 
 
 @pytest.fixture(scope="module")

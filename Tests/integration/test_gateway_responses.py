@@ -16,7 +16,7 @@ import openai
 import pydantic
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, models_env, running_emulator, running_gateway
+from gateway_procs import cleanup_dir, make_gateway, models_env, running_gateway, module_emulator
 from openai_spec import validate, validate_stream_event
 
 KEY = "sk-test-key"
@@ -46,12 +46,7 @@ class Weather(pydantic.BaseModel):
     celsius: int
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(
-        tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", "tgi-endpoint"
-    ) as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint", "--tgi-endpoint", "tgi-endpoint")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from conftest import aws_client
-from gateway_procs import make_gateway, models_env, running_emulator, running_gateway
+from gateway_procs import make_gateway, models_env, running_gateway, module_emulator
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -46,10 +46,7 @@ def estimate(prompt: str) -> int:
     return (len(prompt.encode()) + 3) // 4
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", ENDPOINT) as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint", "--tgi-endpoint", ENDPOINT)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import openai
 import pytest
 
-from gateway_procs import models_env, running_emulator, running_gateway
+from gateway_procs import models_env, running_gateway, module_emulator
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -23,10 +23,7 @@ def estimate(prompt: str) -> int:
     return (len(prompt.encode()) + 3) // 4
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--tgi-endpoint", ENDPOINT) as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint", "--tgi-endpoint", ENDPOINT)
 
 
 @pytest.fixture(scope="module")

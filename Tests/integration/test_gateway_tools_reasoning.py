@@ -14,7 +14,7 @@ import openai
 import pydantic
 import pytest
 
-from gateway_procs import make_gateway, models_env, running_emulator, running_gateway
+from gateway_procs import make_gateway, models_env, running_gateway, module_emulator
 
 KEY = "sk-test-key"
 GREETING = "Hello from the SageMaker emulator. You said: "
@@ -52,10 +52,7 @@ class Weather(pydantic.BaseModel):
     celsius: int
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint")
 
 
 @pytest.fixture(scope="module")

@@ -15,15 +15,12 @@ import openai
 import pytest
 
 import openai_conformance
-from gateway_procs import bin_dir, make_gateway, running_emulator, wait_for
+from gateway_procs import bin_dir, make_gateway, wait_for, module_emulator
 
 KEY = "sk-test-key"
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import signal
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -13,15 +12,12 @@ import urllib.request
 import openai
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, running_emulator
+from gateway_procs import cleanup_dir, make_gateway, module_emulator
 
 KEY = "sk-test-key"
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint") as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint")
 
 
 @pytest.fixture

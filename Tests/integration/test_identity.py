@@ -16,7 +16,7 @@ from pathlib import Path
 import openai
 import pytest
 
-from gateway_procs import ACCESS_KEY, SECRET_KEY, cleanup_dir, make_gateway, running_emulator
+from gateway_procs import ACCESS_KEY, SECRET_KEY, cleanup_dir, make_gateway, running_emulator, module_emulator
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 WEB_TOKEN = "irsa-token-abc"
@@ -24,15 +24,11 @@ CONTAINER_TOKEN = "ecs-token-123"
 ROLE_ARN = "arn:aws:iam::123456789012:role/irsa"
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(
-        tmp_path_factory.mktemp("emu"),
-        "--web-identity-token", WEB_TOKEN,
-        "--container-credentials-token", CONTAINER_TOKEN,
-        "--secret", 'keys={"api_keys": ["sk-secret"]}',
-    ) as emu:
-        yield emu
+emulator = module_emulator(
+    "--web-identity-token", WEB_TOKEN,
+    "--container-credentials-token", CONTAINER_TOKEN,
+    "--secret", 'keys={"api_keys": ["sk-secret"]}',
+)
 
 
 @pytest.fixture

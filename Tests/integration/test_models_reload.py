@@ -8,17 +8,13 @@ import threading
 import time
 
 import openai
-import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, running_emulator, wait_for
+from gateway_procs import cleanup_dir, make_gateway, wait_for, module_emulator
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--endpoint", "other-endpoint") as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint", "--endpoint", "other-endpoint")
 
 
 def write(path, models):

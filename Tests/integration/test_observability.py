@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import socket
-import time
 import urllib.error
 import urllib.request
 
@@ -18,7 +17,7 @@ import openai
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway_procs import cleanup_dir, free_port, make_gateway, start_emulator, wait_for
+from gateway_procs import cleanup_dir, free_port, make_gateway, start_emulator
 
 KEY = "sk-observability-key"
 SECRET_NAME = "obs-keys"

@@ -7,7 +7,7 @@ import json
 import openai
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, running_emulator
+from gateway_procs import cleanup_dir, make_gateway, module_emulator
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 SECRET = {"api_keys": [
@@ -17,11 +17,8 @@ SECRET = {"api_keys": [
 ]}
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint", "--endpoint", "other-endpoint",
-                         "--secret", "scoped-keys=" + json.dumps(SECRET)) as emu:
-        yield emu
+emulator = module_emulator("--endpoint", "demo-endpoint", "--endpoint", "other-endpoint",
+                         "--secret", "scoped-keys=" + json.dumps(SECRET))
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import json
 import openai
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, running_emulator, start_emulator
+from gateway_procs import cleanup_dir, make_gateway, start_emulator, module_emulator
 
 GREETING = "Hello from the SageMaker emulator. You said: "
 KEY = "sk-test-key"
@@ -23,13 +23,11 @@ def ask(gw, model, text, timeout=60, **kw):
         model=model, messages=[{"role": "user", "content": text}], **kw)
 
 
-@pytest.fixture(scope="module")
-def emulator(tmp_path_factory):
-    # A 2-second InvokeEndpoint limit stands in for SageMaker's 60 s, so the slow answers here take 3 s.
-    with running_emulator(tmp_path_factory.mktemp("emu"), "--endpoint", "demo-endpoint",
-                         "--no-stream-endpoint", "plain-endpoint", "--tgi-endpoint", "tgi-endpoint",
-                         "--invoke-timeout", "2") as emu:
-        yield emu
+# A 2-second InvokeEndpoint limit stands in for SageMaker's 60 s, so the slow answers here take 3 s.
+emulator = module_emulator(
+    "--endpoint", "demo-endpoint", "--no-stream-endpoint", "plain-endpoint", "--tgi-endpoint", "tgi-endpoint",
+    "--invoke-timeout", "2",
+)
 
 
 @pytest.fixture(scope="module")
