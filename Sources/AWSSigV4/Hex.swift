@@ -32,19 +32,18 @@ enum Hex {
     }
 
     static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        // Written in place after one growth: appending digit by digit checked capacity and uniqueness twice
-        // per byte, more than hashing a short message cost.
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: bytes.count * 2))
-        digits.withUnsafeBufferPointer { digits in
-            out.withUnsafeMutableBufferPointer { buffer in
-                var index = start
+        // Digits written to the stack and appended in one copy: appending digit by digit checked capacity and
+        // uniqueness twice per byte, more than hashing a short message cost.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 2) { text in
+            digits.withUnsafeBufferPointer { digits in
+                var index = 0
                 for byte in bytes {
-                    buffer[index] = digits[Int(byte >> 4)]
-                    buffer[index + 1] = digits[Int(byte & 0x0f)]
+                    text[index] = digits[Int(byte >> 4)]
+                    text[index + 1] = digits[Int(byte & 0x0f)]
                     index += 2
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(text))
         }
     }
 

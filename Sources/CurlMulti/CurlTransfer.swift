@@ -82,8 +82,10 @@ package final class CurlTransfer {
         bodyCount = body.count
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
         for (name, value) in headers {
-            append(header: name, value: value)
+            append(header: name, value: value, line: &line)
         }
         // Curl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
         append(line: "Expect:")
@@ -177,9 +179,9 @@ package final class CurlTransfer {
 
     /// `name: value`, or `name;` (curl's spelling of a header sent empty), built as C bytes: an interpolated
     /// String copied again into a C string cost more than curl's own list append.
-    private func append(header name: String, value: String) {
-        var line: [UInt8] = []
-        line.reserveCapacity(name.utf8.count + value.utf8.count + 3)
+    /// `line` is scratch space kept across calls, so a request's headers share one allocation.
+    private func append(header name: String, value: String, line: inout [UInt8]) {
+        line.removeAll(keepingCapacity: true)
         line.append(contentsOf: name.utf8)
         if value.isEmpty {
             line.append(UInt8(ascii: ";"))
@@ -272,10 +274,9 @@ package final class CurlTransfer {
         var raw = UnsafeRawBufferPointer(start: data, count: count)[...]
         while let last = raw.last, last == 0x0A || last == 0x0D { raw = raw.dropLast() }
         if raw.starts(with: Self.httpPrefix) {
-            // `HTTP/1.1 200 OK`: the status is the second field.
-            let fields = raw.split(separator: 0x20, maxSplits: 2)
-            status = fields.count > 1 ? Int(String(decoding: fields[1], as: UTF8.self)) ?? 0 : 0
+            status = Self.statusCode(raw)
             responseHeaders = []
+            responseHeaders.reserveCapacity(16)
         } else if raw.isEmpty {
             if (100..<200).contains(status) {
                 status = 0
@@ -290,6 +291,21 @@ package final class CurlTransfer {
                 (String(decoding: raw[..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self)))
         }
         return isCancelled ? 0 : count
+    }
+
+    /// The second field of `HTTP/1.1 200 OK`, 0 when it is not a number; read in place, since splitting the
+    /// line into arrays and a String cost more than the rest of the line.
+    private static func statusCode(_ line: Slice<UnsafeRawBufferPointer>) -> Int {
+        guard let space = line.firstIndex(of: 0x20) else { return 0 }
+        var code = 0
+        var digits = 0
+        for byte in line[(space + 1)...].drop(while: { $0 == 0x20 }) {
+            if byte == 0x20 { break }
+            guard (0x30...0x39).contains(byte), digits < 18 else { return 0 }
+            code = code * 10 + Int(byte - 0x30)
+            digits += 1
+        }
+        return digits > 0 ? code : 0
     }
 
     private func deliverResponse() {
