@@ -171,7 +171,9 @@ package struct SigV4Signer: Sendable {
 
     /// Task 3, second half: the hex HMAC of the string to sign under the signing key.
     package func signature(stringToSign: String, date: Date) -> String {
-        Hex.encode(Self.hmac(key: signingKey(date: date), Array(stringToSign.utf8)))
+        var signature: [UInt8] = []
+        signingMAC(dateStamp: AMZDate(date).dateStamp).appendHexCode(for: Array(stringToSign.utf8), to: &signature)
+        return String(decoding: signature, as: UTF8.self)
     }
 
     /// Task 4: the Authorization header value.
