@@ -66,12 +66,12 @@ package enum CanonicalHeaders {
                         block.append(0x0A)
                         signedList.append(UInt8(ascii: ";"))
                     }
-                    signedList.append(contentsOf: entry.name.utf8)
-                    block.append(contentsOf: entry.name.utf8)
+                    signedList.appendUTF8(entry.name)
+                    block.appendUTF8(entry.name)
                     block.append(UInt8(ascii: ":"))
                     previous = entry.name
                 }
-                block.append(contentsOf: entry.value.utf8)
+                block.appendUTF8(entry.value)
             }
             if previous != nil { block.append(0x0A) }
             return
@@ -80,8 +80,8 @@ package enum CanonicalHeaders {
         var index = entries.startIndex
         for (offset, name) in names.enumerated() {
             if offset > 0 { signedList.append(UInt8(ascii: ";")) }
-            signedList.append(contentsOf: name.utf8)
-            block.append(contentsOf: name.utf8)
+            signedList.appendUTF8(name)
+            block.appendUTF8(name)
             block.append(UInt8(ascii: ":"))
             while index < entries.endIndex, entries[index].name.utf8.lexicographicallyPrecedes(name.utf8) {
                 index += 1
@@ -89,7 +89,7 @@ package enum CanonicalHeaders {
             var first = true
             while index < entries.endIndex, entries[index].name == name {
                 if !first { block.append(UInt8(ascii: ",")) }
-                block.append(contentsOf: entries[index].value.utf8)
+                block.appendUTF8(entries[index].value)
                 first = false
                 index += 1
             }
@@ -112,16 +112,16 @@ package enum CanonicalHeaders {
 
     static func normalizedName(_ name: String) -> String {
         // Nearly every name is already lowercase ASCII without spaces; those need no new string.
-        for byte in name.utf8 where (0x41...0x5A).contains(byte) || byte >= 0x80 || isWhitespace(byte) {
-            return trimmed(name).lowercased()
+        let plain = name.withUTF8Bytes { bytes in
+            !bytes.contains { (0x41...0x5A).contains($0) || $0 >= 0x80 || isWhitespace($0) }
         }
-        return name
+        return plain ? name : trimmed(name).lowercased()
     }
 
     /// Leading and trailing whitespace removed and every inner run of whitespace (including the line breaks
     /// of an obsolete folded header) replaced by one space.
     package static func normalizedValue(_ value: String) -> String {
-        if !value.utf8.contains(where: isWhitespace) { return value }
+        if !value.withUTF8Bytes({ $0.contains(where: isWhitespace) }) { return value }
         var out: [UInt8] = []
         var pendingSpace = false
         for byte in value.utf8 {

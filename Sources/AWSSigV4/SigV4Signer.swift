@@ -202,19 +202,18 @@ package struct SigV4Signer: Sendable {
         signedHeaders.reserveCapacity(128)
         var canonical: [UInt8] = []
         canonical.reserveCapacity(512)
-        canonical.append(contentsOf: method.uppercased().utf8)
+        canonical.appendUTF8(method.uppercased())
         canonical.append(0x0A)
-        canonical.append(
-            contentsOf: CanonicalURI.make(path: path, normalize: normalizePath, doubleEncode: doubleURIEncode).utf8)
+        canonical.appendUTF8(CanonicalURI.make(path: path, normalize: normalizePath, doubleEncode: doubleURIEncode))
         canonical.append(0x0A)
-        canonical.append(contentsOf: CanonicalQuery.make(query).utf8)
+        canonical.appendUTF8(CanonicalQuery.make(query))
         canonical.append(0x0A)
         CanonicalHeaders.appendBlock(entries, names: names, to: &canonical, signedList: &signedHeaders)
         canonical.append(0x0A)
         canonical.append(contentsOf: signedHeaders)
         canonical.append(0x0A)
         if let payloadHash {
-            canonical.append(contentsOf: payloadHash.utf8)
+            canonical.appendUTF8(payloadHash)
         } else {
             Hex.appendSHA256(of: body, to: &canonical)
         }
@@ -222,20 +221,20 @@ package struct SigV4Signer: Sendable {
     }
 
     func appendCredentialScope(dateStamp: String, to out: inout [UInt8]) {
-        out.append(contentsOf: dateStamp.utf8)
+        out.appendUTF8(dateStamp)
         out.append(UInt8(ascii: "/"))
-        out.append(contentsOf: region.utf8)
+        out.appendUTF8(region)
         out.append(UInt8(ascii: "/"))
-        out.append(contentsOf: service.utf8)
-        out.append(contentsOf: "/aws4_request".utf8)
+        out.appendUTF8(service)
+        out.appendUTF8("/aws4_request")
     }
 
     func stringToSignBytes(amzDate: String, dateStamp: String, canonicalRequest: [UInt8]) -> [UInt8] {
         var toBeSigned: [UInt8] = []
         toBeSigned.reserveCapacity(160)
-        toBeSigned.append(contentsOf: Self.algorithm.utf8)
+        toBeSigned.appendUTF8(Self.algorithm)
         toBeSigned.append(0x0A)
-        toBeSigned.append(contentsOf: amzDate.utf8)
+        toBeSigned.appendUTF8(amzDate)
         toBeSigned.append(0x0A)
         appendCredentialScope(dateStamp: dateStamp, to: &toBeSigned)
         toBeSigned.append(0x0A)
@@ -247,14 +246,14 @@ package struct SigV4Signer: Sendable {
     func authorizationPrefix(dateStamp: String, signedHeaders: [UInt8]) -> [UInt8] {
         var authorization: [UInt8] = []
         authorization.reserveCapacity(256)
-        authorization.append(contentsOf: Self.algorithm.utf8)
-        authorization.append(contentsOf: " Credential=".utf8)
-        authorization.append(contentsOf: credentials.accessKeyId.utf8)
+        authorization.appendUTF8(Self.algorithm)
+        authorization.appendUTF8(" Credential=")
+        authorization.appendUTF8(credentials.accessKeyId)
         authorization.append(UInt8(ascii: "/"))
         appendCredentialScope(dateStamp: dateStamp, to: &authorization)
-        authorization.append(contentsOf: ", SignedHeaders=".utf8)
+        authorization.appendUTF8(", SignedHeaders=")
         authorization.append(contentsOf: signedHeaders)
-        authorization.append(contentsOf: ", Signature=".utf8)
+        authorization.appendUTF8(", Signature=")
         return authorization
     }
 
