@@ -17,15 +17,92 @@ package enum CanonicalHeaders {
     /// `name:value\n` for each of `signedHeaders` (lowercase, sorted), values of repeated headers joined with
     /// `,` in the order they appear on the request.
     package static func block(_ headers: [(name: String, value: String)], signedHeaders: [String]) -> String {
-        var valuesByName: [String: [String]] = [:]
+        var block: [UInt8] = []
+        var list: [UInt8] = []
+        appendBlock(sortedEntries(headers), names: normalizedList(signedHeaders), to: &block, signedList: &list)
+        return String(decoding: block, as: UTF8.self)
+    }
+
+    /// A header with its name and value normalised, and its place on the request.
+    struct Entry {
+        var name: String
+        var value: String
+        var position: Int
+    }
+
+    /// `headers` normalised once and sorted by name; equal names keep the request's order (their values are
+    /// signed in the order they are sent).
+    static func sortedEntries(_ headers: [(name: String, value: String)]) -> [Entry] {
+        var entries: [Entry] = []
+        entries.reserveCapacity(headers.count)
         for header in headers {
-            valuesByName[normalizedName(header.name), default: []].append(normalizedValue(header.value))
+            entries.append(
+                Entry(name: normalizedName(header.name), value: normalizedValue(header.value), position: entries.count))
         }
-        var block = ""
-        for name in signedHeaders {
-            block += name + ":" + (valuesByName[name] ?? []).joined(separator: ",") + "\n"
+        sort(&entries)
+        return entries
+    }
+
+    static func sort(_ entries: inout [Entry]) {
+        entries.sort {
+            $0.name == $1.name ? $0.position < $1.position : $0.name.utf8.lexicographicallyPrecedes($1.name.utf8)
         }
-        return block
+    }
+
+    /// The canonical headers block (`name:v1,v2\n` per signed name) appended to `block`, and the signed-headers
+    /// list (`a;b`) to `signedList`: the one builder behind `sign` and the stage methods.
+    ///
+    /// `entries` come from `sortedEntries`. `names` (normalised, distinct, sorted, as `normalizedList` gives)
+    /// are the headers to sign, a name without a header on the request signed with no value; nil means every
+    /// name on the request but the empty one and `unsignedByDefault`.
+    static func appendBlock(_ entries: [Entry], names: [String]?, to block: inout [UInt8], signedList: inout [UInt8]) {
+        guard let names else {
+            var previous: String?
+            for entry in entries where !entry.name.isEmpty && !isUnsignedByDefault(entry.name) {
+                if entry.name == previous {
+                    block.append(UInt8(ascii: ","))
+                } else {
+                    if previous != nil {
+                        block.append(0x0A)
+                        signedList.append(UInt8(ascii: ";"))
+                    }
+                    signedList.appendUTF8(entry.name)
+                    block.appendUTF8(entry.name)
+                    block.append(UInt8(ascii: ":"))
+                    previous = entry.name
+                }
+                block.appendUTF8(entry.value)
+            }
+            if previous != nil { block.append(0x0A) }
+            return
+        }
+        // Both sorted by the same order: one walk matches each name with its run of entries.
+        var index = entries.startIndex
+        for (offset, name) in names.enumerated() {
+            if offset > 0 { signedList.append(UInt8(ascii: ";")) }
+            signedList.appendUTF8(name)
+            block.appendUTF8(name)
+            block.append(UInt8(ascii: ":"))
+            while index < entries.endIndex, entries[index].name.utf8.lexicographicallyPrecedes(name.utf8) {
+                index += 1
+            }
+            var first = true
+            while index < entries.endIndex, entries[index].name == name {
+                if !first { block.append(UInt8(ascii: ",")) }
+                block.appendUTF8(entries[index].value)
+                first = false
+                index += 1
+            }
+            block.append(0x0A)
+        }
+    }
+
+    /// `unsignedByDefault.contains`, without hashing the name.
+    static func isUnsignedByDefault(_ name: String) -> Bool {
+        switch name {
+        case "authorization", "expect", "transfer-encoding", "user-agent", "x-amzn-trace-id": return true
+        default: return false
+        }
     }
 
     /// The signed-headers list as it appears in the canonical request and the Authorization header.
@@ -35,16 +112,16 @@ package enum CanonicalHeaders {
 
     static func normalizedName(_ name: String) -> String {
         // Nearly every name is already lowercase ASCII without spaces; those need no new string.
-        for byte in name.utf8 where (0x41...0x5A).contains(byte) || byte >= 0x80 || isWhitespace(byte) {
-            return trimmed(name).lowercased()
+        let plain = name.withUTF8Bytes { bytes in
+            !bytes.contains { (0x41...0x5A).contains($0) || $0 >= 0x80 || isWhitespace($0) }
         }
-        return name
+        return plain ? name : trimmed(name).lowercased()
     }
 
     /// Leading and trailing whitespace removed and every inner run of whitespace (including the line breaks
     /// of an obsolete folded header) replaced by one space.
     package static func normalizedValue(_ value: String) -> String {
-        if !value.utf8.contains(where: isWhitespace) { return value }
+        if !value.withUTF8Bytes({ $0.contains(where: isWhitespace) }) { return value }
         var out: [UInt8] = []
         var pendingSpace = false
         for byte in value.utf8 {

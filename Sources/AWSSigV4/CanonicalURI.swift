@@ -15,10 +15,14 @@ package enum CanonicalURI {
     /// True when `removeDotSegments` would return `path` unchanged: no empty inner segment (`//`) and no `.` or
     /// `..` segment. Every path the gateway signs is, so it skips rebuilding the path from its segments.
     package static func isNormal(_ path: String) -> Bool {
+        path.withUTF8Bytes(isNormal)
+    }
+
+    private static func isNormal(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         var length = 0
         var dotsOnly = true
         var position = 0
-        for byte in path.utf8 {
+        for byte in path {
             if byte == UInt8(ascii: "/") {
                 // A segment just ended: empty is fine only before a leading slash; `.` and `..` never are.
                 if length == 0 ? position != 0 : dotsOnly && length <= 2 { return false }

@@ -8,10 +8,7 @@ enum Hex {
     static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
         out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
+        Array(bytes).withUnsafeBytes { append($0, to: &out) }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -27,7 +24,6 @@ enum Hex {
         return hasher.finalize().withUnsafeBytes { encode($0) }
     }
 
-    /// True for exactly 64 lowercase hex digits (a SHA-256 in SigV4 form).
     /// The hex SHA-256 of `bytes` appended to `out`, for text built as bytes (no String in between).
     static func appendSHA256(of bytes: [UInt8], to out: inout [UInt8]) {
         var hasher = SHA256()
@@ -36,12 +32,22 @@ enum Hex {
     }
 
     static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
+        // Digits written to the stack and appended in one copy: appending digit by digit checked capacity and
+        // uniqueness twice per byte, more than hashing a short message cost.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 2) { text in
+            digits.withUnsafeBufferPointer { digits in
+                var index = 0
+                for byte in bytes {
+                    text[index] = digits[Int(byte >> 4)]
+                    text[index + 1] = digits[Int(byte & 0x0f)]
+                    index += 2
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(text))
         }
     }
 
+    /// True for exactly 64 lowercase hex digits (a SHA-256 in SigV4 form).
     static func isSHA256(_ text: String) -> Bool {
         let utf8 = text.utf8
         return utf8.count == 64 && utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }

@@ -35,7 +35,10 @@ package enum URIEncoding {
 
     package static func encode(_ text: String, keepSlash: Bool = false) -> String {
         // A path or name with nothing to escape is the common case; it needs no new string.
-        if text.utf8.allSatisfy({ isUnreserved($0) || (keepSlash && $0 == UInt8(ascii: "/")) }) { return text }
+        let plain = text.withUTF8Bytes { bytes in
+            bytes.allSatisfy { isUnreserved($0) || (keepSlash && $0 == UInt8(ascii: "/")) }
+        }
+        if plain { return text }
         return encode(text.utf8, keepSlash: keepSlash)
     }
 

@@ -21,6 +21,8 @@ package final class CurlMulti {
     private var sockets: [curl_socket_t: CurlSocket] = [:]
     /// Added and not yet finished or cancelled-and-removed; keeps each transfer alive while curl uses it.
     private var transfers: [ObjectIdentifier: CurlTransfer] = [:]
+    /// Easy handles back from finished transfers, reset, for the next ones (`CurlEasyHandle`).
+    private var idleHandles: [CurlEasyHandle] = []
     private var curlDepth = 0
     private var deferred: [() -> Void] = []
 
@@ -48,15 +50,23 @@ package final class CurlMulti {
     /// Idle connections kept for reuse (`CURLMOPT_MAXCONNECTS`).
     static let idleConnections = 1024
 
+    /// Reset easy handles kept for reuse. Each holds curl's 16 KiB receive buffer, so a burst of many concurrent
+    /// calls leaves at most this many behind; steady load needs about as many as it runs at once.
+    static let idleHandleLimit = 128
+
     /// Transfers still running are dropped without `onComplete`.
     deinit {
         curlOrDie(gw_curl_multi_setopt_socketfunction(multi, nil), "CURLMOPT_SOCKETFUNCTION")
         curlOrDie(gw_curl_multi_setopt_timerfunction(multi, nil), "CURLMOPT_TIMERFUNCTION")
         for transfer in transfers.values where transfer.isAttached {
-            curlOrDie(curl_multi_remove_handle(multi, transfer.easy), "curl_multi_remove_handle")
+            if let easy = transfer.easy {
+                curlOrDie(curl_multi_remove_handle(multi, easy), "curl_multi_remove_handle")
+            }
             transfer.isAttached = false
+            _ = transfer.detach()
         }
         transfers.removeAll()
+        idleHandles.removeAll()
         sockets.removeAll()
         curlOrDie(curl_multi_cleanup(multi), "curl_multi_cleanup")
     }
@@ -73,12 +83,14 @@ package final class CurlMulti {
         transfers[ObjectIdentifier(transfer)] = transfer
         runOutsideCurl { [self] in
             guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
+            let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle())
             var code = CURLM_OK
-            callingCurl { code = curl_multi_add_handle(multi, transfer.easy) }
+            callingCurl { code = curl_multi_add_handle(multi, easy) }
             // Unlike the other multi calls, a refusal here is reported to the one transfer concerned:
             // curl has not taken it, so nothing is left half-done.
             guard code == CURLM_OK else {
                 transfers[ObjectIdentifier(transfer)] = nil
+                recycleHandle(of: transfer)
                 transfer.fail(.other(code: code.rawValue, message: String(cString: curl_multi_strerror(code))))
                 return
             }
@@ -119,11 +131,19 @@ package final class CurlMulti {
 
     private func remove(_ transfer: CurlTransfer) {
         guard transfers[ObjectIdentifier(transfer)] != nil else { return }
-        if transfer.isAttached {
-            callingCurl { curlOrDie(curl_multi_remove_handle(multi, transfer.easy), "curl_multi_remove_handle") }
+        if transfer.isAttached, let easy = transfer.easy {
+            callingCurl { curlOrDie(curl_multi_remove_handle(multi, easy), "curl_multi_remove_handle") }
         }
         transfer.isAttached = false
+        recycleHandle(of: transfer)
         transfers[ObjectIdentifier(transfer)] = nil
+    }
+
+    /// Takes back the handle of a transfer that is out of curl, reset so it keeps no pointer into the transfer.
+    private func recycleHandle(of transfer: CurlTransfer) {
+        guard let handle = transfer.detach(), idleHandles.count < Self.idleHandleLimit else { return }
+        handle.reset()
+        idleHandles.append(handle)
     }
 
     /// Ends a transfer that failed outside curl's own reporting (an unpause that failed): removes it and

@@ -1,17 +1,27 @@
 import CCurl
 
 /// One HTTP request on a `CurlMulti`: hiperfifo's "conn info", found from the easy handle through
-/// `CURLOPT_PRIVATE`. Owns its `CURL*`, its header list and its body bytes (curl does not copy
-/// `CURLOPT_POSTFIELDS`), and frees them in `deinit`. A `CurlMulti` keeps it alive while it runs.
+/// `CURLOPT_PRIVATE`. Owns its header list and its body bytes (curl does not copy `CURLOPT_POSTFIELDS`), and
+/// frees them in `deinit`; it borrows a `CurlEasyHandle` from the multi while it is in it. A `CurlMulti` keeps it
+/// alive while it runs.
 ///
 /// Callbacks run on the loop thread, from inside curl; they may call `resume()` and
 /// `CurlMulti.cancel`/`add` (those are deferred until curl returns). Capture owners weakly.
 package final class CurlTransfer {
-    /// The `CURL*`.
-    let easy: UnsafeMutableRawPointer
+    /// The handle lent by the multi, configured for this transfer, from `CurlMulti.add` until the multi
+    /// takes it back when the transfer leaves it.
+    private var handle: CurlEasyHandle?
+    /// The `CURL*`, while the transfer has a handle.
+    var easy: UnsafeMutableRawPointer? { handle?.pointer }
+    private let method: String
+    private let url: String
+    private let connectTimeout: Double
+    private let totalTimeout: Double?
+    private let idleTimeout: Double?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// The request body, at a fixed address for curl's whole use of it.
     private let bodyStorage: UnsafeMutableRawBufferPointer
+    private let bodyCount: Int
     private let errorBuffer: UnsafeMutablePointer<CChar>
 
     /// Set by `CurlMulti.add`; the multi holds the strong reference.
@@ -62,63 +72,83 @@ package final class CurlTransfer {
         totalTimeout: Double? = nil,
         idleTimeout: Double? = nil
     ) {
-        // Only malloc failing makes curl_easy_init return NULL; like Swift's own allocations, that traps.
-        guard let easy = curl_easy_init() else { fatalError("curl_easy_init: out of memory") }
-        self.easy = easy
+        self.method = method
+        self.url = url
+        self.connectTimeout = connectTimeout
+        self.totalTimeout = totalTimeout
+        self.idleTimeout = idleTimeout
         bodyStorage = .allocate(byteCount: max(body.count, 1), alignment: 1)
         bodyStorage.copyBytes(from: body)
+        bodyCount = body.count
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
         for (name, value) in headers {
-            append(header: name, value: value)
+            append(header: name, value: value, line: &line)
         }
         // Curl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
         append(line: "Expect:")
+    }
 
-        // passUnretained: self owns the handle and outlives every callback on it.
+    /// Takes `handle` (fresh or reset) and sets every option of this transfer on it; returns the `CURL*`.
+    func attach(_ handle: CurlEasyHandle) -> UnsafeMutableRawPointer {
+        self.handle = handle
+        let easy = handle.pointer
+        // passUnretained: self holds the handle and outlives every callback on it.
         let context = Unmanaged.passUnretained(self).toOpaque()
-        set(CURLOPT_PRIVATE, pointer: context)
-        set(CURLOPT_URL, string: url)
-        set(CURLOPT_NOSIGNAL, 1)
-        set(CURLOPT_TCP_KEEPALIVE, 1)
-        set(CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
-        set(CURLOPT_ERRORBUFFER, pointer: errorBuffer)
-        set(CURLOPT_WRITEFUNCTION, callback: transferBodyReceived)
-        set(CURLOPT_WRITEDATA, pointer: context)
-        set(CURLOPT_HEADERFUNCTION, callback: transferHeaderReceived)
-        set(CURLOPT_HEADERDATA, pointer: context)
+        set(easy, CURLOPT_PRIVATE, pointer: context)
+        set(easy, CURLOPT_URL, string: url)
+        set(easy, CURLOPT_NOSIGNAL, 1)
+        set(easy, CURLOPT_TCP_KEEPALIVE, 1)
+        set(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
+        set(easy, CURLOPT_ERRORBUFFER, pointer: errorBuffer)
+        set(easy, CURLOPT_WRITEFUNCTION, callback: transferBodyReceived)
+        set(easy, CURLOPT_WRITEDATA, pointer: context)
+        set(easy, CURLOPT_HEADERFUNCTION, callback: transferHeaderReceived)
+        set(easy, CURLOPT_HEADERDATA, pointer: context)
         curlOrDie(gw_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER")
-        set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connectTimeout))
+        set(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connectTimeout))
         if let totalTimeout {
-            set(CURLOPT_TIMEOUT_MS, Self.milliseconds(totalTimeout))
+            set(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(totalTimeout))
         }
         if let idleTimeout {
-            set(CURLOPT_LOW_SPEED_LIMIT, 1)
-            set(CURLOPT_LOW_SPEED_TIME, max(1, Int(idleTimeout.rounded(.up))))
+            set(easy, CURLOPT_LOW_SPEED_LIMIT, 1)
+            set(easy, CURLOPT_LOW_SPEED_TIME, max(1, Int(idleTimeout.rounded(.up))))
         }
 
         let upperMethod = method.uppercased()
         switch upperMethod {
         case "GET":
-            set(CURLOPT_HTTPGET, 1)
+            set(easy, CURLOPT_HTTPGET, 1)
         case "HEAD":
-            set(CURLOPT_NOBODY, 1)
+            set(easy, CURLOPT_NOBODY, 1)
         default:
             if upperMethod != "POST" {
-                set(CURLOPT_CUSTOMREQUEST, string: method)
+                set(easy, CURLOPT_CUSTOMREQUEST, string: method)
             }
-            if upperMethod == "POST" || !body.isEmpty {
+            if upperMethod == "POST" || bodyCount > 0 {
                 curlOrDie(
-                    gw_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)),
+                    gw_curl_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyCount)),
                     "CURLOPT_POSTFIELDSIZE_LARGE")
-                set(CURLOPT_POSTFIELDS, pointer: bodyStorage.baseAddress)
+                set(easy, CURLOPT_POSTFIELDS, pointer: bodyStorage.baseAddress)
             }
         }
+        return easy
+    }
+
+    /// Gives the handle back once it has left the multi (curl calls nothing on it any more). The status curl
+    /// saw is kept first, for a `complete` that still has to report the response.
+    func detach() -> CurlEasyHandle? {
+        guard let handle else { return nil }
+        if !responseDelivered, status == 0 { status = Self.responseCode(handle.pointer) }
+        self.handle = nil
+        return handle
     }
 
     deinit {
-        // A CurlMulti keeps attached transfers alive, so the handle is never in a multi here.
-        curl_easy_cleanup(easy)
+        // A CurlMulti keeps attached transfers alive, so a handle still held here is in no multi, and curl
+        // keeps no pointer to the list or the body once the handle is freed or reset.
         curl_slist_free_all(headerList)
         bodyStorage.deallocate()
         errorBuffer.deallocate()
@@ -137,7 +167,7 @@ package final class CurlTransfer {
             return
         }
         multi.runOutsideCurl { [self] in
-            guard isPaused, !isCancelled else { return }
+            guard isPaused, !isCancelled, let easy else { return }
             isPaused = false
             var code = CURLE_OK
             multi.callingCurl { code = curl_easy_pause(easy, CURLPAUSE_CONT) }
@@ -149,9 +179,9 @@ package final class CurlTransfer {
 
     /// `name: value`, or `name;` (curl's spelling of a header sent empty), built as C bytes: an interpolated
     /// String copied again into a C string cost more than curl's own list append.
-    private func append(header name: String, value: String) {
-        var line: [UInt8] = []
-        line.reserveCapacity(name.utf8.count + value.utf8.count + 3)
+    /// `line` is scratch space kept across calls, so a request's headers share one allocation.
+    private func append(header name: String, value: String, line: inout [UInt8]) {
+        line.removeAll(keepingCapacity: true)
         line.append(contentsOf: name.utf8)
         if value.isEmpty {
             line.append(UInt8(ascii: ";"))
@@ -174,21 +204,21 @@ package final class CurlTransfer {
     // The options are ours and this libcurl knows them all, so a setopt fails only when curl cannot copy
     // a string: out of memory, or a URL over curl's 8 MB input limit, which no endpoint name reaches.
 
-    private func set(_ option: CURLoption, _ value: Int) {
+    private func set(_ easy: UnsafeMutableRawPointer, _ option: CURLoption, _ value: Int) {
         curlOrDie(gw_curl_easy_setopt_long(easy, option, value), "curl_easy_setopt(\(option.rawValue))")
     }
 
     /// For pointers curl keeps (PRIVATE, WRITEDATA, ERRORBUFFER, POSTFIELDS: owned by self).
-    private func set(_ option: CURLoption, pointer: UnsafeRawPointer?) {
+    private func set(_ easy: UnsafeMutableRawPointer, _ option: CURLoption, pointer: UnsafeRawPointer?) {
         curlOrDie(gw_curl_easy_setopt_ptr(easy, option, pointer), "curl_easy_setopt(\(option.rawValue))")
     }
 
     /// For strings, which curl copies.
-    private func set(_ option: CURLoption, string: String) {
+    private func set(_ easy: UnsafeMutableRawPointer, _ option: CURLoption, string: String) {
         curlOrDie(gw_curl_easy_setopt_ptr(easy, option, string), "curl_easy_setopt(\(option.rawValue))")
     }
 
-    private func set(_ option: CURLoption, callback: curl_write_callback) {
+    private func set(_ easy: UnsafeMutableRawPointer, _ option: CURLoption, callback: curl_write_callback) {
         curlOrDie(gw_curl_easy_setopt_writefunction(easy, option, callback), "curl_easy_setopt(\(option.rawValue))")
     }
 
@@ -244,10 +274,9 @@ package final class CurlTransfer {
         var raw = UnsafeRawBufferPointer(start: data, count: count)[...]
         while let last = raw.last, last == 0x0A || last == 0x0D { raw = raw.dropLast() }
         if raw.starts(with: Self.httpPrefix) {
-            // `HTTP/1.1 200 OK`: the status is the second field.
-            let fields = raw.split(separator: 0x20, maxSplits: 2)
-            status = fields.count > 1 ? Int(String(decoding: fields[1], as: UTF8.self)) ?? 0 : 0
+            status = Self.statusCode(raw)
             responseHeaders = []
+            responseHeaders.reserveCapacity(16)
         } else if raw.isEmpty {
             if (100..<200).contains(status) {
                 status = 0
@@ -264,18 +293,35 @@ package final class CurlTransfer {
         return isCancelled ? 0 : count
     }
 
+    /// The second field of `HTTP/1.1 200 OK`, 0 when it is not a number; read in place, since splitting the
+    /// line into arrays and a String cost more than the rest of the line.
+    private static func statusCode(_ line: Slice<UnsafeRawBufferPointer>) -> Int {
+        guard let space = line.firstIndex(of: 0x20) else { return 0 }
+        var code = 0
+        var digits = 0
+        for byte in line[(space + 1)...].drop(while: { $0 == 0x20 }) {
+            if byte == 0x20 { break }
+            guard (0x30...0x39).contains(byte), digits < 18 else { return 0 }
+            code = code * 10 + Int(byte - 0x30)
+            digits += 1
+        }
+        return digits > 0 ? code : 0
+    }
+
     private func deliverResponse() {
         guard !responseDelivered else { return }
-        if status == 0 {
-            var code = 0
-            // Fails only for a handle that is not an easy handle; then the status stays unknown (0).
-            if gw_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK { status = code }
-        }
+        if status == 0, let easy { status = Self.responseCode(easy) }
         guard status != 0 else { return }
         responseDelivered = true
         let headers = responseHeaders
         responseHeaders = []
         onResponse?(status, headers)
+    }
+
+    /// Fails only for a handle that is not an easy handle; then the status stays unknown (0).
+    private static func responseCode(_ easy: UnsafeMutableRawPointer) -> Int {
+        var code = 0
+        return gw_curl_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &code) == CURLE_OK ? code : 0
     }
 
     /// Called once by the multi when curl reports the transfer done (never after cancel).

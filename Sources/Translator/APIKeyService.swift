@@ -57,10 +57,10 @@ final class APIKeyService {
     func authorize(
         _ key: String?, afterFetch: Bool = false, completion: @escaping (Result<APIKeyGrant, GatewayError>) -> Void
     ) {
-        let outcome = cache.check(key: key, now: clock.monotonic(), afterFetch: afterFetch)
+        let (outcome, grant) = cache.checkGranting(key: key, now: clock.monotonic(), afterFetch: afterFetch)
         if outcome.startFetch { fetch() }
         switch outcome.decision {
-        case .allow: completion(.success(cache.grant(for: key)))
+        case .allow: completion(.success(grant ?? cache.grant(for: key)))
         case .wait: waiting.append((key, completion))
         case .deny:
             if key != nil {

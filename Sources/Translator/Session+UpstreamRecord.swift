@@ -24,11 +24,11 @@ extension Session {
         transfer.onResponse = { code, headers in
             status = code
             headersAfter = watch.elapsed
-            for (name, value) in headers {
-                switch name.lowercased() {
-                case "x-amzn-requestid": upstreamId = value
-                case "x-amzn-errortype": errorType = value
-                default: break
+            for (name, value) in headers where name.utf8.count == 16 {
+                if equalsIgnoringASCIICase(name, "x-amzn-requestid") {
+                    upstreamId = value
+                } else if equalsIgnoringASCIICase(name, "x-amzn-errortype") {
+                    errorType = value
                 }
             }
             onResponse?(code, headers)
@@ -51,5 +51,17 @@ extension Session {
                 ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
             onComplete?(result)
         }
+    }
+}
+
+/// `name.lowercased() == lowercase` without a new string per response header (`lowercase` is lowercase ASCII).
+private func equalsIgnoringASCIICase(_ name: String, _ lowercase: StaticString) -> Bool {
+    lowercase.withUTF8Buffer { expected in
+        guard name.utf8.count == expected.count else { return false }
+        for (byte, wanted) in zip(name.utf8, expected) {
+            let folded = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            guard folded == wanted else { return false }
+        }
+        return true
     }
 }

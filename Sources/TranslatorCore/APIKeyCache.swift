@@ -51,16 +51,30 @@ package struct APIKeyCache: Sendable {
 
     /// `now` in seconds on any monotonic clock.
     package mutating func check(key: String?, now: Double, afterFetch: Bool = false) -> Outcome {
+        checkGranting(key: key, now: now, afterFetch: afterFetch).outcome
+    }
+
+    /// `check`, with the grant of a key it found in a set: hashing the key is most of checking it, and
+    /// `grant(for:)` after `check` hashed it a second time per request. `grant` nil means ask `grant(for:)`.
+    package mutating func checkGranting(key: String?, now: Double, afterFetch: Bool = false)
+        -> (outcome: Outcome, grant: APIKeyGrant?)
+    {
         if !secretConfigured && staticKeys.isEmpty && allowUnauthenticated {
-            return Outcome(decision: .allow, startFetch: false)
+            return (Outcome(decision: .allow, startFetch: false), nil)
         }
         let stale = fetchedAt.map { now - $0 >= ttl } ?? true
-        let known = key.map { staticKeys.contains($0) || (fetched?.contains($0) ?? false) } ?? false
-
-        if known {
+        if let key, let found = staticKeys.grant(for: key) ?? fetched?.grant(for: key) {
             // Serve from the cache; refresh a stale set in the background.
-            return Outcome(decision: .allow, startFetch: secretConfigured && stale && startFetchIfAllowed(now: now))
+            return (
+                Outcome(decision: .allow, startFetch: secretConfigured && stale && startFetchIfAllowed(now: now)),
+                found
+            )
         }
+        return (uncachedOutcome(key: key, now: now, stale: stale, afterFetch: afterFetch), nil)
+    }
+
+    /// `check` for a key in neither set (or none).
+    private mutating func uncachedOutcome(key: String?, now: Double, stale: Bool, afterFetch: Bool) -> Outcome {
         guard secretConfigured, key != nil else {
             return Outcome(decision: key == nil || hasKeySet ? .deny : .unavailable, startFetch: false)
         }

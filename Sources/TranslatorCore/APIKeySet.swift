@@ -31,7 +31,7 @@ package struct APIKeySet: Equatable, Sendable {
 
     package init(entries: [Entry]) {
         stored = entries.filter { !$0.key.isEmpty }.map {
-            Stored(digest: Array(SHA256.hash(data: Array($0.key.utf8))), name: $0.name, models: $0.models)
+            Stored(digest: Self.digest($0.key), name: $0.name, models: $0.models)
         }
     }
 
@@ -42,7 +42,7 @@ package struct APIKeySet: Equatable, Sendable {
 
     /// The grant of the key `candidate` is, or nil. Every stored digest is compared in full.
     package func grant(for candidate: String) -> APIKeyGrant? {
-        let digest = Array(SHA256.hash(data: Array(candidate.utf8)))
+        let digest = Self.digest(candidate)
         var match: Int?
         for (index, entry) in stored.enumerated() {
             var diff: UInt8 = 0
@@ -62,7 +62,17 @@ package struct APIKeySet: Equatable, Sendable {
 
     /// A short, non-reversible label for logs: never log a key, at most this.
     package static func fingerprint(_ key: String) -> String {
-        fingerprint(digest: Array(SHA256.hash(data: Array(key.utf8))))
+        fingerprint(digest: digest(key))
+    }
+
+    /// The key's SHA-256, hashed from the string's own bytes: `SHA256.hash(data:)` and `Array(digest)` go
+    /// through generic `DataProtocol` and `Sequence` paths whose metadata the profile showed being looked up
+    /// at run time on every request (two thirds of checking a key).
+    private static func digest(_ key: String) -> [UInt8] {
+        var key = key
+        var hasher = SHA256()
+        key.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        return hasher.finalize().withUnsafeBytes { [UInt8]($0) }
     }
 
     /// The first four bytes of the key's digest in hex; every request has one, so no second hash of the key and

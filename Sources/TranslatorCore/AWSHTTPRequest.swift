@@ -38,19 +38,31 @@ package struct AWSHTTPRequest: Sendable {
 
 /// Percent-encodes one path segment with RFC 3986's unreserved set, as the SDKs' REST serialisers do.
 package func percentEncodePathSegment(_ segment: String) -> String {
-    var out = ""
+    // Endpoint names are nearly always unreserved already: no new string. Otherwise built as bytes, since a
+    // String grown a scalar at a time cost more than the rest of building the request.
+    guard !segment.utf8.allSatisfy(isUnreserved) else { return segment }
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(segment.utf8.count * 3)
     for byte in segment.utf8 {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-            out.unicodeScalars.append(Unicode.Scalar(byte))
-        default:
-            let hex = Array("0123456789ABCDEF")
-            out.append("%")
+        if isUnreserved(byte) {
+            out.append(byte)
+        } else {
+            out.append(UInt8(ascii: "%"))
             out.append(hex[Int(byte >> 4)])
             out.append(hex[Int(byte & 0xF)])
         }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
+}
+
+private func isUnreserved(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"),
+        UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+        return true
+    default:
+        return false
+    }
 }

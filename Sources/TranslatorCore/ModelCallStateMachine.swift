@@ -162,9 +162,22 @@ package struct ModelCallStateMachine {
         switch parse(body) {
         case .failure(let error): return [.fail(error)]
         case .success(let events):
+            // One array, filled in place: the chain of flatMap, map and concatenations copied every event three
+            // times, and a whole answer is the rest of its request in events.
             var reasoning = ReasoningFilter(mode: mode)
-            let shaped = events.flatMap { reasoning.process($0) } + reasoning.finish()
-            return [.send(.accepted(shape))] + shaped.map { .send(.event($0)) } + [.end]
+            var actions: [Action] = []
+            actions.reserveCapacity(events.count + 2)
+            actions.append(.send(.accepted(shape)))
+            for event in events {
+                if reasoning.passesThrough {
+                    actions.append(.send(.event(event)))
+                } else {
+                    for shaped in reasoning.process(event) { actions.append(.send(.event(shaped))) }
+                }
+            }
+            for shaped in reasoning.finish() { actions.append(.send(.event(shaped))) }
+            actions.append(.end)
+            return actions
         }
     }
 

@@ -15,6 +15,11 @@ package enum UpstreamOutcome: String, CaseIterable, Sendable {
 
     /// The outcome of a call that got an HTTP answer; `errorType` is `x-amzn-ErrorType` when present.
     package init(status: Int, errorType: String?) {
+        // Nearly every call: no need to normalise an error type that cannot change the answer.
+        if (200..<300).contains(status) {
+            self = .ok
+            return
+        }
         let type = SageMakerErrorMapper.errorTypeName(errorType ?? "")
         switch (status, type) {
         case (200..<300, _): self = .ok

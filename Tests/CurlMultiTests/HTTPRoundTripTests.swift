@@ -68,6 +68,31 @@ struct HTTPRoundTripTests {
         #expect(outcome.body == Array(payload.reversed()))
     }
 
+    /// The multi lends each finished transfer's easy handle to the next one: nothing of the first (method,
+    /// body, headers, timeout) reaches the second.
+    @Test func reusedHandleCarriesNothingOver() throws {
+        let fixture = try HTTPFixture()
+        var seen: [(method: String, body: [UInt8], headers: [(String, String)])] = []
+        fixture.handler = { exchange in
+            seen.append((exchange.method, exchange.body, exchange.headers))
+            exchange.respond(status: 200, headers: [], body: Array("ok".utf8))
+        }
+        let post = fixture.perform(
+            CurlTransfer(
+                method: "PUT", url: fixture.baseURL + "/first", headers: [("X-First", "1")], body: Array("body".utf8),
+                totalTimeout: 5))
+        let get = fixture.perform(CurlTransfer(method: "GET", url: fixture.baseURL + "/second", headers: [], body: []))
+        let head = fixture.perform(CurlTransfer(method: "HEAD", url: fixture.baseURL + "/third", headers: [], body: []))
+        let again = fixture.perform(
+            CurlTransfer(method: "GET", url: fixture.baseURL + "/fourth", headers: [], body: []))
+        #expect(post.succeeded && get.succeeded && head.succeeded && again.succeeded)
+        #expect(seen.map(\.method) == ["PUT", "GET", "HEAD", "GET"])
+        #expect(seen.map(\.body) == [Array("body".utf8), [], [], []])
+        #expect(seen.dropFirst().allSatisfy { request in !request.headers.contains { $0.0.lowercased() == "x-first" } })
+        #expect(get.text == "ok" && head.text == "" && again.text == "ok")
+        #expect(fixture.multi.activeTransfers == 0)
+    }
+
     @Test func emptyBodyStillGetsOnResponseBeforeOnComplete() throws {
         let fixture = try HTTPFixture()
         fixture.handler = { $0.respond(status: 204, headers: [], body: []) }

@@ -22,6 +22,23 @@ struct APIKeyCacheTests {
         return cache
     }
 
+    /// The grant comes with the check (one hash of the key), and it is the one `grant(for:)` gives.
+    @Test func checkGrantingReturnsTheGrantOfAFoundKey() {
+        var cache = APIKeyCache(
+            staticKeys: APIKeySet(entries: [.init(key: "scoped", name: "team", models: ["m"])]),
+            secretConfigured: false, allowUnauthenticated: false, ttl: 3600)
+        let found = cache.checkGranting(key: "scoped", now: 0)
+        #expect(found.outcome == Outcome(decision: .allow, startFetch: false))
+        #expect(found.grant == cache.grant(for: "scoped"))
+        #expect(found.grant?.name == "team")
+        let unknown = cache.checkGranting(key: "nope", now: 0)
+        #expect(unknown.outcome == Outcome(decision: .deny, startFetch: false))
+        #expect(unknown.grant == nil)
+        var openCache = APIKeyCache(
+            staticKeys: APIKeySet(keys: []), secretConfigured: false, allowUnauthenticated: true, ttl: 3600)
+        #expect(openCache.checkGranting(key: nil, now: 0).grant == nil)
+    }
+
     @Test func firstRequestStartsExactlyOneFetchAndWaits() {
         var cache = Self.secretCache()
         #expect(!cache.hasKeySet)
