@@ -7,8 +7,9 @@ import GatewayWire
 /// 10,000 open streams need one descriptor here instead of 10,000.
 ///
 /// Connected on first use and again after a loss. A translator that is stopped (SIGSTOP, a wedged loop)
-/// still takes requests into its socket buffer, so silence is the only sign: it acknowledges each
-/// request at once and sends a heartbeat every `Frame.heartbeatInterval`, and the connection is lost
+/// still takes requests into its socket buffer, so silence is the only sign: any frame on a request's
+/// stream acknowledges it (the translator sends a heartbeat there when it has nothing else to say within
+/// `Frame.acknowledgementDelay`), a heartbeat comes every `Frame.heartbeatInterval`, and the connection is lost
 /// when a request goes unacknowledged for `ackTimeout` or, with exchanges open, no frame at all arrives
 /// for `idleTimeout`. Losing it fails every open exchange (503, or an SSE error once streaming).
 final class TranslatorLink {
