@@ -65,7 +65,7 @@ package struct RequestHeadRules: Equatable, Sendable {
             return .reject("A header field value has control characters.")
         }
         // Names are token bytes (ASCII) by now, so an ASCII case fold is exact; no String per header line.
-        if Self.equalsIgnoringCase(name, Self.contentLengthName) {
+        if Self.equalsIgnoringCase(name, "content-length") {
             var itemStart = 0
             while itemStart <= value.count {
                 let itemEnd = value[itemStart...].firstIndex(of: UInt8(ascii: ",")) ?? value.count
@@ -80,7 +80,7 @@ package struct RequestHeadRules: Equatable, Sendable {
                 contentLength = number
                 itemStart = itemEnd + 1
             }
-        } else if Self.equalsIgnoringCase(name, Self.transferEncodingName) {
+        } else if Self.equalsIgnoringCase(name, "transfer-encoding") {
             if chunked || !Self.isChunked(value) {
                 return .reject("Only \"Transfer-Encoding: chunked\" is supported, once.")
             }
@@ -102,7 +102,7 @@ package struct RequestHeadRules: Equatable, Sendable {
         guard value.allSatisfy({ $0 < 0x80 }) else {
             return String(decoding: value, as: UTF8.self).lowercased() == "chunked"
         }
-        return equalsIgnoringCase(value, chunkedName)
+        return equalsIgnoringCase(value, "chunked")
     }
 
     /// The methods the server hands to its handler (`HTTPServer` allows the same set in evhttp).
@@ -130,14 +130,14 @@ package struct RequestHeadRules: Equatable, Sendable {
         return nil
     }
 
-    private static let contentLengthName = Array("content-length".utf8)
-    private static let transferEncodingName = Array("transfer-encoding".utf8)
-    private static let chunkedName = Array("chunked".utf8)
-
     /// `bytes` equals `lowercase` (ASCII, lower case) but for the case of its letters.
-    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
-        guard bytes.count == lowercase.count else { return false }
-        for (b, l) in zip(bytes, lowercase) {
+    ///
+    /// A `StaticString`, not a static array: every header line compares two names, and each static array
+    /// cost a lazy-initialization check per use.
+    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        for (b, l) in zip(bytes, expected) {
             let folded = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b
             if folded != l { return false }
         }
