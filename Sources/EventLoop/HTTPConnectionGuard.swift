@@ -87,7 +87,20 @@ final class HTTPConnectionGuard {
     /// evhttp has read a whole request and hands it to the handler.
     func requestArrived() {
         phase = .handling
+        observeInput(true)
         releasePendingBody()
+    }
+
+    /// Nothing here needs to see a plain body arrive: the input callback is off from the end of its head
+    /// until the request reaches the handler, sparing a call for each line and each read evhttp drains.
+    private func observeInput(_ observing: Bool) {
+        guard let callbackEntry, let input = bufferevent_get_input(bufferEvent) else { return }
+        let flags = UInt32(EVBUFFER_CB_ENABLED)
+        if observing {
+            _ = evbuffer_cb_set_flags(input, callbackEntry, flags)
+        } else {
+            _ = evbuffer_cb_clear_flags(input, callbackEntry, flags)
+        }
     }
 
     func releasePendingBody() {
@@ -189,59 +202,84 @@ final class HTTPConnectionGuard {
         }
     }
 
-    /// Checks every complete line past `scanned`, then the size of what is still incomplete.
+    /// Checks every complete line past `scanned`, then the size of what is still incomplete. Lines are
+    /// read where they lie in the buffer's chains; only a line split across two chains is copied out.
     private func examine(_ buffer: OpaquePointer?) {
         guard let buffer else { return }
         let length = evbuffer_get_length(buffer)
-        var newline = UInt8(ascii: "\n")
         while phase == .awaitingHead, scanned < length {
             var position = evbuffer_ptr()
             guard evbuffer_ptr_set(buffer, &position, scanned, EVBUFFER_PTR_SET) == 0 else { return }
+            var vector = iovec()
+            guard evbuffer_peek(buffer, length - scanned, &position, &vector, 1) > 0, let base = vector.iov_base
+            else { return }
+            let chain = UnsafeRawBufferPointer(start: base, count: min(vector.iov_len, length - scanned))
+            var lineStart = 0
+            while let newline = chain[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                guard check(UnsafeRawBufferPointer(rebasing: chain[lineStart..<newline]), in: buffer) else { return }
+                lineStart = newline + 1
+            }
+            guard scanned + chain.count - lineStart < length else { break }
+            // The rest of this chain starts a line that ends in a later chain (or not yet at all).
+            guard evbuffer_ptr_set(buffer, &position, scanned, EVBUFFER_PTR_SET) == 0 else { return }
+            var newline = UInt8(ascii: "\n")
             let found = evbuffer_search(buffer, &newline, 1, &position)
             guard found.pos >= 0 else { break }
-            let lineLength = found.pos - scanned
-            headBytes += lineLength + 1
-            if headBytes > limits.maxHeaderBytes {
-                return onReject?(self, .headersTooLarge(limit: limits.maxHeaderBytes)) ?? ()
-            }
-            // One buffer for every line of every head on this connection, not an array per line.
             line.removeAll(keepingCapacity: true)
-            if lineLength > 0 {
-                var from = position
-                _ = evbuffer_ptr_set(buffer, &from, scanned, EVBUFFER_PTR_SET)
-                line.append(contentsOf: repeatElement(0, count: lineLength))
-                _ = line.withUnsafeMutableBytes { evbuffer_copyout_from(buffer, &from, $0.baseAddress, lineLength) }
-            }
-            scanned = found.pos + 1
-            if line.last == UInt8(ascii: "\r") { line.removeLast() }
-            switch rules.accept(line[...]) {
-            case .more:
-                continue
-            case .complete(let contentLength):
-                if let contentLength, contentLength > maxBodyBytes {
-                    return onReject?(self, .bodyTooLarge(limit: maxBodyBytes)) ?? ()
-                }
-                let body = rules.isChunked ? maxBodyBytes : contentLength ?? 0
-                if body > 0 {
-                    guard let server, server.reservePendingBody(body) else {
-                        return onReject?(self, .bodiesPending(limit: server?.maxPendingBodyBytes ?? 0)) ?? ()
-                    }
-                    pendingBody = body
-                }
-                phase = .readingBody
-                if rules.isChunked {
-                    chunked = ChunkedBodyRules(limit: maxBodyBytes)
-                    // Bytes after the blank line in this read are the body's first.
-                    return checkChunked(buffer, from: scanned)
-                }
-            case .reject(let reason):
-                return onReject?(self, .badRequest(reason)) ?? ()
-            case .methodNotAllowed(let method):
-                return onReject?(self, .methodNotAllowed(method)) ?? ()
-            }
+            let lineLength = found.pos - scanned
+            line.append(contentsOf: repeatElement(0, count: lineLength))
+            var from = evbuffer_ptr()
+            _ = evbuffer_ptr_set(buffer, &from, scanned, EVBUFFER_PTR_SET)
+            _ = line.withUnsafeMutableBytes { evbuffer_copyout_from(buffer, &from, $0.baseAddress, lineLength) }
+            guard line.withUnsafeBytes({ check($0, in: buffer) }) else { return }
         }
         if phase == .awaitingHead, headBytes + (length - scanned) > limits.maxHeaderBytes {
             onReject?(self, .headersTooLarge(limit: limits.maxHeaderBytes))
+        }
+    }
+
+    /// One complete head line at `scanned`, without its LF. False once the head is decided: complete (the
+    /// body follows) or refused.
+    private func check(_ rawLine: UnsafeRawBufferPointer, in buffer: OpaquePointer) -> Bool {
+        headBytes += rawLine.count + 1
+        if headBytes > limits.maxHeaderBytes {
+            onReject?(self, .headersTooLarge(limit: limits.maxHeaderBytes))
+            return false
+        }
+        scanned += rawLine.count + 1
+        let line =
+            rawLine.last == UInt8(ascii: "\r") ? UnsafeRawBufferPointer(rebasing: rawLine.dropLast()) : rawLine
+        switch rules.accept(line) {
+        case .more:
+            return true
+        case .complete(let contentLength):
+            if let contentLength, contentLength > maxBodyBytes {
+                onReject?(self, .bodyTooLarge(limit: maxBodyBytes))
+                return false
+            }
+            let body = rules.isChunked ? maxBodyBytes : contentLength ?? 0
+            if body > 0 {
+                guard let server, server.reservePendingBody(body) else {
+                    onReject?(self, .bodiesPending(limit: server?.maxPendingBodyBytes ?? 0))
+                    return false
+                }
+                pendingBody = body
+            }
+            phase = .readingBody
+            if rules.isChunked {
+                chunked = ChunkedBodyRules(limit: maxBodyBytes)
+                // Bytes after the blank line in this read are the body's first.
+                checkChunked(buffer, from: scanned)
+            } else {
+                observeInput(false)
+            }
+            return false
+        case .reject(let reason):
+            onReject?(self, .badRequest(reason))
+            return false
+        case .methodNotAllowed(let method):
+            onReject?(self, .methodNotAllowed(method))
+            return false
         }
     }
 

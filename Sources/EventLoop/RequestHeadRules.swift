@@ -16,16 +16,23 @@ package struct RequestHeadRules: Equatable, Sendable {
     }
 
     private var linesSeen = 0
-    private var contentLength: String?
-    private var transferEncoding: String?
+    /// The declared length: every value was at most 18 digits, so equal values are equal numbers.
+    private var contentLength: Int?
+    private var chunked = false
 
     package init() {}
 
     /// The head declared a chunked body (its size is known only once read).
-    package var isChunked: Bool { transferEncoding != nil }
+    package var isChunked: Bool { chunked }
 
     /// One line of the head, without its line ending (CRLF or bare LF).
     package mutating func accept(_ line: ArraySlice<UInt8>) -> Verdict {
+        line.withUnsafeBytes { accept($0) }
+    }
+
+    /// `accept` for a line read in place from the connection's input buffer: every line of every head
+    /// passes here, so it walks bytes by offset and makes no String unless it refuses the line.
+    package mutating func accept(_ line: UnsafeRawBufferPointer) -> Verdict {
         defer { linesSeen += 1 }
         if linesSeen == 0 {
             // RFC 9112 §2.2: a server should ignore an empty line before the request line.
@@ -35,7 +42,7 @@ package struct RequestHeadRules: Equatable, Sendable {
                 return .reject(problem)
             } else if let space = line.firstIndex(of: UInt8(ascii: " ")) {
                 // A valid request line: its method is everything before the first space.
-                let method = line[line.startIndex..<space]
+                let method = UnsafeRawBufferPointer(rebasing: line[..<space])
                 if !Self.methodBytes.contains(where: { $0.elementsEqual(method) }) {
                     return .methodNotAllowed(String(decoding: method, as: UTF8.self))
                 }
@@ -43,49 +50,59 @@ package struct RequestHeadRules: Equatable, Sendable {
             return .more
         }
         if line.isEmpty { return finish() }
-        if line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "\t") {
+        if line[0] == UInt8(ascii: " ") || line[0] == UInt8(ascii: "\t") {
             return .reject("Obsolete line folding (a header line starting with whitespace) is not accepted.")
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex else {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
             return .reject("A header line has no field name and colon.")
         }
-        let name = line[line.startIndex..<colon]
+        let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
         guard name.allSatisfy(Self.isTokenByte) else {
             return .reject("A header field name has characters that are not allowed (RFC 9110 §5.1).")
         }
-        let value = Self.trimmed(line[(colon + 1)...])
+        let value = Self.trimmed(UnsafeRawBufferPointer(rebasing: line[(colon + 1)...]))
         guard value.allSatisfy({ $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }) else {
             return .reject("A header field value has control characters.")
         }
         // Names are token bytes (ASCII) by now, so an ASCII case fold is exact; no String per header line.
-        if Self.equalsIgnoringCase(name, Self.contentLengthName) {
-            for item in value.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-                let text = String(decoding: Self.trimmed(item), as: UTF8.self)
-                guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), text.utf8.count <= 18 else {
+        if Self.equalsIgnoringCase(name, "content-length") {
+            var itemStart = 0
+            while itemStart <= value.count {
+                let itemEnd = value[itemStart...].firstIndex(of: UInt8(ascii: ",")) ?? value.count
+                let item = Self.trimmed(UnsafeRawBufferPointer(rebasing: value[itemStart..<itemEnd]))
+                guard !item.isEmpty, item.count <= 18, item.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
                     return .reject("Content-Length must be a non-negative whole number of bytes.")
                 }
-                let normalized =
-                    String(text.drop(while: { $0 == "0" })).isEmpty ? "0" : String(text.drop(while: { $0 == "0" }))
-                if let seen = contentLength, seen != normalized {
+                let number = item.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+                if let seen = contentLength, seen != number {
                     return .reject("The request has two different Content-Length values.")
                 }
-                contentLength = normalized
+                contentLength = number
+                itemStart = itemEnd + 1
             }
-        } else if Self.equalsIgnoringCase(name, Self.transferEncodingName) {
-            let text = String(decoding: value, as: UTF8.self).lowercased()
-            if transferEncoding != nil || text != "chunked" {
+        } else if Self.equalsIgnoringCase(name, "transfer-encoding") {
+            if chunked || !Self.isChunked(value) {
                 return .reject("Only \"Transfer-Encoding: chunked\" is supported, once.")
             }
-            transferEncoding = text
+            chunked = true
         }
         return .more
     }
 
     private func finish() -> Verdict {
-        if contentLength != nil && transferEncoding != nil {
+        if contentLength != nil && chunked {
             return .reject("The request has both Content-Length and Transfer-Encoding.")
         }
-        return .complete(contentLength: contentLength.flatMap { Int($0) })
+        return .complete(contentLength: contentLength)
+    }
+
+    /// The value is `chunked` in any case. Compared as `String.lowercased()` does, which also folds a few
+    /// non-ASCII letters (the Kelvin sign) to ASCII ones, so only an all-ASCII value takes the byte path.
+    private static func isChunked(_ value: UnsafeRawBufferPointer) -> Bool {
+        guard value.allSatisfy({ $0 < 0x80 }) else {
+            return String(decoding: value, as: UTF8.self).lowercased() == "chunked"
+        }
+        return equalsIgnoringCase(value, "chunked")
     }
 
     /// The methods the server hands to its handler (`HTTPServer` allows the same set in evhttp).
@@ -95,13 +112,13 @@ package struct RequestHeadRules: Equatable, Sendable {
     private static let versions = [Array("HTTP/1.1".utf8), Array("HTTP/1.0".utf8)]
 
     /// `method SP request-target SP HTTP/1.x`, RFC 9112 §3. Read in place: exactly two spaces, so three parts.
-    private static func requestLineProblem(_ line: ArraySlice<UInt8>) -> String? {
+    private static func requestLineProblem(_ line: UnsafeRawBufferPointer) -> String? {
         let malformed = "The request line is not \"METHOD target HTTP/1.1\"."
         guard let first = line.firstIndex(of: UInt8(ascii: " ")),
             let second = line[(first + 1)...].firstIndex(of: UInt8(ascii: " ")),
             !line[(second + 1)...].contains(UInt8(ascii: " "))
         else { return malformed }
-        let method = line[line.startIndex..<first]
+        let method = line[..<first]
         let target = line[(first + 1)..<second]
         guard !method.isEmpty, method.allSatisfy(isTokenByte), !target.isEmpty,
             target.allSatisfy({ $0 > 0x20 && $0 != 0x7F })
@@ -113,13 +130,14 @@ package struct RequestHeadRules: Equatable, Sendable {
         return nil
     }
 
-    private static let contentLengthName = Array("content-length".utf8)
-    private static let transferEncodingName = Array("transfer-encoding".utf8)
-
     /// `bytes` equals `lowercase` (ASCII, lower case) but for the case of its letters.
-    private static func equalsIgnoringCase(_ bytes: ArraySlice<UInt8>, _ lowercase: [UInt8]) -> Bool {
-        guard bytes.count == lowercase.count else { return false }
-        for (b, l) in zip(bytes, lowercase) {
+    ///
+    /// A `StaticString`, not a static array: every header line compares two names, and each static array
+    /// cost a lazy-initialization check per use.
+    private static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount)
+        for (b, l) in zip(bytes, expected) {
             let folded = b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") ? b | 0x20 : b
             if folded != l { return false }
         }
@@ -143,10 +161,11 @@ package struct RequestHeadRules: Equatable, Sendable {
         }
     }
 
-    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        var slice = bytes
-        while let first = slice.first, first == 0x20 || first == 0x09 { slice = slice.dropFirst() }
-        while let last = slice.last, last == 0x20 || last == 0x09 { slice = slice.dropLast() }
-        return slice
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+        var start = 0
+        var end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return UnsafeRawBufferPointer(rebasing: bytes[start..<end])
     }
 }

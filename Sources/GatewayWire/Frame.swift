@@ -86,7 +86,10 @@ package struct Frame: Equatable, Sendable {
         kind: Kind, stream: UInt32, to out: inout [UInt8], payload: (inout [UInt8]) -> Void
     ) {
         let start = out.count
-        out.append(contentsOf: [0, 0, 0, 0, version, kind.rawValue])
+        // Byte by byte: an array literal here allocated an array per frame.
+        out.append(contentsOf: repeatElement(0, count: 4))
+        out.append(version)
+        out.append(kind.rawValue)
         appendUInt32(stream, to: &out)
         payload(&out)
         let length = UInt32(truncatingIfNeeded: out.count - start - 4)

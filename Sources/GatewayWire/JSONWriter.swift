@@ -38,8 +38,27 @@ package enum JSONWriter {
     }
 
     /// Writes what `JSONValue.int(value)` holds, without making the value.
+    /// Digits written straight into `out`: every streamed chunk and every response writes a few numbers,
+    /// and `String(value)` made a String for each.
     package static func writeInt(_ value: Int, into out: inout [UInt8]) {
-        out.append(contentsOf: String(value).utf8)
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var count = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
+        let start = out.count
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
+        out.withUnsafeMutableBufferPointer { buffer in
+            var index = start + count - 1
+            repeat {
+                buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+                index -= 1
+            } while magnitude > 0
+        }
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

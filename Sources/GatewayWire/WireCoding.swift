@@ -5,7 +5,15 @@ import GatewayMetrics
 
 extension GatewayRequest {
     package func frame() -> Frame {
-        if case .chatCompletion(let chat) = operation { return chatFrame(chat) }
+        var payload: [UInt8] = []
+        writePayload(into: &payload)
+        return Frame(kind: .request, payload: payload)
+    }
+
+    /// The request frame's payload, appended to `out`: the shim writes it straight into its link's
+    /// output buffer, where building a `Frame` first cost an array and a copy per request.
+    package func writePayload(into out: inout [UInt8]) {
+        if case .chatCompletion(let chat) = operation { return writeChat(chat, into: &out) }
         var members: [(String, JSONValue)] = [("id", .string(requestId))]
         if let apiKey { members.append(("key", .string(apiKey))) }
         switch operation {
@@ -30,14 +38,13 @@ extension GatewayRequest {
         case .metrics:
             members.append(("op", .string("metrics")))
         }
-        return Frame(kind: .request, payload: JSONWriter.bytes(.object(members)))
+        JSONWriter.write(.object(members), into: &out)
     }
 
     /// What the generic path writes for a chat, written member by member: every proxied chat request
     /// passes here, and gathering the members into an array first copied the request into it.
-    private func chatFrame(_ chat: ChatRequest) -> Frame {
-        var out: [UInt8] = []
-        out.reserveCapacity(512)
+    private func writeChat(_ chat: ChatRequest, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + 512)
         out.append(contentsOf: #"{"id":"#.utf8)
         JSONWriter.writeString(requestId, into: &out)
         if let apiKey {
@@ -53,7 +60,6 @@ extension GatewayRequest {
         out.append(contentsOf: #","parameters":"#.utf8)
         JSONWriter.write(.object(chat.parameters), into: &out)
         out.append(UInt8(ascii: "}"))
-        return Frame(kind: .request, payload: out)
     }
 
     package init(frame: Frame) throws(FrameError) {

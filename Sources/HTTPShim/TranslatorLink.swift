@@ -49,8 +49,7 @@ final class TranslatorLink {
         let call = TranslatorCall(link: self, stream: stream)
         calls[stream] = call
         outgoing.removeAll(keepingCapacity: true)
-        let frame = request.frame()
-        Frame.append(kind: .request, stream: stream, to: &outgoing) { $0.append(contentsOf: frame.payload) }
+        Frame.append(kind: .request, stream: stream, to: &outgoing) { request.writePayload(into: &$0) }
         connection.write(outgoing)
         let now = clock.monotonic()
         if calls.count == 1 { lastFrameAt = now }
@@ -86,7 +85,11 @@ final class TranslatorLink {
 
     func sendCredit(_ bytes: Int, stream: UInt32) {
         guard let connection, !connection.isClosed else { return }
-        connection.write(Frame.credit(bytes, stream: stream).encoded())
+        outgoing.removeAll(keepingCapacity: true)
+        Frame.append(kind: .credit, stream: stream, to: &outgoing) {
+            Frame.appendUInt32(UInt32(clamping: bytes), to: &$0)
+        }
+        connection.write(outgoing)
     }
 
     /// After a read: each exchange that received frames credits the translator, unless its client is slow.

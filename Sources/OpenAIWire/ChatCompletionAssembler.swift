@@ -29,6 +29,9 @@ package struct ChatCompletionAssembler {
     }
     /// The message field reasoning text goes in; the model's `reasoning_output`, from the `accepted` frame.
     package var reasoningField = ReasoningField.reasoningContent
+    /// Choice 0, nearly always the only one: kept out of `choices` so that a token costs no hashing.
+    private var first: Choice?
+    /// Every other choice.
     private var choices: [Int: Choice] = [:]
     private var tally: UsageTally
 
@@ -44,21 +47,40 @@ package struct ChatCompletionAssembler {
         switch event {
         // Appended in place: rebuilding the text from a copy of it made every token copy all before it.
         case .content(let index, let text):
-            choices[index, default: Choice()].content.append(orStart: text)
+            updateChoice(index) { $0.content.append(orStart: text) }
         case .reasoning(let index, let text):
-            choices[index, default: Choice()].reasoning.append(orStart: text)
+            updateChoice(index) { $0.reasoning.append(orStart: text) }
         case .toolCall(let index, let delta):
-            var call = choices[index]?.toolCalls[delta.index] ?? ToolCall()
+            var call = (index == 0 ? first : choices[index])?.toolCalls[delta.index] ?? ToolCall()
             if call.id == nil { call.id = delta.id }
             // Names come whole in one delta; some containers repeat them in every delta.
             if let name = delta.name, call.name != name { call.name = (call.name ?? "") + name }
             call.arguments += delta.arguments
-            choices[index, default: Choice()].toolCalls[delta.index] = call
+            updateChoice(index) { $0.toolCalls[delta.index] = call }
         case .finish(let index, let reason):
-            choices[index, default: Choice()].finishReason = reason
+            updateChoice(index) { $0.finishReason = reason }
         case .usage, .logprobs:
             break
         }
+    }
+
+    /// Updates the choice at `index`, made empty on first use. A method, not a `_modify` subscript: the
+    /// subscript's coroutine allocated its frame on every token.
+    private mutating func updateChoice(_ index: Int, _ update: (inout Choice) -> Void) {
+        if index == 0 {
+            if first == nil { first = Choice() }
+            // In place: the text it gathers stays uniquely referenced and grows without a copy.
+            update(&first!)
+        } else {
+            update(&choices[index, default: Choice()])
+        }
+    }
+
+    /// Every choice by index, for the paths that are not per request.
+    private var allChoices: [Int: Choice] {
+        var all = choices
+        if let first { all[0] = first }
+        return all
     }
 
     package mutating func add<S: Sequence>(contentsOf events: S) where S.Element == ModelEvent {
@@ -72,7 +94,8 @@ package struct ChatCompletionAssembler {
 
     package func json() -> JSONValue {
         // A model that produced nothing still answers with one (empty) choice, as OpenAI always does.
-        let present = choices.isEmpty ? [0: Choice()] : choices
+        let all = allChoices
+        let present = all.isEmpty ? [0: Choice()] : all
         let rendered = present.keys.sorted().map { index in
             Self.choiceJSON(index: index, present[index] ?? Choice(), reasoningField: reasoningField)
         }
@@ -99,11 +122,13 @@ package struct ChatCompletionAssembler {
         JSONWriter.writeString(model, into: &out)
         out.append(contentsOf: #","choices":["#.utf8)
         if choices.isEmpty {
-            Self.writeChoice(index: 0, Choice(), reasoningField: reasoningField, into: &out)
+            // A model that produced nothing still answers with one (empty) choice, as OpenAI always does.
+            Self.writeChoice(index: 0, first ?? Choice(), reasoningField: reasoningField, into: &out)
         } else {
-            for (position, index) in choices.keys.sorted().enumerated() {
+            let all = allChoices
+            for (position, index) in all.keys.sorted().enumerated() {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeChoice(index: index, choices[index] ?? Choice(), reasoningField: reasoningField, into: &out)
+                Self.writeChoice(index: index, all[index] ?? Choice(), reasoningField: reasoningField, into: &out)
             }
         }
         let usage = self.usage

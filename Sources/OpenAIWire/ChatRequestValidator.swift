@@ -8,9 +8,6 @@ import GatewayWire
 /// `repetition_penalty`) pass through untouched into `ChatRequest.parameters`, in the client's order.
 /// `null` for an optional parameter means "default", as OpenAI accepts it.
 package enum ChatRequestValidator {
-    /// Fields lifted into `ChatRequest`'s typed members and therefore left out of `parameters`.
-    static let typedFields: Set<String> = ["model", "messages", "stream", "stream_options"]
-
     package static func validate(_ body: [UInt8]) -> Result<ChatRequest, GatewayError> {
         do {
             return .success(try chatRequest(body))
@@ -41,13 +38,22 @@ package enum ChatRequestValidator {
         }
 
         var parameters: [(String, JSONValue)] = []
-        for (key, value) in fields where !typedFields.contains(key) {
+        for (key, value) in fields where !isTypedField(key) {
             if !value.isNull { try ParameterRules.check(key, value) }
             parameters.append((key, value))
         }
         try ToolRules.checkCombination(body)
         return ChatRequest(
             model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: parameters)
+    }
+
+    /// Fields lifted into `ChatRequest`'s typed members and therefore left out of `parameters`. A switch,
+    /// not a `Set`: every key of every chat request is looked up here.
+    static func isTypedField(_ key: String) -> Bool {
+        switch key {
+        case "model", "messages", "stream", "stream_options": return true
+        default: return false
+        }
     }
 
     private static func validateModel(_ value: JSONValue?) throws(GatewayError) -> String {

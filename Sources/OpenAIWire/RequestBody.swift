@@ -22,9 +22,23 @@ package enum RequestBody {
                 "Invalid type for request body: expected an object, but got \(ValidationMessage.describe(json)) instead."
             )
         }
+        return hasRepeatedKey(raw) ? lastOfEachKey(raw) : raw
+    }
+
+    /// Repeated keys are rare, and a body has a handful of members: compared pairwise they cost no
+    /// hashing and no copy of the members; a body with many members takes the dictionary path.
+    private static func hasRepeatedKey(_ members: [(String, JSONValue)]) -> Bool {
+        guard members.count <= 32 else { return true }
+        for i in members.indices {
+            for j in (i + 1)..<members.count where members[i].0 == members[j].0 { return true }
+        }
+        return false
+    }
+
+    private static func lastOfEachKey(_ members: [(String, JSONValue)]) -> [(String, JSONValue)] {
         var lastOffset: [String: Int] = [:]
-        for (offset, member) in raw.enumerated() { lastOffset[member.0] = offset }
-        return raw.enumerated().filter { lastOffset[$0.element.0] == $0.offset }.map(\.element)
+        for (offset, member) in members.enumerated() { lastOffset[member.0] = offset }
+        return members.enumerated().filter { lastOffset[$0.element.0] == $0.offset }.map(\.element)
     }
 
     package static func model(_ value: JSONValue?) throws(GatewayError) -> String {

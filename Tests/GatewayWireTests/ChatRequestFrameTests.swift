@@ -36,3 +36,15 @@ import Testing
         }
     }
 }
+
+/// The shim writes the payload after a frame header already in its buffer: the same bytes as `frame()`.
+@Test func requestPayloadAppendsToWhatIsAlreadyThere() {
+    let chat = ChatRequest(model: "m", messages: [.string("x")], stream: false, includeUsage: false, parameters: [])
+    for operation: GatewayRequest.Operation in [.chatCompletion(chat), .listModels, .retrieveModel(id: "m/1"), .health]
+    {
+        let request = GatewayRequest(requestId: "req-1", apiKey: "k", operation: operation)
+        var out: [UInt8] = [1, 2, 3]
+        request.writePayload(into: &out)
+        #expect(out == [1, 2, 3] + request.frame().payload)
+    }
+}

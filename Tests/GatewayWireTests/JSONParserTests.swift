@@ -79,6 +79,15 @@ import Testing
         #expect(JSONValue.double(0.25) == .number("0.25"))
     }
 
+    @Test func integersAreWrittenAsStringDoes() {
+        let values = [0, 1, 9, 10, 99, 100, 1234567890, -1, -10, -9876543210, Int.max, Int.min, Int.max - 1]
+        for value in values {
+            var out: [UInt8] = [UInt8(ascii: "[")]
+            JSONWriter.writeInt(value, into: &out)
+            #expect(String(decoding: out, as: UTF8.self) == "[\(value)")
+        }
+    }
+
     @Test func settingReplacesInPlace() {
         let obj = JSONValue.object([("a", .int(1)), ("b", .int(2)), ("a", .int(3))])
         #expect(obj.setting("a", to: .int(9)) == .object([("a", .int(9)), ("b", .int(2))]))

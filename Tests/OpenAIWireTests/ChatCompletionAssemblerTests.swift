@@ -102,3 +102,33 @@ private func assemble(_ events: [ModelEvent], promptEstimate: Int = 0) -> String
         }
     }
 }
+
+/// Choice 0 is kept apart from the others; the answer still lists every choice in index order, and the
+/// bytes are still those of `json()`.
+@Test func choiceZeroAmongOthersKeepsIndexOrder() {
+    let events: [[ModelEvent]] = [
+        [.content(choice: 2, text: "c"), .content(choice: 0, text: "a"), .content(choice: -1, text: "z")],
+        [.content(choice: 1, text: "b"), .finish(choice: 1, reason: "length")],
+        [
+            .toolCall(choice: 0, ToolCallDelta(index: 0, id: "t", name: "f", arguments: "{}")),
+            .finish(choice: 0, reason: "stop"),
+        ],
+    ]
+    for sequence in events {
+        var assembler = ChatCompletionAssembler(id: "chatcmpl-1", created: 1, model: "m")
+        assembler.add(contentsOf: sequence)
+        #expect(assembler.bytes() == JSONWriter.bytes(assembler.json()))
+        let indices = assembler.json()["choices"]?.arrayValue?.compactMap { $0["index"]?.intValue }
+        let expected = Set(
+            sequence.compactMap { event -> Int? in
+                switch event {
+                case .content(let choice, _), .reasoning(let choice, _), .toolCall(let choice, _),
+                    .finish(let choice, _):
+                    return choice
+                default: return nil
+                }
+            }
+        ).sorted()
+        #expect(indices == expected)
+    }
+}

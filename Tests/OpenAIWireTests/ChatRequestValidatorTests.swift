@@ -271,3 +271,13 @@ func rejectsInvalidRequestWithOpenAIMessage(_ c: BadRequestCase) throws {
 @Test func repeatedKeyIsValidatedByItsLastValue() {
     #expect(failure(body(#""temperature":1,"temperature":9"#))?.param == "temperature")
 }
+
+/// Past 32 members repeated keys are found by hashing instead of pairwise: the same members either way.
+@Test func repeatedKeysAmongManyMembersKeepTheLastValues() throws {
+    let many = (0..<40).map { #""x\#($0)":\#($0)"# }.joined(separator: ",")
+    for extra in [many, many + #","x3":"last""#] {
+        let fields = try RequestBody.fields(Array("{\(extra)}".utf8))
+        let expected = (0..<40).filter { !(extra.hasSuffix(#""last""#) && $0 == 3) }.map { "x\($0)" }
+        #expect(fields.map(\.0) == expected + (extra.hasSuffix(#""last""#) ? ["x3"] : []))
+    }
+}
