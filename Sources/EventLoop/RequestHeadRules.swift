@@ -96,13 +96,11 @@ package struct RequestHeadRules: Equatable, Sendable {
         return .complete(contentLength: contentLength)
     }
 
-    /// The value is `chunked` in any case. Compared as `String.lowercased()` does, which also folds a few
-    /// non-ASCII letters (the Kelvin sign) to ASCII ones, so only an all-ASCII value takes the byte path.
+    /// The value is `chunked` in any ASCII case, exactly as evhttp decides it (`evutil_ascii_strcasecmp`).
+    /// Not `String.lowercased()`: it folds the Kelvin sign to `k`, so `chun\u{212A}ed` would have been chunked
+    /// to these rules and not to evhttp, each reading the body its own way.
     private static func isChunked(_ value: UnsafeRawBufferPointer) -> Bool {
-        guard value.allSatisfy({ $0 < 0x80 }) else {
-            return String(decoding: value, as: UTF8.self).lowercased() == "chunked"
-        }
-        return equalsIgnoringCase(value, "chunked")
+        equalsIgnoringCase(value, "chunked")
     }
 
     /// The methods the server hands to its handler (`HTTPServer` allows the same set in evhttp).

@@ -53,6 +53,8 @@ struct RequestHeadRulesTests {
             (["POST / HTTP/1.1", "Content-Length: 99999999999999999999"], "non-negative whole number"),
             (["POST / HTTP/1.1", "Content-Length: 5", "Transfer-Encoding: chunked", ""], "both Content-Length"),
             (["POST / HTTP/1.1", "Transfer-Encoding: gzip, chunked"], "Transfer-Encoding: chunked"),
+            // The Kelvin sign lowercases to "k" in Unicode, not in evhttp's ASCII comparison.
+            (["POST / HTTP/1.1", "Transfer-Encoding: chun\u{212A}ed"], "Transfer-Encoding: chunked"),
             (["POST / HTTP/1.1", "Transfer-Encoding: chunked", "Transfer-Encoding: chunked"], "once"),
             (["POST / HTTP/1.1", "X-A: b", " folded"], "folding"),
             (["POST / HTTP/1.1", "no colon here"], "no field name"),
