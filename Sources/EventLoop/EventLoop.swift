@@ -50,6 +50,11 @@ package final class EventLoop {
     deinit {
         // Its event lives on the base: freed first.
         endOfTurnStorage = nil
+        // Callbacks libevent deferred to later in a turn that `stop()` cut short (a reply's written-callback,
+        // `HTTPExchange.sendReplyNow`) each hold a reference to their bufferevent; their owners are all gone
+        // by now (everything on the loop holds the loop), so running them frees those bufferevents instead of
+        // leaking them with the base.
+        _ = event_base_loop(base, EVLOOP_NONBLOCK)
         event_base_free(base)
         readScratchStorage?.deallocate()
     }
