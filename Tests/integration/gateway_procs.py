@@ -258,6 +258,23 @@ def running_emulator(workdir: Path, *args: str):
         emulator.proc.stop()
 
 
+def read_frame(sock: socket.socket) -> tuple[int, int, bytes]:
+    """One protocol-v2 frame off a connection to the translator's socket: (kind, stream, payload)."""
+    import struct
+
+    def exactly(n: int) -> bytes:
+        data = b""
+        while len(data) < n:
+            more = sock.recv(n - len(data))
+            assert more, "the translator closed the connection mid-frame"
+            data += more
+        return data
+
+    length, version, kind, stream = struct.unpack(">IBBI", exactly(10))
+    assert version == 2
+    return kind, stream, exactly(length - 6)
+
+
 def module_emulator(*args: str):
     """A module-scoped `emulator` fixture: `emulator = module_emulator("--endpoint", "demo-endpoint")` in a test
     file starts one emulator with these arguments for all its tests."""

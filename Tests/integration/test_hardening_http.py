@@ -15,7 +15,7 @@ import openai
 import pytest
 
 import openai_conformance
-from gateway_procs import bin_dir, make_gateway, wait_for, module_emulator
+from gateway_procs import bin_dir, make_gateway, module_emulator, read_frame, wait_for
 
 KEY = "sk-test-key"
 
@@ -416,23 +416,6 @@ def test_pipelined_requests_are_checked_too(gateway):
     status, _, body = read_response(sock)
     assert status == 400 and b"two different" in body
     assert_closed(sock)
-
-
-def read_frame(sock: socket.socket) -> tuple[int, int, bytes]:
-    """One protocol-v2 frame off the translator's socket: (kind, stream, payload)."""
-    import struct
-
-    def exactly(n: int) -> bytes:
-        data = b""
-        while len(data) < n:
-            more = sock.recv(n - len(data))
-            assert more, "the translator closed the connection mid-frame"
-            data += more
-        return data
-
-    length, version, kind, stream = struct.unpack(">IBBI", exactly(10))
-    assert version == 2
-    return kind, stream, exactly(length - 6)
 
 
 def test_the_translator_drops_a_connection_whose_frame_never_completes(emulator):

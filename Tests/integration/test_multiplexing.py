@@ -12,7 +12,7 @@ import time
 import openai
 import pytest
 
-from gateway_procs import cleanup_dir, make_gateway, module_emulator
+from gateway_procs import cleanup_dir, make_gateway, module_emulator, read_frame
 
 KEY = "sk-mux"
 
@@ -208,18 +208,6 @@ def test_the_first_frame_on_a_stream_is_its_acknowledgement(emulator, tmp_path):
     def frame(stream: int, payload: dict) -> bytes:
         body = json.dumps(payload).encode()
         return struct.pack(">IBBI", len(body) + 6, 2, 1, stream) + body
-
-    def read_frame(sock):
-        def exactly(n):
-            data = b""
-            while len(data) < n:
-                more = sock.recv(n - len(data))
-                assert more, "the translator closed the connection"
-                data += more
-            return data
-        length, version, kind, stream = struct.unpack(">IBBI", exactly(10))
-        assert version == 2
-        return kind, stream, exactly(length - 6)
 
     def next_on(sock, stream):
         while True:
