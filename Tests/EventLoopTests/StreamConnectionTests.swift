@@ -75,6 +75,69 @@ struct StreamConnectionTests {
         withExtendedLifetime((second, client)) {}
     }
 
+    /// Reads are the connection's own (64 KiB at a time, not the bufferevent's): everything the peer wrote
+    /// before it closed arrives, in order and over many reads, before `onClose`.
+    @Test func everyByteSentBeforeThePeerClosedArrivesBeforeOnClose() throws {
+        let loop = try EventLoop()
+        let path = temporarySocketPath()
+        let message = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+        var received: [UInt8] = []
+        var reads = 0
+        var receivedAtClose: Int?
+        var accepted: [StreamConnection] = []
+        let listener = try UnixListener(loop: loop, path: path) { connection in
+            connection.onReadBytes = { bytes in
+                reads += 1
+                received += bytes
+            }
+            connection.onClose = {
+                receivedAtClose = received.count
+                loop.stop()
+            }
+            accepted.append(connection)
+        }
+        var client: StreamConnection? = try StreamConnection.connect(loop: loop, path: path)
+        client?.write(message)
+        client?.closeAfterFlush()
+        client = nil
+        #expect(runLoop(loop))
+        #expect(receivedAtClose == message.count)
+        #expect(received == message)
+        #expect(reads > 1)
+        withExtendedLifetime(listener) {}
+    }
+
+    /// Paused, nothing is read (the peer's bytes wait in the kernel); resumed, they arrive in order.
+    @Test func pausedReadingResumesWhereItStopped() throws {
+        let loop = try EventLoop()
+        let path = temporarySocketPath()
+        var server: StreamConnection?
+        var received: [UInt8] = []
+        let listener = try UnixListener(loop: loop, path: path) { connection in
+            server = connection
+            connection.onRead = { bytes in
+                received += bytes
+                if received.count == 3 || received.count >= 6 { loop.stop() }
+            }
+        }
+        let client = try StreamConnection.connect(loop: loop, path: path)
+        client.write(Array("abc".utf8))
+        #expect(runLoop(loop))
+        #expect(received == Array("abc".utf8))
+
+        server?.pauseReading()
+        client.write(Array("def".utf8))
+        let paused = Timer(loop: loop) { loop.stop() }
+        paused.schedule(after: 0.2)
+        #expect(runLoop(loop))
+        #expect(received == Array("abc".utf8))
+
+        server?.resumeReading()
+        #expect(runLoop(loop))
+        #expect(received == Array("abcdef".utf8))
+        withExtendedLifetime((listener, client)) {}
+    }
+
     @Test func peerCloseFiresOnCloseOnce() throws {
         let loop = try EventLoop()
         let path = temporarySocketPath()
