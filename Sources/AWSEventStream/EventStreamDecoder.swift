@@ -35,22 +35,20 @@ package struct EventStreamDecoder {
     package var bufferedByteCount: Int { buffer.count - readIndex }
 
     package mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        appendBytes(bytes)
+    }
+
+    /// The same for borrowed memory (curl's buffer), with its own entry point: the generic one called across
+    /// modules goes through witness tables and generic metadata on every chunk, while this one calls the
+    /// private generic body with a type known here, so the compiler specialises it.
+    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        appendBytes(bytes)
+    }
+
+    private mutating func appendBytes<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         guard failure == nil else { return }
         if readIndex > 0, readIndex == buffer.count {
             // All read (the usual case between frames): one refill instead of emptying, then appending.
-            buffer.replaceSubrange(0..<readIndex, with: bytes)
-            readIndex = 0
-            return
-        }
-        compact()
-        buffer.append(contentsOf: bytes)
-    }
-
-    /// The same for borrowed memory (curl's buffer), specialised here: the generic one called across modules
-    /// goes through witness tables and generic metadata on every chunk.
-    package mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard failure == nil else { return }
-        if readIndex > 0, readIndex == buffer.count {
             buffer.replaceSubrange(0..<readIndex, with: bytes)
             readIndex = 0
             return
