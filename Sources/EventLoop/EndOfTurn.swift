@@ -13,13 +13,10 @@ package final class EndOfTurn {
     private var pending: [any EndOfTurnFlushing] = []
 
     package init(loop: EventLoop) {
-        // event_new only allocates: NULL is malloc failing, which traps as Swift's own allocations do.
-        guard let event = event_new(loop.base, -1, 0, endOfTurnFired, nil) else {
-            fatalError("event_new: out of memory")
-        }
-        // passUnretained: deinit frees the event, so the callback never outlives self.
-        guard event_assign(event, loop.base, -1, 0, endOfTurnFired, Unmanaged.passUnretained(self).toOpaque()) == 0
-        else { fatalError("event_assign(end of turn) failed") }
+        // passUnretained: deinit frees the event, so the callback never outlives self. event_new only
+        // allocates: NULL is malloc failing, which traps as Swift's own allocations do.
+        guard let event = event_new(loop.base, -1, 0, endOfTurnFired, Unmanaged.passUnretained(self).toOpaque())
+        else { fatalError("event_new: out of memory") }
         self.event = event
     }
 
