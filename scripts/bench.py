@@ -14,6 +14,9 @@ Scenarios (each beside its target from issue 9; the last line is `N passed, M fa
                  saturation (open loop, --open-loop-rate): closed loop, each side runs saturated at its own
                  rate and latency is queueing
   cpu            CPU µs per non-streamed request, per streamed chunk back to back and paced 5 ms apart
+  floor          the same signed requests through two C relays chained like the gateway's processes
+                 (bench/floor-relay.c: TCP in, Unix socket, TCP out; bytes forwarded, nothing else): the CPU
+                 and added latency of the two-process design's hops alone, beside each target it bounds
   ttfb           added time to first streamed byte (gateway minus direct), sequential requests
   open streams   RSS of both processes idle, at 1,000 and at 10,000 open slowly-paced streams
   slow reader    a 100k-token stream read slowly: memory stays flat (backpressure, not buffering)
@@ -87,9 +90,9 @@ class CPUWindow:
 WRK_DONE = r'''
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("WRKJSON {\"requests\":%d,\"errors\":%d,\"p50_us\":%d,\"p99_us\":%d,\"duration_us\":%d}\n",
+  io.write(string.format("WRKJSON {\"requests\":%d,\"errors\":%d,\"p50_us\":%d,\"p99_us\":%d,\"duration_us\":%d,\"bytes\":%d}\n",
     summary.requests, e.connect + e.read + e.write + e.status + e.timeout,
-    latency:percentile(50), latency:percentile(99), summary.duration))
+    latency:percentile(50), latency:percentile(99), summary.duration, summary.bytes))
 end
 '''
 
@@ -142,6 +145,37 @@ def chat_body(content: str, stream: bool, model: str | None = "m") -> str:
     return json.dumps(body)
 
 
+# ---------------------------------------------------------------- the floor
+
+class FloorRelays:
+    """Two bench/floor-relay.c processes chained like the gateway's (TCP in, Unix socket between, TCP out to
+    the emulator), forwarding the client's signed request bytes unchanged: the system calls and wakeups of the
+    two-process design with none of its work. Their CPU per request and per token is the floor the gateway's
+    figures sit on, on this machine, in this run."""
+
+    def __init__(self, workdir: Path, emulator_port: int):
+        compiler = shutil.which("cc") or shutil.which("clang")
+        if compiler is None:
+            raise RuntimeError("bench: no C compiler for bench/floor-relay.c (apt-get install -y gcc)")
+        binary = workdir / "floor-relay"
+        subprocess.run([compiler, "-O2", "-o", str(binary), str(ROOT / "bench" / "floor-relay.c")], check=True)
+        self.port = free_port()
+        link = f"unix:{workdir / 'floor.sock'}"
+        self.procs = []
+        for listen, target in ((link, f"tcp:{emulator_port}"), (f"tcp:{self.port}", link)):
+            proc = subprocess.Popen([str(binary), listen, target], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+            assert proc.stdout is not None
+            if proc.stdout.readline().strip() != b"ready":
+                raise RuntimeError(f"floor-relay {listen} -> {target} did not start")
+            self.procs.append(proc)
+        self.pids = tuple(p.pid for p in self.procs)
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
 # ---------------------------------------------------------------- asyncio clients
 
 async def open_stream(port: int, path: str, body: bytes, headers: dict[str, str]):
@@ -157,6 +191,24 @@ async def open_stream(port: int, path: str, body: bytes, headers: dict[str, str]
         raise RuntimeError(response_head.split(b"\r\n", 1)[0].decode(errors="replace"))
     await reader.readexactly(1)
     return reader, writer, time.perf_counter() - start
+
+
+async def response_bytes(port: int, path: str, body: bytes, headers: dict[str, str]) -> int:
+    """Bytes of one whole chunked response, head included: what wrk's `bytes` counts per answer."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    host = headers.get("Host", f"127.0.0.1:{port}")
+    head = f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: {len(body)}\r\n"
+    head += "".join(f"{k}: {v}\r\n" for k, v in headers.items() if k != "Host") + "\r\n"
+    writer.write(head.encode() + body)
+    await writer.drain()
+    received = b""
+    while not received.endswith(b"\r\n0\r\n\r\n"):
+        chunk = await reader.read(65536)
+        if not chunk:
+            raise RuntimeError(f"connection closed after {len(received)} bytes of a chunked answer")
+        received += chunk
+    writer.close()
+    return len(received)
 
 
 async def ttfb_samples(port: int, path: str, body: bytes, headers: dict[str, str], n: int) -> list[float]:
@@ -311,10 +363,13 @@ def main() -> None:
                       translator_env=quiet | {"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)},
                       shim_env=quiet | {"METRICS_PORT": str(metrics_port), "METRICS_HOST": "127.0.0.1"})
     pids = (gw.translator.proc.pid, gw.shim.proc.pid)
+    floor: FloorRelays | None = None
     rows: list[Row] = []
     details: dict = {"machine": machine(), "nofile": nofile}
     try:
         idle = {name: proc_stats(pid)["rss_kib"] for name, pid in zip(("translator", "shim"), pids)}
+        floor = FloorRelays(workdir, emu.port)
+        floor_url = f"http://127.0.0.1:{floor.port}"
         gw_url = f"http://127.0.0.1:{gw.port}/v1/chat/completions"
         gw_headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
         invoke = f"/endpoints/{ENDPOINT}/invocations"
@@ -351,8 +406,19 @@ def main() -> None:
                                  + ("; closed loop, saturated" if conns > 1 else "")))
             rows.append(Row(f"added latency p99, {conns} conn", added99, "ms",
                             note=f"{via['p99_us'] / 1000:.2f} vs {direct['p99_us'] / 1000:.2f} ms direct"))
+        # The floor: the same signed request through two relays that only forward bytes.
+        def floor_headers(path: str, request_body: str) -> dict[str, str]:
+            return signed_headers(emu.port, path, request_body) | {"Host": f"127.0.0.1:{emu.port}"}
+
+        with CPUWindow(*floor.pids) as cpu:
+            fl = run_wrk(floor_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds, workdir)
+        floor_per_request = cpu.seconds * 1e6 / max(fl["requests"], 1)
         rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60,
-                        note="InvokeEndpoint (`upstream_streaming: never`)"))
+                        note=f"InvokeEndpoint (`upstream_streaming: never`); {cpu_per_request / floor_per_request:.1f}× "
+                             "the floor below"))
+        rows.append(Row("floor: CPU per request, two relays forwarding the same bytes (64 conn)", floor_per_request,
+                        "µs", note="bench/floor-relay.c: the gateway's hops and system calls, no work; "
+                                   f"{fl['requests'] / (fl['duration_us'] / 1e6):,.0f} requests/s"))
 
         # The latency targets: 64 connections offering the same load to both (open loop, below saturation).
         # Closed loop, wrk's 64 connections keep both saturated, each at its own rate, and a request's
@@ -370,6 +436,11 @@ def main() -> None:
                                          f"open loop, {achieved:,.0f}/s through the gateway"))
         rows.append(Row(f"added latency p99, 64 conn, {rate:,} requests/s offered", (via["p99_us"] - direct["p99_us"]) / 1000,
                         "ms", 1.0, note=f"{via['p99_us'] / 1000:.2f} vs {direct['p99_us'] / 1000:.2f} ms direct"))
+        fl = run_wrk(floor_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds, workdir, rate=rate)
+        for q in ("p50", "p99"):
+            rows.append(Row(f"floor: added latency {q}, 64 conn, {rate:,} requests/s offered",
+                            (fl[f"{q}_us"] - direct[f"{q}_us"]) / 1000, "ms",
+                            note=f"{fl[f'{q}_us'] / 1000:.2f} vs {direct[f'{q}_us'] / 1000:.2f} ms direct; two relays"))
 
         # The default route streams a non-streamed request upstream and assembles it: 16 event-stream chunks.
         with CPUWindow(*pids) as cpu:
@@ -391,14 +462,34 @@ def main() -> None:
         per_chunk = max(cpu.seconds * 1e6 - s["requests"] * (cpu_per_request or 0), 0) / max(chunks, 1)
         rows.append(Row("streamed chunks/s, back to back (16 conn)", chunks / (s["duration_us"] / 1e6), "/s"))
         rows.append(Row("CPU per streamed chunk, back to back", per_chunk, "µs", 4))
+        sraw = chat_body(f"[tokens={n}]", True, model=None)
+        with CPUWindow(*floor.pids) as cpu:
+            fs = run_wrk(floor_url + stream_invoke, sraw, floor_headers(stream_invoke, sraw), 16, args.seconds, workdir)
+        floor_chunk = max(cpu.seconds * 1e6 - fs["requests"] * floor_per_request, 0) / max(fs["requests"] * n, 1)
+        rows.append(Row("floor: CPU per streamed chunk, back to back, two relays", floor_chunk, "µs"))
 
         # Streamed, paced 5 ms apart: each chunk wakes both processes alone.
+        # A stream takes a second, so the ones wrk leaves unfinished at the end are a good part of the run:
+        # count tokens by the bytes received (whole answers' worth), and every started stream's request.
+        def per_paced_chunk(cpu_s: float, run: dict, whole_answer: int, per_request: float) -> float:
+            tokens = run["bytes"] / whole_answer * 200
+            return max(cpu_s * 1e6 - (run["requests"] + 32) * per_request, 0) / max(tokens, 1)
+
         pbody = chat_body("[tokens=200][delay_ms=5]", True)
+        whole = asyncio.run(response_bytes(gw.port, "/v1/chat/completions", pbody.encode(), gw_headers))
         with CPUWindow(*pids) as cpu:
             p = run_wrk(gw_url, pbody, gw_headers, 32, args.seconds, workdir)
-        pchunks = p["requests"] * 200
-        per_paced = max(cpu.seconds * 1e6 - p["requests"] * (cpu_per_request or 0), 0) / max(pchunks, 1)
-        rows.append(Row("CPU per streamed chunk, paced 5 ms", per_paced, "µs", 10))
+        per_paced = per_paced_chunk(cpu.seconds, p, whole, cpu_per_request or 0)
+        praw = chat_body("[tokens=200][delay_ms=5]", True, model=None)
+        pheaders = floor_headers(stream_invoke, praw)
+        whole = asyncio.run(response_bytes(floor.port, stream_invoke, praw.encode(), pheaders))
+        with CPUWindow(*floor.pids) as cpu:
+            fp = run_wrk(floor_url + stream_invoke, praw, pheaders, 32, args.seconds, workdir)
+        floor_paced = per_paced_chunk(cpu.seconds, fp, whole, floor_per_request)
+        rows.append(Row("CPU per streamed chunk, paced 5 ms", per_paced, "µs", 10,
+                        note=f"{per_paced / max(floor_paced, 1e-9):.1f}× the floor below"))
+        rows.append(Row("floor: CPU per streamed chunk, paced 5 ms, two relays", floor_paced, "µs",
+                        note="each token wakes each relay alone: epoll_wait, read, write"))
 
         # Time to first byte, gateway minus direct.
         tbody = chat_body("[tokens=4]", True).encode()
@@ -455,6 +546,8 @@ def main() -> None:
             rows.append(Row(f"{name} binary size ({'static' if static.exists() else 'dynamic release'})", size, "MB",
                             30 if judged else None))
     finally:
+        if floor is not None:
+            floor.stop()
         gw.stop()
         emu.proc.stop()
         cleanup_dir(gw.workdir)
