@@ -16,7 +16,8 @@ Scenarios (each beside its target from issue 9; the last line is `N passed, M fa
   cpu            CPU µs per non-streamed request, per streamed chunk back to back and paced 5 ms apart
   floor          the same signed requests through two C relays chained like the gateway's processes
                  (bench/floor-relay.c: TCP in, Unix socket, TCP out; bytes forwarded, nothing else): the CPU
-                 and added latency of the two-process design's hops alone, beside each target it bounds
+                 and added latency of the two-process design's hops alone, beside each target it bounds; and
+                 one relay straight to the emulator, the floor of a one-process design
   ttfb           added time to first streamed byte (gateway minus direct), sequential requests
   open streams   RSS of both processes idle, at 1,000 and at 10,000 open slowly-paced streams
   slow reader    a 100k-token stream read slowly: memory stays flat (backpressure, not buffering)
@@ -169,6 +170,15 @@ class FloorRelays:
                 raise RuntimeError(f"floor-relay {listen} -> {target} did not start")
             self.procs.append(proc)
         self.pids = tuple(p.pid for p in self.procs)
+        # And one relay straight from the client to the emulator: the floor of a one-process design.
+        self.single_port = free_port()
+        proc = subprocess.Popen([str(binary), f"tcp:{self.single_port}", f"tcp:{emulator_port}"],
+                                stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.procs.append(proc)
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != b"ready":
+            raise RuntimeError("floor-relay (one process) did not start")
+        self.single_pid = proc.pid
 
     def stop(self) -> None:
         for proc in self.procs:
@@ -419,6 +429,12 @@ def main() -> None:
         rows.append(Row("floor: CPU per request, two relays forwarding the same bytes (64 conn)", floor_per_request,
                         "µs", note="bench/floor-relay.c: the gateway's hops and system calls, no work; "
                                    f"{fl['requests'] / (fl['duration_us'] / 1e6):,.0f} requests/s"))
+        with CPUWindow(floor.single_pid) as cpu:
+            fl1 = run_wrk(f"http://127.0.0.1:{floor.single_port}{invoke}", raw, floor_headers(invoke, raw), 64,
+                          args.seconds, workdir)
+        single_per_request = cpu.seconds * 1e6 / max(fl1["requests"], 1)
+        rows.append(Row("floor: CPU per request, one relay (64 conn)", single_per_request, "µs",
+                        note="what a one-process design would start from"))
 
         # The latency targets: 64 connections offering the same load to both (open loop, below saturation).
         # Closed loop, wrk's 64 connections keep both saturated, each at its own rate, and a request's
@@ -490,6 +506,13 @@ def main() -> None:
                         note=f"{per_paced / max(floor_paced, 1e-9):.1f}× the floor below"))
         rows.append(Row("floor: CPU per streamed chunk, paced 5 ms, two relays", floor_paced, "µs",
                         note="each token wakes each relay alone: epoll_wait, read, write"))
+        single_url = f"http://127.0.0.1:{floor.single_port}{stream_invoke}"
+        whole = asyncio.run(response_bytes(floor.single_port, stream_invoke, praw.encode(), pheaders))
+        with CPUWindow(floor.single_pid) as cpu:
+            fp1 = run_wrk(single_url, praw, pheaders, 32, args.seconds, workdir)
+        rows.append(Row("floor: CPU per streamed chunk, paced 5 ms, one relay",
+                        per_paced_chunk(cpu.seconds, fp1, whole, single_per_request), "µs",
+                        note="what a one-process design would start from"))
 
         # Time to first byte, gateway minus direct.
         tbody = chat_body("[tokens=4]", True).encode()
