@@ -12,7 +12,7 @@ private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DE
 ///
 /// Curl forbids re-entering the multi from its own callbacks, so `add`, `cancel` and `resume` called
 /// from `onResponse`/`onData` are queued and run as soon as curl returns.
-package final class CurlMulti {
+package final class CurlMulti: EndOfTurnFlushing {
     private let loop: EventLoop
     /// The `CURLM*`.
     private let multi: UnsafeMutableRawPointer
@@ -25,6 +25,14 @@ package final class CurlMulti {
     private var idleHandles: [CurlEasyHandle] = []
     private var curlDepth = 0
     private var deferred: [() -> Void] = []
+    /// Set around the calls that hand curl new work (`handingCurlWork`): a 0 ms deadline asked for then runs at
+    /// the end of this loop turn instead of through the loop timer, which cost a loop turn and an `epoll_wait`
+    /// per request.
+    private var kickAtEndOfTurn = false
+    /// curl's deadline is "now" and an end-of-turn `socket_action(CURL_SOCKET_TIMEOUT)` is owed.
+    private var kickDue = false
+    /// This multi is queued on the loop's `EndOfTurn`.
+    private var kickScheduled = false
 
     package init(loop: EventLoop) throws {
         guard curlGlobalInitResult == CURLE_OK else {
@@ -85,7 +93,7 @@ package final class CurlMulti {
             guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
             let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle())
             var code = CURLM_OK
-            callingCurl { code = curl_multi_add_handle(multi, easy) }
+            handingCurlWork { code = curl_multi_add_handle(multi, easy) }
             // Unlike the other multi calls, a refusal here is reported to the one transfer concerned:
             // curl has not taken it, so nothing is left half-done.
             guard code == CURLM_OK else {
@@ -127,6 +135,15 @@ package final class CurlMulti {
             let next = deferred.removeFirst()
             next()
         }
+    }
+
+    /// `callingCurl` for a call that hands curl new work (`curl_multi_add_handle`, unpausing): the 0 ms deadline
+    /// curl sets for it is met at the end of this loop turn (`timerChanged`).
+    func handingCurlWork(_ body: () -> Void) {
+        let outer = kickAtEndOfTurn
+        kickAtEndOfTurn = true
+        callingCurl(body)
+        kickAtEndOfTurn = outer
     }
 
     private func remove(_ transfer: CurlTransfer) {
@@ -228,12 +245,30 @@ package final class CurlMulti {
     }
 
     fileprivate func timerChanged(_ milliseconds: Int) {
+        // Never call socket_action from here (curl forbids it). A 0 ms deadline asked for while handing curl new
+        // work runs once the loop callback that did so returns; one asked for by curl's own processing goes through
+        // the loop timer, so the loop polls its sockets first and a curl that keeps asking cannot starve them.
+        kickDue = false
         if milliseconds < 0 {
             timer?.cancel()
+        } else if milliseconds == 0, kickAtEndOfTurn {
+            timer?.cancel()
+            kickDue = true
+            if !kickScheduled {
+                kickScheduled = true
+                loop.endOfTurn.schedule(self)
+            }
         } else {
-            // Never call socket_action from here (curl forbids it): a 0 ms deadline runs next loop turn.
             timer?.schedule(after: Double(milliseconds) / 1000)
         }
+    }
+
+    /// The end-of-turn kick (`timerChanged`): what the loop timer would have run, without the loop turn.
+    package func flushAtEndOfTurn() {
+        kickScheduled = false
+        guard kickDue else { return }
+        kickDue = false
+        timeoutExpired()
     }
 }
 

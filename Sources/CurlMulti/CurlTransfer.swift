@@ -170,7 +170,7 @@ package final class CurlTransfer {
             guard isPaused, !isCancelled, let easy else { return }
             isPaused = false
             var code = CURLE_OK
-            multi.callingCurl { code = curl_easy_pause(easy, CURLPAUSE_CONT) }
+            multi.handingCurlWork { code = curl_easy_pause(easy, CURLPAUSE_CONT) }
             // Unpausing hands curl's held-back data to the write callback at once; an error there (or
             // memory running out) fails the transfer, which curl will not report through the multi.
             if code != CURLE_OK { multi.finish(self, code) }
