@@ -1,6 +1,7 @@
 import CCurl
 import EventLoop
 import GatewayLog
+import Glibc
 
 /// Process-wide curl set-up, run once before the first multi handle (thread-safe: a lazy global).
 private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -75,6 +76,8 @@ package final class CurlMulti: EndOfTurnFlushing {
         }
         transfers.removeAll()
         idleHandles.removeAll()
+        // Parked sockets stop being watched here; curl_multi_cleanup then closes every pooled connection through
+        // `multiSocketClosing`, which finds nothing left to unwatch (self is still valid until deinit returns).
         sockets.removeAll()
         curlOrDie(curl_multi_cleanup(multi), "curl_multi_cleanup")
     }
@@ -82,6 +85,11 @@ package final class CurlMulti: EndOfTurnFlushing {
     /// Transfers added and neither finished nor cancelled.
     package var activeTransfers: Int {
         transfers.values.lazy.filter { !$0.isCancelled }.count
+    }
+
+    /// Sockets with a loop registration, parked ones (idle pooled connections) included; for tests.
+    package var watchedSocketCount: Int {
+        sockets.values.lazy.filter(\.isWatched).count
     }
 
     /// Starts a transfer; its `onComplete` runs exactly once unless it is cancelled.
@@ -92,6 +100,7 @@ package final class CurlMulti: EndOfTurnFlushing {
         runOutsideCurl { [self] in
             guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
             let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle())
+            setSocketCallbacks(easy)
             var code = CURLM_OK
             handingCurlWork { code = curl_multi_add_handle(multi, easy) }
             // Unlike the other multi calls, a refusal here is reported to the one transfer concerned:
@@ -172,6 +181,13 @@ package final class CurlMulti: EndOfTurnFlushing {
     }
 
     private func socketReady(_ fd: curl_socket_t, action: Int32) {
+        if let socket = sockets[fd], socket.isParked {
+            // An idle pooled connection turned readable: the peer closed it (or sent what nobody asked for).
+            // Curl finds out when it next checks the connection; until then, stop the loop reporting it.
+            socket.stopWatching()
+            sockets[fd] = nil
+            return
+        }
         socketAction(fd, action)
         reapFinished()
     }
@@ -222,15 +238,25 @@ package final class CurlMulti: EndOfTurnFlushing {
 
     fileprivate func socketChanged(_ fd: curl_socket_t, what: Int32, socketContext: UnsafeMutableRawPointer?) {
         if what == CURL_POLL_REMOVE {
-            sockets[fd] = nil
+            // Curl forgets its pointer to the socket now. A socket it was reading stays registered for the next
+            // transfer on its connection (`CurlSocket.park`) until curl closes it (`socketClosing`).
+            if let socket = sockets[fd], !socket.park() { sockets[fd] = nil }
             return
         }
         let socket: CurlSocket
         if let socketContext {
             socket = Unmanaged<CurlSocket>.fromOpaque(socketContext).takeUnretainedValue()
         } else {
-            socket = CurlSocket(loop: loop, fd: fd) { [weak self] fd, action in self?.socketReady(fd, action: action) }
-            sockets[fd] = socket
+            if let parked = sockets[fd] {
+                // A pooled connection's next transfer: its registration is still in place.
+                socket = parked
+                socket.isParked = false
+            } else {
+                socket = CurlSocket(loop: loop, fd: fd) { [weak self] fd, action in
+                    self?.socketReady(fd, action: action)
+                }
+                sockets[fd] = socket
+            }
             // Inside curl's socket callback for this very fd: curl knows it, so this cannot fail.
             curlOrDie(curl_multi_assign(multi, fd, Unmanaged.passUnretained(socket).toOpaque()), "curl_multi_assign")
         }
@@ -242,6 +268,36 @@ package final class CurlMulti: EndOfTurnFlushing {
             Log.warning("curl: cannot watch socket \(fd): \(error)")
             runOutsideCurl { [weak self] in self?.socketReady(fd, action: CURL_CSELECT_ERR) }
         }
+    }
+
+    /// CURLOPT_CLOSESOCKETFUNCTION: curl is about to close `fd` (it has already sent CURL_POLL_REMOVE for it if it
+    /// was watching it). Its loop registration ends first, so no event outlives the fd and a later socket that
+    /// gets the same number is never mistaken for it.
+    fileprivate func socketClosing(_ fd: curl_socket_t) {
+        guard let socket = sockets[fd] else { return }
+        socket.stopWatching()
+        // A socket curl still points at (no CURL_POLL_REMOVE came) stays in the table, unwatched, until it does.
+        if socket.isParked { sockets[fd] = nil }
+    }
+
+    /// CURLOPT_SOCKOPTFUNCTION: curl opened `fd`. A parked socket of that number means curl closed one without
+    /// `socketClosing`; its registration is stale and is dropped before the new socket is watched.
+    fileprivate func socketOpened(_ fd: curl_socket_t) {
+        guard let stale = sockets[fd], stale.isParked else { return }
+        Log.warning("curl: fd \(fd) was closed without CURLOPT_CLOSESOCKETFUNCTION; dropping its stale watch")
+        stale.stopWatching()
+        sockets[fd] = nil
+    }
+
+    /// The options every easy handle of this multi carries, whatever its transfer (`CurlTransfer.attach`):
+    /// curl copies them into each connection the handle opens, and the connection may outlive the transfer.
+    func setSocketCallbacks(_ easy: UnsafeMutableRawPointer) {
+        // passUnretained: the multi closes every connection (curl_multi_cleanup in deinit) before it goes.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        curlOrDie(gw_curl_easy_setopt_closesocketfunction(easy, multiSocketClosing), "CURLOPT_CLOSESOCKETFUNCTION")
+        curlOrDie(gw_curl_easy_setopt_ptr(easy, CURLOPT_CLOSESOCKETDATA, context), "CURLOPT_CLOSESOCKETDATA")
+        curlOrDie(gw_curl_easy_setopt_sockoptfunction(easy, multiSocketOpened), "CURLOPT_SOCKOPTFUNCTION")
+        curlOrDie(gw_curl_easy_setopt_ptr(easy, CURLOPT_SOCKOPTDATA, context), "CURLOPT_SOCKOPTDATA")
     }
 
     fileprivate func timerChanged(_ milliseconds: Int) {
@@ -289,4 +345,20 @@ private func multiTimerChanged(_: UnsafeMutableRawPointer?, _ milliseconds: Int,
     let multi = Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue()
     withExtendedLifetime(multi) { multi.timerChanged(milliseconds) }
     return 0
+}
+
+private func multiSocketClosing(_ context: UnsafeMutableRawPointer?, _ fd: curl_socket_t) -> Int32 {
+    if let context {
+        let multi = Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue()
+        withExtendedLifetime(multi) { multi.socketClosing(fd) }
+    }
+    return close(fd)
+}
+
+private func multiSocketOpened(_ context: UnsafeMutableRawPointer?, _ fd: curl_socket_t, _: curlsocktype) -> Int32 {
+    if let context {
+        let multi = Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue()
+        withExtendedLifetime(multi) { multi.socketOpened(fd) }
+    }
+    return CURL_SOCKOPT_OK
 }
