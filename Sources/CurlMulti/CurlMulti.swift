@@ -97,22 +97,30 @@ package final class CurlMulti: EndOfTurnFlushing {
         guard transfer.multi == nil, !transfer.isCancelled else { return }
         transfer.multi = self
         transfers[ObjectIdentifier(transfer)] = transfer
-        runOutsideCurl { [self] in
-            guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
-            let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle())
-            setSocketCallbacks(easy)
-            var code = CURLM_OK
-            handingCurlWork { code = curl_multi_add_handle(multi, easy) }
-            // Unlike the other multi calls, a refusal here is reported to the one transfer concerned:
-            // curl has not taken it, so nothing is left half-done.
-            guard code == CURLM_OK else {
-                transfers[ObjectIdentifier(transfer)] = nil
-                recycleHandle(of: transfer)
-                transfer.fail(.other(code: code.rawValue, message: String(cString: curl_multi_strerror(code))))
-                return
-            }
-            transfer.isAttached = true
+        // Not through `runOutsideCurl`: its escaping closure is an allocation per request, needed only inside curl.
+        if curlDepth > 0 {
+            deferred.append { [self] in start(transfer) }
+        } else {
+            start(transfer)
         }
+    }
+
+    /// Hands an added transfer to curl (outside curl).
+    private func start(_ transfer: CurlTransfer) {
+        guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
+        let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle())
+        setSocketCallbacks(easy)
+        var code = CURLM_OK
+        handingCurlWork { code = curl_multi_add_handle(multi, easy) }
+        // Unlike the other multi calls, a refusal here is reported to the one transfer concerned:
+        // curl has not taken it, so nothing is left half-done.
+        guard code == CURLM_OK else {
+            transfers[ObjectIdentifier(transfer)] = nil
+            recycleHandle(of: transfer)
+            transfer.fail(.other(code: code.rawValue, message: String(cString: curl_multi_strerror(code))))
+            return
+        }
+        transfer.isAttached = true
     }
 
     /// Stops a transfer and forgets it; its `onComplete` is not called.
@@ -120,7 +128,11 @@ package final class CurlMulti: EndOfTurnFlushing {
         guard transfer.multi === self, !transfer.isCancelled else { return }
         transfer.isCancelled = true
         // Inside curl, the transfer's callbacks now refuse data, and it is removed once curl returns.
-        runOutsideCurl { [self] in remove(transfer) }
+        if curlDepth > 0 {
+            deferred.append { [self] in remove(transfer) }
+        } else {
+            remove(transfer)
+        }
     }
 
     // MARK: curl plumbing
