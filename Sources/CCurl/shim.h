@@ -14,6 +14,10 @@ static inline CURLcode gw_curl_easy_setopt_off_t(CURL *h, CURLoption o, curl_off
 static inline CURLcode gw_curl_easy_setopt_slist(CURL *h, CURLoption o, struct curl_slist *v) { return curl_easy_setopt(h, o, v); }
 // Variadic setopt, for CURLOPT_WRITEFUNCTION / CURLOPT_HEADERFUNCTION (same signature).
 static inline CURLcode gw_curl_easy_setopt_writefunction(CURL *h, CURLoption o, curl_write_callback v) { return curl_easy_setopt(h, o, v); }
+// Variadic setopt, for CURLOPT_CLOSESOCKETFUNCTION.
+static inline CURLcode gw_curl_easy_setopt_closesocketfunction(CURL *h, curl_closesocket_callback v) { return curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, v); }
+// Variadic setopt, for CURLOPT_SOCKOPTFUNCTION.
+static inline CURLcode gw_curl_easy_setopt_sockoptfunction(CURL *h, curl_sockopt_callback v) { return curl_easy_setopt(h, CURLOPT_SOCKOPTFUNCTION, v); }
 
 // curl_easy_getinfo is variadic; one wrapper per result type.
 static inline CURLcode gw_curl_easy_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }

@@ -1,6 +1,7 @@
 import CCurl
 import EventLoop
 import GatewayLog
+import Glibc
 
 /// Process-wide curl set-up, run once before the first multi handle (thread-safe: a lazy global).
 private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
@@ -12,7 +13,7 @@ private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DE
 ///
 /// Curl forbids re-entering the multi from its own callbacks, so `add`, `cancel` and `resume` called
 /// from `onResponse`/`onData` are queued and run as soon as curl returns.
-package final class CurlMulti {
+package final class CurlMulti: EndOfTurnFlushing {
     private let loop: EventLoop
     /// The `CURLM*`.
     private let multi: UnsafeMutableRawPointer
@@ -25,6 +26,14 @@ package final class CurlMulti {
     private var idleHandles: [CurlEasyHandle] = []
     private var curlDepth = 0
     private var deferred: [() -> Void] = []
+    /// Set around the calls that hand curl new work (`handingCurlWork`): a 0 ms deadline asked for then runs at
+    /// the end of this loop turn instead of through the loop timer, which cost a loop turn and an `epoll_wait`
+    /// per request.
+    private var kickAtEndOfTurn = false
+    /// curl's deadline is "now" and an end-of-turn `socket_action(CURL_SOCKET_TIMEOUT)` is owed.
+    private var kickDue = false
+    /// This multi is queued on the loop's `EndOfTurn`.
+    private var kickScheduled = false
 
     package init(loop: EventLoop) throws {
         guard curlGlobalInitResult == CURLE_OK else {
@@ -67,6 +76,8 @@ package final class CurlMulti {
         }
         transfers.removeAll()
         idleHandles.removeAll()
+        // Parked sockets stop being watched here; curl_multi_cleanup then closes every pooled connection through
+        // `multiSocketClosing`, which finds nothing left to unwatch (self is still valid until deinit returns).
         sockets.removeAll()
         curlOrDie(curl_multi_cleanup(multi), "curl_multi_cleanup")
     }
@@ -76,26 +87,40 @@ package final class CurlMulti {
         transfers.values.lazy.filter { !$0.isCancelled }.count
     }
 
+    /// Sockets with a loop registration, parked ones (idle pooled connections) included; for tests.
+    package var watchedSocketCount: Int {
+        sockets.values.lazy.filter(\.isWatched).count
+    }
+
     /// Starts a transfer; its `onComplete` runs exactly once unless it is cancelled.
     package func add(_ transfer: CurlTransfer) {
         guard transfer.multi == nil, !transfer.isCancelled else { return }
         transfer.multi = self
         transfers[ObjectIdentifier(transfer)] = transfer
-        runOutsideCurl { [self] in
-            guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
-            let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle())
-            var code = CURLM_OK
-            callingCurl { code = curl_multi_add_handle(multi, easy) }
-            // Unlike the other multi calls, a refusal here is reported to the one transfer concerned:
-            // curl has not taken it, so nothing is left half-done.
-            guard code == CURLM_OK else {
-                transfers[ObjectIdentifier(transfer)] = nil
-                recycleHandle(of: transfer)
-                transfer.fail(.other(code: code.rawValue, message: String(cString: curl_multi_strerror(code))))
-                return
-            }
-            transfer.isAttached = true
+        // Not through `runOutsideCurl`: its escaping closure is an allocation per request, needed only inside curl.
+        if curlDepth > 0 {
+            deferred.append { [self] in start(transfer) }
+        } else {
+            start(transfer)
         }
+    }
+
+    /// Hands an added transfer to curl (outside curl).
+    private func start(_ transfer: CurlTransfer) {
+        guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
+        let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle())
+        setSocketCallbacks(easy)
+        var code = CURLM_OK
+        handingCurlWork { code = curl_multi_add_handle(multi, easy) }
+        // Unlike the other multi calls, a refusal here is reported to the one transfer concerned:
+        // curl has not taken it, so nothing is left half-done.
+        guard code == CURLM_OK else {
+            transfers[ObjectIdentifier(transfer)] = nil
+            recycleHandle(of: transfer)
+            transfer.fail(.other(code: code.rawValue, message: String(cString: curl_multi_strerror(code))))
+            return
+        }
+        transfer.isAttached = true
     }
 
     /// Stops a transfer and forgets it; its `onComplete` is not called.
@@ -103,7 +128,11 @@ package final class CurlMulti {
         guard transfer.multi === self, !transfer.isCancelled else { return }
         transfer.isCancelled = true
         // Inside curl, the transfer's callbacks now refuse data, and it is removed once curl returns.
-        runOutsideCurl { [self] in remove(transfer) }
+        if curlDepth > 0 {
+            deferred.append { [self] in remove(transfer) }
+        } else {
+            remove(transfer)
+        }
     }
 
     // MARK: curl plumbing
@@ -127,6 +156,15 @@ package final class CurlMulti {
             let next = deferred.removeFirst()
             next()
         }
+    }
+
+    /// `callingCurl` for a call that hands curl new work (`curl_multi_add_handle`, unpausing): the 0 ms deadline
+    /// curl sets for it is met at the end of this loop turn (`timerChanged`).
+    func handingCurlWork(_ body: () -> Void) {
+        let outer = kickAtEndOfTurn
+        kickAtEndOfTurn = true
+        callingCurl(body)
+        kickAtEndOfTurn = outer
     }
 
     private func remove(_ transfer: CurlTransfer) {
@@ -155,6 +193,13 @@ package final class CurlMulti {
     }
 
     private func socketReady(_ fd: curl_socket_t, action: Int32) {
+        if let socket = sockets[fd], socket.isParked {
+            // An idle pooled connection turned readable: the peer closed it (or sent what nobody asked for).
+            // Curl finds out when it next checks the connection; until then, stop the loop reporting it.
+            socket.stopWatching()
+            sockets[fd] = nil
+            return
+        }
         socketAction(fd, action)
         reapFinished()
     }
@@ -205,15 +250,25 @@ package final class CurlMulti {
 
     fileprivate func socketChanged(_ fd: curl_socket_t, what: Int32, socketContext: UnsafeMutableRawPointer?) {
         if what == CURL_POLL_REMOVE {
-            sockets[fd] = nil
+            // Curl forgets its pointer to the socket now. A socket it was reading stays registered for the next
+            // transfer on its connection (`CurlSocket.park`) until curl closes it (`socketClosing`).
+            if let socket = sockets[fd], !socket.park() { sockets[fd] = nil }
             return
         }
         let socket: CurlSocket
         if let socketContext {
             socket = Unmanaged<CurlSocket>.fromOpaque(socketContext).takeUnretainedValue()
         } else {
-            socket = CurlSocket(loop: loop, fd: fd) { [weak self] fd, action in self?.socketReady(fd, action: action) }
-            sockets[fd] = socket
+            if let parked = sockets[fd] {
+                // A pooled connection's next transfer: its registration is still in place.
+                socket = parked
+                socket.isParked = false
+            } else {
+                socket = CurlSocket(loop: loop, fd: fd) { [weak self] fd, action in
+                    self?.socketReady(fd, action: action)
+                }
+                sockets[fd] = socket
+            }
             // Inside curl's socket callback for this very fd: curl knows it, so this cannot fail.
             curlOrDie(curl_multi_assign(multi, fd, Unmanaged.passUnretained(socket).toOpaque()), "curl_multi_assign")
         }
@@ -227,13 +282,61 @@ package final class CurlMulti {
         }
     }
 
+    /// CURLOPT_CLOSESOCKETFUNCTION: curl is about to close `fd` (it has already sent CURL_POLL_REMOVE for it if it
+    /// was watching it). Its loop registration ends first, so no event outlives the fd and a later socket that
+    /// gets the same number is never mistaken for it.
+    fileprivate func socketClosing(_ fd: curl_socket_t) {
+        guard let socket = sockets[fd] else { return }
+        socket.stopWatching()
+        // A socket curl still points at (no CURL_POLL_REMOVE came) stays in the table, unwatched, until it does.
+        if socket.isParked { sockets[fd] = nil }
+    }
+
+    /// CURLOPT_SOCKOPTFUNCTION: curl opened `fd`. A parked socket of that number means curl closed one without
+    /// `socketClosing`; its registration is stale and is dropped before the new socket is watched.
+    fileprivate func socketOpened(_ fd: curl_socket_t) {
+        guard let stale = sockets[fd], stale.isParked else { return }
+        Log.warning("curl: fd \(fd) was closed without CURLOPT_CLOSESOCKETFUNCTION; dropping its stale watch")
+        stale.stopWatching()
+        sockets[fd] = nil
+    }
+
+    /// The options every easy handle of this multi carries, whatever its transfer (`CurlTransfer.attach`):
+    /// curl copies them into each connection the handle opens, and the connection may outlive the transfer.
+    func setSocketCallbacks(_ easy: UnsafeMutableRawPointer) {
+        // passUnretained: the multi closes every connection (curl_multi_cleanup in deinit) before it goes.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        curlOrDie(gw_curl_easy_setopt_closesocketfunction(easy, multiSocketClosing), "CURLOPT_CLOSESOCKETFUNCTION")
+        curlOrDie(gw_curl_easy_setopt_ptr(easy, CURLOPT_CLOSESOCKETDATA, context), "CURLOPT_CLOSESOCKETDATA")
+        curlOrDie(gw_curl_easy_setopt_sockoptfunction(easy, multiSocketOpened), "CURLOPT_SOCKOPTFUNCTION")
+        curlOrDie(gw_curl_easy_setopt_ptr(easy, CURLOPT_SOCKOPTDATA, context), "CURLOPT_SOCKOPTDATA")
+    }
+
     fileprivate func timerChanged(_ milliseconds: Int) {
+        // Never call socket_action from here (curl forbids it). A 0 ms deadline asked for while handing curl new
+        // work runs once the loop callback that did so returns; one asked for by curl's own processing goes through
+        // the loop timer, so the loop polls its sockets first and a curl that keeps asking cannot starve them.
+        kickDue = false
         if milliseconds < 0 {
             timer?.cancel()
+        } else if milliseconds == 0, kickAtEndOfTurn {
+            timer?.cancel()
+            kickDue = true
+            if !kickScheduled {
+                kickScheduled = true
+                loop.endOfTurn.schedule(self)
+            }
         } else {
-            // Never call socket_action from here (curl forbids it): a 0 ms deadline runs next loop turn.
             timer?.schedule(after: Double(milliseconds) / 1000)
         }
+    }
+
+    /// The end-of-turn kick (`timerChanged`): what the loop timer would have run, without the loop turn.
+    package func flushAtEndOfTurn() {
+        kickScheduled = false
+        guard kickDue else { return }
+        kickDue = false
+        timeoutExpired()
     }
 }
 
@@ -254,4 +357,20 @@ private func multiTimerChanged(_: UnsafeMutableRawPointer?, _ milliseconds: Int,
     let multi = Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue()
     withExtendedLifetime(multi) { multi.timerChanged(milliseconds) }
     return 0
+}
+
+private func multiSocketClosing(_ context: UnsafeMutableRawPointer?, _ fd: curl_socket_t) -> Int32 {
+    if let context {
+        let multi = Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue()
+        withExtendedLifetime(multi) { multi.socketClosing(fd) }
+    }
+    return close(fd)
+}
+
+private func multiSocketOpened(_ context: UnsafeMutableRawPointer?, _ fd: curl_socket_t, _: curlsocktype) -> Int32 {
+    if let context {
+        let multi = Unmanaged<CurlMulti>.fromOpaque(context).takeUnretainedValue()
+        withExtendedLifetime(multi) { multi.socketOpened(fd) }
+    }
+    return CURL_SOCKOPT_OK
 }

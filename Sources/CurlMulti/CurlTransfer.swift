@@ -18,7 +18,9 @@ package final class CurlTransfer {
     private let connectTimeout: Double
     private let totalTimeout: Double?
     private let idleTimeout: Double?
-    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// The request's header lines as a `curl_slist` chain in one allocation (`HeaderList`): curl only reads the
+    /// list, and `curl_slist_append` cost two allocations and two frees a line.
+    private let headerList: HeaderList
     /// The request body, at a fixed address for curl's whole use of it.
     private let bodyStorage: UnsafeMutableRawBufferPointer
     private let bodyCount: Int
@@ -82,13 +84,8 @@ package final class CurlTransfer {
         bodyCount = body.count
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        var line: [UInt8] = []
-        line.reserveCapacity(256)
-        for (name, value) in headers {
-            append(header: name, value: value, line: &line)
-        }
         // Curl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
-        append(line: "Expect:")
+        headerList = HeaderList(headers: headers, last: "Expect:")
     }
 
     /// Takes `handle` (fresh or reset) and sets every option of this transfer on it; returns the `CURL*`.
@@ -107,7 +104,7 @@ package final class CurlTransfer {
         set(easy, CURLOPT_WRITEDATA, pointer: context)
         set(easy, CURLOPT_HEADERFUNCTION, callback: transferHeaderReceived)
         set(easy, CURLOPT_HEADERDATA, pointer: context)
-        curlOrDie(gw_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER")
+        curlOrDie(gw_curl_easy_setopt_slist(easy, CURLOPT_HTTPHEADER, headerList.first), "CURLOPT_HTTPHEADER")
         set(easy, CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(connectTimeout))
         if let totalTimeout {
             set(easy, CURLOPT_TIMEOUT_MS, Self.milliseconds(totalTimeout))
@@ -149,7 +146,7 @@ package final class CurlTransfer {
     deinit {
         // A CurlMulti keeps attached transfers alive, so a handle still held here is in no multi, and curl
         // keeps no pointer to the list or the body once the handle is freed or reset.
-        curl_slist_free_all(headerList)
+        headerList.deallocate()
         bodyStorage.deallocate()
         errorBuffer.deallocate()
     }
@@ -170,35 +167,11 @@ package final class CurlTransfer {
             guard isPaused, !isCancelled, let easy else { return }
             isPaused = false
             var code = CURLE_OK
-            multi.callingCurl { code = curl_easy_pause(easy, CURLPAUSE_CONT) }
+            multi.handingCurlWork { code = curl_easy_pause(easy, CURLPAUSE_CONT) }
             // Unpausing hands curl's held-back data to the write callback at once; an error there (or
             // memory running out) fails the transfer, which curl will not report through the multi.
             if code != CURLE_OK { multi.finish(self, code) }
         }
-    }
-
-    /// `name: value`, or `name;` (curl's spelling of a header sent empty), built as C bytes: an interpolated
-    /// String copied again into a C string cost more than curl's own list append.
-    /// `line` is scratch space kept across calls, so a request's headers share one allocation.
-    private func append(header name: String, value: String, line: inout [UInt8]) {
-        line.removeAll(keepingCapacity: true)
-        line.append(contentsOf: name.utf8)
-        if value.isEmpty {
-            line.append(UInt8(ascii: ";"))
-        } else {
-            line.append(contentsOf: ": ".utf8)
-            line.append(contentsOf: value.utf8)
-        }
-        line.append(0)
-        line.withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { append(line: $0.baseAddress) }
-        }
-    }
-
-    private func append(line: UnsafePointer<CChar>?) {
-        // NULL only when malloc fails; a request quietly missing its Authorization header is worse.
-        guard let grown = curl_slist_append(headerList, line) else { fatalError("curl_slist_append: out of memory") }
-        headerList = grown
     }
 
     // The options are ours and this libcurl knows them all, so a setopt fails only when curl cannot copy
@@ -358,4 +331,57 @@ private func transferHeaderReceived(
     guard let context else { return 0 }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
     return withExtendedLifetime(transfer) { transfer.headerReceived(data, count: size * count) }
+}
+
+/// A `curl_slist` chain built in one allocation: the nodes, then the NUL-terminated lines they point at, in
+/// order. Curl reads a CURLOPT_HTTPHEADER list and never frees or changes it, so it need not come from
+/// `curl_slist_append` (two allocations and two frees a line); `deallocate()` it, never `curl_slist_free_all`,
+/// once no handle uses it.
+struct HeaderList {
+    private let storage: UnsafeMutableRawPointer
+    let first: UnsafeMutablePointer<curl_slist>
+
+    /// Each header as `name: value`, or `name;` (curl's spelling of a header sent empty), then `last` as given.
+    /// A line with a NUL byte inside ends there, as any C string would.
+    init(headers: [(String, String)], last: StaticString) {
+        let count = headers.count + 1
+        var textBytes = last.utf8CodeUnitCount + 1
+        for (name, value) in headers {
+            textBytes += name.utf8.count + (value.isEmpty ? 1 : 2 + value.utf8.count) + 1
+        }
+        let nodeBytes = count * MemoryLayout<curl_slist>.stride
+        storage = .allocate(byteCount: nodeBytes + textBytes, alignment: MemoryLayout<curl_slist>.alignment)
+        let nodes = storage.bindMemory(to: curl_slist.self, capacity: count)
+        let text = UnsafeMutableRawBufferPointer(start: storage + nodeBytes, count: textBytes)
+        var offset = 0
+        func put<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+            UnsafeMutableRawBufferPointer(rebasing: text[offset...]).copyBytes(from: bytes)
+            offset += bytes.count
+        }
+        /// Ends the line begun at `start` with its NUL and returns it as curl's `char *`.
+        func endLine(from start: Int) -> UnsafeMutablePointer<CChar>? {
+            text[offset] = 0
+            offset += 1
+            return (text.baseAddress.map { $0 + start })?.assumingMemoryBound(to: CChar.self)
+        }
+        for (index, (name, value)) in headers.enumerated() {
+            let start = offset
+            put(name.utf8)
+            if value.isEmpty {
+                put(";".utf8)
+            } else {
+                put(": ".utf8)
+                put(value.utf8)
+            }
+            (nodes + index).initialize(to: curl_slist(data: endLine(from: start), next: nodes + index + 1))
+        }
+        let start = offset
+        last.withUTF8Buffer { put($0) }
+        (nodes + count - 1).initialize(to: curl_slist(data: endLine(from: start), next: nil))
+        first = nodes
+    }
+
+    func deallocate() {
+        storage.deallocate()
+    }
 }

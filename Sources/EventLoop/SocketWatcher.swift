@@ -44,6 +44,14 @@ package final class SocketWatcher {
         self.event = event
     }
 
+    /// Registered with the loop for something.
+    package var isWatching: Bool { event != nil }
+
+    /// Watching for reading and nothing else.
+    package var isWatchingOnlyReadable: Bool {
+        event != nil && interest == (true, false)
+    }
+
     fileprivate func fire(_ what: Int16) {
         handler(what & Int16(EV_READ) != 0, what & Int16(EV_WRITE) != 0)
     }
