@@ -158,15 +158,38 @@ package final class HTTPExchange: EndOfTurnFlushing {
     }
 
     /// Sends a complete answer (with Content-Length). Ignored unless the exchange is idle.
+    ///
+    /// Our headers go out with the status line where they can (`HTTPResponseHead`), and the `Date` evhttp
+    /// would add comes from the server's once-a-second copy, added where evhttp would have added it.
     package func respond(status: Int, headers: [(String, String)], body: [UInt8]) {
         guard state == .idle, let request else { return }
-        Self.add(headers, to: request)
+        let inlined = HTTPResponseHead.inlinableCount(headers)
+        Self.add(headers[inlined...], to: request)
+        if let server, request.pointee.major == 1, request.pointee.minor >= 1,
+            !headers.contains(where: { $0.0.utf8.count == 4 && Self.headerNamesMatch($0.0, "Date") }),
+            let output = evhttp_request_get_output_headers(request)
+        {
+            _ = server.withDateHeaderValue { evhttp_add_header(output, "Date", $0) }
+        }
+        if !body.isEmpty, let output = evhttp_request_get_output_buffer(request) {
+            body.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, $0.count) }
+        }
         let bev = connection.flatMap { evhttp_connection_get_bufferevent($0) }
-        guard let handedBack = finish(), let buffer = evbuffer_new() else { return }
-        body.withUnsafeBytes { _ = evbuffer_add(buffer, $0.baseAddress, $0.count) }
-        evhttp_send_reply(handedBack, Int32(clamping: status), nil, buffer)
-        evbuffer_free(buffer)
+        guard let handedBack = finish() else { return }
+        Self.withReason(status: status, headers: headers[..<inlined]) {
+            evhttp_send_reply(handedBack, Int32(clamping: status), $0, nil)
+        }
         if let bev { Self.sendReplyNow(on: bev) }
+    }
+
+    /// `body` gets the reason to hand evhttp: nil (evhttp's own phrase) without headers to send with it.
+    private static func withReason(
+        status: Int, headers: ArraySlice<(String, String)>, _ body: (UnsafePointer<CChar>?) -> Void
+    ) {
+        guard !headers.isEmpty else { return body(nil) }
+        HTTPResponseHead.reason(status: status, headers: headers).withUnsafeBytes {
+            body($0.baseAddress?.assumingMemoryBound(to: CChar.self))
+        }
     }
 
     /// evhttp sends what it queued once the connection's write event fires: turned on, a wakeup from
@@ -183,9 +206,14 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// HTTP/1.0 client evhttp sends the raw body and closes the connection at the end).
     package func startStreaming(status: Int, headers: [(String, String)]) {
         guard state == .idle, let request else { return }
-        Self.add(headers, to: request)
+        // With the status line where they can (`HTTPResponseHead`). evhttp's `Date` stays its own: it follows
+        // the `Transfer-Encoding` that `evhttp_send_reply_start` adds.
+        let inlined = HTTPResponseHead.inlinableCount(headers)
+        Self.add(headers[inlined...], to: request)
         state = .streaming
-        evhttp_send_reply_start(request, Int32(clamping: status), nil)
+        Self.withReason(status: status, headers: headers[..<inlined]) {
+            evhttp_send_reply_start(request, Int32(clamping: status), $0)
+        }
     }
 
     /// Queues one chunk; empty chunks are skipped (an empty chunk would end the stream).
@@ -324,8 +352,10 @@ package final class HTTPExchange: EndOfTurnFlushing {
         onDrain?()
     }
 
-    private static func add(_ headers: [(String, String)], to request: UnsafeMutablePointer<evhttp_request>) {
-        guard let output = evhttp_request_get_output_headers(request) else { return }
+    private static func add(
+        _ headers: ArraySlice<(String, String)>, to request: UnsafeMutablePointer<evhttp_request>
+    ) {
+        guard !headers.isEmpty, let output = evhttp_request_get_output_headers(request) else { return }
         for (name, value) in headers {
             _ = evhttp_add_header(output, name, value)
         }
