@@ -27,8 +27,10 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// The path as sent, without the query.
     package let path: String
     package let query: String?
-    /// Request headers in arrival order.
-    package let headers: [(String, String)]
+    /// Request headers in arrival order, copied out of evhttp's list on first use: read them before the
+    /// answer is sent (the list goes with the request then), as handlers do. `header(_:)` looks one up in
+    /// evhttp's list without copying the others, each a String or two.
+    package private(set) lazy var headers: [(String, String)] = collectHeaders()
     package let body: [UInt8]
 
     /// The client closed the connection (or it timed out) before the answer was finished; called once.
@@ -69,15 +71,6 @@ package final class HTTPExchange: EndOfTurnFlushing {
             path = target
             query = nil
         }
-        var collected: [(String, String)] = []
-        var entry = evhttp_request_get_input_headers(request)?.pointee.tqh_first
-        while let header = entry {
-            if let key = header.pointee.key, let value = header.pointee.value {
-                collected.append((String(cString: key), String(cString: value)))
-            }
-            entry = header.pointee.next.tqe_next
-        }
-        headers = collected
         body = Self.drain(evhttp_request_get_input_buffer(request))
 
         let connection = evhttp_request_get_connection(request)
@@ -118,9 +111,29 @@ package final class HTTPExchange: EndOfTurnFlushing {
         return offset.map { target.utf8.index(target.utf8.startIndex, offsetBy: $0) }
     }
 
-    /// The first request header with this name, compared case-insensitively.
+    /// The first request header with this name, compared case-insensitively: while the request is held,
+    /// evhttp's own lookup (an ASCII fold, as `headerNamesMatch` does for the ASCII names `RequestHeadRules`
+    /// lets through).
     package func header(_ name: String) -> String? {
-        headers.first { Self.headerNamesMatch($0.0, name) }?.1
+        if let request {
+            guard let input = evhttp_request_get_input_headers(request), let value = evhttp_find_header(input, name)
+            else { return nil }
+            return String(cString: value)
+        }
+        return headers.first { Self.headerNamesMatch($0.0, name) }?.1
+    }
+
+    private func collectHeaders() -> [(String, String)] {
+        guard let request else { return [] }
+        var collected: [(String, String)] = []
+        var entry = evhttp_request_get_input_headers(request)?.pointee.tqh_first
+        while let header = entry {
+            if let key = header.pointee.key, let value = header.pointee.value {
+                collected.append((String(cString: key), String(cString: value)))
+            }
+            entry = header.pointee.next.tqe_next
+        }
+        return collected
     }
 
     /// Header names compared case-insensitively. Names are ASCII (`RequestHeadRules` refuses others),
