@@ -43,8 +43,6 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// evhttp holds this exchange's flush callback (the first chunk went through it), so later chunks
     /// can be written to the connection directly.
     private var chunkCallbackSet = false
-    /// A chunk with its framing, reused for every chunk.
-    private var framed: [UInt8] = []
     private var flushScheduled = false
     /// For the end-of-turn flush; nil for an exchange made without a server (tests).
     private var loop: EventLoop? { server?.loop }
@@ -240,27 +238,28 @@ package final class HTTPExchange: EndOfTurnFlushing {
         guard let evcon = evhttp_request_get_connection(request), let bev = evhttp_connection_get_bufferevent(evcon)
         else { return }
         // What `evhttp_send_reply_chunk_with_cb` does, minus what the first chunk already set up and
-        // nothing since changed (its write and flush callbacks): the size line, data and CRLF in one
-        // `evbuffer_add`, where evhttp takes an `evbuffer` per chunk, a printf and three adds.
-        guard Self.responseNeedsBody(request) else { return }
-        // Taken out of the property for the appends: each access to a class's stored property is an
-        // exclusivity check at run time.
-        var out = framed
-        framed = []
-        out.removeAll(keepingCapacity: true)
+        // nothing since changed (its write and flush callbacks): the size line, data and CRLF written
+        // straight into space reserved at the end of the connection's output, where evhttp takes an
+        // `evbuffer` per chunk, a printf and three adds.
+        guard Self.responseNeedsBody(request), let output = bufferevent_get_output(bev) else { return }
         let chunked = request.pointee.chunked != 0
-        if chunked {
-            Self.appendHex(bytes.count, to: &out)
-            out.append(0x0D)
-            out.append(0x0A)
+        let digits = chunked ? Self.hexDigitCount(bytes.count) : 0
+        let total = chunked ? digits + 2 + bytes.count + 2 : bytes.count
+        var space = iovec()
+        guard evbuffer_reserve_space(output, total, &space, 1) == 1, space.iov_len >= total, var at = space.iov_base
+        else {
+            _ = evbuffer_add(output, base, bytes.count)  // not reached: reserving only fails for want of memory
+            return
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(start: base, count: bytes.count))
         if chunked {
-            out.append(0x0D)
-            out.append(0x0A)
+            Self.writeHex(bytes.count, digits: digits, to: at)
+            Self.writeCRLF(to: at + digits)
+            at += digits + 2
         }
-        out.withUnsafeBytes { _ = evbuffer_add(bufferevent_get_output(bev), $0.baseAddress, $0.count) }
-        framed = out
+        at.copyMemory(from: base, byteCount: bytes.count)
+        if chunked { Self.writeCRLF(to: at + bytes.count) }
+        space.iov_len = total
+        _ = evbuffer_commit_space(output, &space, 1)
         // Written once this loop callback returns, with every other chunk it renders (`flushAtEndOfTurn`).
         if !flushScheduled, let loop {
             flushScheduled = true
@@ -309,14 +308,33 @@ package final class HTTPExchange: EndOfTurnFlushing {
             && request.pointee.type != EVHTTP_REQ_HEAD
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// `%x`: lower-case hex, no leading zeros.
     package static func appendHex(_ value: Int, to out: inout [UInt8]) {
-        var shift = (Int.bitWidth - (value | 1).leadingZeroBitCount + 3) / 4 * 4
-        while shift > 0 {
-            shift -= 4
-            out.append(hexDigits[(value >> shift) & 0xF])
+        let digits = hexDigitCount(value)
+        out.append(contentsOf: repeatElement(0, count: digits))
+        out.withUnsafeMutableBytes { bytes in
+            guard let end = bytes.baseAddress.map({ $0 + bytes.count }) else { return }
+            writeHex(value, digits: digits, to: end - digits)
+        }
+    }
+
+    private static func writeCRLF(to out: UnsafeMutableRawPointer) {
+        out.storeBytes(of: 0x0D, as: UInt8.self)
+        out.storeBytes(of: 0x0A, toByteOffset: 1, as: UInt8.self)
+    }
+
+    /// How many digits `%x` writes for a non-negative `value`.
+    static func hexDigitCount(_ value: Int) -> Int {
+        (Int.bitWidth - (value | 1).leadingZeroBitCount + 3) / 4
+    }
+
+    /// `value` as `digits` lower-case hex digits at `out`.
+    private static func writeHex(_ value: Int, digits: Int, to out: UnsafeMutableRawPointer) {
+        var rest = value
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            let nibble = UInt8(truncatingIfNeeded: rest & 0xF)
+            out.storeBytes(of: nibble < 10 ? 0x30 + nibble : 0x57 + nibble, toByteOffset: i, as: UInt8.self)
+            rest >>= 4
         }
     }
 
