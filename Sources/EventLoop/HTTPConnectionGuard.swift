@@ -51,6 +51,13 @@ final class HTTPConnectionGuard {
 
     private let limits: HTTPLimits
     private var callbackEntry: OpaquePointer?
+    /// A read event of our own on the connection's socket, with no work to do (`readInterestFired`): while it
+    /// is added, evhttp turning its read event off after each request and `HTTPExchange` turning it on again
+    /// only move libevent's count of readers on the socket between 2 and 1, so epoll is not told (libevent
+    /// registers a change when the count leaves or reaches 0, and an "add" after a "delete" in the same turn
+    /// is one `epoll_ctl` even when it changes nothing). Dropped whenever reading is meant to stop.
+    private var readInterest: OpaquePointer?
+    private var readInterestAdded = false
     private var pendingRejection: [UInt8] = []
 
     private let maxBodyBytes: Int
@@ -73,12 +80,47 @@ final class HTTPConnectionGuard {
         bufferevent_getcb(bufferEvent, nil, nil, nil, &argument)
         guard let argument else { return false }
         connection = OpaquePointer(argument)
+        let fd = bufferevent_getfd(bufferEvent)
+        if fd >= 0, let base = bufferevent_get_base(bufferEvent) {
+            // passUnretained: `detach`, which the server runs before it drops the guard, frees the event.
+            readInterest = event_new(
+                base, fd, Int16(EV_READ | EV_PERSIST), guardReadInterestFired, Unmanaged.passUnretained(self).toOpaque()
+            )
+            holdReadInterest()
+        }
         return true
+    }
+
+    /// Adds the idle read event, unless reading has been stopped on purpose (a rejection).
+    private func holdReadInterest() {
+        guard !readInterestAdded, phase != .rejecting, let readInterest else { return }
+        readInterestAdded = event_add(readInterest, nil) == 0
+    }
+
+    private func dropReadInterest() {
+        guard readInterestAdded, let readInterest else { return }
+        readInterestAdded = false
+        _ = event_del(readInterest)
+    }
+
+    /// The socket is readable. While the bufferevent reads, it does the work; with its reading off (evhttp's
+    /// choice, or this guard's), the level-triggered event would fire on every turn, so it steps aside until
+    /// the next request or reply puts it back.
+    fileprivate func readInterestFired() {
+        guard bufferevent_get_enabled(bufferEvent) & Int16(EV_READ) == 0 else { return }
+        dropReadInterest()
     }
 
     /// The connection is being freed: stop observing a buffer about to go away.
     func detach() {
         releasePendingBody()
+        if let readInterest {
+            // Before evhttp closes the socket: libevent must not keep a registration for a descriptor number
+            // that the next accept may reuse.
+            event_free(readInterest)
+            self.readInterest = nil
+            readInterestAdded = false
+        }
         if let callbackEntry { _ = evbuffer_remove_cb_entry(bufferevent_get_input(bufferEvent), callbackEntry) }
         callbackEntry = nil
         connection = nil
@@ -86,6 +128,7 @@ final class HTTPConnectionGuard {
 
     /// evhttp has read a whole request and hands it to the handler.
     func requestArrived() {
+        holdReadInterest()
         phase = .handling
         observeInput(true)
         releasePendingBody()
@@ -114,6 +157,7 @@ final class HTTPConnectionGuard {
     /// (in a deferred callback), so they are checked first, on the loop's next turn but ahead of evhttp.
     func replyWritten(now: Double) {
         guard phase == .handling else { return }
+        holdReadInterest()
         let buffered = evbuffer_get_length(bufferevent_get_input(bufferEvent))
         startHead(now: now, buffered: buffered)
         guard buffered > 0, let base = bufferevent_get_base(bufferEvent) else { return }
@@ -166,6 +210,7 @@ final class HTTPConnectionGuard {
         if deleted > 0 { scanned = max(0, scanned - deleted) }
         guard added > 0 else { return }
         if phase == .handling, evbuffer_get_length(buffer) > maxQueuedWhileHandling {
+            dropReadInterest()
             _ = bufferevent_disable(bufferEvent, Int16(EV_READ))
             return
         }
@@ -292,6 +337,7 @@ final class HTTPConnectionGuard {
         guard connection != nil, phase != .rejecting else { return }
         phase = .rejecting
         pendingRejection = response
+        dropReadInterest()
         _ = bufferevent_disable(bufferEvent, Int16(EV_READ))
         // passUnretained: the server keeps the guard until the connection's close callback.
         bufferevent_setcb(
@@ -316,6 +362,12 @@ private func guardInputChanged(
         connectionGuard.inputChanged(
             buffer, added: info.pointee.n_added, deleted: info.pointee.n_deleted, now: monotonicNow())
     }
+}
+
+private func guardReadInterestFired(_: Int32, _: Int16, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    let connectionGuard = Unmanaged<HTTPConnectionGuard>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(connectionGuard) { connectionGuard.readInterestFired() }
 }
 
 private func guardRejectionWritten(_: OpaquePointer?, _ context: UnsafeMutableRawPointer?) {

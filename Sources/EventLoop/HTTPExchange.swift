@@ -27,8 +27,10 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// The path as sent, without the query.
     package let path: String
     package let query: String?
-    /// Request headers in arrival order.
-    package let headers: [(String, String)]
+    /// Request headers in arrival order, copied out of evhttp's list on first use: read them before the
+    /// answer is sent (the list goes with the request then), as handlers do. `header(_:)` looks one up in
+    /// evhttp's list without copying the others, each a String or two.
+    package private(set) lazy var headers: [(String, String)] = collectHeaders()
     package let body: [UInt8]
 
     /// The client closed the connection (or it timed out) before the answer was finished; called once.
@@ -41,8 +43,6 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// evhttp holds this exchange's flush callback (the first chunk went through it), so later chunks
     /// can be written to the connection directly.
     private var chunkCallbackSet = false
-    /// A chunk with its framing, reused for every chunk.
-    private var framed: [UInt8] = []
     private var flushScheduled = false
     /// For the end-of-turn flush; nil for an exchange made without a server (tests).
     private var loop: EventLoop? { server?.loop }
@@ -69,15 +69,6 @@ package final class HTTPExchange: EndOfTurnFlushing {
             path = target
             query = nil
         }
-        var collected: [(String, String)] = []
-        var entry = evhttp_request_get_input_headers(request)?.pointee.tqh_first
-        while let header = entry {
-            if let key = header.pointee.key, let value = header.pointee.value {
-                collected.append((String(cString: key), String(cString: value)))
-            }
-            entry = header.pointee.next.tqe_next
-        }
-        headers = collected
         body = Self.drain(evhttp_request_get_input_buffer(request))
 
         let connection = evhttp_request_get_connection(request)
@@ -118,9 +109,29 @@ package final class HTTPExchange: EndOfTurnFlushing {
         return offset.map { target.utf8.index(target.utf8.startIndex, offsetBy: $0) }
     }
 
-    /// The first request header with this name, compared case-insensitively.
+    /// The first request header with this name, compared case-insensitively: while the request is held,
+    /// evhttp's own lookup (an ASCII fold, as `headerNamesMatch` does for the ASCII names `RequestHeadRules`
+    /// lets through).
     package func header(_ name: String) -> String? {
-        headers.first { Self.headerNamesMatch($0.0, name) }?.1
+        if let request {
+            guard let input = evhttp_request_get_input_headers(request), let value = evhttp_find_header(input, name)
+            else { return nil }
+            return String(cString: value)
+        }
+        return headers.first { Self.headerNamesMatch($0.0, name) }?.1
+    }
+
+    private func collectHeaders() -> [(String, String)] {
+        guard let request else { return [] }
+        var collected: [(String, String)] = []
+        var entry = evhttp_request_get_input_headers(request)?.pointee.tqh_first
+        while let header = entry {
+            if let key = header.pointee.key, let value = header.pointee.value {
+                collected.append((String(cString: key), String(cString: value)))
+            }
+            entry = header.pointee.next.tqe_next
+        }
+        return collected
     }
 
     /// Header names compared case-insensitively. Names are ASCII (`RequestHeadRules` refuses others),
@@ -158,15 +169,38 @@ package final class HTTPExchange: EndOfTurnFlushing {
     }
 
     /// Sends a complete answer (with Content-Length). Ignored unless the exchange is idle.
+    ///
+    /// Our headers go out with the status line where they can (`HTTPResponseHead`), and the `Date` evhttp
+    /// would add comes from the server's once-a-second copy, added where evhttp would have added it.
     package func respond(status: Int, headers: [(String, String)], body: [UInt8]) {
         guard state == .idle, let request else { return }
-        Self.add(headers, to: request)
+        let inlined = HTTPResponseHead.inlinableCount(headers)
+        Self.add(headers[inlined...], to: request)
+        if let server, request.pointee.major == 1, request.pointee.minor >= 1,
+            !headers.contains(where: { $0.0.utf8.count == 4 && Self.headerNamesMatch($0.0, "Date") }),
+            let output = evhttp_request_get_output_headers(request)
+        {
+            _ = server.withDateHeaderValue { evhttp_add_header(output, "Date", $0) }
+        }
+        if !body.isEmpty, let output = evhttp_request_get_output_buffer(request) {
+            body.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, $0.count) }
+        }
         let bev = connection.flatMap { evhttp_connection_get_bufferevent($0) }
-        guard let handedBack = finish(), let buffer = evbuffer_new() else { return }
-        body.withUnsafeBytes { _ = evbuffer_add(buffer, $0.baseAddress, $0.count) }
-        evhttp_send_reply(handedBack, Int32(clamping: status), nil, buffer)
-        evbuffer_free(buffer)
+        guard let handedBack = finish() else { return }
+        Self.withReason(status: status, headers: headers[..<inlined]) {
+            evhttp_send_reply(handedBack, Int32(clamping: status), $0, nil)
+        }
         if let bev { Self.sendReplyNow(on: bev) }
+    }
+
+    /// `body` gets the reason to hand evhttp: nil (evhttp's own phrase) without headers to send with it.
+    private static func withReason(
+        status: Int, headers: ArraySlice<(String, String)>, _ body: (UnsafePointer<CChar>?) -> Void
+    ) {
+        guard !headers.isEmpty else { return body(nil) }
+        HTTPResponseHead.reason(status: status, headers: headers).withUnsafeBytes {
+            body($0.baseAddress?.assumingMemoryBound(to: CChar.self))
+        }
     }
 
     /// evhttp sends what it queued once the connection's write event fires: turned on, a wakeup from
@@ -183,9 +217,14 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// HTTP/1.0 client evhttp sends the raw body and closes the connection at the end).
     package func startStreaming(status: Int, headers: [(String, String)]) {
         guard state == .idle, let request else { return }
-        Self.add(headers, to: request)
+        // With the status line where they can (`HTTPResponseHead`). evhttp's `Date` stays its own: it follows
+        // the `Transfer-Encoding` that `evhttp_send_reply_start` adds.
+        let inlined = HTTPResponseHead.inlinableCount(headers)
+        Self.add(headers[inlined...], to: request)
         state = .streaming
-        evhttp_send_reply_start(request, Int32(clamping: status), nil)
+        Self.withReason(status: status, headers: headers[..<inlined]) {
+            evhttp_send_reply_start(request, Int32(clamping: status), $0)
+        }
     }
 
     /// Queues one chunk; empty chunks are skipped (an empty chunk would end the stream).
@@ -199,27 +238,28 @@ package final class HTTPExchange: EndOfTurnFlushing {
         guard let evcon = evhttp_request_get_connection(request), let bev = evhttp_connection_get_bufferevent(evcon)
         else { return }
         // What `evhttp_send_reply_chunk_with_cb` does, minus what the first chunk already set up and
-        // nothing since changed (its write and flush callbacks): the size line, data and CRLF in one
-        // `evbuffer_add`, where evhttp takes an `evbuffer` per chunk, a printf and three adds.
-        guard Self.responseNeedsBody(request) else { return }
-        // Taken out of the property for the appends: each access to a class's stored property is an
-        // exclusivity check at run time.
-        var out = framed
-        framed = []
-        out.removeAll(keepingCapacity: true)
+        // nothing since changed (its write and flush callbacks): the size line, data and CRLF written
+        // straight into space reserved at the end of the connection's output, where evhttp takes an
+        // `evbuffer` per chunk, a printf and three adds.
+        guard Self.responseNeedsBody(request), let output = bufferevent_get_output(bev) else { return }
         let chunked = request.pointee.chunked != 0
-        if chunked {
-            Self.appendHex(bytes.count, to: &out)
-            out.append(0x0D)
-            out.append(0x0A)
+        let digits = chunked ? Self.hexDigitCount(bytes.count) : 0
+        let total = chunked ? digits + 2 + bytes.count + 2 : bytes.count
+        var space = iovec()
+        guard evbuffer_reserve_space(output, total, &space, 1) == 1, space.iov_len >= total, var at = space.iov_base
+        else {
+            _ = evbuffer_add(output, base, bytes.count)  // not reached: reserving only fails for want of memory
+            return
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(start: base, count: bytes.count))
         if chunked {
-            out.append(0x0D)
-            out.append(0x0A)
+            Self.writeHex(bytes.count, digits: digits, to: at)
+            Self.writeCRLF(to: at + digits)
+            at += digits + 2
         }
-        out.withUnsafeBytes { _ = evbuffer_add(bufferevent_get_output(bev), $0.baseAddress, $0.count) }
-        framed = out
+        at.copyMemory(from: base, byteCount: bytes.count)
+        if chunked { Self.writeCRLF(to: at + bytes.count) }
+        space.iov_len = total
+        _ = evbuffer_commit_space(output, &space, 1)
         // Written once this loop callback returns, with every other chunk it renders (`flushAtEndOfTurn`).
         if !flushScheduled, let loop {
             flushScheduled = true
@@ -268,14 +308,33 @@ package final class HTTPExchange: EndOfTurnFlushing {
             && request.pointee.type != EVHTTP_REQ_HEAD
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// `%x`: lower-case hex, no leading zeros.
     package static func appendHex(_ value: Int, to out: inout [UInt8]) {
-        var shift = (Int.bitWidth - (value | 1).leadingZeroBitCount + 3) / 4 * 4
-        while shift > 0 {
-            shift -= 4
-            out.append(hexDigits[(value >> shift) & 0xF])
+        let digits = hexDigitCount(value)
+        out.append(contentsOf: repeatElement(0, count: digits))
+        out.withUnsafeMutableBytes { bytes in
+            guard let end = bytes.baseAddress.map({ $0 + bytes.count }) else { return }
+            writeHex(value, digits: digits, to: end - digits)
+        }
+    }
+
+    private static func writeCRLF(to out: UnsafeMutableRawPointer) {
+        out.storeBytes(of: 0x0D, as: UInt8.self)
+        out.storeBytes(of: 0x0A, toByteOffset: 1, as: UInt8.self)
+    }
+
+    /// How many digits `%x` writes for a non-negative `value`.
+    static func hexDigitCount(_ value: Int) -> Int {
+        (Int.bitWidth - (value | 1).leadingZeroBitCount + 3) / 4
+    }
+
+    /// `value` as `digits` lower-case hex digits at `out`.
+    private static func writeHex(_ value: Int, digits: Int, to out: UnsafeMutableRawPointer) {
+        var rest = value
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            let nibble = UInt8(truncatingIfNeeded: rest & 0xF)
+            out.storeBytes(of: nibble < 10 ? 0x30 + nibble : 0x57 + nibble, toByteOffset: i, as: UInt8.self)
+            rest >>= 4
         }
     }
 
@@ -324,8 +383,10 @@ package final class HTTPExchange: EndOfTurnFlushing {
         onDrain?()
     }
 
-    private static func add(_ headers: [(String, String)], to request: UnsafeMutablePointer<evhttp_request>) {
-        guard let output = evhttp_request_get_output_headers(request) else { return }
+    private static func add(
+        _ headers: ArraySlice<(String, String)>, to request: UnsafeMutablePointer<evhttp_request>
+    ) {
+        guard !headers.isEmpty, let output = evhttp_request_get_output_headers(request) else { return }
         for (name, value) in headers {
             _ = evhttp_add_header(output, name, value)
         }

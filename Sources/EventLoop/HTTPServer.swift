@@ -49,6 +49,9 @@ package final class HTTPServer {
     var listenerPaused = false
     var resumeTimer: Timer?
     var acceptFailureLog = RateLimitedLog(interval: 10)
+    /// The reply `Date` value and the second it was made for (`withDateHeaderValue`).
+    var dateHeaderSecond: time_t = -1
+    var dateHeaderValue = ""
     static let acceptBackoffSeconds = 0.25
 
     enum AcceptPause: Hashable {

@@ -1,26 +1,56 @@
 /// The shim's figures (`HTTPShim` owns one): plain counters on the loop thread, updated once per request (a token only bumps
 /// an integer inside its `ProxiedRequest`), turned into metric families only when scraped.
 package final class ShimMetrics {
-    private struct RequestKey: Hashable {
-        var route: String
-        var model: String
-        var status: Int
-    }
+    /// Everything counted under one model label (`none` included, which only counts requests), so that a
+    /// finished request hashes its model once, where a table per figure hashed a key up to eight times.
+    private struct ModelFigures {
+        /// Requests by route and status, in the order first seen: a handful per model, found by comparing
+        /// the status first.
+        var requests: [(route: String, status: Int, count: Int)] = []
+        /// Each nil until the model's first observation of it.
+        var duration: Histogram?
+        var firstToken: Histogram?
+        var streamedTokens: Int?
+        var usage: (prompt: Int, completion: Int)?
 
-    private struct UsageKey: Hashable {
-        var model: String
-        var type: String
+        mutating func count(route: String, status: Int) {
+            for i in requests.indices where requests[i].status == status && requests[i].route == route {
+                requests[i].count += 1
+                return
+            }
+            requests.append((route, status, 1))
+        }
+
+        /// One finished request; `seconds` nil for one that is only counted (no model).
+        mutating func finished(
+            route: String, status: Int, seconds: Double?, firstToken first: Double?, tokens: Int,
+            usage reported: (prompt: Int, completion: Int)?
+        ) {
+            count(route: route, status: status)
+            guard let seconds else { return }
+            duration.observeCreating(seconds)
+            if let first { firstToken.observeCreating(first) }
+            if tokens > 0 { streamedTokens = (streamedTokens ?? 0) + tokens }
+            if let reported {
+                // Containers report these counts: a nonsense one saturates the counter instead of trapping.
+                let sum = usage ?? (0, 0)
+                usage = (
+                    Self.saturating(sum.prompt, reported.prompt), Self.saturating(sum.completion, reported.completion)
+                )
+            }
+        }
+
+        private static func saturating(_ total: Int, _ count: Int) -> Int {
+            let (sum, overflow) = total.addingReportingOverflow(max(0, count))
+            return overflow ? Int.max : sum
+        }
     }
 
     /// Model labels come from clients: past this many distinct names, new ones count as `other`, so a
     /// client cycling names cannot grow the page without bound.
     package static let maxModelLabels = 100
 
-    private var requests: [RequestKey: Int] = [:]
-    private var durations: [String: Histogram] = [:]
-    private var firstTokens: [String: Histogram] = [:]
-    private var streamedTokens: [String: Int] = [:]
-    private var usageTokens: [UsageKey: Int] = [:]
+    private var byModel: [String: ModelFigures] = [:]
     private var translatorErrors: [String: Int] = [:]
     private var models: Set<String> = []
     package var openStreams = 0
@@ -42,26 +72,15 @@ package final class ShimMetrics {
         route: String, model: String, status: Int, seconds: Double, firstToken: Double?, tokens: Int,
         usage: (prompt: Int, completion: Int)?
     ) {
-        requests[RequestKey(route: route, model: model, status: status), default: 0] += 1
-        guard model != "none" else { return }
-        durations[model, default: Histogram(bounds: Histogram.latencyBounds)].observe(seconds)
-        if let firstToken {
-            firstTokens[model, default: Histogram(bounds: Histogram.latencyBounds)].observe(firstToken)
-        }
-        if tokens > 0 { streamedTokens[model, default: 0] += tokens }
-        if let usage {
-            // Containers report these counts: a nonsense one saturates the counter instead of trapping.
-            for (type, count) in [("prompt", usage.prompt), ("completion", usage.completion)] {
-                let key = UsageKey(model: model, type: type)
-                let (sum, overflow) = usageTokens[key, default: 0].addingReportingOverflow(max(0, count))
-                usageTokens[key] = overflow ? Int.max : sum
-            }
-        }
+        // One lookup; the figures change in place, through the dictionary's accessor.
+        byModel[model, default: ModelFigures()].finished(
+            route: route, status: status, seconds: model == "none" ? nil : seconds, firstToken: firstToken,
+            tokens: tokens, usage: usage)
     }
 
     /// A request the shim answered itself, without the translator.
     package func requestFinished(route: String, status: Int) {
-        requests[RequestKey(route: route, model: "none", status: status), default: 0] += 1
+        byModel["none", default: ModelFigures()].count(route: route, status: status)
     }
 
     package static let servedPaths: Set<String> = [
@@ -80,13 +99,16 @@ package final class ShimMetrics {
     }
 
     package func families(translatorUp: Bool) -> [MetricFamily] {
-        let requestSamples = requests.sorted {
-            ($0.key.route, $0.key.model, $0.key.status) < ($1.key.route, $1.key.model, $1.key.status)
+        let requests = byModel.flatMap { model, figures in
+            figures.requests.map { (route: $0.route, model: model, status: $0.status, count: $0.count) }
         }
-        .map {
-            MetricSample(
-                ["route": $0.key.route, "model": $0.key.model, "status": String($0.key.status)], Double($0.value))
-        }
+        let requestSamples = requests.sorted { ($0.route, $0.model, $0.status) < ($1.route, $1.model, $1.status) }
+            .map {
+                MetricSample(["route": $0.route, "model": $0.model, "status": String($0.status)], Double($0.count))
+            }
+        let models = byModel.sorted { $0.key < $1.key }
+        let durations = models.compactMap { model, figures in figures.duration.map { (model, $0) } }
+        let firstTokens = models.compactMap { model, figures in figures.firstToken.map { (model, $0) } }
         return [
             MetricFamily(
                 name: "gateway_requests_total", kind: .counter,
@@ -103,14 +125,20 @@ package final class ShimMetrics {
             MetricFamily(
                 name: "gateway_streamed_tokens_total", kind: .counter,
                 help: "Text, reasoning and tool-call deltas received from models (about one token each), by model.",
-                samples: streamedTokens.sorted { $0.key < $1.key }.map {
-                    MetricSample(["model": $0.key], Double($0.value))
+                samples: models.compactMap { model, figures in
+                    figures.streamedTokens.map { MetricSample(["model": model], Double($0)) }
                 }),
             MetricFamily(
                 name: "gateway_usage_tokens_total", kind: .counter,
                 help: "Prompt and completion tokens as the model's container reported them in usage, by model.",
-                samples: usageTokens.sorted { ($0.key.model, $0.key.type) < ($1.key.model, $1.key.type) }
-                    .map { MetricSample(["model": $0.key.model, "type": $0.key.type], Double($0.value)) }),
+                samples: models.flatMap { model, figures in
+                    figures.usage.map {
+                        [
+                            MetricSample(["model": model, "type": "completion"], Double($0.completion)),
+                            MetricSample(["model": model, "type": "prompt"], Double($0.prompt)),
+                        ]
+                    } ?? []
+                }),
             MetricFamily(
                 name: "gateway_open_streams", kind: .gauge, help: "Streamed (SSE) answers in progress.",
                 samples: [MetricSample([:], Double(openStreams))]),
@@ -131,7 +159,16 @@ package final class ShimMetrics {
         ]
     }
 
-    private func histogramSamples(_ byModel: [String: Histogram]) -> [MetricSample] {
-        byModel.sorted { $0.key < $1.key }.flatMap { $0.value.samples(labels: [MetricLabel("model", $0.key)]) }
+    /// `histograms` in model order.
+    private func histogramSamples(_ histograms: [(String, Histogram)]) -> [MetricSample] {
+        histograms.flatMap { $0.1.samples(labels: [MetricLabel("model", $0.0)]) }
+    }
+}
+
+extension Histogram? {
+    /// Observes `value`, making the latency histogram first if there is none yet.
+    fileprivate mutating func observeCreating(_ value: Double) {
+        if self == nil { self = Histogram(bounds: Histogram.latencyBounds) }
+        self?.observe(value)
     }
 }

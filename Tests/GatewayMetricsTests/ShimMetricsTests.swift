@@ -41,6 +41,37 @@ import Testing
         #expect(try family(metrics, "gateway_request_duration_seconds").samples.isEmpty)
     }
 
+    /// Requests sort by route, model and status whatever the order they finished in; usage saturates.
+    @Test func countsSortAndUsageSaturates() throws {
+        let metrics = ShimMetrics()
+        for (route, model, status) in [
+            ("/v1/embeddings", "b", 200), ("/v1/chat/completions", "b", 429), ("/v1/chat/completions", "a", 200),
+            ("/v1/chat/completions", "b", 200), ("/v1/chat/completions", "b", 429),
+        ] {
+            metrics.requestFinished(
+                route: route, model: model, status: status, seconds: 0.1, firstToken: nil, tokens: 0,
+                usage: (prompt: Int.max, completion: -3))
+        }
+        metrics.requestFinished(route: "/ping", status: 200)
+        #expect(
+            try family(metrics, "gateway_requests_total").samples == [
+                MetricSample(["route": "/ping", "model": "none", "status": "200"], 1),
+                MetricSample(["route": "/v1/chat/completions", "model": "a", "status": "200"], 1),
+                MetricSample(["route": "/v1/chat/completions", "model": "b", "status": "200"], 1),
+                MetricSample(["route": "/v1/chat/completions", "model": "b", "status": "429"], 2),
+                MetricSample(["route": "/v1/embeddings", "model": "b", "status": "200"], 1),
+            ])
+        #expect(
+            try family(metrics, "gateway_usage_tokens_total").samples == [
+                MetricSample(["model": "a", "type": "completion"], 0),
+                MetricSample(["model": "a", "type": "prompt"], Double(Int.max)),
+                MetricSample(["model": "b", "type": "completion"], 0),
+                MetricSample(["model": "b", "type": "prompt"], Double(Int.max)),
+            ])
+        #expect(try family(metrics, "gateway_streamed_tokens_total").samples.isEmpty)
+        #expect(try family(metrics, "gateway_time_to_first_token_seconds").samples.isEmpty)
+    }
+
     @Test func modelLabelsAreCapped() {
         let metrics = ShimMetrics()
         for i in 0..<ShimMetrics.maxModelLabels { #expect(metrics.modelLabel("m\(i)") == "m\(i)") }

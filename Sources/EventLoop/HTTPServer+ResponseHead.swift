@@ -1,0 +1,122 @@
+import CLibevent
+import Glibc
+
+/// A reply's head, composed the way evhttp 2.1 composes it but with fewer of its steps.
+///
+/// evhttp formats the status line and then every header it holds with a printf each, and holds each header
+/// as three allocations (`evhttp_add_header`) freed again with the request: some 4,000 instructions a header.
+/// Our own headers are text we already have, so they go out as part of the status line instead: evhttp
+/// writes `HTTP/1.1 <status> <reason>\r\n` with the reason as given, and the reason given here is the phrase
+/// evhttp would have chosen followed by the headers, each after its CRLF. The bytes on the wire are the
+/// same; evhttp's own headers (`Date`, `Content-Length`, `Transfer-Encoding`, `Connection`) still follow
+/// them, as before. Only headers evhttp never looks at can go this way (a `Connection: close` it must see
+/// to close the connection, for one), and only text it would have written unchanged: a header with CR, LF
+/// or NUL, which evhttp drops or cuts, and everything after it, go through `evhttp_add_header` as before.
+/// (`Content-Type` can go: evhttp adds one only when it has a default, and `HTTPServer` sets none.)
+enum HTTPResponseHead {
+    /// How many of `headers`, from the first, can go out with the status line.
+    static func inlinableCount(_ headers: [(String, String)]) -> Int {
+        var count = 0
+        for (name, value) in headers {
+            guard !name.isEmpty, !evhttpReads(name), plainText(name), plainText(value) else { break }
+            count += 1
+        }
+        return count
+    }
+
+    /// The reason evhttp would write for `status`, then each header on a line of its own; NUL-terminated.
+    static func reason(status: Int, headers: ArraySlice<(String, String)>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
+        out.append(contentsOf: reasonPhrase(status).utf8)
+        for (name, value) in headers {
+            out.append(0x0D)
+            out.append(0x0A)
+            out.append(contentsOf: name.utf8)
+            out.append(UInt8(ascii: ":"))
+            out.append(UInt8(ascii: " "))
+            out.append(contentsOf: value.utf8)
+        }
+        out.append(0)
+        return out
+    }
+
+    /// libevent 2.1's reason phrase for `status` (http.c, `evhttp_response_phrase_internal`), fallbacks and
+    /// all: a code past its class's list gets the class's name (429 is "Client Error"; 307 "Redirection").
+    static func reasonPhrase(_ status: Int) -> String {
+        let code = Int(Int32(clamping: status))
+        let klass = code / 100 - 1
+        let subcode = code % 100
+        guard klass >= 0, klass < phraseClasses.count else { return "Unknown Status Class" }
+        let phrases = phraseClasses[klass]
+        guard subcode < phrases.responses.count else { return phrases.name }
+        return phrases.responses[subcode]
+    }
+
+    private static let phraseClasses: [(name: String, responses: [String])] = [
+        ("Informational", ["Continue", "Switching Protocols"]),
+        (
+            "Success",
+            [
+                "OK", "Created", "Accepted", "Non-Authoritative Information", "No Content", "Reset Content",
+                "Partial Content",
+            ]
+        ),
+        (
+            "Redirection",
+            [
+                "Multiple Choices", "Moved Permanently", "Found", "See Other", "Not Modified", "Use Proxy",
+                "Temporary Redirect",
+            ]
+        ),
+        (
+            "Client Error",
+            [
+                "Bad Request", "Unauthorized", "Payment Required", "Forbidden", "Not Found", "Method Not Allowed",
+                "Not Acceptable", "Proxy Authentication Required", "Request Time-out", "Conflict", "Gone",
+                "Length Required", "Precondition Failed", "Request Entity Too Large", "Request-URI Too Large",
+                "Unsupported Media Type", "Requested range not satisfiable", "Expectation Failed",
+            ]
+        ),
+        (
+            "Server Error",
+            [
+                "Internal Server Error", "Not Implemented", "Bad Gateway", "Service Unavailable", "Gateway Time-out",
+                "HTTP Version not supported",
+            ]
+        ),
+    ]
+
+    /// Headers evhttp looks for, adds, removes or acts on when it writes a reply and after.
+    private static func evhttpReads(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 4: HTTPExchange.headerNamesMatch(name, "Date")
+        case 10: HTTPExchange.headerNamesMatch(name, "Connection")
+        case 14: HTTPExchange.headerNamesMatch(name, "Content-Length")
+        case 16: HTTPExchange.headerNamesMatch(name, "Proxy-Connection")
+        case 17: HTTPExchange.headerNamesMatch(name, "Transfer-Encoding")
+        default: false
+        }
+    }
+
+    private static func plainText(_ text: String) -> Bool {
+        !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+    }
+}
+
+extension HTTPServer {
+    /// `body` gets the value evhttp would give a reply's `Date` header now (`evutil_date_rfc1123`), formatted
+    /// once a second instead of once a reply; NUL-terminated.
+    func withDateHeaderValue<R>(_ body: (UnsafePointer<CChar>) -> R) -> R {
+        var now = time(nil)
+        if now != dateHeaderSecond {
+            var fields = tm()
+            gmtime_r(&now, &fields)
+            var text = [CChar](repeating: 0, count: 50)
+            _ = evutil_date_rfc1123(&text, text.count, &fields)
+            dateHeaderValue = String(cString: text)
+            dateHeaderSecond = now
+        }
+        return dateHeaderValue.withCString(body)
+    }
+}

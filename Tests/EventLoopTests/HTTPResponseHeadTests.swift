@@ -1,0 +1,43 @@
+import Testing
+
+@testable import EventLoop
+
+@Suite("HTTPResponseHead")
+struct HTTPResponseHeadTests {
+    /// libevent 2.1's phrases, its class-name fallbacks included (the wire has always said these).
+    @Test(arguments: [
+        (200, "OK"), (400, "Bad Request"), (401, "Unauthorized"), (404, "Not Found"), (405, "Method Not Allowed"),
+        (408, "Request Time-out"), (413, "Request Entity Too Large"), (429, "Client Error"),
+        (500, "Internal Server Error"), (502, "Bad Gateway"), (503, "Service Unavailable"),
+        (504, "Gateway Time-out"), (306, "Temporary Redirect"), (307, "Redirection"), (101, "Switching Protocols"),
+        (599, "Server Error"), (99, "Unknown Status Class"), (600, "Unknown Status Class"),
+        (-200, "Unknown Status Class"),
+    ])
+    func phrasesAreLibevents(status: Int, phrase: String) {
+        #expect(HTTPResponseHead.reasonPhrase(status) == phrase)
+    }
+
+    @Test func headersFollowThePhraseEachOnALineOfItsOwn() {
+        let reason = HTTPResponseHead.reason(
+            status: 429, headers: [("Content-Type", "application/json"), ("Retry-After", "1")][...])
+        #expect(reason == Array("Client Error\r\nContent-Type: application/json\r\nRetry-After: 1\u{0}".utf8))
+        #expect(HTTPResponseHead.reason(status: 200, headers: [][...]) == Array("OK\u{0}".utf8))
+    }
+
+    @Test func onlyHeadersEvhttpIgnoresAndWouldWriteUnchangedGoInline() {
+        let plain = [("Content-Type", "application/json"), ("x-request-id", "req_1"), ("Retry-After", "1")]
+        #expect(HTTPResponseHead.inlinableCount(plain) == 3)
+        #expect(HTTPResponseHead.inlinableCount([]) == 0)
+        // Headers evhttp reads when it writes the reply (or after) stop the inline run, whatever their case;
+        // so does text evhttp would drop or cut. What follows them goes through evhttp in order.
+        for stop in [
+            ("connection", "close"), ("Date", "x"), ("CONTENT-LENGTH", "1"), ("Transfer-Encoding", "chunked"),
+            ("Proxy-Connection", "close"), ("X-Bad", "a\r\nInjected: yes"), ("X-Nul", "a\u{0}b"), ("", "x"),
+            ("X\nBad", "x"),
+        ] {
+            #expect(HTTPResponseHead.inlinableCount([plain[0], stop, plain[1]]) == 1, "\(stop)")
+        }
+        // Names that merely share a length with one evhttp reads are ours.
+        #expect(HTTPResponseHead.inlinableCount([("Vary", "x"), ("Keep-Alive", "x"), ("Content-Language", "en")]) == 3)
+    }
+}
