@@ -3,6 +3,25 @@
 // sys/select.h first: two Clang modules that both pull it in otherwise disagree on fd_set.
 #include <sys/select.h>
 #include <curl/curl.h>
+#include <dlfcn.h>
+#include <stdint.h>
+
+// Before curl_global_init: tells the OpenSSL that libcurl loaded (if it is OpenSSL 3) never to load its
+// error-string tables. curl_global_init loads libcrypto's (library names and libcrypto's reasons; the SSL
+// reasons it leaves out anyway, so curl's TLS errors already read "SSL routines::reason(134)"): ~570 KiB
+// of the translator's idle RSS, only ever read to spell out a TLS failure. Without them OpenSSL names a
+// failure by code (`openssl errstr CODE` spells it); curl's certificate messages come from
+// X509_verify_cert_error_string and stay in words. Looked up, not linked: the translator does not link
+// libssl itself, and a libcurl on another TLS library makes this a no-op. Returns 1 when OpenSSL took it.
+static inline int gw_openssl_skip_error_strings(void) {
+    void *ssl = dlopen("libssl.so.3", RTLD_NOW | RTLD_NOLOAD);
+    if (ssl == NULL) return 0;
+    int (*init)(uint64_t, const void *) = (int (*)(uint64_t, const void *))dlsym(ssl, "OPENSSL_init_ssl");
+    // OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS | OPENSSL_INIT_NO_LOAD_SSL_STRINGS (openssl/crypto.h, ssl.h)
+    int done = init != NULL && init(0x00000001L | 0x00100000L, NULL) == 1;
+    dlclose(ssl);
+    return done;
+}
 
 // curl_easy_setopt is variadic (Swift cannot call it); typed wrappers let the compiler check each value.
 static inline CURLcode gw_curl_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }

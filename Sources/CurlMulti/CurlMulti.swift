@@ -4,7 +4,11 @@ import GatewayLog
 import Glibc
 
 /// Process-wide curl set-up, run once before the first multi handle (thread-safe: a lazy global).
-private let curlGlobalInitResult: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+/// OpenSSL's error-string tables are skipped first (`gw_openssl_skip_error_strings`: idle memory).
+private let curlGlobalInitResult: CURLcode = {
+    _ = gw_openssl_skip_error_strings()
+    return curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+}()
 
 /// A curl multi handle driven by the EventLoop, after curl's `docs/examples/hiperfifo.c`: the multi is
 /// the "global info"; curl tells it which sockets to watch (CURLMOPT_SOCKETFUNCTION) and when to wake
