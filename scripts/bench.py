@@ -15,9 +15,10 @@ Scenarios (each beside its target from issue 9; the last line is `N passed, M fa
                  rate and latency is queueing
   cpu            CPU µs per non-streamed request, per streamed chunk back to back and paced 5 ms apart
   floor          the same signed requests through two C relays chained like the gateway's processes
-                 (bench/floor-relay.c: TCP in, Unix socket, TCP out; bytes forwarded, nothing else): the CPU
-                 and added latency of the two-process design's hops alone, beside each target it bounds; and
-                 one relay straight to the emulator, the floor of a one-process design
+                 (bench/floor-relay.c: TCP in, Unix socket, TCP out; bytes forwarded, nothing else), and one
+                 relay straight to the emulator (a one-process design). For tokens arriving alone, which no
+                 design batches, a lower bound; per request at 64 connections not one (a relay pair has a
+                 Unix connection per client, the gateway one link carrying many requests' frames per call)
   ttfb           added time to first streamed byte (gateway minus direct), sequential requests
   open streams   RSS of both processes idle, at 1,000 and at 10,000 open slowly-paced streams
   slow reader    a 100k-token stream read slowly: memory stays flat (backpressure, not buffering)
@@ -64,6 +65,7 @@ def proc_stats(pid: int) -> dict:
     return {
         "rss_kib": int(fields["VmRSS"].split()[0]),
         "cpu_s": (int(stat[11]) + int(stat[12])) / ticks,
+        "user_s": int(stat[11]) / ticks,
         "fds": len(os.listdir(f"/proc/{pid}/fd")),
     }
 
@@ -74,16 +76,20 @@ class CPUWindow:
     def __init__(self, *pids: int):
         self.pids = pids
         self.seconds = 0.0
+        self.user_seconds = 0.0  # of `seconds`; the rest is the kernel's work for them
 
-    def _total(self) -> float:
-        return sum(proc_stats(p)["cpu_s"] for p in self.pids)
+    def _totals(self) -> tuple[float, float]:
+        stats = [proc_stats(p) for p in self.pids]
+        return sum(s["cpu_s"] for s in stats), sum(s["user_s"] for s in stats)
 
     def __enter__(self):
-        self.start = self._total()
+        self.start = self._totals()
         return self
 
     def __exit__(self, *exc):
-        self.seconds = self._total() - self.start
+        end = self._totals()
+        self.seconds = end[0] - self.start[0]
+        self.user_seconds = end[1] - self.start[1]
 
 
 # ---------------------------------------------------------------- wrk
@@ -390,6 +396,7 @@ def main() -> None:
         body = chat_body("[tokens=16]", False, model="m-invoke")
         raw = chat_body("[tokens=16]", False, model=None)
         cpu_per_request = None
+        split_per_request = ""
         for conns in (int(c) for c in args.connections.split(",")):
             accepted = emu.stats()["connections_accepted"]
             with CPUWindow(*pids) as cpu:
@@ -409,6 +416,8 @@ def main() -> None:
             cpu_us = cpu.seconds * 1e6 / max(via["requests"], 1)
             if conns == 64 or cpu_per_request is None:
                 cpu_per_request = cpu_us
+                user_us = cpu.user_seconds * 1e6 / max(via["requests"], 1)
+                split_per_request = f"user {user_us:.0f} + kernel {cpu_us - user_us:.0f} µs"
             added50 = (via["p50_us"] - direct["p50_us"]) / 1000
             added99 = (via["p99_us"] - direct["p99_us"]) / 1000
             rows.append(Row(f"added latency p50, {conns} conn", added50, "ms",
@@ -424,10 +433,13 @@ def main() -> None:
             fl = run_wrk(floor_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds, workdir)
         floor_per_request = cpu.seconds * 1e6 / max(fl["requests"], 1)
         rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60,
-                        note=f"InvokeEndpoint (`upstream_streaming: never`); {cpu_per_request / floor_per_request:.1f}× "
-                             "the floor below"))
+                        note=f"InvokeEndpoint (`upstream_streaming: never`); {split_per_request}"))
+        # Not a bound at 64 connections: each relay pair has a Unix connection per client connection, so every
+        # request costs each relay its own reads and writes, where the gateway's one multiplexed connection
+        # carries many requests' frames per read and write.
         rows.append(Row("floor: CPU per request, two relays forwarding the same bytes (64 conn)", floor_per_request,
-                        "µs", note="bench/floor-relay.c: the gateway's hops and system calls, no work; "
+                        "µs", note="bench/floor-relay.c, no work but a Unix connection per client connection "
+                                   "(no batching, unlike the gateway's one link): not a bound here; "
                                    f"{fl['requests'] / (fl['duration_us'] / 1e6):,.0f} requests/s"))
         with CPUWindow(floor.single_pid) as cpu:
             fl1 = run_wrk(f"http://127.0.0.1:{floor.single_port}{invoke}", raw, floor_headers(invoke, raw), 64,
@@ -496,6 +508,7 @@ def main() -> None:
         with CPUWindow(*pids) as cpu:
             p = run_wrk(gw_url, pbody, gw_headers, 32, args.seconds, workdir)
         per_paced = per_paced_chunk(cpu.seconds, p, whole, cpu_per_request or 0)
+        paced_kernel = per_paced_chunk(cpu.seconds - cpu.user_seconds, p, whole, 0)
         praw = chat_body("[tokens=200][delay_ms=5]", True, model=None)
         pheaders = floor_headers(stream_invoke, praw)
         whole = asyncio.run(response_bytes(floor.port, stream_invoke, praw.encode(), pheaders))
@@ -503,7 +516,8 @@ def main() -> None:
             fp = run_wrk(floor_url + stream_invoke, praw, pheaders, 32, args.seconds, workdir)
         floor_paced = per_paced_chunk(cpu.seconds, fp, whole, floor_per_request)
         rows.append(Row("CPU per streamed chunk, paced 5 ms", per_paced, "µs", 10,
-                        note=f"{per_paced / max(floor_paced, 1e-9):.1f}× the floor below"))
+                        note=f"{per_paced / max(floor_paced, 1e-9):.1f}× the floor below; kernel about "
+                             f"{paced_kernel:.0f} µs"))
         rows.append(Row("floor: CPU per streamed chunk, paced 5 ms, two relays", floor_paced, "µs",
                         note="each token wakes each relay alone: epoll_wait, read, write"))
         single_url = f"http://127.0.0.1:{floor.single_port}{stream_invoke}"
