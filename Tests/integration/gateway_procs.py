@@ -236,8 +236,13 @@ def make_gateway(emulator: Emulator, api_keys: str | None = "sk-test-key", trans
     gw = Gateway(workdir, emulator, sock, port, t_env, s_env)
     GATEWAY_PORTS.add(port)
     if start:
-        gw.start_translator()
-        gw.start_shim()
+        try:
+            gw.start_translator()
+            gw.start_shim()
+        except BaseException:
+            # The caller gets no gateway to stop: stop what started here, and free the port's entry.
+            gw.stop()
+            raise
     return gw
 
 
