@@ -168,23 +168,24 @@ class FloorRelays:
         subprocess.run([compiler, "-O2", "-o", str(binary), str(ROOT / "bench" / "floor-relay.c")], check=True)
         self.port = free_port()
         link = f"unix:{workdir / 'floor.sock'}"
-        self.procs = []
-        for listen, target in ((link, f"tcp:{emulator_port}"), (f"tcp:{self.port}", link)):
-            proc = subprocess.Popen([str(binary), listen, target], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-            assert proc.stdout is not None
-            if proc.stdout.readline().strip() != b"ready":
-                raise RuntimeError(f"floor-relay {listen} -> {target} did not start")
-            self.procs.append(proc)
-        self.pids = tuple(p.pid for p in self.procs)
-        # And one relay straight from the client to the emulator: the floor of a one-process design.
-        self.single_port = free_port()
-        proc = subprocess.Popen([str(binary), f"tcp:{self.single_port}", f"tcp:{emulator_port}"],
-                                stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.procs: list[subprocess.Popen] = []
+        try:
+            self.pids = (self._start(binary, link, f"tcp:{emulator_port}").pid,
+                         self._start(binary, f"tcp:{self.port}", link).pid)
+            # And one relay straight from the client to the emulator: the floor of a one-process design.
+            self.single_port = free_port()
+            self.single_pid = self._start(binary, f"tcp:{self.single_port}", f"tcp:{emulator_port}").pid
+        except BaseException:
+            self.stop()  # the caller gets no relays to stop
+            raise
+
+    def _start(self, binary: Path, listen: str, target: str) -> subprocess.Popen:
+        proc = subprocess.Popen([str(binary), listen, target], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
         self.procs.append(proc)
         assert proc.stdout is not None
         if proc.stdout.readline().strip() != b"ready":
-            raise RuntimeError("floor-relay (one process) did not start")
-        self.single_pid = proc.pid
+            raise RuntimeError(f"floor-relay {listen} -> {target} did not start")
+        return proc
 
     def stop(self) -> None:
         for proc in self.procs:
