@@ -45,8 +45,11 @@ final class HTTPConnectionGuard {
     private var pendingBody = 0
     /// Follows a chunked body's framing while it arrives (nil for other bodies, and once it is complete).
     private var chunked: ChunkedBodyRules?
-    /// The exchange answering the request on this connection, told when the client goes away.
-    weak var exchange: HTTPExchange?
+    /// The exchange answering the request on this connection, told when the client goes away. Unowned, not
+    /// weak: a weak reference gave every request's exchange a side table, allocated and freed again. Safe
+    /// because the exchange clears it before it can go (`HTTPExchange.finish`, which its deinit reaches
+    /// while idle or streaming) and the connection's close path clears it before telling the exchange.
+    unowned var exchange: HTTPExchange?
     weak var server: HTTPServer?
 
     private let limits: HTTPLimits

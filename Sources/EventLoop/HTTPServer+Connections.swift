@@ -169,7 +169,10 @@ private func connectionFreed(_: OpaquePointer?, _ context: UnsafeMutableRawPoint
             server.closed(connectionGuard)
         } else {
             // The server is being freed: only tell the exchange and stop observing.
-            connectionGuard.exchange?.connectionClosed()
+            if let exchange = connectionGuard.exchange {
+                connectionGuard.exchange = nil
+                exchange.connectionClosed()
+            }
             connectionGuard.detach()
         }
     }

@@ -99,8 +99,13 @@ enum HTTPResponseHead {
         }
     }
 
+    /// Over the contiguous bytes where the String has them (every native one): the UTF-8 view's iterator
+    /// cost several times as much per byte, for every header of every reply.
     private static func plainText(_ text: String) -> Bool {
-        !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+        let isBreak = { (byte: UInt8) in byte == 0x0D || byte == 0x0A || byte == 0 }
+        return
+            !(text.utf8.withContiguousStorageIfAvailable { $0.contains(where: isBreak) }
+            ?? text.utf8.contains(where: isBreak))
     }
 }
 

@@ -27,6 +27,8 @@ final class ProxiedRequest {
     let operation: Operation
     private let requestId: String
     unowned let shim: Shim
+    /// Where `Shim` keeps this request while it is in flight; -1 outside.
+    var activeSlot = -1
     private var call: TranslatorCall?
     private var state = State.waiting
     private var keepAlive: Timer?
@@ -183,15 +185,18 @@ final class ProxiedRequest {
             let call = try shim.translator.open(
                 GatewayRequest(requestId: requestId, apiKey: apiKey, operation: operation.wireOperation))
             self.call = call
-            call.onMessage = { [weak self] message in self?.received(message) }
-            call.onLost = { [weak self] reason in self?.translatorLost(reason) }
+            // Strong captures, each cycle broken in `done` (`call.close()` and the exchange's handlers cleared):
+            // `shim.active` holds this request until then anyway, and a weak capture gave every request a
+            // side table for its references, allocated and freed again, and a box per closure.
+            call.onMessage = { message in self.received(message) }
+            call.onLost = { reason in self.translatorLost(reason) }
         } catch {
             shim.metrics.translatorError("unreachable")
             Log.warning("translator unreachable at \(shim.config.socketPath): \(error)", ["request_id": requestId])
             return translatorUnavailable()
         }
-        exchange.onClientClose = { [weak self] in self?.clientClosed() }
-        exchange.onDrain = { [weak self] in self?.clientDrained() }
+        exchange.onClientClose = { self.clientClosed() }
+        exchange.onDrain = { self.clientDrained() }
         if operation.clientStreams { scheduleKeepAlive() }
     }
 
@@ -381,6 +386,8 @@ final class ProxiedRequest {
         keepAliveArmed = false
         call?.close()
         call = nil
+        exchange.onClientClose = nil
+        exchange.onDrain = nil
         shim.finished(self)
     }
 
@@ -391,6 +398,8 @@ final class ProxiedRequest {
 
     /// One line per request: enough to trace a request across both processes by its id, never a key.
     private func logAccess(outcome: String) {
+        // Checked here as `Log` checks it: the fields and the clock reading are made before `Log` can decide.
+        guard Log.threshold <= .info else { return }
         let ms = Int(elapsed * 1000)
         Log.info(
             "\(exchange.method) \(PathRedaction.redacted(exchange.path)) \(status) \(ms) ms\(outcome)",
@@ -408,7 +417,7 @@ final class ProxiedRequest {
 
     private func armKeepAlive(after seconds: Double) {
         if keepAlive == nil {
-            keepAlive = Timer(loop: shim.loop) { [weak self] in self?.keepAliveFired() }
+            keepAlive = Timer(loop: shim.loop) { self.keepAliveFired() }
         }
         keepAliveArmed = true
         keepAlive?.schedule(after: seconds)

@@ -15,7 +15,9 @@ final class Shim {
     /// The process's clock: monotonic for request durations, wall for `created` fields.
     let clock: GatewayClock
     private var server: HTTPServer?
-    private var active: [ObjectIdentifier: ProxiedRequest] = [:]
+    /// Requests in flight, each holding its index (`activeSlot`): entering and leaving cost no hashing, where a
+    /// dictionary keyed by identity hashed the request twice.
+    private var active: [ProxiedRequest] = []
     private var draining = false
     private var drainTimer: Timer?
     let metrics = ShimMetrics()
@@ -145,7 +147,8 @@ final class Shim {
         }
         let requestId = requestId(exchange)
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
-        active[ObjectIdentifier(request)] = request
+        request.activeSlot = active.count
+        active.append(request)
         request.start(
             apiKey: operation.isAnthropic
                 ? ClientAPIKey.anthropic(
@@ -157,7 +160,15 @@ final class Shim {
     var maxConnections: Int { server?.maxConnections ?? 0 }
 
     func finished(_ request: ProxiedRequest) {
-        active[ObjectIdentifier(request)] = nil
+        let slot = request.activeSlot
+        guard active.indices.contains(slot), active[slot] === request else { return }
+        request.activeSlot = -1
+        // The last request takes the leaver's index: order in the list means nothing.
+        let last = active.removeLast()
+        if slot < active.count {
+            active[slot] = last
+            last.activeSlot = slot
+        }
         if draining && active.isEmpty { stopWhenFlushed() }
     }
 

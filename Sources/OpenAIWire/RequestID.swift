@@ -1,14 +1,16 @@
 /// Response ids in OpenAI's shape: `chatcmpl-` and 29 alphanumerics.
 package enum RequestID {
-    private static let alphabet: [UInt8] = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
+    /// A `StaticString`, not a static array: each draw of an id read the array through its lazy
+    /// initialization check and a bounds check.
+    private static let alphabet: StaticString = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
     package static func chatCompletion() -> String {
-        "chatcmpl-" + random(count: 29)
+        random(count: 29, after: "chatcmpl-")
     }
 
     /// `cmpl-` and 29 alphanumerics, as legacy completions are named.
     package static func completion() -> String {
-        "cmpl-" + random(count: 29)
+        random(count: 29, after: "cmpl-")
     }
 
     /// `count` alphanumerics from kernel randomness (`RandomBytePool`). Deliberately not generic over a
@@ -17,20 +19,29 @@ package enum RequestID {
     /// placeholder the TSan runtime faults on (swiftlang/swift#35579 skips only types known to be empty
     /// where the access is compiled, not a generic parameter).
     package static func random(count: Int) -> String {
+        random(count: count, after: "")
+    }
+
+    /// `prefix` then `count` alphanumerics, written into one String: `prefix + random(count:)` made the
+    /// random part a String of its own and then copied both into a third.
+    private static func random(count: Int, after prefix: StaticString) -> String {
+        let prefixCount = prefix.utf8CodeUnitCount
+        let letters = UnsafeBufferPointer(start: alphabet.utf8Start, count: alphabet.utf8CodeUnitCount)
         // Bytes of 248 and up are skipped so `% 62` stays uniform (248 = 4 × 62); a quarter more than
         // `count` almost always suffices, and the loop draws again when it does not.
-        String(unsafeUninitializedCapacity: count) { out in
+        return String(unsafeUninitializedCapacity: prefixCount + count) { out in
+            for i in 0..<prefixCount { out[i] = prefix.utf8Start[i] }
             withUnsafeTemporaryAllocation(byteCount: count + count / 4 + 8, alignment: 1) { draw in
                 var filled = 0
                 while filled < count {
                     RandomBytePool.fill(draw)
                     for byte in draw where filled < count && byte < 248 {
-                        out[filled] = alphabet[Int(byte) % alphabet.count]
+                        out[prefixCount + filled] = letters[Int(byte) % letters.count]
                         filled += 1
                     }
                 }
             }
-            return count
+            return prefixCount + count
         }
     }
 
@@ -54,6 +65,6 @@ package enum RequestID {
 
     /// A request id of the shim's own: `req_` and 20 alphanumerics.
     package static func request() -> String {
-        "req_" + random(count: 20)
+        random(count: 20, after: "req_")
     }
 }

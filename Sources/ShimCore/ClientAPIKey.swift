@@ -23,7 +23,9 @@ package enum ClientAPIKey {
             let isBlank = { (b: UInt8) in b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") }
             var start = 0
             while start < bytes.count, isBlank(bytes[start]) { start += 1 }
-            let scheme = Array("bearer ".utf8)
+            // A `StaticString`: an array literal here was an allocation per request.
+            let literal: StaticString = "bearer "
+            let scheme = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
             guard bytes.count - start > scheme.count else { return "" }
             for i in 0..<scheme.count {
                 let b = bytes[start + i]

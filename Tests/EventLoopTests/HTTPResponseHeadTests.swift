@@ -37,6 +37,10 @@ struct HTTPResponseHeadTests {
         ] {
             #expect(HTTPResponseHead.inlinableCount([plain[0], stop, plain[1]]) == 1, "\(stop)")
         }
+        // Values long enough to sit in a heap buffer are judged the same way.
+        let long = String(repeating: "a", count: 40)
+        #expect(HTTPResponseHead.inlinableCount([("x-request-id", long), ("X-Bad", long + "\r\n" + long)]) == 1)
+        #expect(HTTPResponseHead.inlinableCount([("X-Nul", long + "\u{0}"), plain[0]]) == 0)
         // Names that merely share a length with one evhttp reads are ours.
         #expect(HTTPResponseHead.inlinableCount([("Vary", "x"), ("Keep-Alive", "x"), ("Content-Language", "en")]) == 3)
     }

@@ -30,7 +30,12 @@ struct ChunkSizeTests {
 
 @Suite("HTTPExchange.queryMark")
 struct QueryMarkTests {
-    @Test(arguments: ["/v1/models?x=1", "/p", "?", "/a?b?c", "", "/\u{E9}?q", "/\u{600}?q", "/a?\u{301}b", "/x\u{E9}"])
+    @Test(arguments: [
+        "/v1/models?x=1", "/p", "?", "/a?b?c", "", "/\u{E9}?q", "/\u{600}?q", "/a?\u{301}b", "/x\u{E9}",
+        // Longer than a small String's 15 bytes, so held in a heap buffer of their own.
+        "/v1/chat/completions?stream=true&x=1", "/v1/chat/completions", "/v1/chat/completions/\u{E9}?q=1",
+        "/v1/chat/completions?\u{301}q=1?r",
+    ])
     func findsTheFirstQuestionMarkCharacter(target: String) {
         #expect(HTTPExchange.queryMark(in: target) == target.firstIndex(of: "?"))
     }

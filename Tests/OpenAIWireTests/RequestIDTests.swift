@@ -37,4 +37,17 @@ import Testing
         #expect(seen.count == 62)
         #expect(RequestID.chatCompletion().hasPrefix("chatcmpl-") && RequestID.chatCompletion().count == 38)
     }
+
+    /// The prefix and the random part share one String: each id is its prefix, then only alphanumerics.
+    @Test func prefixedIdsAreThePrefixThenAlphanumerics() {
+        for (id, prefix, count) in [
+            (RequestID.chatCompletion(), "chatcmpl-", 29), (RequestID.completion(), "cmpl-", 29),
+            (RequestID.request(), "req_", 20),
+        ] {
+            #expect(id.hasPrefix(prefix))
+            #expect(id.utf8.count == prefix.utf8.count + count)
+            #expect(id.dropFirst(prefix.count).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) })
+        }
+        #expect(RequestID.chatCompletion() != RequestID.chatCompletion())
+    }
 }
