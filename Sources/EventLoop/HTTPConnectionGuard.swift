@@ -263,7 +263,9 @@ final class HTTPConnectionGuard {
             else { return }
             let chain = UnsafeRawBufferPointer(start: base, count: min(vector.iov_len, length - scanned))
             var lineStart = 0
-            while let newline = chain[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+            // memchr, not `firstIndex(of:)` on a slice: this runs over every byte of every head.
+            while lineStart < chain.count, let found = memchr(base + lineStart, 0x0A, chain.count - lineStart) {
+                let newline = base.distance(to: found)
                 guard check(UnsafeRawBufferPointer(rebasing: chain[lineStart..<newline]), in: buffer) else { return }
                 lineStart = newline + 1
             }
@@ -297,7 +299,12 @@ final class HTTPConnectionGuard {
         scanned += rawLine.count + 1
         let line =
             rawLine.last == UInt8(ascii: "\r") ? UnsafeRawBufferPointer(rebasing: rawLine.dropLast()) : rawLine
-        switch rules.accept(line) {
+        // On a copy, stored back at once: `rules.accept` in place held a dynamic exclusivity access on the
+        // property across the call, for every head line.
+        var rules = self.rules
+        let verdict = rules.accept(line)
+        self.rules = rules
+        switch verdict {
         case .more:
             return true
         case .complete(let contentLength):

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The framing rules a request head must meet before evhttp parses it, checked one line at a time as
 /// lines arrive (RFC 9112). evhttp 2.1 accepts two different `Content-Length`s (the first wins),
 /// `Content-Length` together with `Transfer-Encoding`, and folded header lines; behind a load balancer
@@ -40,10 +42,10 @@ package struct RequestHeadRules: Equatable, Sendable {
                 linesSeen = -1
             } else if let problem = Self.requestLineProblem(line) {
                 return .reject(problem)
-            } else if let space = line.firstIndex(of: UInt8(ascii: " ")) {
+            } else if let space = Self.offset(of: UInt8(ascii: " "), in: line) {
                 // A valid request line: its method is everything before the first space.
                 let method = UnsafeRawBufferPointer(rebasing: line[..<space])
-                if !Self.methodBytes.contains(where: { $0.elementsEqual(method) }) {
+                if !Self.isServedMethod(method) {
                     return .methodNotAllowed(String(decoding: method, as: UTF8.self))
                 }
             }
@@ -53,7 +55,7 @@ package struct RequestHeadRules: Equatable, Sendable {
         if line[0] == UInt8(ascii: " ") || line[0] == UInt8(ascii: "\t") {
             return .reject("Obsolete line folding (a header line starting with whitespace) is not accepted.")
         }
-        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else {
+        guard let colon = Self.offset(of: UInt8(ascii: ":"), in: line), colon > 0 else {
             return .reject("A header line has no field name and colon.")
         }
         let name = UnsafeRawBufferPointer(rebasing: line[..<colon])
@@ -106,23 +108,42 @@ package struct RequestHeadRules: Equatable, Sendable {
     /// The methods the server hands to its handler (`HTTPServer` allows the same set in evhttp).
     package static let methods: Set<String> = ["GET", "POST", "HEAD", "OPTIONS", "PUT", "DELETE", "PATCH"]
 
-    private static let methodBytes = methods.map { Array($0.utf8) }
-    private static let versions = [Array("HTTP/1.1".utf8), Array("HTTP/1.0".utf8)]
+    /// `methods` holds `method`, compared as bytes. Spelled out, not a static table: each request line paid
+    /// a lazy-initialization check per table, and a comparison per method through the generic path.
+    private static func isServedMethod(_ method: UnsafeRawBufferPointer) -> Bool {
+        switch method.count {
+        case 3: equals(method, "GET") || equals(method, "PUT")
+        case 4: equals(method, "POST") || equals(method, "HEAD")
+        case 5: equals(method, "PATCH")
+        case 6: equals(method, "DELETE")
+        case 7: equals(method, "OPTIONS")
+        default: false
+        }
+    }
+
+    /// `bytes` is exactly `text`.
+    private static func equals(_ bytes: UnsafeRawBufferPointer, _ text: StaticString) -> Bool {
+        guard bytes.count == text.utf8CodeUnitCount, let base = bytes.baseAddress else {
+            return bytes.count == text.utf8CodeUnitCount && bytes.isEmpty
+        }
+        return memcmp(base, text.utf8Start, bytes.count) == 0
+    }
 
     /// `method SP request-target SP HTTP/1.x`, RFC 9112 §3. Read in place: exactly two spaces, so three parts.
     private static func requestLineProblem(_ line: UnsafeRawBufferPointer) -> String? {
         let malformed = "The request line is not \"METHOD target HTTP/1.1\"."
-        guard let first = line.firstIndex(of: UInt8(ascii: " ")),
-            let second = line[(first + 1)...].firstIndex(of: UInt8(ascii: " ")),
-            !line[(second + 1)...].contains(UInt8(ascii: " "))
+        guard let first = offset(of: UInt8(ascii: " "), in: line),
+            let second = offset(of: UInt8(ascii: " "), in: UnsafeRawBufferPointer(rebasing: line[(first + 1)...]))
+                .map({ $0 + first + 1 }),
+            offset(of: UInt8(ascii: " "), in: UnsafeRawBufferPointer(rebasing: line[(second + 1)...])) == nil
         else { return malformed }
         let method = line[..<first]
         let target = line[(first + 1)..<second]
         guard !method.isEmpty, method.allSatisfy(isTokenByte), !target.isEmpty,
             target.allSatisfy({ $0 > 0x20 && $0 != 0x7F })
         else { return malformed }
-        let version = line[(second + 1)...]
-        guard versions.contains(where: { $0.elementsEqual(version) }) else {
+        let version = UnsafeRawBufferPointer(rebasing: line[(second + 1)...])
+        guard equals(version, "HTTP/1.1") || equals(version, "HTTP/1.0") else {
             return "Only HTTP/1.0 and HTTP/1.1 are served here."
         }
         return nil
@@ -157,6 +178,13 @@ package struct RequestHeadRules: Equatable, Sendable {
         default:
             return false
         }
+    }
+
+    /// Where `byte` first occurs in `bytes`: memchr, where `firstIndex(of:)` took a generic step per byte of
+    /// every head line.
+    private static func offset(of byte: UInt8, in bytes: UnsafeRawBufferPointer) -> Int? {
+        guard let base = bytes.baseAddress, let found = memchr(base, Int32(byte), bytes.count) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     private static func trimmed(_ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {

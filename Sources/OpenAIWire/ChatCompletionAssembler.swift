@@ -113,14 +113,16 @@ package struct ChatCompletionAssembler {
     /// first cost an allocation per member and most of a non-streamed response's rendering time.
     package func bytes() -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(448 + id.utf8.count + model.utf8.count)
-        out.append(contentsOf: #"{"id":"#.utf8)
+        // The text gathered too, so that a long answer is not copied as the buffer grows.
+        let text = (first?.content?.utf8.count ?? 0) + (first?.reasoning?.utf8.count ?? 0)
+        out.reserveCapacity(448 + id.utf8.count + model.utf8.count + text)
+        out.append(literal: #"{"id":"#)
         JSONWriter.writeString(id, into: &out)
-        out.append(contentsOf: #","object":"chat.completion","created":"#.utf8)
+        out.append(literal: #","object":"chat.completion","created":"#)
         JSONWriter.writeInt(created, into: &out)
-        out.append(contentsOf: #","model":"#.utf8)
+        out.append(literal: #","model":"#)
         JSONWriter.writeString(model, into: &out)
-        out.append(contentsOf: #","choices":["#.utf8)
+        out.append(literal: #","choices":["#)
         if choices.isEmpty {
             // A model that produced nothing still answers with one (empty) choice, as OpenAI always does.
             Self.writeChoice(index: 0, first ?? Choice(), reasoningField: reasoningField, into: &out)
@@ -132,41 +134,41 @@ package struct ChatCompletionAssembler {
             }
         }
         let usage = self.usage
-        out.append(contentsOf: #"],"usage":{"prompt_tokens":"#.utf8)
+        out.append(literal: #"],"usage":{"prompt_tokens":"#)
         JSONWriter.writeInt(usage.promptTokens, into: &out)
-        out.append(contentsOf: #","completion_tokens":"#.utf8)
+        out.append(literal: #","completion_tokens":"#)
         JSONWriter.writeInt(usage.completionTokens, into: &out)
-        out.append(contentsOf: #","total_tokens":"#.utf8)
+        out.append(literal: #","total_tokens":"#)
         JSONWriter.writeInt(usage.totalTokens, into: &out)
-        out.append(contentsOf: "}}".utf8)
+        out.append(literal: "}}")
         return out
     }
 
     private static func writeChoice(
         index: Int, _ choice: Choice, reasoningField: ReasoningField, into out: inout [UInt8]
     ) {
-        out.append(contentsOf: #"{"index":"#.utf8)
+        out.append(literal: #"{"index":"#)
         JSONWriter.writeInt(index, into: &out)
-        out.append(contentsOf: #","message":{"role":"assistant","content":"#.utf8)
+        out.append(literal: #","message":{"role":"assistant","content":"#)
         let hasCalls = !choice.toolCalls.isEmpty
         if let content = choice.content {
             JSONWriter.writeString(content, into: &out)
         } else {
-            out.append(contentsOf: hasCalls ? "null".utf8 : #""""#.utf8)
+            out.append(literal: hasCalls ? "null" : #""""#)
         }
-        out.append(contentsOf: #","refusal":null"#.utf8)
+        out.append(literal: #","refusal":null"#)
         if hasCalls {
-            out.append(contentsOf: #","tool_calls":["#.utf8)
+            out.append(literal: #","tool_calls":["#)
             for (position, callIndex) in choice.toolCalls.keys.sorted().enumerated() {
                 let call = choice.toolCalls[callIndex] ?? ToolCall()
                 if position > 0 { out.append(UInt8(ascii: ",")) }
-                out.append(contentsOf: #"{"id":"#.utf8)
+                out.append(literal: #"{"id":"#)
                 JSONWriter.writeString(call.id ?? "call_\(index)_\(callIndex)", into: &out)
-                out.append(contentsOf: #","type":"function","function":{"name":"#.utf8)
+                out.append(literal: #","type":"function","function":{"name":"#)
                 JSONWriter.writeString(call.name ?? "", into: &out)
-                out.append(contentsOf: #","arguments":"#.utf8)
+                out.append(literal: #","arguments":"#)
                 JSONWriter.writeString(call.arguments, into: &out)
-                out.append(contentsOf: "}}".utf8)
+                out.append(literal: "}}")
             }
             out.append(UInt8(ascii: "]"))
         }
@@ -176,7 +178,7 @@ package struct ChatCompletionAssembler {
             out.append(UInt8(ascii: ":"))
             JSONWriter.writeString(reasoning, into: &out)
         }
-        out.append(contentsOf: #"},"logprobs":null,"finish_reason":"#.utf8)
+        out.append(literal: #"},"logprobs":null,"finish_reason":"#)
         JSONWriter.writeString(choice.finishReason ?? (hasCalls ? "tool_calls" : "stop"), into: &out)
         out.append(UInt8(ascii: "}"))
     }

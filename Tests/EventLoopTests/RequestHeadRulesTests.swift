@@ -81,6 +81,10 @@ struct RequestHeadRulesTests {
         #expect(Self.run(["BREW /pot HTTP/1.1"]) == .methodNotAllowed("BREW"))
         #expect(Self.run(["get / HTTP/1.1"]) == .methodNotAllowed("get"))
         #expect(Self.run(["GETS / HTTP/1.0"]) == .methodNotAllowed("GETS"))
+        // Near misses of each length the served methods have, and methods evhttp knows but does not serve here.
+        for method in ["GEX", "PUX", "POS", "HEADS", "PATCX", "DELETX", "OPTIONX", "TRACE", "CONNECT"] {
+            #expect(Self.run(["\(method) / HTTP/1.1"]) == .methodNotAllowed(method))
+        }
         for method in RequestHeadRules.methods {
             #expect(Self.run(["\(method) /\u{E9} HTTP/1.0", ""]) == .complete(contentLength: nil))
         }
