@@ -374,6 +374,7 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// Ends the exchange's hold on the request and returns it for the one call that hands it back.
     private func finish() -> UnsafeMutablePointer<evhttp_request>? {
         let handedBack = request
+        let connectionGuard = self.connectionGuard
         if let connectionGuard {
             connectionGuard.exchange = nil
         } else if let connection {
@@ -383,7 +384,7 @@ package final class HTTPExchange: EndOfTurnFlushing {
         connection = nil
         state = .finished
         onDrain = nil
-        if let handedBack { handBack(handedBack, to: server) }
+        if let handedBack { handBack(handedBack, to: server, through: connectionGuard) }
         return handedBack
     }
 

@@ -111,7 +111,8 @@ enum HTTPResponseHead {
 
 extension HTTPServer {
     /// `body` gets the value evhttp would give a reply's `Date` header now (`evutil_date_rfc1123`), formatted
-    /// once a second instead of once a reply; NUL-terminated.
+    /// once a second instead of once a reply; NUL-terminated. Kept as the C string it is handed on as: held
+    /// as a String, each reply paid `withCString`'s path to a pointer.
     func withDateHeaderValue<R>(_ body: (UnsafePointer<CChar>) -> R) -> R {
         var now = time(nil)
         if now != dateHeaderSecond {
@@ -119,9 +120,14 @@ extension HTTPServer {
             gmtime_r(&now, &fields)
             var text = [CChar](repeating: 0, count: 50)
             _ = evutil_date_rfc1123(&text, text.count, &fields)
-            dateHeaderValue = String(cString: text)
+            // Up to and with the NUL, which the formatter always writes within the buffer.
+            text[text.count - 1] = 0
+            dateHeaderValue = Array(text[...(text.firstIndex(of: 0) ?? text.count - 1)])
             dateHeaderSecond = now
         }
-        return dateHeaderValue.withCString(body)
+        return dateHeaderValue.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return "".withCString(body) }
+            return body(base)
+        }
     }
 }

@@ -49,9 +49,9 @@ package final class HTTPServer {
     var listenerPaused = false
     var resumeTimer: Timer?
     var acceptFailureLog = RateLimitedLog(interval: 10)
-    /// The reply `Date` value and the second it was made for (`withDateHeaderValue`).
+    /// The reply `Date` value, NUL-terminated, and the second it was made for (`withDateHeaderValue`).
     var dateHeaderSecond: time_t = -1
-    var dateHeaderValue = ""
+    var dateHeaderValue: [CChar] = [0]
     static let acceptBackoffSeconds = 0.25
 
     enum AcceptPause: Hashable {
@@ -158,14 +158,27 @@ package final class HTTPServer {
     /// Called when `repliesFlushing` drops to zero.
     package var onRepliesFlushed: (() -> Void)?
 
-    fileprivate func replyHandedBack(_ request: UnsafeMutablePointer<evhttp_request>) {
+    fileprivate func replyHandedBack(
+        _ request: UnsafeMutablePointer<evhttp_request>, through connectionGuard: HTTPConnectionGuard?
+    ) {
         repliesFlushing += 1
-        // passUnretained: evhttp_free (deinit) drops pending requests without calling this back.
-        evhttp_request_set_on_complete_cb(request, replyWritten, Unmanaged.passUnretained(self).toOpaque())
+        // The guard the exchange already holds is told directly, sparing a lookup in `guards` per reply.
+        // passUnretained (both): evhttp calls back only while the connection is open, and the guard stays in
+        // `guards` until its close callback; evhttp_free (deinit) drops pending requests without calling back.
+        if let connectionGuard {
+            evhttp_request_set_on_complete_cb(
+                request, guardedReplyWritten, Unmanaged.passUnretained(connectionGuard).toOpaque())
+        } else {
+            evhttp_request_set_on_complete_cb(request, replyWritten, Unmanaged.passUnretained(self).toOpaque())
+        }
     }
 
     fileprivate func replyWasWritten(_ request: UnsafeMutablePointer<evhttp_request>) {
-        connectionGuard(of: request)?.replyWritten(now: monotonicNow())
+        replyWasWritten(by: connectionGuard(of: request))
+    }
+
+    fileprivate func replyWasWritten(by connectionGuard: HTTPConnectionGuard?) {
+        connectionGuard?.replyWritten(now: monotonicNow())
         repliesFlushing -= 1
         if repliesFlushing == 0 { onRepliesFlushed?() }
     }
@@ -218,10 +231,19 @@ private func replyWritten(_ request: UnsafeMutablePointer<evhttp_request>?, _ co
     Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().replyWasWritten(request)
 }
 
+private func guardedReplyWritten(_: UnsafeMutablePointer<evhttp_request>?, _ context: UnsafeMutableRawPointer?) {
+    guard let context else { return }
+    let connectionGuard = Unmanaged<HTTPConnectionGuard>.fromOpaque(context).takeUnretainedValue()
+    withExtendedLifetime(connectionGuard) { connectionGuard.server?.replyWasWritten(by: connectionGuard) }
+}
+
 extension HTTPExchange {
     /// Lets the server count the reply until evhttp reports it written.
-    func handBack(_ request: UnsafeMutablePointer<evhttp_request>, to server: HTTPServer?) {
-        server?.replyHandedBack(request)
+    func handBack(
+        _ request: UnsafeMutablePointer<evhttp_request>, to server: HTTPServer?,
+        through connectionGuard: HTTPConnectionGuard?
+    ) {
+        server?.replyHandedBack(request, through: connectionGuard)
     }
 }
 

@@ -220,7 +220,10 @@ final class ProxiedRequest {
                 chunks.render(event, into: &chunkBytes)
                 return send(chunkBytes)
             case .end where !chatStreams:
-                return respond(status: 200, body: assembler.bytes())
+                // Taken, not read through `assembler`: its getter copied the whole assembler, and nothing reads
+                // it once the answer is complete.
+                let finished = assemblerStorage.take() ?? makeAssembler()
+                return respond(status: 200, body: finished.bytes())
             case .accepted(let shape) where !chatStreams:
                 assembler.reasoningField = shape.reasoningField
                 return
@@ -375,9 +378,9 @@ final class ProxiedRequest {
     func respond(status: Int, body: [UInt8], extraHeaders: [(String, String)] = []) {
         guard state == .waiting else { return }
         self.status = status
-        exchange.respond(
-            status: status,
-            headers: [("Content-Type", "application/json"), ("x-request-id", requestId)] + extraHeaders, body: body)
+        var headers = [("Content-Type", "application/json"), ("x-request-id", requestId)]
+        if !extraHeaders.isEmpty { headers += extraHeaders }
+        exchange.respond(status: status, headers: headers, body: body)
         done()
     }
 

@@ -107,8 +107,17 @@ final class TranslatorLink {
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
         lastFrameAt = clock.monotonic()
+        // The decoder works from a local for the read (moved out, not copied: its buffer stays unique): on the
+        // stored property each frame's two steps held a dynamic exclusivity access across a call. It goes back
+        // unless the connection was lost meanwhile, as its bytes belong to that connection alone.
+        let reading = connection
+        var decoder = FrameDecoder()
+        swap(&decoder, &self.decoder)
+        defer {
+            if connection === reading { swap(&decoder, &self.decoder) }
+            creditReceived()
+        }
         decoder.append(bytes)
-        defer { creditReceived() }
         while true {
             let header: FrameDecoder.Header?
             do {

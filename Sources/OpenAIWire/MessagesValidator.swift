@@ -27,91 +27,96 @@ enum MessagesValidator {
         return messages
     }
 
-    private static func validateMessage(_ message: JSONValue, at path: String) throws(GatewayError) {
-        try ParameterRules.object(path, message)
+    /// `path` (here and below) is made only for an error: every message of every request passes here.
+    private static func validateMessage(_ message: JSONValue, at path: @autoclosure () -> String) throws(GatewayError) {
+        try ParameterRules.object(path(), message)
         guard let roleValue = message["role"], !roleValue.isNull else {
-            throw ValidationMessage.missing("\(path).role")
+            throw ValidationMessage.missing("\(path()).role")
         }
         guard case .string(let role) = roleValue else {
-            throw ValidationMessage.invalidType("\(path).role", expected: "a string", got: roleValue)
+            throw ValidationMessage.invalidType("\(path()).role", expected: "a string", got: roleValue)
         }
-        guard roles.contains(role) else { throw ValidationMessage.invalidValue("\(path).role", role, supported: roles) }
+        guard roles.contains(role) else {
+            throw ValidationMessage.invalidValue("\(path()).role", role, supported: roles)
+        }
 
-        if let name = message["name"], !name.isNull { try ParameterRules.string("\(path).name", name) }
+        if let name = message["name"], !name.isNull { try ParameterRules.string("\(path()).name", name) }
 
         let hasToolCalls = message["tool_calls"].map { !$0.isNull } ?? false
         let hasFunctionCall = message["function_call"].map { !$0.isNull } ?? false
         // Only an assistant turn that calls a tool, and a function result, may go without content.
         let contentOptional = (role == "assistant" && (hasToolCalls || hasFunctionCall)) || role == "function"
-        try validateContent(message["content"], role: role, optional: contentOptional, at: "\(path).content")
+        try validateContent(message["content"], role: role, optional: contentOptional, at: "\(path()).content")
 
         switch role {
         case "tool":
-            try ParameterRules.requiredString(message, "tool_call_id", at: path)
+            try ParameterRules.requiredString(message, "tool_call_id", at: path())
         case "function":
-            try ParameterRules.requiredString(message, "name", at: path)
+            try ParameterRules.requiredString(message, "name", at: path())
         case "assistant" where hasToolCalls:
-            try validateToolCalls(message["tool_calls"] ?? .null, at: "\(path).tool_calls")
+            try validateToolCalls(message["tool_calls"] ?? .null, at: "\(path()).tool_calls")
         default:
             break
         }
     }
 
-    private static func validateContent(_ content: JSONValue?, role: String, optional: Bool, at path: String)
-        throws(GatewayError)
-    {
+    private static func validateContent(
+        _ content: JSONValue?, role: String, optional: Bool, at path: @autoclosure () -> String
+    ) throws(GatewayError) {
         switch content {
         case nil, .null?:
-            guard optional else { throw ValidationMessage.missing(path) }
+            guard optional else { throw ValidationMessage.missing(path()) }
         case .string?:
             return
         case .array(let parts)?:
-            guard !parts.isEmpty else { throw ValidationMessage.emptyArray(path) }
+            guard !parts.isEmpty else { throw ValidationMessage.emptyArray(path()) }
             let supported = partTypes(for: role)
             for (i, part) in parts.enumerated() {
-                try validatePart(part, supported: supported, at: "\(path)[\(i)]")
+                try validatePart(part, supported: supported, at: "\(path())[\(i)]")
             }
         case let other?:
-            throw ValidationMessage.invalidType(path, expected: "one of a string or array of objects", got: other)
+            throw ValidationMessage.invalidType(path(), expected: "one of a string or array of objects", got: other)
         }
     }
 
-    private static func validatePart(_ part: JSONValue, supported: [String], at path: String) throws(GatewayError) {
-        try ParameterRules.object(path, part)
-        try ParameterRules.requiredString(part, "type", at: path)
+    private static func validatePart(
+        _ part: JSONValue, supported: [String], at path: @autoclosure () -> String
+    ) throws(GatewayError) {
+        try ParameterRules.object(path(), part)
+        try ParameterRules.requiredString(part, "type", at: path())
         let type = part["type"]?.stringValue ?? ""
         guard supported.contains(type) else {
-            throw ValidationMessage.invalidValue("\(path).type", type, supported: supported)
+            throw ValidationMessage.invalidValue("\(path()).type", type, supported: supported)
         }
         switch type {
         case "text", "refusal":
-            try ParameterRules.requiredString(part, type, at: path)
+            try ParameterRules.requiredString(part, type, at: path())
         case "image_url":
             guard let image = part["image_url"], !image.isNull else {
-                throw ValidationMessage.missing("\(path).image_url")
+                throw ValidationMessage.missing("\(path()).image_url")
             }
-            try ParameterRules.object("\(path).image_url", image)
-            try ParameterRules.requiredString(image, "url", at: "\(path).image_url")
+            try ParameterRules.object("\(path()).image_url", image)
+            try ParameterRules.requiredString(image, "url", at: "\(path()).image_url")
         default:
             // input_audio and file are passed through for containers that take them.
             return
         }
     }
 
-    private static func validateToolCalls(_ value: JSONValue, at path: String) throws(GatewayError) {
+    private static func validateToolCalls(_ value: JSONValue, at path: @autoclosure () -> String) throws(GatewayError) {
         guard case .array(let calls) = value else {
-            throw ValidationMessage.invalidType(path, expected: "an array", got: value)
+            throw ValidationMessage.invalidType(path(), expected: "an array", got: value)
         }
         for (i, call) in calls.enumerated() {
-            let callPath = "\(path)[\(i)]"
-            try ParameterRules.object(callPath, call)
-            try ParameterRules.requiredString(call, "id", at: callPath)
+            func callPath() -> String { "\(path())[\(i)]" }
+            try ParameterRules.object(callPath(), call)
+            try ParameterRules.requiredString(call, "id", at: callPath())
             guard let function = call["function"], !function.isNull else {
-                throw ValidationMessage.missing("\(callPath).function")
+                throw ValidationMessage.missing("\(callPath()).function")
             }
-            try ParameterRules.object("\(callPath).function", function)
-            try ParameterRules.requiredString(function, "name", at: "\(callPath).function")
-            try ParameterRules.requiredString(function, "arguments", at: "\(callPath).function")
+            try ParameterRules.object("\(callPath()).function", function)
+            try ParameterRules.requiredString(function, "name", at: "\(callPath()).function")
+            try ParameterRules.requiredString(function, "arguments", at: "\(callPath()).function")
         }
     }
 }

@@ -51,13 +51,17 @@ package enum ParameterRules {
         guard case .bool = value else { throw ValidationMessage.invalidType(param, expected: "a boolean", got: value) }
     }
 
-    package static func string(_ param: String, _ value: JSONValue) throws(GatewayError) {
-        guard case .string = value else { throw ValidationMessage.invalidType(param, expected: "a string", got: value) }
+    /// `param` is made only for the error: callers name nested values (`messages[3].content[0]`), and
+    /// interpolating that for every value that passes cost an allocation and a format each.
+    package static func string(_ param: @autoclosure () -> String, _ value: JSONValue) throws(GatewayError) {
+        guard case .string = value else {
+            throw ValidationMessage.invalidType(param(), expected: "a string", got: value)
+        }
     }
 
-    package static func object(_ param: String, _ value: JSONValue) throws(GatewayError) {
+    package static func object(_ param: @autoclosure () -> String, _ value: JSONValue) throws(GatewayError) {
         guard case .object = value else {
-            throw ValidationMessage.invalidType(param, expected: "an object", got: value)
+            throw ValidationMessage.invalidType(param(), expected: "an object", got: value)
         }
     }
 
@@ -138,8 +142,10 @@ package enum ParameterRules {
     }
 
     /// `container[key]` must be present and a string; errors name `path.key`.
-    package static func requiredString(_ container: JSONValue, _ key: String, at path: String) throws(GatewayError) {
-        guard let value = container[key], !value.isNull else { throw ValidationMessage.missing("\(path).\(key)") }
-        try string("\(path).\(key)", value)
+    package static func requiredString(
+        _ container: JSONValue, _ key: String, at path: @autoclosure () -> String
+    ) throws(GatewayError) {
+        guard let value = container[key], !value.isNull else { throw ValidationMessage.missing("\(path()).\(key)") }
+        try string("\(path()).\(key)", value)
     }
 }
