@@ -11,6 +11,9 @@ package protocol EndOfTurnFlushing: AnyObject {
 package final class EndOfTurn {
     private var event: OpaquePointer?
     private var pending: [any EndOfTurnFlushing] = []
+    /// The items being flushed: swapped with `pending` on each turn so that both keep their buffers, where a
+    /// copy of `pending` made it allocate a new one every turn.
+    private var firing: [any EndOfTurnFlushing] = []
 
     package init(loop: EventLoop) {
         // passUnretained: deinit frees the event, so the callback never outlives self. event_new only
@@ -31,9 +34,10 @@ package final class EndOfTurn {
     }
 
     fileprivate func fire() {
-        let items = pending
-        pending.removeAll(keepingCapacity: true)
-        for item in items { item.flushAtEndOfTurn() }
+        // Items scheduled by a flush land in the now empty `pending`, and so in the next turn, as before.
+        swap(&pending, &firing)
+        for item in firing { item.flushAtEndOfTurn() }
+        firing.removeAll(keepingCapacity: true)
     }
 }
 

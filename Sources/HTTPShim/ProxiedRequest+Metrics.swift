@@ -9,8 +9,8 @@ extension ProxiedRequest {
         return path
     }
 
-    /// The model the request names, if it asks one for an answer.
-    var modelName: String? {
+    /// The model `operation` names, if it asks one for an answer.
+    static func modelName(of operation: Operation) -> String? {
         switch operation {
         case .chat(let chat), .messages(let chat): return chat.model
         case .completion(let completion): return completion.model

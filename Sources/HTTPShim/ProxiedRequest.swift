@@ -52,6 +52,8 @@ final class ProxiedRequest {
     /// For a chat, whether it streams (nil for other operations): chat tokens are the common case, decided
     /// once so that each token does not copy the operation (with its whole request) to switch on it.
     private let chatStreams: Bool?
+    /// The model the request names, if it asks one for an answer (for metrics).
+    let modelName: String?
 
     // The renderers are made on first use. Not `lazy var`s: those have only get and set, so every
     // mutation (one per token) copied the renderer, and the text it had gathered, and stored it back.
@@ -174,7 +176,14 @@ final class ProxiedRequest {
         self.operation = operation
         self.requestId = requestId
         self.shim = shim
-        if case .chat(let chat) = operation { chatStreams = chat.stream } else { chatStreams = nil }
+        // Both from one look at the operation: each `case let` copies the request it holds.
+        if case .chat(let chat) = operation {
+            chatStreams = chat.stream
+            modelName = chat.model
+        } else {
+            chatStreams = nil
+            modelName = Self.modelName(of: operation)
+        }
         startedAt = shim.clock.monotonic()
         created = shim.unixTime()
     }

@@ -19,13 +19,29 @@ package enum ChatRequestValidator {
     static func chatRequest(_ body: [UInt8]) throws(GatewayError) -> ChatRequest {
         let fields = try RequestBody.fields(body)
         let body = JSONValue.object(fields)
+        // The typed members in one pass over the members (each key is there once by now), where a subscript
+        // each searched them all again; the rest are checked below, in the client's order, as before.
+        var modelValue: JSONValue?
+        var messagesValue: JSONValue?
+        var streamValue: JSONValue?
+        var optionsValue: JSONValue?
+        var others: [(String, JSONValue)] = []
+        for (key, value) in fields {
+            switch key {
+            case "model": modelValue = value
+            case "messages": messagesValue = value
+            case "stream": streamValue = value
+            case "stream_options": optionsValue = value
+            default: others.append((key, value))
+            }
+        }
 
-        let model = try validateModel(body["model"])
-        let messages = try MessagesValidator.validate(body["messages"])
+        let model = try validateModel(modelValue)
+        let messages = try MessagesValidator.validate(messagesValue)
 
-        let stream = try optionalBool(body["stream"], "stream") ?? false
+        let stream = try optionalBool(streamValue, "stream") ?? false
         var includeUsage = false
-        if let options = body["stream_options"], !options.isNull {
+        if let options = optionsValue, !options.isNull {
             guard stream else {
                 throw GatewayError(
                     .invalidRequest, "The 'stream_options' parameter is only allowed when 'stream' is enabled.",
@@ -37,23 +53,10 @@ package enum ChatRequestValidator {
             includeUsage = try optionalBool(options["include_usage"], "stream_options.include_usage") ?? false
         }
 
-        var parameters: [(String, JSONValue)] = []
-        for (key, value) in fields where !isTypedField(key) {
-            if !value.isNull { try ParameterRules.check(key, value) }
-            parameters.append((key, value))
-        }
+        for (key, value) in others where !value.isNull { try ParameterRules.check(key, value) }
         try ToolRules.checkCombination(body)
         return ChatRequest(
-            model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: parameters)
-    }
-
-    /// Fields lifted into `ChatRequest`'s typed members and therefore left out of `parameters`. A switch,
-    /// not a `Set`: every key of every chat request is looked up here.
-    static func isTypedField(_ key: String) -> Bool {
-        switch key {
-        case "model", "messages", "stream", "stream_options": return true
-        default: return false
-        }
+            model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: others)
     }
 
     private static func validateModel(_ value: JSONValue?) throws(GatewayError) -> String {

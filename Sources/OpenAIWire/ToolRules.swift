@@ -33,13 +33,19 @@ package enum ToolRules {
     }
 
     /// `tool_choice` and `parallel_tool_calls` need `tools`; a forced function must be one of them.
+    private static func refuseWithoutTools(_ key: String, in body: JSONValue) throws(GatewayError) {
+        guard let value = body[key], !value.isNull else { return }
+        throw GatewayError(
+            .invalidRequest, "Invalid value for '\(key)': '\(key)' is only allowed when 'tools' are specified.",
+            param: key)
+    }
+
     package static func checkCombination(_ body: JSONValue) throws(GatewayError) {
         let tools = body["tools"].flatMap { $0.isNull ? nil : $0.arrayValue }
-        for key in ["tool_choice", "parallel_tool_calls"] {
-            guard let value = body[key], !value.isNull, tools == nil else { continue }
-            throw GatewayError(
-                .invalidRequest, "Invalid value for '\(key)': '\(key)' is only allowed when 'tools' are specified.",
-                param: key)
+        if tools == nil {
+            // Each named, not a loop over an array literal: that allocated for every request.
+            try refuseWithoutTools("tool_choice", in: body)
+            try refuseWithoutTools("parallel_tool_calls", in: body)
         }
         guard let tools, let forced = body["tool_choice"]?["function"]?["name"]?.stringValue else { return }
         let names = tools.compactMap { $0["function"]?["name"]?.stringValue }

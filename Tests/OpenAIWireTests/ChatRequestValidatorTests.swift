@@ -281,3 +281,11 @@ func rejectsInvalidRequestWithOpenAIMessage(_ c: BadRequestCase) throws {
         #expect(fields.map(\.0) == expected + (extra.hasSuffix(#""last""#) ? ["x3"] : []))
     }
 }
+
+/// The typed members are judged before any parameter, wherever the client put them, then the parameters in order.
+@Test func typedMembersAreJudgedBeforeParametersWhereverTheyStand() {
+    #expect(failure(#"{"temperature":9,"messages":[{"role":"user","content":"hi"}],"model":5}"#)?.param == "model")
+    #expect(failure(#"{"temperature":9,"model":"m","messages":[]}"#)?.param == "messages")
+    #expect(failure(#"{"top_p":7,"model":"m","stream":1,"messages":\#(user)}"#)?.param == "stream")
+    #expect(failure(#"{"top_p":7,"temperature":9,"model":"m","messages":\#(user)}"#)?.param == "top_p")
+}
