@@ -44,8 +44,9 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// can be written to the connection directly.
     private var chunkCallbackSet = false
     private var flushScheduled = false
-    /// For the end-of-turn flush; nil for an exchange made without a server (tests).
-    private var loop: EventLoop? { server?.loop }
+    /// For the end-of-turn flush; nil for an exchange made without a server (tests). Held, not read through
+    /// the weak `server` on every chunk: that was a weak load per token.
+    private let loop: EventLoop?
 
     /// Weak: an exchange may outlive its server during shutdown.
     private weak var server: HTTPServer?
@@ -59,6 +60,7 @@ package final class HTTPExchange: EndOfTurnFlushing {
     ) {
         self.request = request
         self.server = server
+        loop = server?.loop
         self.connectionGuard = connectionGuard
         method = Self.methodName(evhttp_request_get_command(request))
         let target = evhttp_request_get_uri(request).map { String(cString: $0) } ?? "/"

@@ -26,7 +26,9 @@ final class ProxiedRequest {
     private let exchange: HTTPExchange
     let operation: Operation
     private let requestId: String
-    unowned let shim: Shim
+    /// Strong: the shim lives as long as the process and holds a request only while it is in flight, so the
+    /// cycle ends in `done`; unowned, every use paid a checked retain of the shim.
+    let shim: Shim
     /// Where `Shim` keeps this request while it is in flight; -1 outside.
     var activeSlot = -1
     private var call: TranslatorCall?
