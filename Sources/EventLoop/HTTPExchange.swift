@@ -51,8 +51,10 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// Weak: an exchange may outlive its server during shutdown.
     private weak var server: HTTPServer?
     /// Tells this exchange when the connection closes; without one (a connection the server does not
-    /// know), the exchange registers evhttp's close callback itself.
-    private weak var connectionGuard: HTTPConnectionGuard?
+    /// know), the exchange registers evhttp's close callback itself. Held strongly: the guard holds this
+    /// exchange unowned only, so there is no cycle, and a weak reference cost a side-table load on each use
+    /// and a weak reference count per request; a guard kept past its connection's close is detached.
+    private let connectionGuard: HTTPConnectionGuard?
 
     init(
         request: UnsafeMutablePointer<evhttp_request>, server: HTTPServer? = nil,

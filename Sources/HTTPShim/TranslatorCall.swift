@@ -12,7 +12,9 @@ final class TranslatorCall {
     }
 
     let stream: UInt32
-    private unowned let link: TranslatorLink
+    /// Strong: the link holds a call only until it ends, is closed or the connection is lost, which ends the
+    /// cycle; unowned, each use paid a checked retain.
+    private let link: TranslatorLink
     /// The translator has said something about this exchange (its acknowledgement at the least).
     var acknowledged = false
     /// Bytes of this stream's frames received and not yet credited back to the translator.
