@@ -63,11 +63,29 @@ package struct ServiceEndpoint: Equatable, Sendable {
     /// The `Host` header value: the port only when it is not the scheme's default, as SigV4 signers expect.
     package var hostHeader: String {
         guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return host }
-        return "\(host):\(port)"
+        var value = host
+        value += ":"
+        value += String(port)
+        return value
     }
 
+    /// Appended piece by piece into one reserved string: every request builds its URL here, and the
+    /// interpolation made an intermediate string for each piece.
     package func url(path: String, query: String = "") -> String {
-        "\(scheme)://\(hostHeader)\(basePath)\(path)\(query.isEmpty ? "" : "?" + query)"
+        let host = hostHeader
+        var url = ""
+        url.reserveCapacity(
+            scheme.utf8.count + 3 + host.utf8.count + basePath.utf8.count + path.utf8.count + query.utf8.count + 1)
+        url += scheme
+        url += "://"
+        url += host
+        url += basePath
+        url += path
+        if !query.isEmpty {
+            url += "?"
+            url += query
+        }
+        return url
     }
 
     package func requestPath(_ path: String) -> String { basePath + path }
