@@ -90,7 +90,10 @@ final class Session {
             guard let self, case .working = self.state else { return }
             switch result {
             case .success(let grant):
-                if key != nil { Log.info("key \(grant.label)", ["request_id": self.requestId]) }
+                // The level checked first: the fields are built before `Log` could drop the line, on every request.
+                if key != nil, Log.threshold <= .info {
+                    Log.info("key \(grant.label)", ["request_id": self.requestId])
+                }
                 if let model, !grant.allows(model: model) {
                     return self.finish(
                         .error(
