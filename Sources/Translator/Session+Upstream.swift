@@ -48,11 +48,14 @@ extension Session {
         let upstream = route.upstreamStreaming.streamsUpstream(clientStreams: clientStreams)
         modelRequest(route: route, serving: endpoint, body: body(upstream), stream: upstream) { [weak self] request in
             guard let self else { return }
-            let target = route.usesOpenAIRoute ? "\(route.endpoint)'s OpenAI route" : route.endpoint
-            Log.debug(
-                "calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)",
-                ["request_id": self.requestId]
-            )
+            // The level checked first: the fields are built before `Log` could drop the line, on every request.
+            if Log.threshold <= .debug {
+                let target = route.usesOpenAIRoute ? "\(route.endpoint)'s OpenAI route" : route.endpoint
+                Log.debug(
+                    "calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)",
+                    ["request_id": self.requestId]
+                )
+            }
             guard upstream else { return self.invoke(request, route: route, parse: parse) }
             var fallback: (() -> Void)?
             if route.upstreamStreaming.fallsBack(clientStreams: clientStreams), !route.usesOpenAIRoute {

@@ -45,10 +45,13 @@ extension Session {
             let seconds = headersAfter ?? watch.elapsed
             metrics.upstreamFinished(
                 endpoint: endpoint, operation: operation, outcome: outcome.rawValue, seconds: seconds)
-            Log.info(
-                "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
-                    + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
-                ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
+            // The level checked first: the fields are built before `Log` could drop the line, on every call.
+            if Log.threshold <= .info {
+                Log.info(
+                    "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
+                        + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
+                    ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
+            }
             onComplete?(result)
         }
     }

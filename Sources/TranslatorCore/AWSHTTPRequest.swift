@@ -26,12 +26,18 @@ package struct AWSHTTPRequest: Sendable {
     package func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date)
         -> AWSHTTPRequest
     {
-        var copy = self
-        copy.headers.insert((name: "host", value: endpoint.hostHeader), at: 0)
+        // One array with room for the signature's headers (token, date, authorization): inserting `host` into
+        // a copy of the request's headers copied them, and appending the signature grew them again.
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(self.headers.count + 5)
+        headers.append((name: "host", value: endpoint.hostHeader))
+        headers.append(contentsOf: self.headers)
         let request = SigV4Request(
-            method: method, path: endpoint.requestPath(path), query: "", headers: copy.headers, body: body)
+            method: method, path: endpoint.requestPath(path), query: "", headers: headers, body: body)
         let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName)
-        copy.headers.append(contentsOf: signer.sign(request, at: date))
+        headers.append(contentsOf: signer.sign(request, at: date))
+        var copy = self
+        copy.headers = headers
         return copy
     }
 }
