@@ -24,7 +24,7 @@ package enum OpenAIContainerPayload {
         out.append(contentsOf: #"{"model":"#.utf8)
         JSONWriter.writeString(containerModel ?? "", into: &out)
         out.append(contentsOf: #","messages":"#.utf8)
-        JSONWriter.write(.array(request.messages), into: &out)
+        request.writeMessages(into: &out)
         for (name, value) in request.parameters where !isOwnField(name) {
             out.append(UInt8(ascii: ","))
             JSONWriter.writeString(name, into: &out)
