@@ -6,7 +6,7 @@ package struct ChatRequest: Equatable, Sendable {
     /// needs them (a prompt template).
     private enum Messages: Sendable {
         case values([JSONValue])
-        case written([UInt8])
+        case written(ArraySlice<UInt8>)
     }
 
     /// The `model` the client named; responses echo it back.
@@ -31,7 +31,8 @@ package struct ChatRequest: Equatable, Sendable {
 
     /// `messages` given as the bytes of a JSON array spelled as `JSONWriter` spells it (`WrittenJSON` said so).
     init(
-        model: String, writtenMessages: [UInt8], stream: Bool, includeUsage: Bool, parameters: [(String, JSONValue)]
+        model: String, writtenMessages: ArraySlice<UInt8>, stream: Bool, includeUsage: Bool,
+        parameters: [(String, JSONValue)]
     ) {
         self.model = model
         self.storedMessages = .written(writtenMessages)
@@ -46,7 +47,7 @@ package struct ChatRequest: Equatable, Sendable {
             switch storedMessages {
             case .values(let values): return values
             // Checked to be an array when the frame was read, so the parse cannot fail.
-            case .written(let bytes): return (try? JSONParser.parse(bytes))?.arrayValue ?? []
+            case .written(let bytes): return (try? JSONParser.parse(Array(bytes)))?.arrayValue ?? []
             }
         }
         set { storedMessages = .values(newValue) }

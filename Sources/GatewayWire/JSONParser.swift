@@ -91,8 +91,20 @@ package struct JSONParser {
     /// goes through generic metadata lookups at run time, which the profile showed on every string parsed.
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, ascii: Bool) -> String? {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
-        return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+        guard ascii else { return String(validating: slice, as: UTF8.self) }
+        // Short ASCII (member names, ids, roles) fits in a small string, which this initialiser fills without
+        // validating it again as `String(decoding:)` does; the loop above already saw every byte.
+        if slice.count <= smallStringCapacity {
+            return String(unsafeUninitializedCapacity: slice.count) { out in
+                _ = out.initialize(fromContentsOf: slice)
+                return slice.count
+            }
+        }
+        return String(decoding: slice, as: UTF8.self)
     }
+
+    /// The UTF-8 bytes a `String` holds inline on 64-bit platforms.
+    private static let smallStringCapacity = 15
 
     private mutating func skipWhitespace() {
         while index < bytes.count {

@@ -86,7 +86,7 @@ extension GatewayRequest {
                     throw FrameError.invalidPayload("incomplete chat request")
                 }
                 chat = ChatRequest(
-                    model: model, writtenMessages: Array(frame.payload[written]), stream: stream,
+                    model: model, writtenMessages: frame.payload[written], stream: stream,
                     includeUsage: includeUsage, parameters: parameters)
             } else {
                 guard let messages = json["messages"]?.arrayValue else {
