@@ -87,6 +87,18 @@ package struct JSONParser {
         return text
     }
 
+    /// The value that starts at `index`, parsed exactly as `parse` parses a value `depth` levels down (0 for a
+    /// document's own value); `index` moves past it. For a caller that walks JSON bytes itself.
+    package static func value(in bytes: UnsafeBufferPointer<UInt8>, at index: inout Int, depth: Int)
+        throws(JSONParseError) -> JSONValue
+    {
+        var parser = JSONParser(bytes, maxDepth: defaultMaxDepth)
+        parser.index = index
+        let value = try parser.parseValue(depth: depth)
+        index = parser.index
+        return value
+    }
+
     /// Most JSON strings are ASCII, which needs no validation; `String(validating:)` on an array slice also
     /// goes through generic metadata lookups at run time, which the profile showed on every string parsed.
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, ascii: Bool) -> String? {

@@ -64,6 +64,15 @@ extension GatewayRequest {
 
     package init(frame: Frame) throws(FrameError) {
         guard frame.kind == .request else { throw FrameError.invalidPayload("expected a request frame") }
+        if let request = ChatFrameReader.request(frame.payload) {
+            self = request
+            return
+        }
+        try self.init(parsing: frame)
+    }
+
+    /// `init(frame:)` for any layout: the frame's JSON parsed as a whole.
+    init(parsing frame: Frame) throws(FrameError) {
         // A chat's messages stay the bytes the shim wrote (`ChatRequest.writeMessages`): most of a chat frame,
         // and an `openai` container takes them as they are.
         var (json, writtenMessages) = try decodeRequestPayload(frame)
