@@ -46,7 +46,10 @@ package struct AWSHTTPRequest: Sendable {
 package func percentEncodePathSegment(_ segment: String) -> String {
     // Endpoint names are nearly always unreserved already: no new string. Otherwise built as bytes, since a
     // String grown a scalar at a time cost more than the rest of building the request.
-    guard !segment.utf8.allSatisfy(isUnreserved) else { return segment }
+    let unreserved =
+        segment.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isUnreserved) }
+        ?? segment.utf8.allSatisfy(isUnreserved)
+    guard !unreserved else { return segment }
     let hex = Array("0123456789ABCDEF".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(segment.utf8.count * 3)
