@@ -41,7 +41,8 @@ extension Session {
     /// streaming call (a container that cannot stream) is answered by asking once more with InvokeEndpoint.
     func callModel(
         route: ModelRoute, serving endpoint: ModelRoute.Endpoint, clientStreams: Bool,
-        parser: any ModelStreamParser = OpenAIStreamParser(),
+        // Made only when the call streams: a whole answer never reads it.
+        parser: @escaping @autoclosure () -> any ModelStreamParser = OpenAIStreamParser(),
         parse: @escaping ([UInt8]) -> Result<[ModelEvent], GatewayError> = OpenAIResponseParser.events(from:),
         body: @escaping (_ stream: Bool) -> [UInt8]
     ) {
@@ -67,7 +68,7 @@ extension Session {
                 }
             }
             self.invokeStreaming(
-                request, route: route, decoder: route.streamDecoder(parser: parser), assembling: !clientStreams,
+                request, route: route, decoder: route.streamDecoder(parser: parser()), assembling: !clientStreams,
                 fallback: fallback)
         }
     }

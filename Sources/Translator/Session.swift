@@ -117,10 +117,11 @@ final class Session {
     private func startChat(_ chat: ChatRequest) {
         guard let route = route(for: chat.model, serving: .chatCompletions) else { return }
         if route.format == .tgi { return startTGIChat(chat, route: route) }
+        let containerModel = route.containerModel
         callModel(route: route, serving: .chatCompletions, clientStreams: chat.stream) { stream in
             var upstream = chat
             upstream.stream = stream
-            return OpenAIContainerPayload.body(for: upstream, containerModel: route.containerModel)
+            return OpenAIContainerPayload.body(for: upstream, containerModel: containerModel)
         }
     }
 
