@@ -122,6 +122,9 @@ package struct SigV4Signer: Sendable {
     }
 
     private static func replacedByAdded(_ normalizedName: String, includeContentSHA256: Bool) -> Bool {
+        // Each of them starts with `a` or `x`: most names are told apart by their first byte.
+        guard let first = normalizedName.utf8.first, first == UInt8(ascii: "a") || first == UInt8(ascii: "x")
+        else { return false }
         switch normalizedName {
         case "authorization", "x-amz-date", "x-amz-security-token": return true
         case "x-amz-content-sha256": return includeContentSHA256
