@@ -204,23 +204,51 @@ final class Session {
 
     /// Carries out what the model call's state machine asked for, in order.
     private func perform(_ actions: [ModelCallStateMachine.Action], route: ModelRoute, fallback: (() -> Void)?) {
-        for action in actions {
-            switch action {
-            case .send(let message): send(message)
-            case .end: finish(.end)
-            case .fail(let error): finish(.error(error))
-            case .refuse(let refusal):
-                finish(
-                    .error(
-                        upstreamError(
-                            status: refusal.status, headers: refusal.headers, body: refusal.body, route: route)))
-            case .fallBack:
-                Log.info(
-                    "\(route.endpoint) refused a streaming call (ValidationError); asking again with InvokeEndpoint",
-                    ["request_id": requestId])
-                answer = nil
-                fallback?()
+        // A streamed chunk is mostly one action: nothing to gather.
+        if actions.count == 1 { return perform(actions[0], route: route, fallback: fallback) }
+        var index = actions.startIndex
+        while index < actions.endIndex {
+            // A run of frames goes out in one write.
+            var end = index
+            while end < actions.endIndex, case .send = actions[end] { end += 1 }
+            if end - index > 1 {
+                send(actions[index..<end])
+                index = end
+                continue
             }
+            perform(actions[index], route: route, fallback: fallback)
+            index += 1
+        }
+    }
+
+    /// The `.send` actions of `run`, written together.
+    private func send(_ run: ArraySlice<ModelCallStateMachine.Action>) {
+        guard case .working = state else { return }
+        hasSentFrame = true
+        let stream = self.stream
+        credit -= connection.send { out in
+            for action in run {
+                if case .send(let message) = action { message.append(stream: stream, to: &out) }
+            }
+        }
+    }
+
+    private func perform(_ action: ModelCallStateMachine.Action, route: ModelRoute, fallback: (() -> Void)?) {
+        switch action {
+        case .send(let message): send(message)
+        case .end: finish(.end)
+        case .fail(let error): finish(.error(error))
+        case .refuse(let refusal):
+            finish(
+                .error(
+                    upstreamError(
+                        status: refusal.status, headers: refusal.headers, body: refusal.body, route: route)))
+        case .fallBack:
+            Log.info(
+                "\(route.endpoint) refused a streaming call (ValidationError); asking again with InvokeEndpoint",
+                ["request_id": requestId])
+            answer = nil
+            fallback?()
         }
     }
 
