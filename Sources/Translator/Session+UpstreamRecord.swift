@@ -9,12 +9,16 @@ extension Session {
     /// (the pair AWS support asks for). Nothing runs per body chunk. A call cancelled because the client left
     /// never completes, so it is neither counted nor logged here (the session logs the cancel).
     func recordUpstream(_ transfer: CurlTransfer, route: ModelRoute, streaming: Bool) {
+        recordUpstream(transfer, endpoint: route.endpoint, usesOpenAIRoute: route.usesOpenAIRoute, streaming: streaming)
+    }
+
+    /// `recordUpstream(_:route:streaming:)` with the two things it reads of the route, for a caller whose closure
+    /// would otherwise hold a copy of the whole route.
+    func recordUpstream(_ transfer: CurlTransfer, endpoint: String, usesOpenAIRoute: Bool, streaming: Bool) {
         let metrics = server.metrics
         let requestId = self.requestId
-        let endpoint = route.endpoint
         let operation =
-            route.usesOpenAIRoute
-            ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint"
+            usesOpenAIRoute ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint"
         let watch = Stopwatch()
         var status = 0
         var headersAfter: Double?

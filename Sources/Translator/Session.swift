@@ -134,7 +134,9 @@ final class Session {
         transfer = sendBuffered(
             request, on: server.curl, connectTimeout: 10, totalTimeout: server.config.invokeTimeout,
             maxBytes: Session.maxResponseBytes,
-            observe: { [unowned self] in self.recordUpstream($0, route: route, streaming: false) }
+            observe: { [unowned self, endpoint = route.endpoint, usesOpenAIRoute = route.usesOpenAIRoute] in
+                self.recordUpstream($0, endpoint: endpoint, usesOpenAIRoute: usesOpenAIRoute, streaming: false)
+            }
         ) { [weak self] result in
             guard let self else { return }
             self.transfer = nil

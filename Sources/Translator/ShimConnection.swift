@@ -177,7 +177,8 @@ final class ShimConnection {
 
     func sessionEnded(_ session: Session) {
         guard sessions.removeValue(forKey: session.stream) != nil else { return }
-        waitingForDrain[session.stream] = nil
+        // Nearly always empty: no hashing then.
+        if !waitingForDrain.isEmpty { waitingForDrain[session.stream] = nil }
         server.sessionEnded()
     }
 
