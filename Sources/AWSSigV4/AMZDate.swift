@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -15,8 +17,23 @@ package struct AMZDate: Sendable, Equatable {
     /// `20150830`
     package let dateStamp: String
 
+    /// The rendering of the last second asked for, for `rendering(_:)`.
+    private static let lastRendered = Mutex<(second: Int64, date: AMZDate)?>(nil)
+
+    /// `AMZDate(date)`, rendered once per second: every signed request asks, and a busy gateway signs many in a
+    /// second.
+    package static func rendering(_ date: Date) -> AMZDate {
+        let second = Self.second(of: date)
+        if let hit = lastRendered.withLock({ $0?.second == second ? $0?.date : nil }) { return hit }
+        let rendered = AMZDate(date)
+        lastRendered.withLock { $0 = (second, rendered) }
+        return rendered
+    }
+
+    private static func second(of date: Date) -> Int64 { Int64((date.timeIntervalSince1970).rounded(.down)) }
+
     package init(_ date: Date) {
-        let seconds = Int64((date.timeIntervalSince1970).rounded(.down))
+        let seconds = Self.second(of: date)
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = CivilDate.date(days: days)

@@ -97,10 +97,16 @@ package enum CanonicalHeaders {
         }
     }
 
-    /// `unsignedByDefault.contains`, without hashing the name.
+    /// `unsignedByDefault.contains`, without hashing the name, and compared with the one name of its length
+    /// (comparing with all five was most of writing the block). Exact: no other spelling of these lowercase
+    /// ASCII names is canonically equivalent to them, so a name of another length never equals one.
     static func isUnsignedByDefault(_ name: String) -> Bool {
-        switch name {
-        case "authorization", "expect", "transfer-encoding", "user-agent", "x-amzn-trace-id": return true
+        switch name.utf8.count {
+        case 6: return name == "expect"
+        case 10: return name == "user-agent"
+        case 13: return name == "authorization"
+        case 15: return name == "x-amzn-trace-id"
+        case 17: return name == "transfer-encoding"
         default: return false
         }
     }

@@ -58,7 +58,7 @@ package struct SigV4Signer: Sendable {
     ) -> [(name: String, value: String)] {
         // The date rendered once and every header normalised once: the stage methods below share these
         // builders, but composing them would redo both, which the profile showed as a sixth of a request.
-        let time = AMZDate(date)
+        let time = AMZDate.rendering(date)
         let payloadHash = includeContentSHA256 ? Hex.sha256(request.body) : nil
         var added: [(name: String, value: String)] = []
         var unsigned: [(name: String, value: String)] = []
@@ -78,7 +78,11 @@ package struct SigV4Signer: Sendable {
         for header in request.headers {
             let name = CanonicalHeaders.normalizedName(header.name)
             if Self.replacedByAdded(name, includeContentSHA256: includeContentSHA256) { continue }
-            if contentHash == nil, header.name.lowercased() == "x-amz-content-sha256" { contentHash = header.value }
+            // The length first: only an ASCII name of that length lowercases to it, and `lowercased()` makes a
+            // new string for every header it is asked about.
+            if contentHash == nil, header.name.utf8.count == 20, header.name.lowercased() == "x-amz-content-sha256" {
+                contentHash = header.value
+            }
             entries.append(
                 .init(name: name, value: CanonicalHeaders.normalizedValue(header.value), position: entries.count))
         }
@@ -86,7 +90,7 @@ package struct SigV4Signer: Sendable {
             if contentHash == nil, header.name == "x-amz-content-sha256" { contentHash = header.value }
             entries.append(
                 .init(
-                    name: CanonicalHeaders.normalizedName(header.name),
+                    name: Self.canonicalName(ofAdded: header.name),
                     value: CanonicalHeaders.normalizedValue(header.value), position: entries.count))
         }
         CanonicalHeaders.sort(&entries)
@@ -107,7 +111,20 @@ package struct SigV4Signer: Sendable {
         return headers
     }
 
+    /// `CanonicalHeaders.normalizedName` of the headers `sign` adds, spelled out: theirs are mixed case, which
+    /// made a trimmed and lowercased copy per header per request.
+    private static func canonicalName(ofAdded name: String) -> String {
+        switch name {
+        case "X-Amz-Date": return "x-amz-date"
+        case "X-Amz-Security-Token": return "x-amz-security-token"
+        default: return CanonicalHeaders.normalizedName(name)
+        }
+    }
+
     private static func replacedByAdded(_ normalizedName: String, includeContentSHA256: Bool) -> Bool {
+        // Each of them starts with `a` or `x`: most names are told apart by their first byte.
+        guard let first = normalizedName.utf8.first, first == UInt8(ascii: "a") || first == UInt8(ascii: "x")
+        else { return false }
         switch normalizedName {
         case "authorization", "x-amz-date", "x-amz-security-token": return true
         case "x-amz-content-sha256": return includeContentSHA256

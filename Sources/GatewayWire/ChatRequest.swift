@@ -1,10 +1,17 @@
 /// A validated chat completion request, backend-neutral: the shim builds it from the OpenAI body,
 /// the translator turns it into whatever the model's container takes.
 package struct ChatRequest: Equatable, Sendable {
+    /// `messages` as values, or, in a request the translator read from a frame, as the frame spelled them
+    /// (`WrittenJSON`): an `openai` container takes them as they are, so they are read only when a format
+    /// needs them (a prompt template).
+    private enum Messages: Sendable {
+        case values([JSONValue])
+        case written(ArraySlice<UInt8>)
+    }
+
     /// The `model` the client named; responses echo it back.
     package var model: String
-    /// OpenAI `messages`, validated in shape, otherwise passed through untouched.
-    package var messages: [JSONValue]
+    private var storedMessages: Messages
     package var stream: Bool
     /// `stream_options.include_usage`.
     package var includeUsage: Bool
@@ -16,10 +23,42 @@ package struct ChatRequest: Equatable, Sendable {
         model: String, messages: [JSONValue], stream: Bool, includeUsage: Bool, parameters: [(String, JSONValue)]
     ) {
         self.model = model
-        self.messages = messages
+        self.storedMessages = .values(messages)
         self.stream = stream
         self.includeUsage = includeUsage
         self.parameters = parameters
+    }
+
+    /// `messages` given as the bytes of a JSON array spelled as `JSONWriter` spells it (`WrittenJSON` said so).
+    init(
+        model: String, writtenMessages: ArraySlice<UInt8>, stream: Bool, includeUsage: Bool,
+        parameters: [(String, JSONValue)]
+    ) {
+        self.model = model
+        self.storedMessages = .written(writtenMessages)
+        self.stream = stream
+        self.includeUsage = includeUsage
+        self.parameters = parameters
+    }
+
+    /// OpenAI `messages`, validated in shape, otherwise passed through untouched.
+    package var messages: [JSONValue] {
+        get {
+            switch storedMessages {
+            case .values(let values): return values
+            // Checked to be an array when the frame was read, so the parse cannot fail.
+            case .written(let bytes): return (try? JSONParser.parse(Array(bytes)))?.arrayValue ?? []
+            }
+        }
+        set { storedMessages = .values(newValue) }
+    }
+
+    /// `messages` as `JSONWriter.write(.array(messages))` writes them, appended to `out`.
+    package func writeMessages(into out: inout [UInt8]) {
+        switch storedMessages {
+        case .values(let values): JSONWriter.write(.array(values), into: &out)
+        case .written(let bytes): out.append(contentsOf: bytes)
+        }
     }
 
     package static func == (lhs: ChatRequest, rhs: ChatRequest) -> Bool {

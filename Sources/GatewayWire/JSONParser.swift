@@ -39,6 +39,34 @@ package struct JSONParser {
         return try result.get()
     }
 
+    /// `parse`, except that in a document that is an object, the value of the member `name` is not built when it
+    /// is spelled as `JSONWriter` spells it (`WrittenJSON`): the member then holds `.null` and `written` is the
+    /// range of its bytes. `written` is about the last member so named (nil when that one was parsed), as
+    /// `JSONValue`'s subscript reads the last. Accepts and rejects exactly what `parse` does.
+    package static func parse(_ bytes: [UInt8], keepingWritten name: String, maxDepth: Int = defaultMaxDepth)
+        throws(JSONParseError) -> (value: JSONValue, written: Range<Int>?)
+    {
+        let result: Result<(JSONValue, Range<Int>?), JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(buffer, maxDepth: maxDepth)
+            do throws(JSONParseError) {
+                var written: Range<Int>?
+                parser.skipWhitespace()
+                let value: JSONValue
+                if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") {
+                    value = try parser.parseObject(depth: 1, keepingWritten: name, written: &written)
+                } else {
+                    value = try parser.parseValue(depth: 0)
+                }
+                parser.skipWhitespace()
+                guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
+                return .success((value, written))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
@@ -59,12 +87,36 @@ package struct JSONParser {
         return text
     }
 
+    /// The value that starts at `index`, parsed exactly as `parse` parses a value `depth` levels down (0 for a
+    /// document's own value); `index` moves past it. For a caller that walks JSON bytes itself.
+    package static func value(in bytes: UnsafeBufferPointer<UInt8>, at index: inout Int, depth: Int)
+        throws(JSONParseError) -> JSONValue
+    {
+        var parser = JSONParser(bytes, maxDepth: defaultMaxDepth)
+        parser.index = index
+        let value = try parser.parseValue(depth: depth)
+        index = parser.index
+        return value
+    }
+
     /// Most JSON strings are ASCII, which needs no validation; `String(validating:)` on an array slice also
     /// goes through generic metadata lookups at run time, which the profile showed on every string parsed.
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, ascii: Bool) -> String? {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
-        return ascii ? String(decoding: slice, as: UTF8.self) : String(validating: slice, as: UTF8.self)
+        guard ascii else { return String(validating: slice, as: UTF8.self) }
+        // Short ASCII (member names, ids, roles) fits in a small string, which this initialiser fills without
+        // validating it again as `String(decoding:)` does; the loop above already saw every byte.
+        if slice.count <= smallStringCapacity {
+            return String(unsafeUninitializedCapacity: slice.count) { out in
+                _ = out.initialize(fromContentsOf: slice)
+                return slice.count
+            }
+        }
+        return String(decoding: slice, as: UTF8.self)
     }
+
+    /// The UTF-8 bytes a `String` holds inline on 64-bit platforms.
+    private static let smallStringCapacity = 15
 
     private mutating func skipWhitespace() {
         while index < bytes.count {
@@ -100,6 +152,14 @@ package struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        var unused: Range<Int>?
+        return try parseObject(depth: depth, keepingWritten: nil, written: &unused)
+    }
+
+    /// `keepingWritten`: as `parse(_:keepingWritten:)` describes, for this object's members.
+    private mutating func parseObject(depth: Int, keepingWritten name: String?, written: inout Range<Int>?)
+        throws(JSONParseError) -> JSONValue
+    {
         guard depth <= maxDepth else { throw error("nesting too deep") }
         index += 1
         var members: [(String, JSONValue)] = []
@@ -116,7 +176,18 @@ package struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            members.append((key, try parseValue(depth: depth)))
+            if let name, key == name {
+                if let end = WrittenJSON.valueEnd(in: bytes, from: index, depth: depth, maxDepth: maxDepth) {
+                    written = index..<end
+                    index = end
+                    members.append((key, .null))
+                } else {
+                    written = nil
+                    members.append((key, try parseValue(depth: depth)))
+                }
+            } else {
+                members.append((key, try parseValue(depth: depth)))
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

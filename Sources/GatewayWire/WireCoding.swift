@@ -54,7 +54,7 @@ extension GatewayRequest {
         out.append(contentsOf: #","op":"chat","model":"#.utf8)
         JSONWriter.writeString(chat.model, into: &out)
         out.append(contentsOf: #","messages":"#.utf8)
-        JSONWriter.write(.array(chat.messages), into: &out)
+        chat.writeMessages(into: &out)
         out.append(contentsOf: chat.stream ? #","stream":true"#.utf8 : #","stream":false"#.utf8)
         out.append(contentsOf: chat.includeUsage ? #","include_usage":true"#.utf8 : #","include_usage":false"#.utf8)
         out.append(contentsOf: #","parameters":"#.utf8)
@@ -64,19 +64,47 @@ extension GatewayRequest {
 
     package init(frame: Frame) throws(FrameError) {
         guard frame.kind == .request else { throw FrameError.invalidPayload("expected a request frame") }
-        let json = try decodePayload(frame)
+        if let request = ChatFrameReader.request(frame.payload) {
+            self = request
+            return
+        }
+        try self.init(parsing: frame)
+    }
+
+    /// `init(frame:)` for any layout: the frame's JSON parsed as a whole.
+    init(parsing frame: Frame) throws(FrameError) {
+        // A chat's messages stay the bytes the shim wrote (`ChatRequest.writeMessages`): most of a chat frame,
+        // and an `openai` container takes them as they are.
+        var (json, writtenMessages) = try decodeRequestPayload(frame)
         guard let id = json["id"]?.stringValue, let op = json["op"]?.stringValue else {
             throw FrameError.invalidPayload("request without id or op")
+        }
+        if op != "chat", writtenMessages != nil {
+            json = try decodePayload(frame)
+            writtenMessages = nil
         }
         let key = json["key"]?.stringValue
         switch op {
         case "chat":
-            guard let model = json["model"]?.stringValue, let messages = json["messages"]?.arrayValue,
-                let stream = json["stream"]?.boolValue, let includeUsage = json["include_usage"]?.boolValue,
-                let parameters = json["parameters"]?.objectValue
+            guard let model = json["model"]?.stringValue, let stream = json["stream"]?.boolValue,
+                let includeUsage = json["include_usage"]?.boolValue, let parameters = json["parameters"]?.objectValue
             else { throw FrameError.invalidPayload("incomplete chat request") }
-            let chat = ChatRequest(
-                model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: parameters)
+            let chat: ChatRequest
+            if let written = writtenMessages {
+                guard frame.payload[written.lowerBound] == UInt8(ascii: "[") else {
+                    throw FrameError.invalidPayload("incomplete chat request")
+                }
+                chat = ChatRequest(
+                    model: model, writtenMessages: frame.payload[written], stream: stream,
+                    includeUsage: includeUsage, parameters: parameters)
+            } else {
+                guard let messages = json["messages"]?.arrayValue else {
+                    throw FrameError.invalidPayload("incomplete chat request")
+                }
+                chat = ChatRequest(
+                    model: model, messages: messages, stream: stream, includeUsage: includeUsage,
+                    parameters: parameters)
+            }
             self.init(requestId: id, apiKey: key, operation: .chatCompletion(chat))
         case "completion":
             self.init(requestId: id, apiKey: key, operation: .completion(try CompletionRequest(wire: json)))
@@ -173,6 +201,16 @@ extension TranslatorMessage {
         case .cancel, .credit:
             throw FrameError.invalidPayload("a \(frame.kind) frame from the translator")
         }
+    }
+}
+
+/// `decodePayload`, with the `messages` member kept as bytes when the shim's writer spelled it
+/// (`JSONParser.parse(_:keepingWritten:)`).
+func decodeRequestPayload(_ frame: Frame) throws(FrameError) -> (JSONValue, Range<Int>?) {
+    do {
+        return try JSONParser.parse(frame.payload, keepingWritten: "messages")
+    } catch {
+        throw FrameError.invalidPayload("payload is not JSON: \(error)")
     }
 }
 

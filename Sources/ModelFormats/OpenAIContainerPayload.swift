@@ -4,21 +4,36 @@ import GatewayWire
 /// https://platform.openai.com/docs/api-reference/chat/create
 package enum OpenAIContainerPayload {
     /// Fields this builder writes itself; a parameter of the same name is never sent twice.
-    private static let ownFields: Set<String> = ["model", "messages", "stream", "stream_options"]
+    private static func isOwnField(_ name: String) -> Bool {
+        switch name {
+        case "model", "messages", "stream", "stream_options": return true
+        default: return false
+        }
+    }
 
     /// `model` is the name the container serves (`container_model`) or empty, never the client's alias:
     /// vLLM rejects a model it does not serve. When streaming, usage is always asked for so the final
     /// usage chunk carries real counts where the container supports it.
+    ///
+    /// Written member by member, the bytes `JSONWriter` writes for the object: every chat request to an
+    /// `openai` container is built here, and gathering the members into an array (and hashing each
+    /// parameter's name into a set) first cost more than writing them.
     package static func body(for request: ChatRequest, containerModel: String?) -> [UInt8] {
-        var members: [(String, JSONValue)] = [
-            ("model", .string(containerModel ?? "")),
-            ("messages", .array(request.messages)),
-        ]
-        members += request.parameters.filter { !ownFields.contains($0.0) }
-        members.append(("stream", .bool(request.stream)))
-        if request.stream {
-            members.append(("stream_options", .object([("include_usage", .bool(true))])))
+        var out: [UInt8] = []
+        out.reserveCapacity(512)
+        out.append(contentsOf: #"{"model":"#.utf8)
+        JSONWriter.writeString(containerModel ?? "", into: &out)
+        out.append(contentsOf: #","messages":"#.utf8)
+        request.writeMessages(into: &out)
+        for (name, value) in request.parameters where !isOwnField(name) {
+            out.append(UInt8(ascii: ","))
+            JSONWriter.writeString(name, into: &out)
+            out.append(UInt8(ascii: ":"))
+            JSONWriter.write(value, into: &out)
         }
-        return JSONWriter.bytes(.object(members))
+        out.append(contentsOf: request.stream ? #","stream":true"#.utf8 : #","stream":false"#.utf8)
+        if request.stream { out.append(contentsOf: #","stream_options":{"include_usage":true}"#.utf8) }
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 }

@@ -7,17 +7,18 @@ extension Session {
     func signedInvocation(
         route: ModelRoute, body: [UInt8], stream: Bool, then proceed: @escaping (AWSHTTPRequest) -> Void
     ) {
+        // Built before the credentials come: the closure then holds the request, not a copy of the whole route.
+        let unsigned = SageMakerInvocation.request(
+            endpoint: server.config.sagemakerEndpoint, route: route, body: body, stream: stream)
         server.credentials.withCredentials { [weak self] result in
             guard let self, case .working = self.state else { return }
             switch result {
             case .failure(let error): self.finish(.error(error))
             case .success(let credentials):
-                let request = SageMakerInvocation.request(
-                    endpoint: self.server.config.sagemakerEndpoint, route: route, body: body, stream: stream
-                ).signed(
-                    credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime,
-                    at: self.server.clock.date)
-                proceed(request)
+                proceed(
+                    unsigned.signed(
+                        credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime,
+                        at: self.server.clock.date))
             }
         }
     }

@@ -41,18 +41,22 @@ extension Session {
     /// streaming call (a container that cannot stream) is answered by asking once more with InvokeEndpoint.
     func callModel(
         route: ModelRoute, serving endpoint: ModelRoute.Endpoint, clientStreams: Bool,
-        parser: any ModelStreamParser = OpenAIStreamParser(),
+        // Made only when the call streams: a whole answer never reads it.
+        parser: @escaping @autoclosure () -> any ModelStreamParser = OpenAIStreamParser(),
         parse: @escaping ([UInt8]) -> Result<[ModelEvent], GatewayError> = OpenAIResponseParser.events(from:),
         body: @escaping (_ stream: Bool) -> [UInt8]
     ) {
         let upstream = route.upstreamStreaming.streamsUpstream(clientStreams: clientStreams)
         modelRequest(route: route, serving: endpoint, body: body(upstream), stream: upstream) { [weak self] request in
             guard let self else { return }
-            let target = route.usesOpenAIRoute ? "\(route.endpoint)'s OpenAI route" : route.endpoint
-            Log.debug(
-                "calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)",
-                ["request_id": self.requestId]
-            )
+            // The level checked first: the fields are built before `Log` could drop the line, on every request.
+            if Log.threshold <= .debug {
+                let target = route.usesOpenAIRoute ? "\(route.endpoint)'s OpenAI route" : route.endpoint
+                Log.debug(
+                    "calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)",
+                    ["request_id": self.requestId]
+                )
+            }
             guard upstream else { return self.invoke(request, route: route, parse: parse) }
             var fallback: (() -> Void)?
             if route.upstreamStreaming.fallsBack(clientStreams: clientStreams), !route.usesOpenAIRoute {
@@ -64,7 +68,7 @@ extension Session {
                 }
             }
             self.invokeStreaming(
-                request, route: route, decoder: route.streamDecoder(parser: parser), assembling: !clientStreams,
+                request, route: route, decoder: route.streamDecoder(parser: parser()), assembling: !clientStreams,
                 fallback: fallback)
         }
     }

@@ -9,12 +9,16 @@ extension Session {
     /// (the pair AWS support asks for). Nothing runs per body chunk. A call cancelled because the client left
     /// never completes, so it is neither counted nor logged here (the session logs the cancel).
     func recordUpstream(_ transfer: CurlTransfer, route: ModelRoute, streaming: Bool) {
+        recordUpstream(transfer, endpoint: route.endpoint, usesOpenAIRoute: route.usesOpenAIRoute, streaming: streaming)
+    }
+
+    /// `recordUpstream(_:route:streaming:)` with the two things it reads of the route, for a caller whose closure
+    /// would otherwise hold a copy of the whole route.
+    func recordUpstream(_ transfer: CurlTransfer, endpoint: String, usesOpenAIRoute: Bool, streaming: Bool) {
         let metrics = server.metrics
         let requestId = self.requestId
-        let endpoint = route.endpoint
         let operation =
-            route.usesOpenAIRoute
-            ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint"
+            usesOpenAIRoute ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint"
         let watch = Stopwatch()
         var status = 0
         var headersAfter: Double?
@@ -45,10 +49,13 @@ extension Session {
             let seconds = headersAfter ?? watch.elapsed
             metrics.upstreamFinished(
                 endpoint: endpoint, operation: operation, outcome: outcome.rawValue, seconds: seconds)
-            Log.info(
-                "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
-                    + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
-                ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
+            // The level checked first: the fields are built before `Log` could drop the line, on every call.
+            if Log.threshold <= .info {
+                Log.info(
+                    "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
+                        + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
+                    ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
+            }
             onComplete?(result)
         }
     }

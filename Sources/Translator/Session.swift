@@ -90,7 +90,10 @@ final class Session {
             guard let self, case .working = self.state else { return }
             switch result {
             case .success(let grant):
-                if key != nil { Log.info("key \(grant.label)", ["request_id": self.requestId]) }
+                // The level checked first: the fields are built before `Log` could drop the line, on every request.
+                if key != nil, Log.threshold <= .info {
+                    Log.info("key \(grant.label)", ["request_id": self.requestId])
+                }
                 if let model, !grant.allows(model: model) {
                     return self.finish(
                         .error(
@@ -114,10 +117,11 @@ final class Session {
     private func startChat(_ chat: ChatRequest) {
         guard let route = route(for: chat.model, serving: .chatCompletions) else { return }
         if route.format == .tgi { return startTGIChat(chat, route: route) }
+        let containerModel = route.containerModel
         callModel(route: route, serving: .chatCompletions, clientStreams: chat.stream) { stream in
             var upstream = chat
             upstream.stream = stream
-            return OpenAIContainerPayload.body(for: upstream, containerModel: route.containerModel)
+            return OpenAIContainerPayload.body(for: upstream, containerModel: containerModel)
         }
     }
 
@@ -130,7 +134,9 @@ final class Session {
         transfer = sendBuffered(
             request, on: server.curl, connectTimeout: 10, totalTimeout: server.config.invokeTimeout,
             maxBytes: Session.maxResponseBytes,
-            observe: { [unowned self] in self.recordUpstream($0, route: route, streaming: false) }
+            observe: { [unowned self, endpoint = route.endpoint, usesOpenAIRoute = route.usesOpenAIRoute] in
+                self.recordUpstream($0, endpoint: endpoint, usesOpenAIRoute: usesOpenAIRoute, streaming: false)
+            }
         ) { [weak self] result in
             guard let self else { return }
             self.transfer = nil
@@ -200,23 +206,51 @@ final class Session {
 
     /// Carries out what the model call's state machine asked for, in order.
     private func perform(_ actions: [ModelCallStateMachine.Action], route: ModelRoute, fallback: (() -> Void)?) {
-        for action in actions {
-            switch action {
-            case .send(let message): send(message)
-            case .end: finish(.end)
-            case .fail(let error): finish(.error(error))
-            case .refuse(let refusal):
-                finish(
-                    .error(
-                        upstreamError(
-                            status: refusal.status, headers: refusal.headers, body: refusal.body, route: route)))
-            case .fallBack:
-                Log.info(
-                    "\(route.endpoint) refused a streaming call (ValidationError); asking again with InvokeEndpoint",
-                    ["request_id": requestId])
-                answer = nil
-                fallback?()
+        // A streamed chunk is mostly one action: nothing to gather.
+        if actions.count == 1 { return perform(actions[0], route: route, fallback: fallback) }
+        var index = actions.startIndex
+        while index < actions.endIndex {
+            // A run of frames goes out in one write.
+            var end = index
+            while end < actions.endIndex, case .send = actions[end] { end += 1 }
+            if end - index > 1 {
+                send(actions[index..<end])
+                index = end
+                continue
             }
+            perform(actions[index], route: route, fallback: fallback)
+            index += 1
+        }
+    }
+
+    /// The `.send` actions of `run`, written together.
+    private func send(_ run: ArraySlice<ModelCallStateMachine.Action>) {
+        guard case .working = state else { return }
+        hasSentFrame = true
+        let stream = self.stream
+        credit -= connection.send { out in
+            for action in run {
+                if case .send(let message) = action { message.append(stream: stream, to: &out) }
+            }
+        }
+    }
+
+    private func perform(_ action: ModelCallStateMachine.Action, route: ModelRoute, fallback: (() -> Void)?) {
+        switch action {
+        case .send(let message): send(message)
+        case .end: finish(.end)
+        case .fail(let error): finish(.error(error))
+        case .refuse(let refusal):
+            finish(
+                .error(
+                    upstreamError(
+                        status: refusal.status, headers: refusal.headers, body: refusal.body, route: route)))
+        case .fallBack:
+            Log.info(
+                "\(route.endpoint) refused a streaming call (ValidationError); asking again with InvokeEndpoint",
+                ["request_id": requestId])
+            answer = nil
+            fallback?()
         }
     }
 

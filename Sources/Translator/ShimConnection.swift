@@ -50,6 +50,16 @@ final class ShimConnection {
         return outgoing.count
     }
 
+    /// `send` for frames `write` appends, in one write: a whole answer's frames, which went out one write each.
+    /// Returns the bytes they took.
+    func send(writing write: (_ out: inout [UInt8]) -> Void) -> Int {
+        guard !isClosed else { return 0 }
+        outgoing.removeAll(keepingCapacity: true)
+        write(&outgoing)
+        connection.write(outgoing)
+        return outgoing.count
+    }
+
     private func sendEmpty(_ kind: Frame.Kind, stream: UInt32) {
         guard !isClosed else { return }
         outgoing.removeAll(keepingCapacity: true)
@@ -167,7 +177,8 @@ final class ShimConnection {
 
     func sessionEnded(_ session: Session) {
         guard sessions.removeValue(forKey: session.stream) != nil else { return }
-        waitingForDrain[session.stream] = nil
+        // Nearly always empty: no hashing then.
+        if !waitingForDrain.isEmpty { waitingForDrain[session.stream] = nil }
         server.sessionEnded()
     }
 

@@ -34,6 +34,8 @@ package struct APIKeyCache: Sendable {
     private var inFlight = false
     private var consecutiveFailures = 0
     private var retryNotBefore: Double = 0
+    /// Grants of keys that passed since the sets last changed: most clients send one key on every request.
+    private var recent = RecentGrants()
 
     package init(
         staticKeys: APIKeySet, secretConfigured: Bool, allowUnauthenticated: Bool, ttl: Double,
@@ -63,7 +65,7 @@ package struct APIKeyCache: Sendable {
             return (Outcome(decision: .allow, startFetch: false), nil)
         }
         let stale = fetchedAt.map { now - $0 >= ttl } ?? true
-        if let key, let found = staticKeys.grant(for: key) ?? fetched?.grant(for: key) {
+        if let key, let found = recent.grant(for: key) ?? lookUp(key) {
             // Serve from the cache; refresh a stale set in the background.
             return (
                 Outcome(decision: .allow, startFetch: secretConfigured && stale && startFetchIfAllowed(now: now)),
@@ -71,6 +73,13 @@ package struct APIKeyCache: Sendable {
             )
         }
         return (uncachedOutcome(key: key, now: now, stale: stale, afterFetch: afterFetch), nil)
+    }
+
+    /// The grant of the first set holding `key`, remembered for the next request that sends it.
+    private mutating func lookUp(_ key: String) -> APIKeyGrant? {
+        guard let found = staticKeys.grant(for: key) ?? fetched?.grant(for: key) else { return nil }
+        recent.remember(key, found)
+        return found
     }
 
     /// `check` for a key in neither set (or none).
@@ -116,6 +125,8 @@ package struct APIKeyCache: Sendable {
     package mutating func fetchSucceeded(_ keys: APIKeySet, now: Double) {
         inFlight = false
         fetched = keys
+        // A key removed from the secret must stop passing now, and one re-scoped must get its new grant.
+        recent.removeAll()
         fetchedAt = now
         consecutiveFailures = 0
         retryNotBefore = 0

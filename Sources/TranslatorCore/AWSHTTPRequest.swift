@@ -26,12 +26,18 @@ package struct AWSHTTPRequest: Sendable {
     package func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date)
         -> AWSHTTPRequest
     {
-        var copy = self
-        copy.headers.insert((name: "host", value: endpoint.hostHeader), at: 0)
+        // One array with room for the signature's headers (token, date, authorization): inserting `host` into
+        // a copy of the request's headers copied them, and appending the signature grew them again.
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(self.headers.count + 5)
+        headers.append((name: "host", value: endpoint.hostHeader))
+        headers.append(contentsOf: self.headers)
         let request = SigV4Request(
-            method: method, path: endpoint.requestPath(path), query: "", headers: copy.headers, body: body)
+            method: method, path: endpoint.requestPath(path), query: "", headers: headers, body: body)
         let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName)
-        copy.headers.append(contentsOf: signer.sign(request, at: date))
+        headers.append(contentsOf: signer.sign(request, at: date))
+        var copy = self
+        copy.headers = headers
         return copy
     }
 }
@@ -40,7 +46,10 @@ package struct AWSHTTPRequest: Sendable {
 package func percentEncodePathSegment(_ segment: String) -> String {
     // Endpoint names are nearly always unreserved already: no new string. Otherwise built as bytes, since a
     // String grown a scalar at a time cost more than the rest of building the request.
-    guard !segment.utf8.allSatisfy(isUnreserved) else { return segment }
+    let unreserved =
+        segment.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isUnreserved) }
+        ?? segment.utf8.allSatisfy(isUnreserved)
+    guard !unreserved else { return segment }
     let hex = Array("0123456789ABCDEF".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(segment.utf8.count * 3)

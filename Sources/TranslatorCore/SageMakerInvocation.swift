@@ -5,8 +5,10 @@ package enum SageMakerInvocation {
         endpoint: ServiceEndpoint, route: ModelRoute, body: [UInt8], stream: Bool,
         contentType: String = "application/json"
     ) -> AWSHTTPRequest {
-        let path =
-            "/endpoints/\(percentEncodePathSegment(route.endpoint))/\(stream ? "invocations-response-stream" : "invocations")"
+        // Appended rather than interpolated: every model call builds this path.
+        var path = "/endpoints/"
+        path += percentEncodePathSegment(route.endpoint)
+        path += stream ? "/invocations-response-stream" : "/invocations"
         var headers: [(name: String, value: String)] = [("content-type", contentType)]
         // The streaming call names the container's Accept differently: a plain Accept would describe the
         // event-stream envelope, not the payload.

@@ -3,16 +3,32 @@ import GatewayWire
 
 /// Where one AWS service is reached: scheme, host, port and a base path (from `AWS_ENDPOINT_URL*`).
 package struct ServiceEndpoint: Equatable, Sendable {
-    package var scheme: String
-    package var host: String
-    package var port: Int?
-    package var basePath: String
+    package var scheme: String { didSet { derive() } }
+    package var host: String { didSet { derive() } }
+    package var port: Int? { didSet { derive() } }
+    package var basePath: String { didSet { derive() } }
+
+    /// The `Host` header value: the port only when it is not the scheme's default, as SigV4 signers expect.
+    /// Worked out once, with `origin`, whenever a part changes: every request signs one and sends to the other.
+    package private(set) var hostHeader = ""
+    /// `scheme://hostHeader` followed by `basePath`: every URL of the endpoint starts with it.
+    private var urlPrefix = ""
 
     package init(scheme: String, host: String, port: Int? = nil, basePath: String = "") {
         self.scheme = scheme
         self.host = host
         self.port = port
         self.basePath = basePath
+        derive()
+    }
+
+    private mutating func derive() {
+        if let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) {
+            hostHeader = host + ":" + String(port)
+        } else {
+            hostHeader = host
+        }
+        urlPrefix = scheme + "://" + hostHeader + basePath
     }
 
     /// Parses `scheme://host[:port][/path]`, IPv6 hosts in brackets; nil for anything else.
@@ -60,14 +76,8 @@ package struct ServiceEndpoint: Equatable, Sendable {
         return !host.isEmpty && host.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || "-._".contains($0) }
     }
 
-    /// The `Host` header value: the port only when it is not the scheme's default, as SigV4 signers expect.
-    package var hostHeader: String {
-        guard let port, !(scheme == "https" && port == 443), !(scheme == "http" && port == 80) else { return host }
-        return "\(host):\(port)"
-    }
-
     package func url(path: String, query: String = "") -> String {
-        "\(scheme)://\(hostHeader)\(basePath)\(path)\(query.isEmpty ? "" : "?" + query)"
+        query.isEmpty ? urlPrefix + path : urlPrefix + path + "?" + query
     }
 
     package func requestPath(_ path: String) -> String { basePath + path }

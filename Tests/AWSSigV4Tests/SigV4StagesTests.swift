@@ -27,6 +27,18 @@ struct SigV4StagesTests {
         #expect(AMZDate(Date(timeIntervalSince1970: 253_402_300_800)).amzDate == "100000101T000000Z")
     }
 
+    /// The per-second rendering is the rendering, across second and day boundaries and back in time.
+    @Test func renderingOncePerSecondIsTheRendering() {
+        let times: [Double] = [
+            1_440_938_160, 1_440_938_160.5, 1_440_938_160.999, 1_440_938_161, 1_440_938_160, 1_709_251_199.9,
+            1_709_251_200, 0, -0.5, 1_440_938_161,
+        ]
+        for time in times {
+            let date = Date(timeIntervalSince1970: time)
+            #expect(AMZDate.rendering(date) == AMZDate(date), "\(time)")
+        }
+    }
+
     /// Seeded times from 1900 to 2200 against `String(format:)` of the same calendar fields.
     @Test func amzDateMatchesFormattedFields() {
         var state: UInt64 = 0xDA7E_5EED

@@ -23,3 +23,42 @@ import Testing
         String(decoding: OpenAIContainerPayload.body(for: request, containerModel: nil), as: UTF8.self)
             == #"{"model":"","messages":[{"role":"user","content":"hi"}],"max_tokens":5,"stream":false}"#)
 }
+
+/// The body is written member by member; these are the bytes the `JSONValue` object wrote.
+@Test func payloadMatchesTheJSONValueEncoding() {
+    let messageSets: [[JSONValue]] = [
+        [],
+        [.object([("role", .string("user")), ("content", .string("h\"é\\llo\n\u{01}🚀"))])],
+        [
+            .object([("role", .string("system")), ("content", .null)]),
+            .object([("role", .string("user")), ("content", .array([.number("1e-7"), .bool(false)]))]),
+        ],
+    ]
+    let parameterSets: [[(String, JSONValue)]] = [
+        [],
+        [("temperature", .number("0.70")), ("stop", .array([.string("\u{7f}x")])), ("top_k", .number("-0"))],
+        [("model", .string("m")), ("messages", .array([])), ("stream", .bool(true)), ("n", .number("2"))],
+        [("stream_options", .object([])), ("tools", .object([("k\"", .null)])), ("model", .null)],
+    ]
+    for messages in messageSets {
+        for parameters in parameterSets {
+            for stream in [false, true] {
+                for containerModel in [nil, "", "meta/llama\u{0}"] {
+                    let request = ChatRequest(
+                        model: "alias", messages: messages, stream: stream, includeUsage: !stream,
+                        parameters: parameters)
+                    let own: Set<String> = ["model", "messages", "stream", "stream_options"]
+                    var members: [(String, JSONValue)] = [
+                        ("model", .string(containerModel ?? "")), ("messages", .array(messages)),
+                    ]
+                    members += parameters.filter { !own.contains($0.0) }
+                    members.append(("stream", .bool(stream)))
+                    if stream { members.append(("stream_options", .object([("include_usage", .bool(true))]))) }
+                    #expect(
+                        OpenAIContainerPayload.body(for: request, containerModel: containerModel)
+                            == JSONWriter.bytes(.object(members)))
+                }
+            }
+        }
+    }
+}

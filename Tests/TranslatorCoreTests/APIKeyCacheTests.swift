@@ -184,3 +184,41 @@ struct APIKeyCacheTests {
         #expect(keyed.check(key: "bad", now: 0).decision == .deny)
     }
 }
+
+/// The remembered grants (`RecentGrants`) never outlive the key sets they came from.
+@Suite("APIKeyCache remembered grants")
+struct APIKeyCacheRecentGrantsTests {
+    @Test func aRevokedKeyStopsPassingWithTheFetchThatDropsIt() {
+        var cache = APIKeyCacheTests.warmCache()
+        #expect(cache.checkGranting(key: "good", now: 1).outcome.decision == .allow)
+        #expect(cache.checkGranting(key: "good", now: 2).outcome.decision == .allow)
+        cache.fetchSucceeded(APIKeySet(keys: ["other-good"]), now: 3)
+        #expect(cache.checkGranting(key: "good", now: 4, afterFetch: true).outcome.decision == .deny)
+        #expect(cache.checkGranting(key: "other-good", now: 4).outcome.decision == .allow)
+    }
+
+    @Test func aRescopedKeyGetsItsNewGrant() {
+        var cache = APIKeyCacheTests.warmCache()
+        #expect(cache.checkGranting(key: "good", now: 1).grant?.models == nil)
+        cache.fetchSucceeded(APIKeySet(entries: [.init(key: "good", name: "team", models: ["m"])]), now: 2)
+        let again = cache.checkGranting(key: "good", now: 3)
+        #expect(again.grant?.name == "team")
+        #expect(again.grant?.models == ["m"])
+    }
+
+    @Test func aRememberedKeyGetsTheSameOutcomeAndGrant() {
+        var cache = APIKeyCache(
+            staticKeys: APIKeySet(entries: [.init(key: "static", name: "s")]), secretConfigured: true,
+            allowUnauthenticated: false, ttl: 10)
+        _ = cache.check(key: "x", now: 0)
+        cache.fetchSucceeded(APIKeySet(keys: ["fetched"]), now: 0)
+        let first = cache.checkGranting(key: "fetched", now: 1)
+        let second = cache.checkGranting(key: "fetched", now: 2)
+        #expect(first.grant == second.grant)
+        #expect(first.grant == cache.grant(for: "fetched"))
+        #expect(cache.checkGranting(key: "static", now: 3).grant?.name == "s")
+        #expect(cache.checkGranting(key: "static", now: 4).grant?.name == "s")
+        // A stale set is still refreshed in the background when the key is served from memory.
+        #expect(cache.checkGranting(key: "fetched", now: 11).outcome == .init(decision: .allow, startFetch: true))
+    }
+}

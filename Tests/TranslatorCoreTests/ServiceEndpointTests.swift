@@ -67,4 +67,19 @@ struct ServiceEndpointTests {
         #expect(endpoint.url(path: "/a", query: "x=1") == "http://localhost:8080/proxy/a?x=1")
         #expect(ServiceEndpoint(scheme: "https", host: "h", port: 443).url(path: "/") == "https://h/")
     }
+
+    /// The host header and URL prefix are worked out ahead: changing any part changes them.
+    @Test func changingAPartChangesHostHeaderAndURL() {
+        var endpoint = ServiceEndpoint(scheme: "https", host: "h", port: 443)
+        endpoint.port = 8443
+        #expect(endpoint.hostHeader == "h:8443")
+        #expect(endpoint.url(path: "/a") == "https://h:8443/a")
+        endpoint.scheme = "http"
+        endpoint.host = "g"
+        endpoint.basePath = "/b"
+        #expect(endpoint.url(path: "/a") == "http://g:8443/b/a")
+        endpoint.port = 80
+        #expect(endpoint.hostHeader == "g")
+        #expect(endpoint == ServiceEndpoint(scheme: "http", host: "g", port: 80, basePath: "/b"))
+    }
 }
