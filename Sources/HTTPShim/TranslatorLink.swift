@@ -100,7 +100,9 @@ final class TranslatorLink {
 
     /// The call's owner is done with it: a call the translator has not finished is cancelled.
     func close(_ call: TranslatorCall) {
-        guard calls.removeValue(forKey: call.stream) != nil else { return }
+        // By identity: an ended call's stream id can be handed out again once the counter wraps.
+        guard let open = calls[call.stream], open === call else { return }
+        calls[call.stream] = nil
         send(.cancel, stream: call.stream)
         if calls.isEmpty { resetWatchdog() }
     }
