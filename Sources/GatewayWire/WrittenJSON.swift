@@ -37,40 +37,28 @@ package enum WrittenJSON {
             }
         }
 
-        mutating func object(depth: Int) -> Bool {
-            guard depth <= maxDepth else { return false }
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return true
-            }
-            while true {
-                guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), string() else { return false }
-                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
-                index += 1
-                guard value(depth: depth), index < bytes.count else { return false }
-                switch bytes[index] {
-                case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "}"):
-                    index += 1
-                    return true
-                default: return false
-                }
-            }
-        }
+        mutating func object(depth: Int) -> Bool { container(closedBy: UInt8(ascii: "}"), keyed: true, depth: depth) }
 
-        mutating func array(depth: Int) -> Bool {
+        mutating func array(depth: Int) -> Bool { container(closedBy: UInt8(ascii: "]"), keyed: false, depth: depth) }
+
+        /// An object's members (`keyed`) or an array's elements, from the opening byte to past `closedBy`.
+        mutating func container(closedBy close: UInt8, keyed: Bool, depth: Int) -> Bool {
             guard depth <= maxDepth else { return false }
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            if index < bytes.count, bytes[index] == close {
                 index += 1
                 return true
             }
             while true {
+                if keyed {
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: "\""), string() else { return false }
+                    guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return false }
+                    index += 1
+                }
                 guard value(depth: depth), index < bytes.count else { return false }
                 switch bytes[index] {
                 case UInt8(ascii: ","): index += 1
-                case UInt8(ascii: "]"):
+                case close:
                     index += 1
                     return true
                 default: return false
