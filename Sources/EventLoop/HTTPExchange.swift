@@ -388,6 +388,9 @@ package final class HTTPExchange: EndOfTurnFlushing {
         connection = nil
         state = .finished
         onDrain = nil
+        // Never called once the request is handed back (`connectionClosed` needs it held), and an owner's
+        // handler often captures this exchange: dropped here, that cycle cannot outlive the reply.
+        onClientClose = nil
         if let handedBack { handBack(handedBack, to: server, through: connectionGuard) }
         return handedBack
     }

@@ -28,6 +28,21 @@ struct ExchangeLifetimeTests {
         #expect(get.text == "0123456789")
     }
 
+    /// Owners (the metrics page, for one) set a close handler that captures the exchange itself: answering
+    /// must break that cycle, or each such request keeps its exchange, and through it the loop, for good.
+    @Test func anAnsweredExchangeIsFreedDespiteAHandlerHoldingIt() throws {
+        let fixture = try HTTPFixture()
+        weak var answered: HTTPExchange?
+        fixture.handler = { exchange in
+            answered = exchange
+            exchange.onClientClose = { exchange.respond(status: 500, headers: [], body: []) }
+            exchange.respond(status: 200, headers: [("Content-Type", "text/plain")], body: Array("ok".utf8))
+        }
+        let outcome = fixture.perform(CurlTransfer(method: "GET", url: fixture.baseURL + "/m", headers: [], body: []))
+        #expect(outcome.text == "ok")
+        #expect(answered == nil)
+    }
+
     @Test func freeingTheServerMidStreamTellsTheExchange() throws {
         let fixture = try HTTPFixture()
         var exchange: HTTPExchange?
