@@ -39,34 +39,6 @@ package struct JSONParser {
         return try result.get()
     }
 
-    /// `parse`, except that in a document that is an object, the value of the member `name` is not built when it
-    /// is spelled as `JSONWriter` spells it (`WrittenJSON`): the member then holds `.null` and `written` is the
-    /// range of its bytes. `written` is about the last member so named (nil when that one was parsed), as
-    /// `JSONValue`'s subscript reads the last. Accepts and rejects exactly what `parse` does.
-    package static func parse(_ bytes: [UInt8], keepingWritten name: String, maxDepth: Int = defaultMaxDepth)
-        throws(JSONParseError) -> (value: JSONValue, written: Range<Int>?)
-    {
-        let result: Result<(JSONValue, Range<Int>?), JSONParseError> = bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(buffer, maxDepth: maxDepth)
-            do throws(JSONParseError) {
-                var written: Range<Int>?
-                parser.skipWhitespace()
-                let value: JSONValue
-                if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") {
-                    value = try parser.parseObject(depth: 1, keepingWritten: name, written: &written)
-                } else {
-                    value = try parser.parseValue(depth: 0)
-                }
-                parser.skipWhitespace()
-                guard parser.index == buffer.count else { throw parser.error("unexpected data after the JSON value") }
-                return .success((value, written))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return try result.get()
-    }
-
     package static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         try parse(Array(text.utf8))
     }
@@ -152,14 +124,6 @@ package struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
-        var unused: Range<Int>?
-        return try parseObject(depth: depth, keepingWritten: nil, written: &unused)
-    }
-
-    /// `keepingWritten`: as `parse(_:keepingWritten:)` describes, for this object's members.
-    private mutating func parseObject(depth: Int, keepingWritten name: String?, written: inout Range<Int>?)
-        throws(JSONParseError) -> JSONValue
-    {
         guard depth <= maxDepth else { throw error("nesting too deep") }
         index += 1
         var members: [(String, JSONValue)] = []
@@ -176,18 +140,7 @@ package struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
-            if let name, key == name {
-                if let end = WrittenJSON.valueEnd(in: bytes, from: index, depth: depth, maxDepth: maxDepth) {
-                    written = index..<end
-                    index = end
-                    members.append((key, .null))
-                } else {
-                    written = nil
-                    members.append((key, try parseValue(depth: depth)))
-                }
-            } else {
-                members.append((key, try parseValue(depth: depth)))
-            }
+            members.append((key, try parseValue(depth: depth)))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }

@@ -71,40 +71,22 @@ extension GatewayRequest {
         try self.init(parsing: frame)
     }
 
-    /// `init(frame:)` for any layout: the frame's JSON parsed as a whole.
+    /// `init(frame:)` for any layout: the frame's JSON parsed as a whole. The shim's own chat frames take
+    /// `ChatFrameReader`'s way, which keeps their messages as the bytes written.
     init(parsing frame: Frame) throws(FrameError) {
-        // A chat's messages stay the bytes the shim wrote (`ChatRequest.writeMessages`): most of a chat frame,
-        // and an `openai` container takes them as they are.
-        var (json, writtenMessages) = try decodeRequestPayload(frame)
+        let json = try decodePayload(frame)
         guard let id = json["id"]?.stringValue, let op = json["op"]?.stringValue else {
             throw FrameError.invalidPayload("request without id or op")
-        }
-        if op != "chat", writtenMessages != nil {
-            json = try decodePayload(frame)
-            writtenMessages = nil
         }
         let key = json["key"]?.stringValue
         switch op {
         case "chat":
-            guard let model = json["model"]?.stringValue, let stream = json["stream"]?.boolValue,
-                let includeUsage = json["include_usage"]?.boolValue, let parameters = json["parameters"]?.objectValue
+            guard let model = json["model"]?.stringValue, let messages = json["messages"]?.arrayValue,
+                let stream = json["stream"]?.boolValue, let includeUsage = json["include_usage"]?.boolValue,
+                let parameters = json["parameters"]?.objectValue
             else { throw FrameError.invalidPayload("incomplete chat request") }
-            let chat: ChatRequest
-            if let written = writtenMessages {
-                guard frame.payload[written.lowerBound] == UInt8(ascii: "[") else {
-                    throw FrameError.invalidPayload("incomplete chat request")
-                }
-                chat = ChatRequest(
-                    model: model, writtenMessages: frame.payload[written], stream: stream,
-                    includeUsage: includeUsage, parameters: parameters)
-            } else {
-                guard let messages = json["messages"]?.arrayValue else {
-                    throw FrameError.invalidPayload("incomplete chat request")
-                }
-                chat = ChatRequest(
-                    model: model, messages: messages, stream: stream, includeUsage: includeUsage,
-                    parameters: parameters)
-            }
+            let chat = ChatRequest(
+                model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: parameters)
             self.init(requestId: id, apiKey: key, operation: .chatCompletion(chat))
         case "completion":
             self.init(requestId: id, apiKey: key, operation: .completion(try CompletionRequest(wire: json)))
@@ -201,16 +183,6 @@ extension TranslatorMessage {
         case .cancel, .credit:
             throw FrameError.invalidPayload("a \(frame.kind) frame from the translator")
         }
-    }
-}
-
-/// `decodePayload`, with the `messages` member kept as bytes when the shim's writer spelled it
-/// (`JSONParser.parse(_:keepingWritten:)`).
-func decodeRequestPayload(_ frame: Frame) throws(FrameError) -> (JSONValue, Range<Int>?) {
-    do {
-        return try JSONParser.parse(frame.payload, keepingWritten: "messages")
-    } catch {
-        throw FrameError.invalidPayload("payload is not JSON: \(error)")
     }
 }
 
