@@ -67,13 +67,9 @@ package enum WrittenJSON {
         }
 
         mutating func literal(_ text: StaticString) -> Bool {
-            let count = text.utf8CodeUnitCount
-            guard index + count <= bytes.count else { return false }
-            let matches = text.withUTF8Buffer { expected in
-                (0..<count).allSatisfy { bytes[index + $0] == expected[$0] }
-            }
-            index += count
-            return matches
+            guard bytes.hasBytes(of: text, at: index) else { return false }
+            index += text.utf8CodeUnitCount
+            return true
         }
 
         mutating func number() -> Bool {
