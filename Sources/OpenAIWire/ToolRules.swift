@@ -32,7 +32,6 @@ package enum ToolRules {
         }
     }
 
-    /// `tool_choice` and `parallel_tool_calls` need `tools`; a forced function must be one of them.
     private static func refuseWithoutTools(_ key: String, in body: JSONValue) throws(GatewayError) {
         guard let value = body[key], !value.isNull else { return }
         throw GatewayError(
@@ -40,6 +39,7 @@ package enum ToolRules {
             param: key)
     }
 
+    /// `tool_choice` and `parallel_tool_calls` need `tools`; a forced function must be one of them.
     package static func checkCombination(_ body: JSONValue) throws(GatewayError) {
         let tools = body["tools"].flatMap { $0.isNull ? nil : $0.arrayValue }
         if tools == nil {

@@ -225,10 +225,7 @@ final class Session {
 
     /// The `.send` actions of `run`, written together.
     private func send(_ run: ArraySlice<ModelCallStateMachine.Action>) {
-        guard case .working = state else { return }
-        hasSentFrame = true
-        let stream = self.stream
-        credit -= connection.send { out in
+        sendFrames { out, stream in
             for action in run {
                 if case .send(let message) = action { message.append(stream: stream, to: &out) }
             }
@@ -297,9 +294,15 @@ final class Session {
     }
 
     func send(_ message: TranslatorMessage) {
+        sendFrames { out, stream in message.append(stream: stream, to: &out) }
+    }
+
+    /// The frames `write` appends for this session's stream, in one write, paid for from its credit.
+    private func sendFrames(_ write: (_ out: inout [UInt8], _ stream: UInt32) -> Void) {
         guard case .working = state else { return }
         hasSentFrame = true
-        credit -= connection.send(message, stream: stream)
+        let stream = self.stream
+        credit -= connection.send { write(&$0, stream) }
     }
 
     func finish(_ last: TranslatorMessage) {

@@ -43,15 +43,12 @@ final class ShimConnection {
     /// Returns the bytes the frame took, which the stream's credit pays for.
     @discardableResult
     func send(_ message: TranslatorMessage, stream: UInt32) -> Int {
-        guard !isClosed else { return 0 }
-        outgoing.removeAll(keepingCapacity: true)
-        message.append(stream: stream, to: &outgoing)
-        connection.write(outgoing)
-        return outgoing.count
+        send { message.append(stream: stream, to: &$0) }
     }
 
-    /// `send` for frames `write` appends, in one write: a whole answer's frames, which went out one write each.
-    /// Returns the bytes they took.
+    /// The frames `write` appends, in one write (a whole answer's frames went out one write each). Returns the
+    /// bytes they took.
+    @discardableResult
     func send(writing write: (_ out: inout [UInt8]) -> Void) -> Int {
         guard !isClosed else { return 0 }
         outgoing.removeAll(keepingCapacity: true)
@@ -61,10 +58,7 @@ final class ShimConnection {
     }
 
     private func sendEmpty(_ kind: Frame.Kind, stream: UInt32) {
-        guard !isClosed else { return }
-        outgoing.removeAll(keepingCapacity: true)
-        Frame.append(kind: kind, stream: stream, to: &outgoing) { _ in }
-        connection.write(outgoing)
+        send { Frame.append(kind: kind, stream: stream, to: &$0) { _ in } }
     }
 
     /// An acknowledgement per request as it was read cost each process a system call and the shim a wakeup
