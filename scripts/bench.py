@@ -13,7 +13,8 @@ Scenarios (each beside its target from issue 9; the last line is `N passed, M fa
                  The latency targets are judged at 64 connections offering both the same load below
                  saturation (open loop, --open-loop-rate): closed loop, each side runs saturated at its own
                  rate and latency is queueing
-  cpu            CPU µs per non-streamed request, per streamed chunk back to back and paced 5 ms apart
+  cpu            CPU µs per non-streamed request (64 connections, and one request at a time), per streamed
+                 chunk back to back and paced 5 ms apart
   floor          the same signed requests through two C relays chained like the gateway's processes
                  (bench/floor-relay.c: TCP in, Unix socket, TCP out; bytes forwarded, nothing else), and one
                  relay straight to the emulator (a one-process design). For tokens arriving alone, which no
@@ -398,6 +399,7 @@ def main() -> None:
         raw = chat_body("[tokens=16]", False, model=None)
         cpu_per_request = None
         split_per_request = ""
+        cpu_sequential: tuple[float, str] | None = None
         for conns in (int(c) for c in args.connections.split(",")):
             accepted = emu.stats()["connections_accepted"]
             with CPUWindow(*pids) as cpu:
@@ -415,6 +417,9 @@ def main() -> None:
                                  f"{upstream_connections} upstream connections opened for {via['requests']:,} "
                                  "requests" + (f"; {errors} errors" if errors else "")))
             cpu_us = cpu.seconds * 1e6 / max(via["requests"], 1)
+            if conns == 1:
+                user_1 = cpu.user_seconds * 1e6 / max(via["requests"], 1)
+                cpu_sequential = (cpu_us, f"user {user_1:.0f} + kernel {cpu_us - user_1:.0f} µs")
             if conns == 64 or cpu_per_request is None:
                 cpu_per_request = cpu_us
                 user_us = cpu.user_seconds * 1e6 / max(via["requests"], 1)
@@ -448,6 +453,16 @@ def main() -> None:
         single_per_request = cpu.seconds * 1e6 / max(fl1["requests"], 1)
         rows.append(Row("floor: CPU per request, one relay (64 conn)", single_per_request, "µs",
                         note="what a one-process design would start from"))
+        # One request at a time, nothing is batched and every process wakes alone twice per request, with the
+        # caches the others left: the cost the latency targets pay on the request's path.
+        if cpu_sequential is not None:
+            with CPUWindow(*floor.pids) as cpu:
+                fl_seq = run_wrk(floor_url + invoke, raw, floor_headers(invoke, raw), 1, args.seconds, workdir)
+            floor_sequential = cpu.seconds * 1e6 / max(fl_seq["requests"], 1)
+            rows.append(Row("CPU per non-streamed request, 1 conn (one at a time)", cpu_sequential[0], "µs",
+                            note=f"{cpu_sequential[1]}; {cpu_sequential[0] / floor_sequential:.1f}× the relays below"))
+            rows.append(Row("floor: CPU per request, two relays, 1 conn", floor_sequential, "µs",
+                            note=f"p50 {fl_seq['p50_us'] / 1000:.2f} ms through the relays"))
 
         # The latency targets: 64 connections offering the same load to both (open loop, below saturation).
         # Closed loop, wrk's 64 connections keep both saturated, each at its own rate, and a request's

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Instructions per request and per streamed chunk, for each gateway process, counted by callgrind.
+"""Instructions per request and per streamed chunk for each gateway process, counted by callgrind (or, with
+--syscalls, system calls counted by strace).
 
 Seconds on this shared 2-core machine move with whatever else runs; valgrind's instruction counts do not
 (the same binary, inputs and environment give the same total). So a profile-guided change is judged here:
@@ -10,8 +11,10 @@ requests is the cost of one request, startup and warm-up cancelled out.
   python3 scripts/callgrind.py                 # non-streamed, streamed (100 tokens) requests
   python3 scripts/callgrind.py --keep DIR      # keep the callgrind.out files for callgrind_annotate
   python3 scripts/callgrind.py --paced         # also tokens arriving alone, 2 ms apart
+  python3 scripts/callgrind.py --syscalls      # system calls per request and chunk instead, by name (strace)
 
-Needs the release build (GATEWAY_BIN_DIR, or `swift build -c release --show-bin-path`) and valgrind.
+Needs the release build (GATEWAY_BIN_DIR, or `swift build -c release --show-bin-path`) and valgrind (strace for
+--syscalls).
 """
 from __future__ import annotations
 
@@ -34,8 +37,8 @@ import gateway_procs  # noqa: E402
 KEY = "sk-callgrind"
 
 
-def wrapped_bin_dir(real: Path, out: Path) -> Path:
-    """A bin directory where translator and httpshim start under callgrind; the emulator runs bare.
+def wrapped_bin_dir(real: Path, out: Path, syscalls: bool) -> Path:
+    """A bin directory where translator and httpshim start under callgrind (or strace); the emulator runs bare.
 
     valgrind 3.19 cannot read the DWARF 5 that Swift 6.3 emits ("possibly corrupted debuginfo"), so the
     profiled copies lose their debug sections; symbols stay, and callgrind counts per function."""
@@ -43,12 +46,17 @@ def wrapped_bin_dir(real: Path, out: Path) -> Path:
     d.mkdir()
     (d / "sagemaker-emulator").symlink_to(real / "sagemaker-emulator")
     for name in ("translator", "httpshim"):
-        stripped = out / f"{name}.nodebug"
-        subprocess.run(["objcopy", "--strip-debug", str(real / name), str(stripped)], check=True)
         script = d / name
-        script.write_text(
-            "#!/bin/sh\nexec valgrind --tool=callgrind --quiet "
-            f"--callgrind-out-file={out}/{name}.%p.out {stripped} \"$@\"\n")
+        if syscalls:
+            # -D: the tracer runs apart, so the SIGTERM that stops the gateway reaches the gateway itself (strace
+            # would take it and detach). -f: libcurl's resolver may run in a thread. -c counts calls by name.
+            script.write_text(f"#!/bin/sh\nexec strace -D -f -qq -c -o {out}/{name}.$$.out {real / name} \"$@\"\n")
+        else:
+            stripped = out / f"{name}.nodebug"
+            subprocess.run(["objcopy", "--strip-debug", str(real / name), str(stripped)], check=True)
+            script.write_text(
+                "#!/bin/sh\nexec valgrind --tool=callgrind --quiet "
+                f"--callgrind-out-file={out}/{name}.%p.out {stripped} \"$@\"\n")
         script.chmod(0o755)
     return d
 
@@ -74,11 +82,22 @@ def total_instructions(path: Path) -> int:
     raise RuntimeError(f"no totals in {path}")
 
 
-def one_run(real: Path, body: dict, n: int, keep: Path | None) -> dict[str, int]:
+def syscall_counts(path: Path) -> dict[str, int]:
+    """`strace -c`'s table: calls per system call name."""
+    counts = {}
+    for line in path.read_text().splitlines():
+        fields = line.split()
+        # % time, seconds, usecs/call, calls, [errors,] syscall
+        if len(fields) >= 5 and fields[3].isdigit() and fields[-1] != "total":
+            counts[fields[-1]] = int(fields[3])
+    return counts
+
+
+def one_run(real: Path, body: dict, n: int, keep: Path | None, syscalls: bool = False) -> dict:
     # Under valgrind on a busy machine the translator can take longer than the tests' 15 s to open its socket.
     gateway_procs.wait_for.__defaults__ = (120.0, 0.05, "condition")
     out = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
-    os.environ["GATEWAY_BIN_DIR"] = str(wrapped_bin_dir(real, out))
+    os.environ["GATEWAY_BIN_DIR"] = str(wrapped_bin_dir(real, out, syscalls))
     emu = gateway_procs.start_emulator(out, "--endpoint", "demo-endpoint")
     quiet = {"LOG_LEVEL": "warning", "TRANSLATOR_ACK_TIMEOUT_SECONDS": "60"}
     # "m" is the default route; "m-invoke" calls InvokeEndpoint (like make bench's per-request figure).
@@ -95,7 +114,12 @@ def one_run(real: Path, body: dict, n: int, keep: Path | None) -> dict[str, int]
         for proc in (gw.shim, gw.translator):
             proc.stop(sig=signal.SIGTERM, timeout=120)
         emu.proc.stop()
-    counts = {name: total_instructions(next(out.glob(f"{name}.*.out"))) for name in ("translator", "httpshim")}
+    if syscalls:
+        # The detached tracer writes its summary once its tracee has gone.
+        gateway_procs.wait_for(lambda: all(any("total" in f.read_text() for f in out.glob(f"{name}.*.out"))
+                                           for name in ("translator", "httpshim")))
+    read = syscall_counts if syscalls else total_instructions
+    counts = {name: read(next(out.glob(f"{name}.*.out"))) for name in ("translator", "httpshim")}
     if keep is not None:
         keep.mkdir(parents=True, exist_ok=True)
         for f in out.glob("*.out"):
@@ -112,9 +136,11 @@ def main() -> None:
     ap.add_argument("--tokens", type=int, default=100)
     ap.add_argument("--keep", type=Path)
     ap.add_argument("--paced", action="store_true", help="also a paced stream (tokens 2 ms apart)")
+    ap.add_argument("--syscalls", action="store_true", help="count system calls by name (strace), not instructions")
     args = ap.parse_args()
-    if shutil.which("valgrind") is None:
-        sys.exit("callgrind.py: valgrind is missing (apt-get install -y valgrind)")
+    tool = "strace" if args.syscalls else "valgrind"
+    if shutil.which(tool) is None:
+        sys.exit(f"callgrind.py: {tool} is missing (apt-get install -y {tool})")
     real = Path(os.environ.get("GATEWAY_BIN_DIR") or subprocess.run(
         ["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
         check=True).stdout.strip())
@@ -131,10 +157,19 @@ def main() -> None:
         scenarios["paced chunk ([tokens=20][delay_ms=2])"] = ({"model": "m", "stream": True, "messages": [
             {"role": "user", "content": "[tokens=20][delay_ms=2]"}]}, 20)
     extra = args.long - args.short
-    print(f"instructions per unit, (run of {args.long} − run of {args.short}) / {extra} requests")
+    what = "system calls" if args.syscalls else "instructions"
+    print(f"{what} per unit, (run of {args.long} − run of {args.short}) / {extra} requests")
     for name, (body, units) in scenarios.items():
-        short = one_run(real, body, args.short, args.keep)
-        long = one_run(real, body, args.long, args.keep)
+        short = one_run(real, body, args.short, args.keep, args.syscalls)
+        long = one_run(real, body, args.long, args.keep, args.syscalls)
+        if args.syscalls:
+            print(name)
+            for proc in ("translator", "httpshim"):
+                calls = {c: (long[proc].get(c, 0) - short[proc].get(c, 0)) / (extra * units)
+                         for c in set(long[proc]) | set(short[proc])}
+                shown = ", ".join(f"{c} {v:.2f}" for c, v in sorted(calls.items(), key=lambda kv: -kv[1]) if v >= 0.01)
+                print(f"  {proc:10s} {sum(calls.values()):6.2f}: {shown}")
+            continue
         per = {p: (long[p] - short[p]) / (extra * units) for p in short}
         print(f"{name:40s} translator {per['translator']:>10,.0f}   shim {per['httpshim']:>10,.0f}   "
               f"both {per['translator'] + per['httpshim']:>10,.0f}")
