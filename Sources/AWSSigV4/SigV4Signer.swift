@@ -56,24 +56,30 @@ package struct SigV4Signer: Sendable {
         includeContentSHA256: Bool = false,
         signSecurityToken: Bool = true
     ) -> [(name: String, value: String)] {
+        var signed = request
+        let start = signed.headers.count
+        sign(&signed, at: date, includeContentSHA256: includeContentSHA256, signSecurityToken: signSecurityToken)
+        return Array(signed.headers[start...])
+    }
+
+    /// `sign(_:at:includeContentSHA256:signSecurityToken:)`'s headers appended to `request`'s own, in the same
+    /// order: the request as it is sent, without the intermediate arrays (the added headers, the returned ones,
+    /// the request's headers joined with them) that each cost an allocation and a retain per string.
+    package func sign(
+        _ request: inout SigV4Request,
+        at date: Date,
+        includeContentSHA256: Bool = false,
+        signSecurityToken: Bool = true
+    ) {
         // The date rendered once and every header normalised once: the stage methods below share these
         // builders, but composing them would redo both, which the profile showed as a sixth of a request.
         let time = AMZDate.rendering(date)
         let payloadHash = includeContentSHA256 ? Hex.sha256(request.body) : nil
-        var added: [(name: String, value: String)] = []
-        var unsigned: [(name: String, value: String)] = []
-        if let token = credentials.sessionToken {
-            if signSecurityToken {
-                added.append(("X-Amz-Security-Token", token))
-            } else {
-                unsigned.append(("X-Amz-Security-Token", token))
-            }
-        }
-        added.append(("X-Amz-Date", time.amzDate))
-        if let payloadHash { added.append(("x-amz-content-sha256", payloadHash)) }
 
+        // The request's own headers read first: the added ones go after them on the same array.
+        let added = (credentials.sessionToken == nil ? 1 : 2) + (payloadHash == nil ? 0 : 1)
         var entries: [CanonicalHeaders.Entry] = []
-        entries.reserveCapacity(request.headers.count + added.count)
+        entries.reserveCapacity(request.headers.count + added)
         var contentHash: String?
         for header in request.headers {
             let name = CanonicalHeaders.normalizedName(header.name)
@@ -86,13 +92,21 @@ package struct SigV4Signer: Sendable {
             entries.append(
                 .init(name: name, value: CanonicalHeaders.normalizedValue(header.value), position: entries.count))
         }
-        for header in added {
-            if contentHash == nil, header.name == "x-amz-content-sha256" { contentHash = header.value }
-            entries.append(
-                .init(
-                    name: Self.canonicalName(ofAdded: header.name),
-                    value: CanonicalHeaders.normalizedValue(header.value), position: entries.count))
+
+        // The token goes first even when unsigned, matching the suite's signed requests.
+        request.headers.reserveCapacity(request.headers.count + added + 1)
+        if let token = credentials.sessionToken {
+            request.headers.append(("X-Amz-Security-Token", token))
+            if signSecurityToken { entries.append(Self.addedEntry("x-amz-security-token", token, at: entries.count)) }
         }
+        request.headers.append(("X-Amz-Date", time.amzDate))
+        entries.append(Self.addedEntry("x-amz-date", time.amzDate, at: entries.count))
+        if let payloadHash {
+            request.headers.append(("x-amz-content-sha256", payloadHash))
+            entries.append(Self.addedEntry("x-amz-content-sha256", payloadHash, at: entries.count))
+            if contentHash == nil { contentHash = payloadHash }
+        }
+
         CanonicalHeaders.sort(&entries)
         let (canonical, signedHeaders) = canonicalRequestBytes(
             method: request.method, path: request.path, query: request.query, entries: entries, names: nil,
@@ -102,23 +116,14 @@ package struct SigV4Signer: Sendable {
             amzDate: time.amzDate, dateStamp: time.dateStamp, canonicalRequest: canonical)
         var authorization = authorizationPrefix(dateStamp: time.dateStamp, signedHeaders: signedHeaders)
         signingMAC(dateStamp: time.dateStamp).appendHexCode(for: toBeSigned, to: &authorization)
-
-        // The token goes first even when unsigned, matching the suite's signed requests.
-        var headers = unsigned
-        headers.reserveCapacity(unsigned.count + added.count + 1)
-        headers.append(contentsOf: added)
-        headers.append(("Authorization", String(decoding: authorization, as: UTF8.self)))
-        return headers
+        request.headers.append(("Authorization", String(decoding: authorization, as: UTF8.self)))
     }
 
-    /// `CanonicalHeaders.normalizedName` of the headers `sign` adds, spelled out: theirs are mixed case, which
-    /// made a trimmed and lowercased copy per header per request.
-    private static func canonicalName(ofAdded name: String) -> String {
-        switch name {
-        case "X-Amz-Date": return "x-amz-date"
-        case "X-Amz-Security-Token": return "x-amz-security-token"
-        default: return CanonicalHeaders.normalizedName(name)
-        }
+    /// A header `sign` adds, by its canonical (lowercase) name: theirs are spelled mixed case on the wire, and
+    /// normalising them made a trimmed and lowercased copy per header per request.
+    private static func addedEntry(_ canonicalName: String, _ value: String, at position: Int) -> CanonicalHeaders.Entry
+    {
+        .init(name: canonicalName, value: CanonicalHeaders.normalizedValue(value), position: position)
     }
 
     private static func replacedByAdded(_ normalizedName: String, includeContentSHA256: Bool) -> Bool {

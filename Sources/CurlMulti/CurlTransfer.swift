@@ -59,6 +59,8 @@ package final class CurlTransfer {
     package var onComplete: ((Result<Void, CurlError>) -> Void)?
 
     /// - Parameters:
+    ///   - headers: labelled as a signed request's are (`AWSHTTPRequest`), which are then handed over as they are
+    ///     instead of mapped into a new array per call.
     ///   - connectTimeout: seconds to establish the connection (CURLOPT_CONNECTTIMEOUT_MS).
     ///   - totalTimeout: seconds for the whole transfer (CURLOPT_TIMEOUT_MS); nil for none.
     ///   - idleTimeout: fail with `.timedOut` when (almost) no byte arrives for this many seconds, also
@@ -68,7 +70,7 @@ package final class CurlTransfer {
     package init(
         method: String,
         url: String,
-        headers: [(String, String)],
+        headers: [(name: String, value: String)],
         body: [UInt8],
         connectTimeout: Double = 10,
         totalTimeout: Double? = nil,
@@ -343,7 +345,7 @@ struct HeaderList {
 
     /// Each header as `name: value`, or `name;` (curl's spelling of a header sent empty), then `last` as given.
     /// A line with a NUL byte inside ends there, as any C string would.
-    init(headers: [(String, String)], last: StaticString) {
+    init(headers: [(name: String, value: String)], last: StaticString) {
         let count = headers.count + 1
         var textBytes = last.utf8CodeUnitCount + 1
         for (name, value) in headers {

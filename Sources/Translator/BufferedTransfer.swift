@@ -24,7 +24,7 @@ func sendBuffered(
     completion: @escaping (Result<BufferedResponse, BufferedTransferError>) -> Void
 ) -> CurlTransfer {
     let transfer = CurlTransfer(
-        method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) },
+        method: request.method, url: request.url, headers: request.headers,
         body: request.body,
         connectTimeout: connectTimeout, totalTimeout: totalTimeout)
     var response = BufferedResponse(status: 0, headers: [], body: [])

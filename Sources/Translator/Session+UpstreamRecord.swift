@@ -16,47 +16,69 @@ extension Session {
     /// would otherwise hold a copy of the whole route.
     func recordUpstream(_ transfer: CurlTransfer, endpoint: String, usesOpenAIRoute: Bool, streaming: Bool) {
         let metrics = server.metrics
-        let requestId = self.requestId
-        let operation =
-            usesOpenAIRoute ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint"
-        let watch = Stopwatch()
-        var status = 0
-        var headersAfter: Double?
-        var upstreamId = "-"
-        var errorType: String?
+        let record = UpstreamRecord(
+            endpoint: endpoint, requestId: requestId,
+            operation: usesOpenAIRoute
+                ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint")
         let onResponse = transfer.onResponse
         transfer.onResponse = { code, headers in
-            status = code
-            headersAfter = watch.elapsed
-            for (name, value) in headers where name.utf8.count == 16 {
-                if equalsIgnoringASCIICase(name, "x-amzn-requestid") {
-                    upstreamId = value
-                } else if equalsIgnoringASCIICase(name, "x-amzn-errortype") {
-                    errorType = value
-                }
-            }
+            record.responseStarted(status: code, headers: headers)
             onResponse?(code, headers)
         }
         let onComplete = transfer.onComplete
         transfer.onComplete = { result in
-            let outcome: UpstreamOutcome
-            switch result {
-            case .success: outcome = UpstreamOutcome(status: status, errorType: errorType)
-            case .failure(.timedOut): outcome = .timeout
-            case .failure(.couldNotConnect): outcome = .connectionFailure
-            case .failure: outcome = .error
-            }
-            let seconds = headersAfter ?? watch.elapsed
-            metrics.upstreamFinished(
-                endpoint: endpoint, operation: operation, outcome: outcome.rawValue, seconds: seconds)
-            // The level checked first: the fields are built before `Log` could drop the line, on every call.
-            if Log.threshold <= .info {
-                Log.info(
-                    "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
-                        + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
-                    ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
-            }
+            record.finished(result, metrics: metrics)
             onComplete?(result)
+        }
+    }
+}
+
+/// What one SageMaker call's two callbacks share: one object, where the four variables they captured were four
+/// boxes allocated on every call.
+private final class UpstreamRecord {
+    let endpoint: String
+    let requestId: String
+    let operation: String
+    let watch = Stopwatch()
+    private var status = 0
+    private var headersAfter: Double?
+    private var upstreamId = "-"
+    private var errorType: String?
+
+    init(endpoint: String, requestId: String, operation: String) {
+        self.endpoint = endpoint
+        self.requestId = requestId
+        self.operation = operation
+    }
+
+    func responseStarted(status: Int, headers: [(String, String)]) {
+        self.status = status
+        headersAfter = watch.elapsed
+        for (name, value) in headers where name.utf8.count == 16 {
+            if equalsIgnoringASCIICase(name, "x-amzn-requestid") {
+                upstreamId = value
+            } else if equalsIgnoringASCIICase(name, "x-amzn-errortype") {
+                errorType = value
+            }
+        }
+    }
+
+    func finished(_ result: Result<Void, CurlError>, metrics: UpstreamMetrics) {
+        let outcome: UpstreamOutcome
+        switch result {
+        case .success: outcome = UpstreamOutcome(status: status, errorType: errorType)
+        case .failure(.timedOut): outcome = .timeout
+        case .failure(.couldNotConnect): outcome = .connectionFailure
+        case .failure: outcome = .error
+        }
+        let seconds = headersAfter ?? watch.elapsed
+        metrics.upstreamFinished(endpoint: endpoint, operation: operation, outcome: outcome.rawValue, seconds: seconds)
+        // The level checked first: the fields are built before `Log` could drop the line, on every call.
+        if Log.threshold <= .info {
+            Log.info(
+                "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
+                    + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
+                ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
         }
     }
 }

@@ -165,7 +165,7 @@ final class Session {
         assembling: Bool = false, fallback: (() -> Void)? = nil
     ) {
         let transfer = CurlTransfer(
-            method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) },
+            method: request.method, url: request.url, headers: request.headers,
             body: request.body,
             connectTimeout: 10, totalTimeout: assembling ? server.config.invokeTimeout : nil,
             idleTimeout: server.config.streamIdleTimeout)

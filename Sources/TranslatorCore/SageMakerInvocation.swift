@@ -9,7 +9,10 @@ package enum SageMakerInvocation {
         var path = "/endpoints/"
         path += percentEncodePathSegment(route.endpoint)
         path += stream ? "/invocations-response-stream" : "/invocations"
-        var headers: [(name: String, value: String)] = [("content-type", contentType)]
+        // Room for every header this may add: grown from a one-element literal, the array was allocated twice.
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(5)
+        headers.append(("content-type", contentType))
         // The streaming call names the container's Accept differently: a plain Accept would describe the
         // event-stream envelope, not the payload.
         if stream {
