@@ -15,40 +15,43 @@ extension Session {
     /// `recordUpstream(_:route:streaming:)` with the two things it reads of the route, for a caller whose closure
     /// would otherwise hold a copy of the whole route.
     func recordUpstream(_ transfer: CurlTransfer, endpoint: String, usesOpenAIRoute: Bool, streaming: Bool) {
-        let metrics = server.metrics
         let record = UpstreamRecord(
-            endpoint: endpoint, requestId: requestId,
+            endpoint: endpoint, requestId: requestId, metrics: server.metrics,
             operation: usesOpenAIRoute
-                ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint")
-        let onResponse = transfer.onResponse
-        transfer.onResponse = { code, headers in
-            record.responseStarted(status: code, headers: headers)
-            onResponse?(code, headers)
-        }
-        let onComplete = transfer.onComplete
-        transfer.onComplete = { result in
-            record.finished(result, metrics: metrics)
-            onComplete?(result)
-        }
+                ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint",
+            onResponse: transfer.onResponse, onComplete: transfer.onComplete)
+        // Each captures the record alone, so neither allocates a context of its own.
+        transfer.onResponse = { record.responseStarted(status: $0, headers: $1) }
+        transfer.onComplete = { record.finished($0) }
     }
 }
 
-/// What one SageMaker call's two callbacks share: one object, where the four variables they captured were four
-/// boxes allocated on every call.
+/// What one SageMaker call's two callbacks share, with the callbacks they wrap: one object, where the four
+/// variables they captured were four boxes, and their two contexts two more allocations, on every call.
 private final class UpstreamRecord {
     let endpoint: String
     let requestId: String
+    let metrics: UpstreamMetrics
     let operation: String
     let watch = Stopwatch()
+    private let onResponse: ((_ status: Int, _ headers: [(String, String)]) -> Void)?
+    private let onComplete: ((Result<Void, CurlError>) -> Void)?
     private var status = 0
     private var headersAfter: Double?
     private var upstreamId = "-"
     private var errorType: String?
 
-    init(endpoint: String, requestId: String, operation: String) {
+    init(
+        endpoint: String, requestId: String, metrics: UpstreamMetrics, operation: String,
+        onResponse: ((_ status: Int, _ headers: [(String, String)]) -> Void)?,
+        onComplete: ((Result<Void, CurlError>) -> Void)?
+    ) {
         self.endpoint = endpoint
         self.requestId = requestId
+        self.metrics = metrics
         self.operation = operation
+        self.onResponse = onResponse
+        self.onComplete = onComplete
     }
 
     func responseStarted(status: Int, headers: [(String, String)]) {
@@ -61,9 +64,10 @@ private final class UpstreamRecord {
                 errorType = value
             }
         }
+        onResponse?(status, headers)
     }
 
-    func finished(_ result: Result<Void, CurlError>, metrics: UpstreamMetrics) {
+    func finished(_ result: Result<Void, CurlError>) {
         let outcome: UpstreamOutcome
         switch result {
         case .success: outcome = UpstreamOutcome(status: status, errorType: errorType)
@@ -80,6 +84,7 @@ private final class UpstreamRecord {
                     + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
                 ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
         }
+        onComplete?(result)
     }
 }
 
