@@ -112,10 +112,10 @@ package struct SigV4Signer: Sendable {
             method: request.method, path: request.path, query: request.query, entries: entries, names: nil,
             payloadHash: contentHash.map(CanonicalHeaders.normalizedValue) ?? payloadHash, body: request.body)
 
-        let toBeSigned = stringToSignBytes(
-            amzDate: time.amzDate, dateStamp: time.dateStamp, canonicalRequest: canonical)
-        var authorization = authorizationPrefix(dateStamp: time.dateStamp, signedHeaders: signedHeaders)
-        signingMAC(dateStamp: time.dateStamp).appendHexCode(for: toBeSigned, to: &authorization)
+        let mac = signingMAC(dateStamp: time.dateStamp)
+        let toBeSigned = stringToSignBytes(amzDate: time.amzDate, scope: mac.scope, canonicalRequest: canonical)
+        var authorization = authorizationPrefix(scope: mac.scope, signedHeaders: signedHeaders)
+        mac.appendHexCode(for: toBeSigned, to: &authorization)
         request.headers.append(("Authorization", String(decoding: authorization, as: UTF8.self)))
     }
 
@@ -156,16 +156,15 @@ package struct SigV4Signer: Sendable {
 
     /// `yyyymmdd/region/service/aws4_request`
     package func credentialScope(date: Date) -> String {
-        var scope: [UInt8] = []
-        appendCredentialScope(dateStamp: AMZDate(date).dateStamp, to: &scope)
-        return String(decoding: scope, as: UTF8.self)
+        String(decoding: credentialScopeBytes(dateStamp: AMZDate(date).dateStamp), as: UTF8.self)
     }
 
     /// Task 2: the string to sign.
     package func stringToSign(canonicalRequest: String, date: Date) -> String {
         let time = AMZDate(date)
         let bytes = stringToSignBytes(
-            amzDate: time.amzDate, dateStamp: time.dateStamp, canonicalRequest: Array(canonicalRequest.utf8))
+            amzDate: time.amzDate, scope: credentialScopeBytes(dateStamp: time.dateStamp),
+            canonicalRequest: Array(canonicalRequest.utf8))
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -178,7 +177,7 @@ package struct SigV4Signer: Sendable {
         signingMAC(dateStamp: dateStamp).key
     }
 
-    /// The signing key, and an HMAC already keyed with it (so a signature costs no key setup).
+    /// The signing key, an HMAC already keyed with it (so a signature costs no key setup), and its scope.
     func signingMAC(dateStamp: String) -> SigningMAC {
         SigningKeyCache.shared.mac(
             secret: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service
@@ -187,7 +186,7 @@ package struct SigV4Signer: Sendable {
             for part in [dateStamp, region, service, "aws4_request"] {
                 key = Self.hmac(key: key, Array(part.utf8))
             }
-            return SigningMAC(key: key)
+            return SigningMAC(key: key, scope: credentialScopeBytes(dateStamp: dateStamp))
         }
     }
 
@@ -205,7 +204,8 @@ package struct SigV4Signer: Sendable {
             if offset > 0 { list.append(UInt8(ascii: ";")) }
             list.append(contentsOf: name.utf8)
         }
-        var authorization = authorizationPrefix(dateStamp: AMZDate(date).dateStamp, signedHeaders: list)
+        var authorization = authorizationPrefix(
+            scope: credentialScopeBytes(dateStamp: AMZDate(date).dateStamp), signedHeaders: list)
         authorization.append(contentsOf: signature.utf8)
         return String(decoding: authorization, as: UTF8.self)
     }
@@ -242,37 +242,41 @@ package struct SigV4Signer: Sendable {
         return (canonical, signedHeaders)
     }
 
-    func appendCredentialScope(dateStamp: String, to out: inout [UInt8]) {
+    /// `yyyymmdd/region/service/aws4_request`. `sign` takes it from the signing key's cache entry
+    /// (`SigningMAC.scope`), since it writes it twice per request.
+    func credentialScopeBytes(dateStamp: String) -> [UInt8] {
+        var out: [UInt8] = []
         out.appendUTF8(dateStamp)
         out.append(UInt8(ascii: "/"))
         out.appendUTF8(region)
         out.append(UInt8(ascii: "/"))
         out.appendUTF8(service)
         out.appendUTF8("/aws4_request")
+        return out
     }
 
-    func stringToSignBytes(amzDate: String, dateStamp: String, canonicalRequest: [UInt8]) -> [UInt8] {
+    func stringToSignBytes(amzDate: String, scope: [UInt8], canonicalRequest: [UInt8]) -> [UInt8] {
         var toBeSigned: [UInt8] = []
         toBeSigned.reserveCapacity(160)
         toBeSigned.appendUTF8(Self.algorithm)
         toBeSigned.append(0x0A)
         toBeSigned.appendUTF8(amzDate)
         toBeSigned.append(0x0A)
-        appendCredentialScope(dateStamp: dateStamp, to: &toBeSigned)
+        toBeSigned.append(contentsOf: scope)
         toBeSigned.append(0x0A)
         Hex.appendSHA256(of: canonicalRequest, to: &toBeSigned)
         return toBeSigned
     }
 
     /// The Authorization value up to and including `Signature=`; the caller appends the signature.
-    func authorizationPrefix(dateStamp: String, signedHeaders: [UInt8]) -> [UInt8] {
+    func authorizationPrefix(scope: [UInt8], signedHeaders: [UInt8]) -> [UInt8] {
         var authorization: [UInt8] = []
         authorization.reserveCapacity(256)
         authorization.appendUTF8(Self.algorithm)
         authorization.appendUTF8(" Credential=")
         authorization.appendUTF8(credentials.accessKeyId)
         authorization.append(UInt8(ascii: "/"))
-        appendCredentialScope(dateStamp: dateStamp, to: &authorization)
+        authorization.append(contentsOf: scope)
         authorization.appendUTF8(", SignedHeaders=")
         authorization.append(contentsOf: signedHeaders)
         authorization.appendUTF8(", Signature=")
