@@ -239,48 +239,28 @@ package final class CurlTransfer {
         }
     }
 
-    private static let httpPrefix = Array("HTTP/".utf8)
-
     fileprivate func headerReceived(_ data: UnsafeMutablePointer<CChar>?, count: Int) -> Int {
         guard !isCancelled else { return 0 }
         // After the final block only trailers can come; they are not part of this API.
         guard !responseDelivered, let data else { return count }
-        // Parsed as bytes: Character-level `String` searches cost more than the rest of a request's headers.
-        var raw = UnsafeRawBufferPointer(start: data, count: count)[...]
-        while let last = raw.last, last == 0x0A || last == 0x0D { raw = raw.dropLast() }
-        if raw.starts(with: Self.httpPrefix) {
-            status = Self.statusCode(raw)
+        switch ResponseHeaderLine(UnsafeRawBufferPointer(start: data, count: count)) {
+        case .status(let code):
+            status = code
             responseHeaders = []
             responseHeaders.reserveCapacity(16)
-        } else if raw.isEmpty {
+        case .end:
             if (100..<200).contains(status) {
                 status = 0
                 responseHeaders = []
             } else {
                 deliverResponse()
             }
-        } else if let colon = raw.firstIndex(of: UInt8(ascii: ":")) {
-            var value = raw[(colon + 1)...]
-            while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
-            responseHeaders.append(
-                (String(decoding: raw[..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        case .field(let name, let value):
+            responseHeaders.append((name, value))
+        case .other:
+            break
         }
         return isCancelled ? 0 : count
-    }
-
-    /// The second field of `HTTP/1.1 200 OK`, 0 when it is not a number; read in place, since splitting the
-    /// line into arrays and a String cost more than the rest of the line.
-    private static func statusCode(_ line: Slice<UnsafeRawBufferPointer>) -> Int {
-        guard let space = line.firstIndex(of: 0x20) else { return 0 }
-        var code = 0
-        var digits = 0
-        for byte in line[(space + 1)...].drop(while: { $0 == 0x20 }) {
-            if byte == 0x20 { break }
-            guard (0x30...0x39).contains(byte), digits < 18 else { return 0 }
-            code = code * 10 + Int(byte - 0x30)
-            digits += 1
-        }
-        return digits > 0 ? code : 0
     }
 
     private func deliverResponse() {
