@@ -119,9 +119,7 @@ final class Session {
         if route.format == .tgi { return startTGIChat(chat, route: route) }
         let containerModel = route.containerModel
         callModel(route: route, serving: .chatCompletions, clientStreams: chat.stream) { stream in
-            var upstream = chat
-            upstream.stream = stream
-            return OpenAIContainerPayload.body(for: upstream, containerModel: containerModel)
+            OpenAIContainerPayload.body(for: chat, containerModel: containerModel, stream: stream)
         }
     }
 
