@@ -41,12 +41,16 @@ package final class CurlTransfer {
     private var alreadyConsumed = 0
 
     private var status = 0
-    private var responseHeaders: [(String, String)] = []
+    /// The field lines of the header block so far, for `ResponseHead`.
+    private var responseLines: [UInt8] = []
     private var responseDelivered = false
 
     /// The status and headers of the final response (1xx blocks are skipped); once, as soon as the header
     /// block ends, so before the first `onData` (or before `onComplete` when there is no body).
     package var onResponse: ((_ status: Int, _ headers: [(String, String)]) -> Void)?
+    /// As `onResponse`, with the headers left as curl delivered them until a field is asked for (`ResponseHead`);
+    /// called first when both are set.
+    package var onResponseHead: ((_ status: Int, _ head: ResponseHead) -> Void)?
     /// Body bytes in arrival order. Returning `.pause` stops the transfer until `resume()`; the bytes
     /// passed in that call are consumed all the same (curl's re-delivery of them is skipped here), so
     /// every byte reaches `onData` exactly once and in order.
@@ -243,20 +247,22 @@ package final class CurlTransfer {
         guard !isCancelled else { return 0 }
         // After the final block only trailers can come; they are not part of this API.
         guard !responseDelivered, let data else { return count }
-        switch ResponseHeaderLine(UnsafeRawBufferPointer(start: data, count: count)) {
+        let line = UnsafeRawBufferPointer(start: data, count: count)
+        switch ResponseHeaderLine.kind(of: line) {
         case .status(let code):
             status = code
-            responseHeaders = []
-            responseHeaders.reserveCapacity(16)
+            responseLines.removeAll(keepingCapacity: true)
+            responseLines.reserveCapacity(512)
         case .end:
             if (100..<200).contains(status) {
                 status = 0
-                responseHeaders = []
+                responseLines.removeAll(keepingCapacity: true)
             } else {
                 deliverResponse()
             }
-        case .field(let name, let value):
-            responseHeaders.append((name, value))
+        case .field(let length):
+            // Kept as bytes: `ResponseHead` makes strings of the fields asked for.
+            ResponseHead.appendLine(UnsafeRawBufferPointer(rebasing: line[..<length]), to: &responseLines)
         case .other:
             break
         }
@@ -268,9 +274,10 @@ package final class CurlTransfer {
         if status == 0, let easy { status = Self.responseCode(easy) }
         guard status != 0 else { return }
         responseDelivered = true
-        let headers = responseHeaders
-        responseHeaders = []
-        onResponse?(status, headers)
+        let head = ResponseHead(lines: responseLines)
+        responseLines = []
+        onResponseHead?(status, head)
+        onResponse?(status, head.fields)
     }
 
     /// Fails only for a handle that is not an easy handle; then the status stays unknown (0).

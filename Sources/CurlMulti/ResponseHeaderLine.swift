@@ -12,21 +12,37 @@ enum ResponseHeaderLine: Equatable {
     case other
 
     init(_ bytes: UnsafeRawBufferPointer) {
-        var end = bytes.count
-        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
-        if end == 0 {
-            self = .end
-        } else if Self.startsWithHTTP(bytes, end: end) {
-            self = .status(Self.statusCode(bytes, end: end))
-        } else if let colon = Self.firstIndex(of: UInt8(ascii: ":"), in: bytes, from: 0, to: end) {
+        switch Self.kind(of: bytes) {
+        case .status(let code): self = .status(code)
+        case .end: self = .end
+        case .other: self = .other
+        case .field(let end):
+            // `kind` found the colon before `end`.
+            let colon = Self.firstIndex(of: UInt8(ascii: ":"), in: bytes, from: 0, to: end) ?? end
             var start = colon + 1
             while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
             self = .field(
                 name: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<colon]), as: UTF8.self),
-                value: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-        } else {
-            self = .other
+                value: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[min(start, end)..<end]), as: UTF8.self))
         }
+    }
+
+    /// What a line is, without decoding a field's strings.
+    enum Kind: Equatable {
+        case status(Int)
+        case end
+        /// A field, `length` bytes long without the line break.
+        case field(length: Int)
+        case other
+    }
+
+    static func kind(of bytes: UnsafeRawBufferPointer) -> Kind {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        if end == 0 { return .end }
+        if startsWithHTTP(bytes, end: end) { return .status(statusCode(bytes, end: end)) }
+        if firstIndex(of: UInt8(ascii: ":"), in: bytes, from: 0, to: end) != nil { return .field(length: end) }
+        return .other
     }
 
     private static func startsWithHTTP(_ bytes: UnsafeRawBufferPointer, end: Int) -> Bool {

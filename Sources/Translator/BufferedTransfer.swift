@@ -5,8 +5,11 @@ import TranslatorCore
 /// non-streamed invocations).
 struct BufferedResponse {
     var status: Int
-    var headers: [(String, String)]
+    var head: ResponseHead?
     var body: [UInt8]
+
+    /// Decoded when read: a successful answer's are seldom looked at.
+    var headers: [(String, String)] { head?.fields ?? [] }
 }
 
 enum BufferedTransferError: Error {
@@ -29,7 +32,7 @@ func sendBuffered(
         connectTimeout: connectTimeout, totalTimeout: totalTimeout)
     // Each callback captures the one collector and nothing else, so none of them allocates a context of its own.
     let collector = BufferedCollector(transfer: transfer, curl: curl, maxBytes: maxBytes, completion: completion)
-    transfer.onResponse = { collector.responseStarted(status: $0, headers: $1) }
+    transfer.onResponseHead = { collector.responseStarted(status: $0, head: $1) }
     transfer.onDataBuffer = { collector.received($0) }
     transfer.onComplete = { collector.completed($0) }
     observe?(transfer)
@@ -45,7 +48,7 @@ private final class BufferedCollector {
     private unowned let curl: CurlMulti
     private let maxBytes: Int
     private let completion: (Result<BufferedResponse, BufferedTransferError>) -> Void
-    private var response = BufferedResponse(status: 0, headers: [], body: [])
+    private var response = BufferedResponse(status: 0, head: nil, body: [])
     private var overflowed = false
 
     init(
@@ -58,9 +61,9 @@ private final class BufferedCollector {
         self.completion = completion
     }
 
-    func responseStarted(status: Int, headers: [(String, String)]) {
+    func responseStarted(status: Int, head: ResponseHead) {
         response.status = status
-        response.headers = headers
+        response.head = head
     }
 
     func received(_ bytes: UnsafeRawBufferPointer) -> CurlDataDisposition {

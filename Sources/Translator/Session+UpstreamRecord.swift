@@ -4,7 +4,7 @@ import GatewayMetrics
 import TranslatorCore
 
 extension Session {
-    /// Wraps a SageMaker call's `onResponse` and `onComplete` (set them first) so that its end is counted in
+    /// Wraps a SageMaker call's `onResponseHead` and `onComplete` (set them first) so that its end is counted in
     /// `TranslatorMetrics` and logged once, with SageMaker's `x-amzn-RequestId` beside the gateway's request id
     /// (the pair AWS support asks for). Nothing runs per body chunk. A call cancelled because the client left
     /// never completes, so it is neither counted nor logged here (the session logs the cancel).
@@ -19,9 +19,9 @@ extension Session {
             endpoint: endpoint, requestId: requestId, metrics: server.metrics,
             operation: usesOpenAIRoute
                 ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint",
-            onResponse: transfer.onResponse, onComplete: transfer.onComplete)
+            onResponse: transfer.onResponseHead, onComplete: transfer.onComplete)
         // Each captures the record alone, so neither allocates a context of its own.
-        transfer.onResponse = { record.responseStarted(status: $0, headers: $1) }
+        transfer.onResponseHead = { record.responseStarted(status: $0, head: $1) }
         transfer.onComplete = { record.finished($0) }
     }
 }
@@ -34,7 +34,7 @@ private final class UpstreamRecord {
     let metrics: UpstreamMetrics
     let operation: String
     let watch = Stopwatch()
-    private let onResponse: ((_ status: Int, _ headers: [(String, String)]) -> Void)?
+    private let onResponse: ((_ status: Int, _ head: ResponseHead) -> Void)?
     private let onComplete: ((Result<Void, CurlError>) -> Void)?
     private var status = 0
     private var headersAfter: Double?
@@ -43,7 +43,7 @@ private final class UpstreamRecord {
 
     init(
         endpoint: String, requestId: String, metrics: UpstreamMetrics, operation: String,
-        onResponse: ((_ status: Int, _ headers: [(String, String)]) -> Void)?,
+        onResponse: ((_ status: Int, _ head: ResponseHead) -> Void)?,
         onComplete: ((Result<Void, CurlError>) -> Void)?
     ) {
         self.endpoint = endpoint
@@ -54,17 +54,12 @@ private final class UpstreamRecord {
         self.onComplete = onComplete
     }
 
-    func responseStarted(status: Int, headers: [(String, String)]) {
+    func responseStarted(status: Int, head: ResponseHead) {
         self.status = status
         headersAfter = watch.elapsed
-        for (name, value) in headers where name.utf8.count == 16 {
-            if equalsIgnoringASCIICase(name, "x-amzn-requestid") {
-                upstreamId = value
-            } else if equalsIgnoringASCIICase(name, "x-amzn-errortype") {
-                errorType = value
-            }
-        }
-        onResponse?(status, headers)
+        if let id = head.lastValue(of: "x-amzn-requestid") { upstreamId = id }
+        errorType = head.lastValue(of: "x-amzn-errortype")
+        onResponse?(status, head)
     }
 
     func finished(_ result: Result<Void, CurlError>) {
@@ -85,17 +80,5 @@ private final class UpstreamRecord {
                 ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
         }
         onComplete?(result)
-    }
-}
-
-/// `name.lowercased() == lowercase` without a new string per response header (`lowercase` is lowercase ASCII).
-private func equalsIgnoringASCIICase(_ name: String, _ lowercase: StaticString) -> Bool {
-    lowercase.withUTF8Buffer { expected in
-        guard name.utf8.count == expected.count else { return false }
-        for (byte, wanted) in zip(name.utf8, expected) {
-            let folded = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-            guard folded == wanted else { return false }
-        }
-        return true
     }
 }

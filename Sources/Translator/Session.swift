@@ -145,7 +145,9 @@ final class Session {
             case .success(let response):
                 self.perform(
                     ModelCallStateMachine.wholeAnswer(
-                        status: response.status, headers: response.headers, body: response.body,
+                        // Only a refusal reads the headers: a 200's are not decoded.
+                        status: response.status, headers: response.status == 200 ? [] : response.headers,
+                        body: response.body,
                         reasoning: route.reasoning, shape: route.responseShape, parse: parse),
                     route: route, fallback: nil)
             }
@@ -170,8 +172,11 @@ final class Session {
         answer = ModelCallStateMachine(
             decoder: decoder, reasoning: route.reasoning, shape: route.responseShape,
             maxAnswerBytes: assembling ? Session.maxResponseBytes : nil, fallsBack: fallback != nil)
-        transfer.onResponse = { [weak self] status, headers in
-            guard let self, let actions = self.answer?.responseStarted(status: status, headers: headers) else { return }
+        transfer.onResponseHead = { [weak self] status, head in
+            // Only a refusal keeps the headers: a 200's are not decoded.
+            guard let self,
+                let actions = self.answer?.responseStarted(status: status, headers: status == 200 ? [] : head.fields)
+            else { return }
             self.perform(actions, route: route, fallback: fallback)
         }
         transfer.onDataBuffer = { [weak self] bytes in
