@@ -56,24 +56,30 @@ package struct SigV4Signer: Sendable {
         includeContentSHA256: Bool = false,
         signSecurityToken: Bool = true
     ) -> [(name: String, value: String)] {
+        var signed = request
+        let start = signed.headers.count
+        sign(&signed, at: date, includeContentSHA256: includeContentSHA256, signSecurityToken: signSecurityToken)
+        return Array(signed.headers[start...])
+    }
+
+    /// `sign(_:at:includeContentSHA256:signSecurityToken:)`'s headers appended to `request`'s own, in the same
+    /// order: the request as it is sent, without the intermediate arrays (the added headers, the returned ones,
+    /// the request's headers joined with them) that each cost an allocation and a retain per string.
+    package func sign(
+        _ request: inout SigV4Request,
+        at date: Date,
+        includeContentSHA256: Bool = false,
+        signSecurityToken: Bool = true
+    ) {
         // The date rendered once and every header normalised once: the stage methods below share these
         // builders, but composing them would redo both, which the profile showed as a sixth of a request.
         let time = AMZDate.rendering(date)
         let payloadHash = includeContentSHA256 ? Hex.sha256(request.body) : nil
-        var added: [(name: String, value: String)] = []
-        var unsigned: [(name: String, value: String)] = []
-        if let token = credentials.sessionToken {
-            if signSecurityToken {
-                added.append(("X-Amz-Security-Token", token))
-            } else {
-                unsigned.append(("X-Amz-Security-Token", token))
-            }
-        }
-        added.append(("X-Amz-Date", time.amzDate))
-        if let payloadHash { added.append(("x-amz-content-sha256", payloadHash)) }
 
+        // The request's own headers read first: the added ones go after them on the same array.
+        let added = (credentials.sessionToken == nil ? 1 : 2) + (payloadHash == nil ? 0 : 1)
         var entries: [CanonicalHeaders.Entry] = []
-        entries.reserveCapacity(request.headers.count + added.count)
+        entries.reserveCapacity(request.headers.count + added)
         var contentHash: String?
         for header in request.headers {
             let name = CanonicalHeaders.normalizedName(header.name)
@@ -86,39 +92,38 @@ package struct SigV4Signer: Sendable {
             entries.append(
                 .init(name: name, value: CanonicalHeaders.normalizedValue(header.value), position: entries.count))
         }
-        for header in added {
-            if contentHash == nil, header.name == "x-amz-content-sha256" { contentHash = header.value }
-            entries.append(
-                .init(
-                    name: Self.canonicalName(ofAdded: header.name),
-                    value: CanonicalHeaders.normalizedValue(header.value), position: entries.count))
+
+        // The token goes first even when unsigned, matching the suite's signed requests.
+        request.headers.reserveCapacity(request.headers.count + added + 1)
+        if let token = credentials.sessionToken {
+            request.headers.append(("X-Amz-Security-Token", token))
+            if signSecurityToken { entries.append(Self.addedEntry("x-amz-security-token", token, at: entries.count)) }
         }
+        request.headers.append(("X-Amz-Date", time.amzDate))
+        entries.append(Self.addedEntry("x-amz-date", time.amzDate, at: entries.count))
+        if let payloadHash {
+            request.headers.append(("x-amz-content-sha256", payloadHash))
+            entries.append(Self.addedEntry("x-amz-content-sha256", payloadHash, at: entries.count))
+            if contentHash == nil { contentHash = payloadHash }
+        }
+
         CanonicalHeaders.sort(&entries)
         let (canonical, signedHeaders) = canonicalRequestBytes(
             method: request.method, path: request.path, query: request.query, entries: entries, names: nil,
             payloadHash: contentHash.map(CanonicalHeaders.normalizedValue) ?? payloadHash, body: request.body)
 
-        let toBeSigned = stringToSignBytes(
-            amzDate: time.amzDate, dateStamp: time.dateStamp, canonicalRequest: canonical)
-        var authorization = authorizationPrefix(dateStamp: time.dateStamp, signedHeaders: signedHeaders)
-        signingMAC(dateStamp: time.dateStamp).appendHexCode(for: toBeSigned, to: &authorization)
-
-        // The token goes first even when unsigned, matching the suite's signed requests.
-        var headers = unsigned
-        headers.reserveCapacity(unsigned.count + added.count + 1)
-        headers.append(contentsOf: added)
-        headers.append(("Authorization", String(decoding: authorization, as: UTF8.self)))
-        return headers
+        let mac = signingMAC(dateStamp: time.dateStamp)
+        let toBeSigned = stringToSignBytes(amzDate: time.amzDate, scope: mac.scope, canonicalRequest: canonical)
+        var authorization = authorizationPrefix(scope: mac.scope, signedHeaders: signedHeaders)
+        mac.appendHexCode(for: toBeSigned, to: &authorization)
+        request.headers.append(("Authorization", String(decoding: authorization, as: UTF8.self)))
     }
 
-    /// `CanonicalHeaders.normalizedName` of the headers `sign` adds, spelled out: theirs are mixed case, which
-    /// made a trimmed and lowercased copy per header per request.
-    private static func canonicalName(ofAdded name: String) -> String {
-        switch name {
-        case "X-Amz-Date": return "x-amz-date"
-        case "X-Amz-Security-Token": return "x-amz-security-token"
-        default: return CanonicalHeaders.normalizedName(name)
-        }
+    /// A header `sign` adds, by its canonical (lowercase) name: theirs are spelled mixed case on the wire, and
+    /// normalising them made a trimmed and lowercased copy per header per request.
+    private static func addedEntry(_ canonicalName: String, _ value: String, at position: Int) -> CanonicalHeaders.Entry
+    {
+        .init(name: canonicalName, value: CanonicalHeaders.normalizedValue(value), position: position)
     }
 
     private static func replacedByAdded(_ normalizedName: String, includeContentSHA256: Bool) -> Bool {
@@ -151,16 +156,15 @@ package struct SigV4Signer: Sendable {
 
     /// `yyyymmdd/region/service/aws4_request`
     package func credentialScope(date: Date) -> String {
-        var scope: [UInt8] = []
-        appendCredentialScope(dateStamp: AMZDate(date).dateStamp, to: &scope)
-        return String(decoding: scope, as: UTF8.self)
+        String(decoding: credentialScopeBytes(dateStamp: AMZDate(date).dateStamp), as: UTF8.self)
     }
 
     /// Task 2: the string to sign.
     package func stringToSign(canonicalRequest: String, date: Date) -> String {
         let time = AMZDate(date)
         let bytes = stringToSignBytes(
-            amzDate: time.amzDate, dateStamp: time.dateStamp, canonicalRequest: Array(canonicalRequest.utf8))
+            amzDate: time.amzDate, scope: credentialScopeBytes(dateStamp: time.dateStamp),
+            canonicalRequest: Array(canonicalRequest.utf8))
         return String(decoding: bytes, as: UTF8.self)
     }
 
@@ -173,7 +177,7 @@ package struct SigV4Signer: Sendable {
         signingMAC(dateStamp: dateStamp).key
     }
 
-    /// The signing key, and an HMAC already keyed with it (so a signature costs no key setup).
+    /// The signing key, an HMAC already keyed with it (so a signature costs no key setup), and its scope.
     func signingMAC(dateStamp: String) -> SigningMAC {
         SigningKeyCache.shared.mac(
             secret: credentials.secretAccessKey, dateStamp: dateStamp, region: region, service: service
@@ -182,7 +186,7 @@ package struct SigV4Signer: Sendable {
             for part in [dateStamp, region, service, "aws4_request"] {
                 key = Self.hmac(key: key, Array(part.utf8))
             }
-            return SigningMAC(key: key)
+            return SigningMAC(key: key, scope: credentialScopeBytes(dateStamp: dateStamp))
         }
     }
 
@@ -200,7 +204,8 @@ package struct SigV4Signer: Sendable {
             if offset > 0 { list.append(UInt8(ascii: ";")) }
             list.append(contentsOf: name.utf8)
         }
-        var authorization = authorizationPrefix(dateStamp: AMZDate(date).dateStamp, signedHeaders: list)
+        var authorization = authorizationPrefix(
+            scope: credentialScopeBytes(dateStamp: AMZDate(date).dateStamp), signedHeaders: list)
         authorization.append(contentsOf: signature.utf8)
         return String(decoding: authorization, as: UTF8.self)
     }
@@ -237,37 +242,41 @@ package struct SigV4Signer: Sendable {
         return (canonical, signedHeaders)
     }
 
-    func appendCredentialScope(dateStamp: String, to out: inout [UInt8]) {
+    /// `yyyymmdd/region/service/aws4_request`. `sign` takes it from the signing key's cache entry
+    /// (`SigningMAC.scope`), since it writes it twice per request.
+    func credentialScopeBytes(dateStamp: String) -> [UInt8] {
+        var out: [UInt8] = []
         out.appendUTF8(dateStamp)
         out.append(UInt8(ascii: "/"))
         out.appendUTF8(region)
         out.append(UInt8(ascii: "/"))
         out.appendUTF8(service)
         out.appendUTF8("/aws4_request")
+        return out
     }
 
-    func stringToSignBytes(amzDate: String, dateStamp: String, canonicalRequest: [UInt8]) -> [UInt8] {
+    func stringToSignBytes(amzDate: String, scope: [UInt8], canonicalRequest: [UInt8]) -> [UInt8] {
         var toBeSigned: [UInt8] = []
         toBeSigned.reserveCapacity(160)
         toBeSigned.appendUTF8(Self.algorithm)
         toBeSigned.append(0x0A)
         toBeSigned.appendUTF8(amzDate)
         toBeSigned.append(0x0A)
-        appendCredentialScope(dateStamp: dateStamp, to: &toBeSigned)
+        toBeSigned.append(contentsOf: scope)
         toBeSigned.append(0x0A)
         Hex.appendSHA256(of: canonicalRequest, to: &toBeSigned)
         return toBeSigned
     }
 
     /// The Authorization value up to and including `Signature=`; the caller appends the signature.
-    func authorizationPrefix(dateStamp: String, signedHeaders: [UInt8]) -> [UInt8] {
+    func authorizationPrefix(scope: [UInt8], signedHeaders: [UInt8]) -> [UInt8] {
         var authorization: [UInt8] = []
         authorization.reserveCapacity(256)
         authorization.appendUTF8(Self.algorithm)
         authorization.appendUTF8(" Credential=")
         authorization.appendUTF8(credentials.accessKeyId)
         authorization.append(UInt8(ascii: "/"))
-        appendCredentialScope(dateStamp: dateStamp, to: &authorization)
+        authorization.append(contentsOf: scope)
         authorization.appendUTF8(", SignedHeaders=")
         authorization.append(contentsOf: signedHeaders)
         authorization.appendUTF8(", Signature=")

@@ -7,11 +7,15 @@ import Synchronization
 /// update, which the profile showed costing more than the hashing it wrapped.
 struct SigningMAC: Sendable {
     let key: [UInt8]
+    /// The credential scope the key signs for (`yyyymmdd/region/service/aws4_request`): it depends on exactly
+    /// what the key does, and each signature writes it twice.
+    let scope: [UInt8]
     private let inner: SHA256
     private let outer: SHA256
 
-    init(key: [UInt8]) {
+    init(key: [UInt8], scope: [UInt8]) {
         self.key = key
+        self.scope = scope
         // RFC 2104: a key longer than the block is hashed first, a shorter one padded with zeros.
         var block = key.count > 64 ? SHA256.hash(data: key).withUnsafeBytes { [UInt8]($0) } : key
         block.append(contentsOf: repeatElement(0, count: 64 - block.count))

@@ -41,12 +41,16 @@ package final class CurlTransfer {
     private var alreadyConsumed = 0
 
     private var status = 0
-    private var responseHeaders: [(String, String)] = []
+    /// The field lines of the header block so far, for `ResponseHead`.
+    private var responseLines: [UInt8] = []
     private var responseDelivered = false
 
     /// The status and headers of the final response (1xx blocks are skipped); once, as soon as the header
     /// block ends, so before the first `onData` (or before `onComplete` when there is no body).
     package var onResponse: ((_ status: Int, _ headers: [(String, String)]) -> Void)?
+    /// As `onResponse`, with the headers left as curl delivered them until a field is asked for (`ResponseHead`);
+    /// called first when both are set.
+    package var onResponseHead: ((_ status: Int, _ head: ResponseHead) -> Void)?
     /// Body bytes in arrival order. Returning `.pause` stops the transfer until `resume()`; the bytes
     /// passed in that call are consumed all the same (curl's re-delivery of them is skipped here), so
     /// every byte reaches `onData` exactly once and in order.
@@ -59,6 +63,8 @@ package final class CurlTransfer {
     package var onComplete: ((Result<Void, CurlError>) -> Void)?
 
     /// - Parameters:
+    ///   - headers: labelled as a signed request's are (`AWSHTTPRequest`), which are then handed over as they are
+    ///     instead of mapped into a new array per call.
     ///   - connectTimeout: seconds to establish the connection (CURLOPT_CONNECTTIMEOUT_MS).
     ///   - totalTimeout: seconds for the whole transfer (CURLOPT_TIMEOUT_MS); nil for none.
     ///   - idleTimeout: fail with `.timedOut` when (almost) no byte arrives for this many seconds, also
@@ -68,7 +74,7 @@ package final class CurlTransfer {
     package init(
         method: String,
         url: String,
-        headers: [(String, String)],
+        headers: [(name: String, value: String)],
         body: [UInt8],
         connectTimeout: Double = 10,
         totalTimeout: Double? = nil,
@@ -237,48 +243,30 @@ package final class CurlTransfer {
         }
     }
 
-    private static let httpPrefix = Array("HTTP/".utf8)
-
     fileprivate func headerReceived(_ data: UnsafeMutablePointer<CChar>?, count: Int) -> Int {
         guard !isCancelled else { return 0 }
         // After the final block only trailers can come; they are not part of this API.
         guard !responseDelivered, let data else { return count }
-        // Parsed as bytes: Character-level `String` searches cost more than the rest of a request's headers.
-        var raw = UnsafeRawBufferPointer(start: data, count: count)[...]
-        while let last = raw.last, last == 0x0A || last == 0x0D { raw = raw.dropLast() }
-        if raw.starts(with: Self.httpPrefix) {
-            status = Self.statusCode(raw)
-            responseHeaders = []
-            responseHeaders.reserveCapacity(16)
-        } else if raw.isEmpty {
+        let line = UnsafeRawBufferPointer(start: data, count: count)
+        switch ResponseHeaderLine.kind(of: line) {
+        case .status(let code):
+            status = code
+            responseLines.removeAll(keepingCapacity: true)
+            responseLines.reserveCapacity(512)
+        case .end:
             if (100..<200).contains(status) {
                 status = 0
-                responseHeaders = []
+                responseLines.removeAll(keepingCapacity: true)
             } else {
                 deliverResponse()
             }
-        } else if let colon = raw.firstIndex(of: UInt8(ascii: ":")) {
-            var value = raw[(colon + 1)...]
-            while let first = value.first, first == 0x20 || first == 0x09 { value = value.dropFirst() }
-            responseHeaders.append(
-                (String(decoding: raw[..<colon], as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        case .field(let length):
+            // Kept as bytes: `ResponseHead` makes strings of the fields asked for.
+            ResponseHead.appendLine(UnsafeRawBufferPointer(rebasing: line[..<length]), to: &responseLines)
+        case .other:
+            break
         }
         return isCancelled ? 0 : count
-    }
-
-    /// The second field of `HTTP/1.1 200 OK`, 0 when it is not a number; read in place, since splitting the
-    /// line into arrays and a String cost more than the rest of the line.
-    private static func statusCode(_ line: Slice<UnsafeRawBufferPointer>) -> Int {
-        guard let space = line.firstIndex(of: 0x20) else { return 0 }
-        var code = 0
-        var digits = 0
-        for byte in line[(space + 1)...].drop(while: { $0 == 0x20 }) {
-            if byte == 0x20 { break }
-            guard (0x30...0x39).contains(byte), digits < 18 else { return 0 }
-            code = code * 10 + Int(byte - 0x30)
-            digits += 1
-        }
-        return digits > 0 ? code : 0
     }
 
     private func deliverResponse() {
@@ -286,9 +274,10 @@ package final class CurlTransfer {
         if status == 0, let easy { status = Self.responseCode(easy) }
         guard status != 0 else { return }
         responseDelivered = true
-        let headers = responseHeaders
-        responseHeaders = []
-        onResponse?(status, headers)
+        let head = ResponseHead(lines: responseLines)
+        responseLines = []
+        onResponseHead?(status, head)
+        onResponse?(status, head.fields)
     }
 
     /// Fails only for a handle that is not an easy handle; then the status stays unknown (0).
@@ -343,7 +332,7 @@ struct HeaderList {
 
     /// Each header as `name: value`, or `name;` (curl's spelling of a header sent empty), then `last` as given.
     /// A line with a NUL byte inside ends there, as any C string would.
-    init(headers: [(String, String)], last: StaticString) {
+    init(headers: [(name: String, value: String)], last: StaticString) {
         let count = headers.count + 1
         var textBytes = last.utf8CodeUnitCount + 1
         for (name, value) in headers {

@@ -19,6 +19,12 @@ package enum OpenAIContainerPayload {
     /// `openai` container is built here, and gathering the members into an array (and hashing each
     /// parameter's name into a set) first cost more than writing them.
     package static func body(for request: ChatRequest, containerModel: String?) -> [UInt8] {
+        body(for: request, containerModel: containerModel, stream: request.stream)
+    }
+
+    /// The body with `stream` in place of the request's own: the session asks for a streamed or a whole answer
+    /// without copying the request to change it.
+    package static func body(for request: ChatRequest, containerModel: String?, stream: Bool) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         out.append(contentsOf: #"{"model":"#.utf8)
@@ -31,8 +37,8 @@ package enum OpenAIContainerPayload {
             out.append(UInt8(ascii: ":"))
             JSONWriter.write(value, into: &out)
         }
-        out.append(contentsOf: request.stream ? #","stream":true"#.utf8 : #","stream":false"#.utf8)
-        if request.stream { out.append(contentsOf: #","stream_options":{"include_usage":true}"#.utf8) }
+        out.append(contentsOf: stream ? #","stream":true"#.utf8 : #","stream":false"#.utf8)
+        if stream { out.append(contentsOf: #","stream_options":{"include_usage":true}"#.utf8) }
         out.append(UInt8(ascii: "}"))
         return out
     }

@@ -14,6 +14,8 @@ package enum OpenAIResponseParser {
     /// so tests and the fuzzer can check that).
     package static func fastEvents(from body: [UInt8]) -> [ModelEvent]? {
         var items: [ParsedItem] = []
+        // Room for the usual answer (its content, finish and usage) at once: grown from empty, it was three arrays.
+        items.reserveCapacity(4)
         guard OpenAIChunkFastPath.read(body[...], payload: .message, into: &items) else { return nil }
         var events: [ModelEvent] = []
         events.reserveCapacity(items.count)

@@ -5,8 +5,11 @@ import TranslatorCore
 /// non-streamed invocations).
 struct BufferedResponse {
     var status: Int
-    var headers: [(String, String)]
+    var head: ResponseHead?
     var body: [UInt8]
+
+    /// Decoded when read: a successful answer's are seldom looked at.
+    var headers: [(String, String)] { head?.fields ?? [] }
 }
 
 enum BufferedTransferError: Error {
@@ -24,16 +27,46 @@ func sendBuffered(
     completion: @escaping (Result<BufferedResponse, BufferedTransferError>) -> Void
 ) -> CurlTransfer {
     let transfer = CurlTransfer(
-        method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) },
+        method: request.method, url: request.url, headers: request.headers,
         body: request.body,
         connectTimeout: connectTimeout, totalTimeout: totalTimeout)
-    var response = BufferedResponse(status: 0, headers: [], body: [])
-    var overflowed = false
-    transfer.onResponse = { status, headers in
-        response.status = status
-        response.headers = headers
+    // Each callback captures the one collector and nothing else, so none of them allocates a context of its own.
+    let collector = BufferedCollector(transfer: transfer, curl: curl, maxBytes: maxBytes, completion: completion)
+    transfer.onResponseHead = { collector.responseStarted(status: $0, head: $1) }
+    transfer.onDataBuffer = { collector.received($0) }
+    transfer.onComplete = { collector.completed($0) }
+    observe?(transfer)
+    curl.add(transfer)
+    return transfer
+}
+
+/// What `sendBuffered`'s callbacks share: the answer so far, and where it goes. One object in place of the boxes
+/// of two captured variables and three closure contexts per call.
+private final class BufferedCollector {
+    /// The transfer holds its callbacks, which hold this: unowned, so no cycle.
+    private unowned let transfer: CurlTransfer
+    private unowned let curl: CurlMulti
+    private let maxBytes: Int
+    private let completion: (Result<BufferedResponse, BufferedTransferError>) -> Void
+    private var response = BufferedResponse(status: 0, head: nil, body: [])
+    private var overflowed = false
+
+    init(
+        transfer: CurlTransfer, curl: CurlMulti, maxBytes: Int,
+        completion: @escaping (Result<BufferedResponse, BufferedTransferError>) -> Void
+    ) {
+        self.transfer = transfer
+        self.curl = curl
+        self.maxBytes = maxBytes
+        self.completion = completion
     }
-    transfer.onDataBuffer = { [unowned transfer, unowned curl] bytes in
+
+    func responseStarted(status: Int, head: ResponseHead) {
+        response.status = status
+        response.head = head
+    }
+
+    func received(_ bytes: UnsafeRawBufferPointer) -> CurlDataDisposition {
         guard !overflowed else { return .proceed }
         guard response.body.count + bytes.count <= maxBytes else {
             overflowed = true
@@ -44,14 +77,12 @@ func sendBuffered(
         response.body.append(contentsOf: bytes)
         return .proceed
     }
-    transfer.onComplete = { result in
+
+    func completed(_ result: Result<Void, CurlError>) {
         guard !overflowed else { return }
         switch result {
         case .failure(let error): completion(.failure(.transport(error)))
         case .success: completion(.success(response))
         }
     }
-    observe?(transfer)
-    curl.add(transfer)
-    return transfer
 }

@@ -4,7 +4,7 @@ import GatewayMetrics
 import TranslatorCore
 
 extension Session {
-    /// Wraps a SageMaker call's `onResponse` and `onComplete` (set them first) so that its end is counted in
+    /// Wraps a SageMaker call's `onResponseHead` and `onComplete` (set them first) so that its end is counted in
     /// `TranslatorMetrics` and logged once, with SageMaker's `x-amzn-RequestId` beside the gateway's request id
     /// (the pair AWS support asks for). Nothing runs per body chunk. A call cancelled because the client left
     /// never completes, so it is neither counted nor logged here (the session logs the cancel).
@@ -15,60 +15,70 @@ extension Session {
     /// `recordUpstream(_:route:streaming:)` with the two things it reads of the route, for a caller whose closure
     /// would otherwise hold a copy of the whole route.
     func recordUpstream(_ transfer: CurlTransfer, endpoint: String, usesOpenAIRoute: Bool, streaming: Bool) {
-        let metrics = server.metrics
-        let requestId = self.requestId
-        let operation =
-            usesOpenAIRoute ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint"
-        let watch = Stopwatch()
-        var status = 0
-        var headersAfter: Double?
-        var upstreamId = "-"
-        var errorType: String?
-        let onResponse = transfer.onResponse
-        transfer.onResponse = { code, headers in
-            status = code
-            headersAfter = watch.elapsed
-            for (name, value) in headers where name.utf8.count == 16 {
-                if equalsIgnoringASCIICase(name, "x-amzn-requestid") {
-                    upstreamId = value
-                } else if equalsIgnoringASCIICase(name, "x-amzn-errortype") {
-                    errorType = value
-                }
-            }
-            onResponse?(code, headers)
-        }
-        let onComplete = transfer.onComplete
-        transfer.onComplete = { result in
-            let outcome: UpstreamOutcome
-            switch result {
-            case .success: outcome = UpstreamOutcome(status: status, errorType: errorType)
-            case .failure(.timedOut): outcome = .timeout
-            case .failure(.couldNotConnect): outcome = .connectionFailure
-            case .failure: outcome = .error
-            }
-            let seconds = headersAfter ?? watch.elapsed
-            metrics.upstreamFinished(
-                endpoint: endpoint, operation: operation, outcome: outcome.rawValue, seconds: seconds)
-            // The level checked first: the fields are built before `Log` could drop the line, on every call.
-            if Log.threshold <= .info {
-                Log.info(
-                    "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
-                        + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
-                    ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
-            }
-            onComplete?(result)
-        }
+        let record = UpstreamRecord(
+            endpoint: endpoint, requestId: requestId, metrics: server.metrics,
+            operation: usesOpenAIRoute
+                ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint",
+            onResponse: transfer.onResponseHead, onComplete: transfer.onComplete)
+        // Each captures the record alone, so neither allocates a context of its own.
+        transfer.onResponseHead = { record.responseStarted(status: $0, head: $1) }
+        transfer.onComplete = { record.finished($0) }
     }
 }
 
-/// `name.lowercased() == lowercase` without a new string per response header (`lowercase` is lowercase ASCII).
-private func equalsIgnoringASCIICase(_ name: String, _ lowercase: StaticString) -> Bool {
-    lowercase.withUTF8Buffer { expected in
-        guard name.utf8.count == expected.count else { return false }
-        for (byte, wanted) in zip(name.utf8, expected) {
-            let folded = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
-            guard folded == wanted else { return false }
+/// What one SageMaker call's two callbacks share, with the callbacks they wrap: one object, where the four
+/// variables they captured were four boxes, and their two contexts two more allocations, on every call.
+private final class UpstreamRecord {
+    let endpoint: String
+    let requestId: String
+    let metrics: UpstreamMetrics
+    let operation: String
+    let watch = Stopwatch()
+    private let onResponse: ((_ status: Int, _ head: ResponseHead) -> Void)?
+    private let onComplete: ((Result<Void, CurlError>) -> Void)?
+    private var status = 0
+    private var headersAfter: Double?
+    private var upstreamId = "-"
+    private var errorType: String?
+
+    init(
+        endpoint: String, requestId: String, metrics: UpstreamMetrics, operation: String,
+        onResponse: ((_ status: Int, _ head: ResponseHead) -> Void)?,
+        onComplete: ((Result<Void, CurlError>) -> Void)?
+    ) {
+        self.endpoint = endpoint
+        self.requestId = requestId
+        self.metrics = metrics
+        self.operation = operation
+        self.onResponse = onResponse
+        self.onComplete = onComplete
+    }
+
+    func responseStarted(status: Int, head: ResponseHead) {
+        self.status = status
+        headersAfter = watch.elapsed
+        if let id = head.lastValue(of: "x-amzn-requestid") { upstreamId = id }
+        errorType = head.lastValue(of: "x-amzn-errortype")
+        onResponse?(status, head)
+    }
+
+    func finished(_ result: Result<Void, CurlError>) {
+        let outcome: UpstreamOutcome
+        switch result {
+        case .success: outcome = UpstreamOutcome(status: status, errorType: errorType)
+        case .failure(.timedOut): outcome = .timeout
+        case .failure(.couldNotConnect): outcome = .connectionFailure
+        case .failure: outcome = .error
         }
-        return true
+        let seconds = headersAfter ?? watch.elapsed
+        metrics.upstreamFinished(endpoint: endpoint, operation: operation, outcome: outcome.rawValue, seconds: seconds)
+        // The level checked first: the fields are built before `Log` could drop the line, on every call.
+        if Log.threshold <= .info {
+            Log.info(
+                "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
+                    + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",
+                ["request_id": requestId, "upstream_request_id": upstreamId, "endpoint": endpoint])
+        }
+        onComplete?(result)
     }
 }

@@ -119,9 +119,7 @@ final class Session {
         if route.format == .tgi { return startTGIChat(chat, route: route) }
         let containerModel = route.containerModel
         callModel(route: route, serving: .chatCompletions, clientStreams: chat.stream) { stream in
-            var upstream = chat
-            upstream.stream = stream
-            return OpenAIContainerPayload.body(for: upstream, containerModel: containerModel)
+            OpenAIContainerPayload.body(for: chat, containerModel: containerModel, stream: stream)
         }
     }
 
@@ -147,7 +145,9 @@ final class Session {
             case .success(let response):
                 self.perform(
                     ModelCallStateMachine.wholeAnswer(
-                        status: response.status, headers: response.headers, body: response.body,
+                        // Only a refusal reads the headers: a 200's are not decoded.
+                        status: response.status, headers: response.status == 200 ? [] : response.headers,
+                        body: response.body,
                         reasoning: route.reasoning, shape: route.responseShape, parse: parse),
                     route: route, fallback: nil)
             }
@@ -165,15 +165,18 @@ final class Session {
         assembling: Bool = false, fallback: (() -> Void)? = nil
     ) {
         let transfer = CurlTransfer(
-            method: request.method, url: request.url, headers: request.headers.map { ($0.name, $0.value) },
+            method: request.method, url: request.url, headers: request.headers,
             body: request.body,
             connectTimeout: 10, totalTimeout: assembling ? server.config.invokeTimeout : nil,
             idleTimeout: server.config.streamIdleTimeout)
         answer = ModelCallStateMachine(
             decoder: decoder, reasoning: route.reasoning, shape: route.responseShape,
             maxAnswerBytes: assembling ? Session.maxResponseBytes : nil, fallsBack: fallback != nil)
-        transfer.onResponse = { [weak self] status, headers in
-            guard let self, let actions = self.answer?.responseStarted(status: status, headers: headers) else { return }
+        transfer.onResponseHead = { [weak self] status, head in
+            // Only a refusal keeps the headers: a 200's are not decoded.
+            guard let self,
+                let actions = self.answer?.responseStarted(status: status, headers: status == 200 ? [] : head.fields)
+            else { return }
             self.perform(actions, route: route, fallback: fallback)
         }
         transfer.onDataBuffer = { [weak self] bytes in

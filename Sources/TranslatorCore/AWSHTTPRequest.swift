@@ -26,18 +26,15 @@ package struct AWSHTTPRequest: Sendable {
     package func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date)
         -> AWSHTTPRequest
     {
-        // One array with room for the signature's headers (token, date, authorization): inserting `host` into
-        // a copy of the request's headers copied them, and appending the signature grew them again.
-        var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(self.headers.count + 5)
-        headers.append((name: "host", value: endpoint.hostHeader))
-        headers.append(contentsOf: self.headers)
-        let request = SigV4Request(
-            method: method, path: endpoint.requestPath(path), query: "", headers: headers, body: body)
-        let signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName)
-        headers.append(contentsOf: signer.sign(request, at: date))
+        // One array, the signature's headers (token, date, authorization) appended in place: inserting `host`
+        // into a copy of the request's headers copied them, and joining the signature's grew them again.
+        var request = SigV4Request(method: method, path: endpoint.requestPath(path), query: "", headers: [], body: body)
+        request.headers.reserveCapacity(headers.count + 4)
+        request.headers.append((name: "host", value: endpoint.hostHeader))
+        for header in headers { request.headers.append(header) }
+        SigV4Signer(credentials: credentials, region: region, service: service.signingName).sign(&request, at: date)
         var copy = self
-        copy.headers = headers
+        copy.headers = request.headers
         return copy
     }
 }

@@ -12,40 +12,110 @@ package struct ModelRoute: Equatable, Sendable {
         case sagemakerOpenAI = "sagemaker-openai"
     }
 
-    package var id: String
-    package var endpoint: String
-    package var format: Format
-    package var inferenceComponent: String?
-    package var targetVariant: String?
-    package var customAttributes: String?
-    package var reasoning: ReasoningMode
+    package var id: String {
+        get { storage.fields.id }
+        set { change { $0.id = newValue } }
+    }
+    package var endpoint: String {
+        get { storage.fields.endpoint }
+        set { change { $0.endpoint = newValue } }
+    }
+    package var format: Format {
+        get { storage.fields.format }
+        set { change { $0.format = newValue } }
+    }
+    package var inferenceComponent: String? {
+        get { storage.fields.inferenceComponent }
+        set { change { $0.inferenceComponent = newValue } }
+    }
+    package var targetVariant: String? {
+        get { storage.fields.targetVariant }
+        set { change { $0.targetVariant = newValue } }
+    }
+    package var customAttributes: String? {
+        get { storage.fields.customAttributes }
+        set { change { $0.customAttributes = newValue } }
+    }
+    package var reasoning: ReasoningMode {
+        get { storage.fields.reasoning }
+        set { change { $0.reasoning = newValue } }
+    }
     /// The name the container serves, sent as `model`; empty when unset (vLLM rejects names it does not serve).
-    package var containerModel: String?
+    package var containerModel: String? {
+        get { storage.fields.containerModel }
+        set { change { $0.containerModel = newValue } }
+    }
     /// How chat messages become TGI's `inputs`: required for `tgi`, parsed (and so checked) at startup.
-    package var promptTemplate: PromptTemplate?
+    package var promptTemplate: PromptTemplate? {
+        get { storage.fields.promptTemplate }
+        set { change { $0.promptTemplate = newValue } }
+    }
     /// Most embeddings inputs per container call (TEI's `--max-client-batch-size` is 32 by default; SageMaker
     /// caps an answer at 6 MB), for the `embeddings` and `openai` formats.
-    package var maxBatchSize = ModelRoute.defaultMaxBatchSize
+    package var maxBatchSize: Int {
+        get { storage.fields.maxBatchSize }
+        set { change { $0.maxBatchSize = newValue } }
+    }
     package static let defaultMaxBatchSize = 32
     /// Non-streamed requests go upstream as streams unless this says `never` (see `UpstreamStreaming`).
-    package var upstreamStreaming = UpstreamStreaming.auto
+    package var upstreamStreaming: UpstreamStreaming {
+        get { storage.fields.upstreamStreaming }
+        set { change { $0.upstreamStreaming = newValue } }
+    }
     /// Where the client finds reasoning text (`reasoning_output`; see `ModelRoute+ReasoningOutput.swift`).
-    package var reasoningOutput = ReasoningField.reasoningContent
+    package var reasoningOutput: ReasoningField {
+        get { storage.fields.reasoningOutput }
+        set { change { $0.reasoningOutput = newValue } }
+    }
+
+    /// The fields above, behind one reference that copies of the route share until one of them changes: a
+    /// request copies its route into each callback that needs it, and copying a dozen strings and a prompt
+    /// template each time (through value witnesses, for the optionals) cost more than the rest of routing it.
+    private var storage: Storage
+
+    private struct Fields: Equatable {
+        var id: String
+        var endpoint: String
+        var format: Format
+        var inferenceComponent: String?
+        var targetVariant: String?
+        var customAttributes: String?
+        var reasoning: ReasoningMode
+        var containerModel: String?
+        var promptTemplate: PromptTemplate?
+        var maxBatchSize = ModelRoute.defaultMaxBatchSize
+        var upstreamStreaming = UpstreamStreaming.auto
+        var reasoningOutput = ReasoningField.reasoningContent
+    }
+
+    /// Changed only while this route holds the one reference to it (`change`), hence unchecked.
+    private final class Storage: @unchecked Sendable {
+        var fields: Fields
+
+        init(_ fields: Fields) {
+            self.fields = fields
+        }
+    }
+
+    private mutating func change(_ body: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        body(&storage.fields)
+    }
 
     package init(
         id: String, endpoint: String, format: Format = .openai, inferenceComponent: String? = nil,
         targetVariant: String? = nil, customAttributes: String? = nil, reasoning: ReasoningMode = .none,
         containerModel: String? = nil, promptTemplate: PromptTemplate? = nil
     ) {
-        self.id = id
-        self.endpoint = endpoint
-        self.format = format
-        self.inferenceComponent = inferenceComponent
-        self.targetVariant = targetVariant
-        self.customAttributes = customAttributes
-        self.reasoning = reasoning
-        self.containerModel = containerModel
-        self.promptTemplate = promptTemplate
+        storage = Storage(
+            Fields(
+                id: id, endpoint: endpoint, format: format, inferenceComponent: inferenceComponent,
+                targetVariant: targetVariant, customAttributes: customAttributes, reasoning: reasoning,
+                containerModel: containerModel, promptTemplate: promptTemplate))
+    }
+
+    package static func == (lhs: ModelRoute, rhs: ModelRoute) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
     }
 }
 

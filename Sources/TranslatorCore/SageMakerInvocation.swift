@@ -5,11 +5,18 @@ package enum SageMakerInvocation {
         endpoint: ServiceEndpoint, route: ModelRoute, body: [UInt8], stream: Bool,
         contentType: String = "application/json"
     ) -> AWSHTTPRequest {
-        // Appended rather than interpolated: every model call builds this path.
+        // Appended rather than interpolated, into room for all of it: every model call builds this path, and
+        // grown a part at a time it was allocated twice.
+        let name = percentEncodePathSegment(route.endpoint)
+        let operation = stream ? "/invocations-response-stream" : "/invocations"
         var path = "/endpoints/"
-        path += percentEncodePathSegment(route.endpoint)
-        path += stream ? "/invocations-response-stream" : "/invocations"
-        var headers: [(name: String, value: String)] = [("content-type", contentType)]
+        path.reserveCapacity(path.utf8.count + name.utf8.count + operation.utf8.count)
+        path += name
+        path += operation
+        // Room for every header this may add: grown from a one-element literal, the array was allocated twice.
+        var headers: [(name: String, value: String)] = []
+        headers.reserveCapacity(5)
+        headers.append(("content-type", contentType))
         // The streaming call names the container's Accept differently: a plain Accept would describe the
         // event-stream envelope, not the payload.
         if stream {

@@ -194,6 +194,33 @@ struct SigV4StagesTests {
         #expect(signer.sign(request, at: date).map(\.name) == ["X-Amz-Date", "Authorization"])
     }
 
+    /// Signing in place keeps the request's own headers first, as they were, and appends exactly the headers
+    /// `sign` returns, for every combination of token, unsigned token and payload hash.
+    @Test func signingInPlaceAppendsWhatSignReturns() {
+        let request = SigV4Request(
+            method: "POST", path: "/a/b", query: "x=1",
+            headers: [
+                ("Host", "h"), ("X-Amz-Date", "stale"), ("Content-Type", " a  b "), ("x-amz-content-sha256", "X"),
+            ],
+            body: Array("{}".utf8))
+        for token in [nil, "TOKEN"] as [String?] {
+            var variant = signer
+            variant.credentials.sessionToken = token
+            for includeHash in [false, true] {
+                for signToken in [false, true] {
+                    let added = variant.sign(
+                        request, at: date, includeContentSHA256: includeHash, signSecurityToken: signToken)
+                    var inPlace = request
+                    variant.sign(&inPlace, at: date, includeContentSHA256: includeHash, signSecurityToken: signToken)
+                    #expect(inPlace.headers.prefix(4).map(\.name) == request.headers.map(\.name))
+                    #expect(inPlace.headers.prefix(4).map(\.value) == request.headers.map(\.value))
+                    #expect(inPlace.headers.dropFirst(4).map(\.name) == added.map(\.name))
+                    #expect(inPlace.headers.dropFirst(4).map(\.value) == added.map(\.value))
+                }
+            }
+        }
+    }
+
     @Test func credentialsDescriptionHidesSecrets() {
         let description = String(
             describing: AWSCredentials(accessKeyId: "AKID", secretAccessKey: "SECRET", sessionToken: "TOKEN"))

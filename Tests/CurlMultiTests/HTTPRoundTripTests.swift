@@ -30,6 +30,31 @@ struct HTTPRoundTripTests {
         #expect(fixture.multi.activeTransfers == 0)
     }
 
+    /// `onResponseHead` sees the headers `onResponse` is given, before it.
+    @Test func responseHeadMatchesResponseHeaders() throws {
+        let fixture = try HTTPFixture()
+        fixture.handler = { exchange in
+            exchange.respond(
+                status: 201, headers: [("X-Amzn-RequestId", "r-1"), ("X-Empty", ""), ("X-Two", "a"), ("x-two", "b")],
+                body: [])
+        }
+        let transfer = CurlTransfer(method: "GET", url: fixture.baseURL + "/head", headers: [], body: [])
+        var head: ResponseHead?
+        var order: [String] = []
+        transfer.onResponseHead = { status, delivered in
+            #expect(status == 201)
+            head = delivered
+            order.append("head")
+        }
+        let outcome = fixture.perform(transfer)
+        #expect(outcome.succeeded && outcome.status == 201)
+        let fields = try #require(head).fields
+        #expect(fields.map(\.0) == outcome.headers.map(\.0))
+        #expect(fields.map(\.1) == outcome.headers.map(\.1))
+        #expect(head?.lastValue(of: "x-amzn-requestid") == "r-1")
+        #expect(order == ["head"])
+    }
+
     /// Header lines reach the server as given: an empty value still sends the header (curl's `name;`), and
     /// values keep their bytes.
     @Test func requestHeaderLines() throws {

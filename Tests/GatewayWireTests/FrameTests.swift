@@ -59,6 +59,21 @@ import Testing
         }
     }
 
+    /// Arrays take their own `append`; any other collection the generic one, with the same result.
+    @Test func genericAppendMatchesArrayAppend() throws {
+        let bytes = allBytes
+        for cut in stride(from: 0, through: bytes.count, by: 7) {
+            var decoder = FrameDecoder()
+            var frames: [Frame] = []
+            for part in [bytes[..<cut], bytes[cut...]] {
+                decoder.append(part)
+                while let frame = try decoder.decode() { frames.append(frame) }
+            }
+            #expect(decoder.bufferedByteCount == 0)
+            try check(frames)
+        }
+    }
+
     @Test func otherOperationsRoundTrip() throws {
         for op in [GatewayRequest.Operation.listModels, .retrieveModel(id: "x"), .health] {
             let r = GatewayRequest(requestId: "r", apiKey: nil, operation: op)

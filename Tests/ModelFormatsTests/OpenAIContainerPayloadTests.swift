@@ -57,6 +57,12 @@ import Testing
                     #expect(
                         OpenAIContainerPayload.body(for: request, containerModel: containerModel)
                             == JSONWriter.bytes(.object(members)))
+                    // Asking for the other mode gives the body of the request changed to it.
+                    var other = request
+                    other.stream = !stream
+                    #expect(
+                        OpenAIContainerPayload.body(for: request, containerModel: containerModel, stream: !stream)
+                            == OpenAIContainerPayload.body(for: other, containerModel: containerModel))
                 }
             }
         }
