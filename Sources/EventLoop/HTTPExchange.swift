@@ -207,10 +207,15 @@ package final class HTTPExchange: EndOfTurnFlushing {
         let inlined = HTTPResponseHead.inlinableCount(headers)
         Self.add(headers[inlined...], to: request)
         if let server, request.pointee.major == 1, request.pointee.minor >= 1,
-            !headers.contains(where: { $0.0.utf8.count == 4 && Self.headerNamesMatch($0.0, "Date") }),
             let output = evhttp_request_get_output_headers(request)
         {
-            _ = server.withDateHeaderValue { evhttp_add_header(output, "Date", $0) }
+            let given = Self.framingHeadersGiven(in: headers)
+            if !given.date { _ = server.withDateHeaderValue { evhttp_add_header(output, "Date", $0) } }
+            // The Content-Length evhttp adds next for HTTP/1.1 (`evhttp_maybe_add_content_length_header`), in the
+            // same place and spelling, without the snprintf it formats the number with.
+            if !given.length, Self.replyNeedsBody(status: status, request) {
+                Self.withDecimal(body.count) { _ = evhttp_add_header(output, "Content-Length", $0) }
+            }
         }
         if !body.isEmpty, let output = evhttp_request_get_output_buffer(request) {
             body.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, $0.count) }
@@ -221,6 +226,45 @@ package final class HTTPExchange: EndOfTurnFlushing {
             evhttp_send_reply(handedBack, Int32(clamping: status), $0, nil)
         }
         if let bev { Self.sendReplyNow(on: bev) }
+    }
+
+    /// Whether `headers` name a `Date`, and a `Content-Length` or `Transfer-Encoding` (either stops evhttp adding
+    /// a length), so that the reply does not get a second one.
+    private static func framingHeadersGiven(in headers: [(String, String)]) -> (date: Bool, length: Bool) {
+        var given = (date: false, length: false)
+        for (name, _) in headers {
+            switch name.utf8.count {
+            case 4: given.date = given.date || headerNamesMatch(name, "Date")
+            case 14: given.length = given.length || headerNamesMatch(name, "Content-Length")
+            case 17: given.length = given.length || headerNamesMatch(name, "Transfer-Encoding")
+            default: break
+            }
+        }
+        return given
+    }
+
+    /// evhttp's `evhttp_response_needs_body` for a reply of `status` (its `response_code` is set only once the
+    /// reply is sent).
+    private static func replyNeedsBody(status: Int, _ request: UnsafeMutablePointer<evhttp_request>) -> Bool {
+        let code = Int32(clamping: status)
+        return code != 204 && code != 304 && (code < 100 || code >= 200) && request.pointee.type != EVHTTP_REQ_HEAD
+    }
+
+    /// `body` gets `value` (non-negative) in decimal as a NUL-terminated C string, as `%zu` writes it.
+    static func withDecimal<R>(_ value: Int, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 24) { digits in
+            var rest = value.magnitude
+            var start = digits.count - 1
+            digits[start] = 0
+            repeat {
+                start -= 1
+                digits[start] = CChar(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10))
+                rest /= 10
+            } while rest > 0
+            // Never nil: the allocation is not empty.
+            guard let base = digits.baseAddress else { return "0".withCString(body) }
+            return body(base + start)
+        }
     }
 
     /// `body` gets the reason to hand evhttp: nil (evhttp's own phrase) without headers to send with it.

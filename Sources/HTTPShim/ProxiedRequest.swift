@@ -54,6 +54,9 @@ final class ProxiedRequest {
     /// For a chat, whether it streams (nil for other operations): chat tokens are the common case, decided
     /// once so that each token does not copy the operation (with its whole request) to switch on it.
     private let chatStreams: Bool?
+    /// The chat request (nil for other operations), taken out of `operation` once: each read of it through the
+    /// enum copied the whole operation, four times a request.
+    private let chat: ChatRequest?
     /// The model the request names, if it asks one for an answer (for metrics).
     let modelName: String?
 
@@ -173,19 +176,22 @@ final class ProxiedRequest {
         }
     }
 
-    init(exchange: HTTPExchange, operation: Operation, requestId: String, shim: Shim) {
+    init(exchange: HTTPExchange, operation: consuming Operation, requestId: String, shim: Shim) {
         self.exchange = exchange
-        self.operation = operation
         self.requestId = requestId
         self.shim = shim
-        // Both from one look at the operation: each `case let` copies the request it holds.
+        // All from one look at the operation: each `case let` copies the request it holds.
         if case .chat(let chat) = operation {
+            self.chat = chat
             chatStreams = chat.stream
             modelName = chat.model
         } else {
+            chat = nil
             chatStreams = nil
             modelName = Self.modelName(of: operation)
         }
+        // Last, so the operation moves in instead of being copied.
+        self.operation = operation
         startedAt = shim.clock.monotonic()
         created = shim.unixTime()
     }
@@ -199,7 +205,9 @@ final class ProxiedRequest {
         shim.metrics.inFlight += 1
         do {
             let call = try shim.translator.open(
-                GatewayRequest(requestId: requestId, apiKey: apiKey, operation: operation.wireOperation))
+                GatewayRequest(
+                    requestId: requestId, apiKey: apiKey,
+                    operation: chat.map { .chatCompletion($0) } ?? operation.wireOperation))
             self.call = call
             // Strong captures, each cycle broken in `done` (`call.close()` and the exchange's handlers cleared):
             // `shim.active` holds this request until then anyway, and a weak capture gave every request a
@@ -213,7 +221,7 @@ final class ProxiedRequest {
         }
         exchange.onClientClose = { self.clientClosed() }
         exchange.onDrain = { self.clientDrained() }
-        if operation.clientStreams { scheduleKeepAlive() }
+        if chatStreams ?? operation.clientStreams { scheduleKeepAlive() }
     }
 
     // MARK: translator → client
@@ -454,11 +462,6 @@ final class ProxiedRequest {
     }
 
     // MARK: renderers
-
-    private var chat: ChatRequest? {
-        if case .chat(let c) = operation { return c }
-        return nil
-    }
 
     private func makeChunkStream() -> ChatChunkStream {
         ChatChunkStream(

@@ -140,20 +140,22 @@ final class Shim {
         RequestID.sanitized(clientHeader: exchange.header("x-request-id")) ?? RequestID.request()
     }
 
-    func proxy(_ exchange: HTTPExchange, _ operation: ProxiedRequest.Operation) {
+    /// `operation` is consumed: moved into the request, where a borrowed one was copied (every field retained).
+    func proxy(_ exchange: HTTPExchange, _ operation: consuming ProxiedRequest.Operation) {
         if draining {
             let error = GatewayError(.shuttingDown, "The gateway is shutting down; retry.")
             return reply(exchange, errorResponse(error, for: operation))
         }
         let requestId = requestId(exchange)
+        let apiKey =
+            operation.isAnthropic
+            ? ClientAPIKey.anthropic(
+                xAPIKey: exchange.header("x-api-key"), authorization: exchange.header("Authorization"))
+            : ClientAPIKey.bearer(exchange.header("Authorization"))
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
         request.activeSlot = active.count
         active.append(request)
-        request.start(
-            apiKey: operation.isAnthropic
-                ? ClientAPIKey.anthropic(
-                    xAPIKey: exchange.header("x-api-key"), authorization: exchange.header("Authorization"))
-                : ClientAPIKey.bearer(exchange.header("Authorization")))
+        request.start(apiKey: apiKey)
     }
 
     /// The connection cap in force (MAX_CONNECTIONS or the one derived from the open-file limit).
