@@ -14,14 +14,16 @@ import CLibevent
 /// enabled, without a read callback, exactly as evhttp does while it writes.
 ///
 /// Dropping an unanswered exchange answers 500 (or ends the stream), so no request is left hanging.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 package final class HTTPExchange: EndOfTurnFlushing {
     private enum State { case idle, streaming, finished }
 
-    private var state = State.idle
+    @exclusivity(unchecked) private var state = State.idle
     /// The `evhttp_request*`, owned by evhttp; nil once handed back or freed.
-    private var request: UnsafeMutablePointer<evhttp_request>?
+    @exclusivity(unchecked) private var request: UnsafeMutablePointer<evhttp_request>?
     /// The `evhttp_connection*` the request arrived on; valid while `request` is non-nil.
-    private var connection: OpaquePointer?
+    @exclusivity(unchecked) private var connection: OpaquePointer?
 
     package let method: String
     /// The path as sent, without the query.
@@ -35,15 +37,15 @@ package final class HTTPExchange: EndOfTurnFlushing {
 
     /// The client closed the connection (or it timed out) before the answer was finished; called once.
     /// Sending after that is a no-op.
-    package var onClientClose: (() -> Void)?
+    @exclusivity(unchecked) package var onClientClose: (() -> Void)?
     /// A chunk sent with `sendChunk` has been flushed to the kernel: `outputBufferedBytes` is 0 again.
-    package var onDrain: (() -> Void)?
-    package private(set) var clientClosed = false
+    @exclusivity(unchecked) package var onDrain: (() -> Void)?
+    @exclusivity(unchecked) package private(set) var clientClosed = false
 
     /// evhttp holds this exchange's flush callback (the first chunk went through it), so later chunks
     /// can be written to the connection directly.
-    private var chunkCallbackSet = false
-    private var flushScheduled = false
+    @exclusivity(unchecked) private var chunkCallbackSet = false
+    @exclusivity(unchecked) private var flushScheduled = false
     /// For the end-of-turn flush; nil for an exchange made without a server (tests). Held, not read through
     /// the weak `server` on every chunk: that was a weak load per token.
     private let loop: EventLoop?

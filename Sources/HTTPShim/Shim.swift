@@ -9,16 +9,18 @@ import ShimCore
 
 /// The HTTP side: routes OpenAI requests, validates them, and hands each to a `ProxiedRequest`.
 /// Holds no AWS credentials and no keys: the bearer token is forwarded for the translator to judge.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class Shim {
     let config: ShimConfig
     let loop: EventLoop
     /// The process's clock: monotonic for request durations, wall for `created` fields.
     let clock: GatewayClock
-    private var server: HTTPServer?
+    @exclusivity(unchecked) private var server: HTTPServer?
     /// Requests in flight, each holding its index (`activeSlot`): entering and leaving cost no hashing, where a
     /// dictionary keyed by identity hashed the request twice.
-    private var active: [ProxiedRequest] = []
-    private var draining = false
+    @exclusivity(unchecked) private var active: [ProxiedRequest] = []
+    @exclusivity(unchecked) private var draining = false
     private var drainTimer: Timer?
     let metrics = ShimMetrics()
     private var metricsEndpoint: MetricsEndpoint?

@@ -12,25 +12,27 @@ import GatewayWire
 /// `Frame.acknowledgementDelay`), a heartbeat comes every `Frame.heartbeatInterval`, and the connection is lost
 /// when a request goes unacknowledged for `ackTimeout` or, with exchanges open, no frame at all arrives
 /// for `idleTimeout`. Losing it fails every open exchange (503, or an SSE error once streaming).
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class TranslatorLink {
     private let loop: EventLoop
     private let socketPath: String
     private let timeouts: TranslatorCall.Timeouts
     private let clock: GatewayClock
-    private var connection: StreamConnection?
-    private var decoder = FrameDecoder()
-    private var calls: [UInt32: TranslatorCall] = [:]
-    private var nextStream: UInt32 = 1
+    @exclusivity(unchecked) private var connection: StreamConnection?
+    @exclusivity(unchecked) private var decoder = FrameDecoder()
+    @exclusivity(unchecked) private var calls: [UInt32: TranslatorCall] = [:]
+    @exclusivity(unchecked) private var nextStream: UInt32 = 1
     /// Requests not yet acknowledged, oldest first; acknowledged ones are dropped lazily from the front.
-    private var unacknowledged: [(stream: UInt32, sentAt: Double)] = []
-    private var unacknowledgedHead = 0
-    private var lastFrameAt = 0.0
+    @exclusivity(unchecked) private var unacknowledged: [(stream: UInt32, sentAt: Double)] = []
+    @exclusivity(unchecked) private var unacknowledgedHead = 0
+    @exclusivity(unchecked) private var lastFrameAt = 0.0
     /// Checks for a silent translator while exchanges are open (`checkSilence`).
     private lazy var watchdog = Timer(loop: loop) { [weak self] in self?.checkSilence() }
-    private var watching = false
-    private var outgoing: [UInt8] = []
+    @exclusivity(unchecked) private var watching = false
+    @exclusivity(unchecked) private var outgoing: [UInt8] = []
     /// Calls that received frames in the current read, to credit once it is handled.
-    private var touched: [TranslatorCall] = []
+    @exclusivity(unchecked) private var touched: [TranslatorCall] = []
 
     init(loop: EventLoop, socketPath: String, timeouts: TranslatorCall.Timeouts, clock: GatewayClock) {
         self.loop = loop
