@@ -160,6 +160,18 @@ final class Shim {
         request.start(apiKey: apiKey)
     }
 
+    /// The model last labelled as itself: `ShimMetrics` keeps every name it once labelled so, and a request for
+    /// the model before it (the usual case) skips hashing the name into its set of labels.
+    @exclusivity(unchecked) private var labelledModel: String?
+
+    /// `metrics.modelLabel(name)`.
+    func modelLabel(_ name: String) -> String {
+        if name == labelledModel { return name }
+        let label = metrics.modelLabel(name)
+        if label == name { labelledModel = name }
+        return label
+    }
+
     /// The connection cap in force (MAX_CONNECTIONS or the one derived from the open-file limit).
     var maxConnections: Int { server?.maxConnections ?? 0 }
 
