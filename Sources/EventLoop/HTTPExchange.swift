@@ -1,4 +1,5 @@
 import CLibevent
+import Glibc
 
 /// One HTTP request and its answer, given exactly once: idle → (streaming →) finished.
 ///
@@ -104,9 +105,28 @@ package final class HTTPExchange: EndOfTurnFlushing {
     package static func queryMark(in target: String) -> String.Index? {
         // Over the contiguous bytes (every native String has them): walking the UTF-8 view with an
         // enumerated iterator cost some 14 instructions a byte, on every request's target.
-        let scanned = target.utf8.withContiguousStorageIfAvailable { bytes in asciiQueryOffset(bytes) }
+        let scanned = target.utf8.withContiguousStorageIfAvailable { bytes in contiguousQueryOffset(bytes) }
         guard let found = scanned ?? asciiQueryOffset(target.utf8) else { return target.firstIndex(of: "?") }
         return found.map { target.utf8.index(target.utf8.startIndex, offsetBy: $0) }
+    }
+
+    /// `asciiQueryOffset` for bytes in memory: ASCII judged eight bytes at a time and the mark found by
+    /// `memchr`, where the byte loop cost some 15 instructions a byte of every request's target.
+    private static func contiguousQueryOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int?? {
+        guard let base = bytes.baseAddress else { return .some(nil) }
+        var i = 0
+        var high: UInt64 = 0
+        while i + 8 <= bytes.count {
+            high |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < bytes.count {
+            high |= UInt64(bytes[i])
+            i += 1
+        }
+        guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
+        guard let mark = memchr(base, Int32(UInt8(ascii: "?")), bytes.count) else { return .some(nil) }
+        return .some(UnsafeRawPointer(base).distance(to: mark))
     }
 
     /// nil when `bytes` are not all ASCII; otherwise the offset of the first `?`, if there is one.

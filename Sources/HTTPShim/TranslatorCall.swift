@@ -24,6 +24,9 @@ final class TranslatorCall {
     /// The client is not taking what it was sent: credit waits, so the translator stops within the window.
     @exclusivity(unchecked) private var clientSlow = false
     @exclusivity(unchecked) private var closed = false
+    /// The link no longer holds this call (its exchange ended, or the connection was lost), so closing it needs
+    /// no search of the link's calls.
+    @exclusivity(unchecked) var released = false
     @exclusivity(unchecked) var onMessage: ((TranslatorMessage) -> Void)?
     /// The connection to the translator was lost before the answer was complete.
     @exclusivity(unchecked) var onLost: ((String) -> Void)?

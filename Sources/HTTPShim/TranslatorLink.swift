@@ -22,6 +22,9 @@ final class TranslatorLink {
     @exclusivity(unchecked) private var connection: StreamConnection?
     @exclusivity(unchecked) private var decoder = FrameDecoder()
     @exclusivity(unchecked) private var calls: [UInt32: TranslatorCall] = [:]
+    /// The call of the last frame received, while `calls` holds it: an answer's frames come in runs of one
+    /// stream, so most find their call without hashing the stream into `calls`.
+    @exclusivity(unchecked) private var lastCall: TranslatorCall?
     @exclusivity(unchecked) private var nextStream: UInt32 = 1
     /// Requests not yet acknowledged, oldest first; acknowledged ones are dropped lazily from the front.
     @exclusivity(unchecked) private var unacknowledged: [(stream: UInt32, sentAt: Double)] = []
@@ -103,10 +106,24 @@ final class TranslatorLink {
     /// The call's owner is done with it: a call the translator has not finished is cancelled.
     func close(_ call: TranslatorCall) {
         // By identity: an ended call's stream id can be handed out again once the counter wraps.
-        guard let open = calls[call.stream], open === call else { return }
-        calls[call.stream] = nil
+        guard !call.released, let open = calls[call.stream], open === call else { return }
+        forget(call)
         send(.cancel, stream: call.stream)
         if calls.isEmpty { resetWatchdog() }
+    }
+
+    private func call(on stream: UInt32) -> TranslatorCall? {
+        if let lastCall, lastCall.stream == stream { return lastCall }
+        let call = calls[stream]
+        if call != nil { lastCall = call }
+        return call
+    }
+
+    /// Drops `call`, which `calls` holds: its exchange ended or was cancelled.
+    private func forget(_ call: TranslatorCall) {
+        calls[call.stream] = nil
+        call.released = true
+        if lastCall === call { lastCall = nil }
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
@@ -131,7 +148,7 @@ final class TranslatorLink {
             }
             guard let header else { return }
             // Frames of an exchange the shim already closed (its client left) are expected: dropped.
-            guard header.stream != 0, let call = calls[header.stream] else { continue }
+            guard header.stream != 0, let call = call(on: header.stream) else { continue }
             call.acknowledged = true
             if header.kind == .heartbeat { continue }
             call.received(frameBytes: header.payload.count + 4 + Frame.headerLength)
@@ -143,7 +160,7 @@ final class TranslatorLink {
                 return lost("bad message from the translator: \(error)")
             }
             if message.endsExchange {
-                calls[header.stream] = nil
+                forget(call)
                 if calls.isEmpty { resetWatchdog() }
             }
             call.onMessage?(message)
@@ -155,6 +172,8 @@ final class TranslatorLink {
     private func lost(_ reason: String) {
         let failed = calls
         calls = [:]
+        lastCall = nil
+        for call in failed.values { call.released = true }
         resetWatchdog()
         connection?.close()
         connection = nil
