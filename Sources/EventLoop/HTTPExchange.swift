@@ -145,23 +145,33 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// evhttp's own lookup (an ASCII fold, as `headerNamesMatch` does for the ASCII names `RequestHeadRules`
     /// lets through).
     package func header(_ name: String) -> String? {
+        withHeader(name) { $0.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// `body` gets the bytes of the header `header(_:)` finds (nil when there is none) without a String made
+    /// of them: a caller that wants only part of the value (a bearer token) makes a String of that part alone.
+    package func withHeader<R>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
         if let request {
-            guard let input = evhttp_request_get_input_headers(request) else { return nil }
+            guard let input = evhttp_request_get_input_headers(request) else { return body(nil) }
             // evhttp_find_header's walk, with the fold inline: it calls a function per character compared (two
             // lookups a request, across every header the client sent).
             var name = name
-            return name.withUTF8 { wanted in
+            let value = name.withUTF8 { wanted -> UnsafeMutablePointer<CChar>? in
                 var entry = input.pointee.tqh_first
                 while let header = entry {
-                    if let key = header.pointee.key, Self.cStringMatches(key, wanted) {
-                        return header.pointee.value.map { String(cString: $0) }
-                    }
+                    if let key = header.pointee.key, Self.cStringMatches(key, wanted) { return header.pointee.value }
                     entry = header.pointee.next.tqe_next
                 }
                 return nil
             }
+            guard let value else { return body(nil) }
+            let count = strlen(value)
+            return value.withMemoryRebound(to: UInt8.self, capacity: count) {
+                body(UnsafeBufferPointer(start: $0, count: count))
+            }
         }
-        return headers.first { Self.headerNamesMatch($0.0, name) }?.1
+        guard var value = headers.first(where: { Self.headerNamesMatch($0.0, name) })?.1 else { return body(nil) }
+        return value.withUTF8 { body($0) }
     }
 
     /// `evutil_ascii_strcasecmp(key, wanted) == 0`: equal but for the case of ASCII letters.

@@ -67,8 +67,13 @@ package enum JSONWriter {
     /// escapes appended byte by byte (an array literal per escape allocated; a per-byte `append` checked
     /// uniqueness and capacity each time).
     package static func writeString(_ s: String, into out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { writeEscaped($0, into: &out) }
+        // Borrowed where the bytes are contiguous (any native String, small ones copied to the stack): the
+        // mutating `withUTF8` on a copy cost a retain, a release and a uniqueness check per string.
+        let written: Void? = s.utf8.withContiguousStorageIfAvailable { writeEscaped($0, into: &out) }
+        if written == nil {
+            var s = s
+            s.withUTF8 { writeEscaped($0, into: &out) }
+        }
     }
 
     private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {

@@ -153,7 +153,7 @@ final class Shim {
             operation.isAnthropic
             ? ClientAPIKey.anthropic(
                 xAPIKey: exchange.header("x-api-key"), authorization: exchange.header("Authorization"))
-            : ClientAPIKey.bearer(exchange.header("Authorization"))
+            : exchange.withHeader("Authorization") { ClientAPIKey.bearer(utf8: $0) }
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
         request.activeSlot = active.count
         active.append(request)
