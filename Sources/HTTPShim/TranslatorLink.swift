@@ -33,6 +33,8 @@ final class TranslatorLink {
     /// Checks for a silent translator while exchanges are open (`checkSilence`).
     private lazy var watchdog = Timer(loop: loop) { [weak self] in self?.checkSilence() }
     @exclusivity(unchecked) private var watching = false
+    /// When the watchdog fires, on the clock's monotonic seconds (while `watching`).
+    @exclusivity(unchecked) private var watchdogDue = 0.0
     @exclusivity(unchecked) private var outgoing: [UInt8] = []
     /// Calls that received frames in the current read, to credit once it is handled.
     @exclusivity(unchecked) private var touched: [TranslatorCall] = []
@@ -59,7 +61,7 @@ final class TranslatorLink {
         let now = clock.monotonic()
         if calls.count == 1 { lastFrameAt = now }
         unacknowledged.append((stream, now))
-        armWatchdog()
+        armWatchdog(now: now)
         return call
     }
 
@@ -109,7 +111,7 @@ final class TranslatorLink {
         guard !call.released, let open = calls[call.stream], open === call else { return }
         forget(call)
         send(.cancel, stream: call.stream)
-        if calls.isEmpty { resetWatchdog() }
+        if calls.isEmpty { noCallsOpen() }
     }
 
     private func call(on stream: UInt32) -> TranslatorCall? {
@@ -161,7 +163,7 @@ final class TranslatorLink {
             }
             if message.endsExchange {
                 forget(call)
-                if calls.isEmpty { resetWatchdog() }
+                if calls.isEmpty { noCallsOpen() }
             }
             call.onMessage?(message)
         }
@@ -185,10 +187,25 @@ final class TranslatorLink {
 
     // MARK: watchdog
 
-    private func armWatchdog() {
-        guard !watching else { return }
+    /// Makes the watchdog fire by the deadlines of a request sent `now`; one already due by then is left as it is.
+    private func armWatchdog(now: Double) {
+        let delay = min(timeouts.ackTimeout, timeouts.idleTimeout)
+        guard !watching || watchdogDue > now + delay else { return }
+        schedule(after: delay, now: now)
+    }
+
+    private func schedule(after delay: Double, now: Double) {
         watching = true
-        watchdog.schedule(after: min(timeouts.ackTimeout, timeouts.idleTimeout))
+        watchdogDue = now + delay
+        watchdog.schedule(after: delay)
+    }
+
+    /// The last open exchange ended: none is left to be acknowledged. The watchdog stays armed, and stands down
+    /// if it fires with no exchange open: cancelling it here and arming it again for the next request cost two
+    /// event changes a request whenever requests come one at a time.
+    private func noCallsOpen() {
+        unacknowledged.removeAll(keepingCapacity: true)
+        unacknowledgedHead = 0
     }
 
     private func resetWatchdog() {
@@ -222,7 +239,6 @@ final class TranslatorLink {
         if now >= lastFrameAt + timeouts.idleTimeout {
             return lost("no frame from the translator for \(timeouts.idleTimeout) s")
         }
-        watching = true
-        watchdog.schedule(after: max(0.01, due - now))
+        schedule(after: max(0.01, due - now), now: now)
     }
 }
