@@ -8,12 +8,14 @@ package protocol EndOfTurnFlushing: AnyObject {
 /// Runs each scheduled object's flush once the current loop callback returns, before the loop polls
 /// again: a read that renders 40 tokens for one client leaves in one write instead of 40, and without
 /// arming a write event (epoll_ctl twice and an extra wake-up per token) when the kernel takes it all.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 package final class EndOfTurn {
     private var event: OpaquePointer?
-    private var pending: [any EndOfTurnFlushing] = []
+    @exclusivity(unchecked) private var pending: [any EndOfTurnFlushing] = []
     /// The items being flushed: swapped with `pending` on each turn so that both keep their buffers, where a
     /// copy of `pending` made it allocate a new one every turn.
-    private var firing: [any EndOfTurnFlushing] = []
+    @exclusivity(unchecked) private var firing: [any EndOfTurnFlushing] = []
 
     package init(loop: EventLoop) {
         // passUnretained: deinit frees the event, so the callback never outlives self. event_new only

@@ -6,6 +6,12 @@ import Glibc
 /// Every object created with a loop keeps a strong reference to it, so the base is freed only after
 /// every event, bufferevent and evhttp that lives on it. None of these objects is thread-safe: create,
 /// use and drop them on the thread that calls `run()`.
+///
+/// Exclusivity: the stored properties that every request or token touches, here and in the shim's and
+/// the HTTP server's classes, are `@exclusivity(unchecked)`. Each belongs to one loop thread, and each
+/// access to them is a plain read, write or pure in-place mutation with no callback run inside it, so no
+/// two accesses can overlap; the runtime check cost some 95 instructions an access, about 45 accesses a
+/// proxied request (some 4,000 instructions, 5% of the shim's CPU per request).
 package final class EventLoop {
     /// The `event_base*`, for CurlMulti's socket and timer events.
     package let base: OpaquePointer
@@ -27,7 +33,7 @@ package final class EventLoop {
         self.base = base
     }
 
-    private var endOfTurnStorage: EndOfTurn?
+    @exclusivity(unchecked) private var endOfTurnStorage: EndOfTurn?
 
     /// Where `StreamConnection`s read into: the loop runs one read callback at a time, and each hands
     /// the bytes on before it returns, so one buffer serves every connection on the loop.
@@ -37,7 +43,7 @@ package final class EventLoop {
         readScratchStorage = scratch
         return scratch
     }
-    private var readScratchStorage: UnsafeMutableRawBufferPointer?
+    @exclusivity(unchecked) private var readScratchStorage: UnsafeMutableRawBufferPointer?
 
     /// Flushes deferred to the end of the current loop callback (`EndOfTurn`).
     package var endOfTurn: EndOfTurn {

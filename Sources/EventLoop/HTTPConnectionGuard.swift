@@ -19,6 +19,8 @@ import Glibc
 /// Phases: `awaitingHead` (checking head lines until a blank line) → `readingBody` (evhttp reads the
 /// body) → `handling` (the handler has the request; ends when the reply is written) → `awaitingHead`.
 /// A rejected connection is answered with a raw response and closed once it is written.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class HTTPConnectionGuard {
     enum Phase: Equatable {
         case awaitingHead
@@ -31,25 +33,25 @@ final class HTTPConnectionGuard {
     let bufferEvent: OpaquePointer
     /// The `evhttp_connection*`, known once evhttp has attached the connection (`attach`).
     private(set) var connection: OpaquePointer?
-    private(set) var phase = Phase.awaitingHead
-    private(set) var phaseStartedAt: Double
+    @exclusivity(unchecked) private(set) var phase = Phase.awaitingHead
+    @exclusivity(unchecked) private(set) var phaseStartedAt: Double
     /// When the first byte of the current request head arrived; nil while the connection is idle.
-    private(set) var firstByteAt: Double?
+    @exclusivity(unchecked) private(set) var firstByteAt: Double?
     /// Bytes of the current head's complete lines, including lines evhttp has already parsed and drained.
-    private(set) var headBytes = 0
+    @exclusivity(unchecked) private(set) var headBytes = 0
     /// Bytes at the start of the input buffer already checked (evhttp drains whole lines from the front).
-    private var scanned = 0
-    private var rules = RequestHeadRules()
+    @exclusivity(unchecked) private var scanned = 0
+    @exclusivity(unchecked) private var rules = RequestHeadRules()
     private var line: [UInt8] = []
     /// Bytes of the global pending-body budget this connection holds until its request reaches the handler.
-    private var pendingBody = 0
+    @exclusivity(unchecked) private var pendingBody = 0
     /// Follows a chunked body's framing while it arrives (nil for other bodies, and once it is complete).
-    private var chunked: ChunkedBodyRules?
+    @exclusivity(unchecked) private var chunked: ChunkedBodyRules?
     /// The exchange answering the request on this connection, told when the client goes away. Unowned, not
     /// weak: a weak reference gave every request's exchange a side table, allocated and freed again. Safe
     /// because the exchange clears it before it can go (`HTTPExchange.finish`, which its deinit reaches
     /// while idle or streaming) and the connection's close path clears it before telling the exchange.
-    unowned var exchange: HTTPExchange?
+    @exclusivity(unchecked) unowned var exchange: HTTPExchange?
     weak var server: HTTPServer?
 
     private let limits: HTTPLimits
@@ -60,7 +62,7 @@ final class HTTPConnectionGuard {
     /// registers a change when the count leaves or reaches 0, and an "add" after a "delete" in the same turn
     /// is one `epoll_ctl` even when it changes nothing). Dropped whenever reading is meant to stop.
     private var readInterest: OpaquePointer?
-    private var readInterestAdded = false
+    @exclusivity(unchecked) private var readInterestAdded = false
     private var pendingRejection: [UInt8] = []
 
     private let maxBodyBytes: Int

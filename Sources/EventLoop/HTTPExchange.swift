@@ -1,4 +1,5 @@
 import CLibevent
+import Glibc
 
 /// One HTTP request and its answer, given exactly once: idle → (streaming →) finished.
 ///
@@ -14,14 +15,16 @@ import CLibevent
 /// enabled, without a read callback, exactly as evhttp does while it writes.
 ///
 /// Dropping an unanswered exchange answers 500 (or ends the stream), so no request is left hanging.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 package final class HTTPExchange: EndOfTurnFlushing {
     private enum State { case idle, streaming, finished }
 
-    private var state = State.idle
+    @exclusivity(unchecked) private var state = State.idle
     /// The `evhttp_request*`, owned by evhttp; nil once handed back or freed.
-    private var request: UnsafeMutablePointer<evhttp_request>?
+    @exclusivity(unchecked) private var request: UnsafeMutablePointer<evhttp_request>?
     /// The `evhttp_connection*` the request arrived on; valid while `request` is non-nil.
-    private var connection: OpaquePointer?
+    @exclusivity(unchecked) private var connection: OpaquePointer?
 
     package let method: String
     /// The path as sent, without the query.
@@ -35,15 +38,15 @@ package final class HTTPExchange: EndOfTurnFlushing {
 
     /// The client closed the connection (or it timed out) before the answer was finished; called once.
     /// Sending after that is a no-op.
-    package var onClientClose: (() -> Void)?
+    @exclusivity(unchecked) package var onClientClose: (() -> Void)?
     /// A chunk sent with `sendChunk` has been flushed to the kernel: `outputBufferedBytes` is 0 again.
-    package var onDrain: (() -> Void)?
-    package private(set) var clientClosed = false
+    @exclusivity(unchecked) package var onDrain: (() -> Void)?
+    @exclusivity(unchecked) package private(set) var clientClosed = false
 
     /// evhttp holds this exchange's flush callback (the first chunk went through it), so later chunks
     /// can be written to the connection directly.
-    private var chunkCallbackSet = false
-    private var flushScheduled = false
+    @exclusivity(unchecked) private var chunkCallbackSet = false
+    @exclusivity(unchecked) private var flushScheduled = false
     /// For the end-of-turn flush; nil for an exchange made without a server (tests). Held, not read through
     /// the weak `server` on every chunk: that was a weak load per token.
     private let loop: EventLoop?
@@ -102,9 +105,28 @@ package final class HTTPExchange: EndOfTurnFlushing {
     package static func queryMark(in target: String) -> String.Index? {
         // Over the contiguous bytes (every native String has them): walking the UTF-8 view with an
         // enumerated iterator cost some 14 instructions a byte, on every request's target.
-        let scanned = target.utf8.withContiguousStorageIfAvailable { bytes in asciiQueryOffset(bytes) }
+        let scanned = target.utf8.withContiguousStorageIfAvailable { bytes in contiguousQueryOffset(bytes) }
         guard let found = scanned ?? asciiQueryOffset(target.utf8) else { return target.firstIndex(of: "?") }
         return found.map { target.utf8.index(target.utf8.startIndex, offsetBy: $0) }
+    }
+
+    /// `asciiQueryOffset` for bytes in memory: ASCII judged eight bytes at a time and the mark found by
+    /// `memchr`, where the byte loop cost some 15 instructions a byte of every request's target.
+    private static func contiguousQueryOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int?? {
+        guard let base = bytes.baseAddress else { return .some(nil) }
+        var i = 0
+        var high: UInt64 = 0
+        while i + 8 <= bytes.count {
+            high |= UnsafeRawPointer(base).loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < bytes.count {
+            high |= UInt64(bytes[i])
+            i += 1
+        }
+        guard high & 0x8080_8080_8080_8080 == 0 else { return nil }
+        guard let mark = memchr(base, Int32(UInt8(ascii: "?")), bytes.count) else { return .some(nil) }
+        return .some(UnsafeRawPointer(base).distance(to: mark))
     }
 
     /// nil when `bytes` are not all ASCII; otherwise the offset of the first `?`, if there is one.
@@ -123,23 +145,33 @@ package final class HTTPExchange: EndOfTurnFlushing {
     /// evhttp's own lookup (an ASCII fold, as `headerNamesMatch` does for the ASCII names `RequestHeadRules`
     /// lets through).
     package func header(_ name: String) -> String? {
+        withHeader(name) { $0.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// `body` gets the bytes of the header `header(_:)` finds (nil when there is none) without a String made
+    /// of them: a caller that wants only part of the value (a bearer token) makes a String of that part alone.
+    package func withHeader<R>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
         if let request {
-            guard let input = evhttp_request_get_input_headers(request) else { return nil }
+            guard let input = evhttp_request_get_input_headers(request) else { return body(nil) }
             // evhttp_find_header's walk, with the fold inline: it calls a function per character compared (two
             // lookups a request, across every header the client sent).
             var name = name
-            return name.withUTF8 { wanted in
+            let value = name.withUTF8 { wanted -> UnsafeMutablePointer<CChar>? in
                 var entry = input.pointee.tqh_first
                 while let header = entry {
-                    if let key = header.pointee.key, Self.cStringMatches(key, wanted) {
-                        return header.pointee.value.map { String(cString: $0) }
-                    }
+                    if let key = header.pointee.key, Self.cStringMatches(key, wanted) { return header.pointee.value }
                     entry = header.pointee.next.tqe_next
                 }
                 return nil
             }
+            guard let value else { return body(nil) }
+            let count = strlen(value)
+            return value.withMemoryRebound(to: UInt8.self, capacity: count) {
+                body(UnsafeBufferPointer(start: $0, count: count))
+            }
         }
-        return headers.first { Self.headerNamesMatch($0.0, name) }?.1
+        guard var value = headers.first(where: { Self.headerNamesMatch($0.0, name) })?.1 else { return body(nil) }
+        return value.withUTF8 { body($0) }
     }
 
     /// `evutil_ascii_strcasecmp(key, wanted) == 0`: equal but for the case of ASCII letters.
@@ -207,10 +239,15 @@ package final class HTTPExchange: EndOfTurnFlushing {
         let inlined = HTTPResponseHead.inlinableCount(headers)
         Self.add(headers[inlined...], to: request)
         if let server, request.pointee.major == 1, request.pointee.minor >= 1,
-            !headers.contains(where: { $0.0.utf8.count == 4 && Self.headerNamesMatch($0.0, "Date") }),
             let output = evhttp_request_get_output_headers(request)
         {
-            _ = server.withDateHeaderValue { evhttp_add_header(output, "Date", $0) }
+            let given = Self.framingHeadersGiven(in: headers)
+            if !given.date { _ = server.withDateHeaderValue { evhttp_add_header(output, "Date", $0) } }
+            // The Content-Length evhttp adds next for HTTP/1.1 (`evhttp_maybe_add_content_length_header`), in the
+            // same place and spelling, without the snprintf it formats the number with.
+            if !given.length, Self.replyNeedsBody(status: status, request) {
+                Self.withDecimal(body.count) { _ = evhttp_add_header(output, "Content-Length", $0) }
+            }
         }
         if !body.isEmpty, let output = evhttp_request_get_output_buffer(request) {
             body.withUnsafeBytes { _ = evbuffer_add(output, $0.baseAddress, $0.count) }
@@ -221,6 +258,45 @@ package final class HTTPExchange: EndOfTurnFlushing {
             evhttp_send_reply(handedBack, Int32(clamping: status), $0, nil)
         }
         if let bev { Self.sendReplyNow(on: bev) }
+    }
+
+    /// Whether `headers` name a `Date`, and a `Content-Length` or `Transfer-Encoding` (either stops evhttp adding
+    /// a length), so that the reply does not get a second one.
+    private static func framingHeadersGiven(in headers: [(String, String)]) -> (date: Bool, length: Bool) {
+        var given = (date: false, length: false)
+        for (name, _) in headers {
+            switch name.utf8.count {
+            case 4: given.date = given.date || headerNamesMatch(name, "Date")
+            case 14: given.length = given.length || headerNamesMatch(name, "Content-Length")
+            case 17: given.length = given.length || headerNamesMatch(name, "Transfer-Encoding")
+            default: break
+            }
+        }
+        return given
+    }
+
+    /// evhttp's `evhttp_response_needs_body` for a reply of `status` (its `response_code` is set only once the
+    /// reply is sent).
+    private static func replyNeedsBody(status: Int, _ request: UnsafeMutablePointer<evhttp_request>) -> Bool {
+        let code = Int32(clamping: status)
+        return code != 204 && code != 304 && (code < 100 || code >= 200) && request.pointee.type != EVHTTP_REQ_HEAD
+    }
+
+    /// `body` gets `value` (non-negative) in decimal as a NUL-terminated C string, as `%zu` writes it.
+    static func withDecimal<R>(_ value: Int, _ body: (UnsafePointer<CChar>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 24) { digits in
+            var rest = value.magnitude
+            var start = digits.count - 1
+            digits[start] = 0
+            repeat {
+                start -= 1
+                digits[start] = CChar(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10))
+                rest /= 10
+            } while rest > 0
+            // Never nil: the allocation is not empty.
+            guard let base = digits.baseAddress else { return "0".withCString(body) }
+            return body(base + start)
+        }
     }
 
     /// `body` gets the reason to hand evhttp: nil (evhttp's own phrase) without headers to send with it.

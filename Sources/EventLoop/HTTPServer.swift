@@ -24,6 +24,8 @@ import Glibc
 /// Timeouts: `evhttp_set_timeout` bounds how long a connection may sit without reading or writing a
 /// byte while a request is in progress; a stream that sends a chunk (or an SSE keep-alive comment)
 /// re-arms it. It is 600 s by default because a streamed completion may wait minutes for the first token.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 package final class HTTPServer {
     let loop: EventLoop
     /// The `evhttp*`; freeing it closes every connection (their exchanges see `onClientClose`).
@@ -38,20 +40,20 @@ package final class HTTPServer {
     package let maxConnections: Int
     /// The resolved `limits.maxPendingBodyBytes`, and how much of it connections hold now.
     package let maxPendingBodyBytes: Int
-    package private(set) var pendingBodyBytes = 0
+    @exclusivity(unchecked) package private(set) var pendingBodyBytes = 0
     /// Connections accepted since start: with keep-alive, far fewer than requests (the emulator reports it so
     /// the bench and tests can see the gateway reuse its upstream connections).
     package internal(set) var connectionsAccepted = 0
     /// Every open connection, by its `bufferevent*`.
-    var guards: [OpaquePointer: HTTPConnectionGuard] = [:]
+    @exclusivity(unchecked) var guards: [OpaquePointer: HTTPConnectionGuard] = [:]
     var sweepTimer: Timer?
     var acceptPauses: Set<AcceptPause> = []
     var listenerPaused = false
     var resumeTimer: Timer?
     var acceptFailureLog = RateLimitedLog(interval: 10)
     /// The reply `Date` value, NUL-terminated, and the second it was made for (`withDateHeaderValue`).
-    var dateHeaderSecond: time_t = -1
-    var dateHeaderValue: [CChar] = [0]
+    @exclusivity(unchecked) var dateHeaderSecond: time_t = -1
+    @exclusivity(unchecked) var dateHeaderValue: [CChar] = [0]
     static let acceptBackoffSeconds = 0.25
 
     enum AcceptPause: Hashable {
@@ -154,9 +156,9 @@ package final class HTTPServer {
 
     /// Answers handed to evhttp whose last byte has not reached the kernel yet. A draining process
     /// waits for zero before it leaves, or the end of a stream it just finished would be cut off.
-    package private(set) var repliesFlushing = 0
+    @exclusivity(unchecked) package private(set) var repliesFlushing = 0
     /// Called when `repliesFlushing` drops to zero.
-    package var onRepliesFlushed: (() -> Void)?
+    @exclusivity(unchecked) package var onRepliesFlushed: (() -> Void)?
 
     fileprivate func replyHandedBack(
         _ request: UnsafeMutablePointer<evhttp_request>, through connectionGuard: HTTPConnectionGuard?

@@ -9,33 +9,35 @@ import Glibc
 ///
 /// Callbacks run on the loop thread; callers capture `self` weakly in them. Dropping the last
 /// reference closes the socket like `close()`.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 package final class StreamConnection: EndOfTurnFlushing {
     private let loop: EventLoop
     /// The `bufferevent*`; nil once closed. Freeing it closes the socket (`BEV_OPT_CLOSE_ON_FREE`).
-    private var bufferEvent: OpaquePointer?
+    @exclusivity(unchecked) private var bufferEvent: OpaquePointer?
     /// The socket's read event (persistent); freed with the bufferevent, before the socket closes.
     private var readEvent: OpaquePointer?
     private let fd: Int32
-    private var closeWhenFlushed = false
+    @exclusivity(unchecked) private var closeWhenFlushed = false
     /// Set while a `closeAfterFlush()` is pending, so the caller may drop the connection meanwhile.
     private var selfUntilFlushed: StreamConnection?
     /// Given to `closeAfterFlush(then:)`: runs once the socket is closed.
     private var onClosedAfterFlush: (() -> Void)?
-    private var wasAboveLowWatermark = false
+    @exclusivity(unchecked) private var wasAboveLowWatermark = false
     /// A flush is queued on the loop's `EndOfTurn`: everything written meanwhile goes out in one send.
-    private var flushScheduled = false
+    @exclusivity(unchecked) private var flushScheduled = false
     /// The kernel refused part of the output: the bufferevent's write event is on until it drained.
-    private var waitingForKernel = false
+    @exclusivity(unchecked) private var waitingForKernel = false
 
     /// What one read took from the socket, as an array.
-    package var onRead: (([UInt8]) -> Void)?
+    @exclusivity(unchecked) package var onRead: (([UInt8]) -> Void)?
     /// Instead of `onRead` when set: what one read took, in place in the loop's read buffer, valid only
     /// during the call; for a reader that copies what it keeps anyway, so a read event costs no array.
-    package var onReadBytes: ((UnsafeRawBufferPointer) -> Void)?
+    @exclusivity(unchecked) package var onReadBytes: ((UnsafeRawBufferPointer) -> Void)?
     /// EOF or error from the peer; called once, never after a local `close()` or `closeAfterFlush()`.
-    package var onClose: (() -> Void)?
+    @exclusivity(unchecked) package var onClose: (() -> Void)?
     /// The output buffer dropped to `lowWatermark` or below after having been above it.
-    package var onDrain: (() -> Void)?
+    @exclusivity(unchecked) package var onDrain: (() -> Void)?
 
     /// Bound for `onDrain`; 64 KiB by default.
     package var lowWatermark: Int = 64 * 1024 {

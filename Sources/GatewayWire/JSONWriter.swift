@@ -39,25 +39,25 @@ package enum JSONWriter {
 
     /// Writes what `JSONValue.int(value)` holds, without making the value.
     /// Digits written straight into `out`: every streamed chunk and every response writes a few numbers,
-    /// and `String(value)` made a String for each.
+    /// and `String(value)` made a String for each. Composed on the stack and appended as one copy: appending
+    /// placeholder zeros and then writing through the array cost two generic passes over it per number.
     package static func writeInt(_ value: Int, into out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var count = 1
-        var rest = magnitude
-        while rest >= 10 {
-            rest /= 10
-            count += 1
-        }
-        let start = out.count
-        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count))
-        out.withUnsafeMutableBufferPointer { buffer in
-            var index = start + count - 1
+        // The common case, a one-digit count or index, is one append.
+        if value >= 0, value < 10 { return out.append(UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value)) }
+        // 20 digits and a sign hold any Int.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in
+            var magnitude = value.magnitude
+            var start = digits.count
             repeat {
-                buffer[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: magnitude % 10)
                 magnitude /= 10
-                index -= 1
             } while magnitude > 0
+            if value < 0 {
+                start -= 1
+                digits[start] = UInt8(ascii: "-")
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 
@@ -67,8 +67,13 @@ package enum JSONWriter {
     /// escapes appended byte by byte (an array literal per escape allocated; a per-byte `append` checked
     /// uniqueness and capacity each time).
     package static func writeString(_ s: String, into out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { writeEscaped($0, into: &out) }
+        // Borrowed where the bytes are contiguous (any native String, small ones copied to the stack): the
+        // mutating `withUTF8` on a copy cost a retain, a release and a uniqueness check per string.
+        let written: Void? = s.utf8.withContiguousStorageIfAvailable { writeEscaped($0, into: &out) }
+        if written == nil {
+            var s = s
+            s.withUTF8 { writeEscaped($0, into: &out) }
+        }
     }
 
     private static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
@@ -76,28 +81,63 @@ package enum JSONWriter {
         // whole buffer again for every string of a chunk instead of growing geometrically.
         out.append(UInt8(ascii: "\""))
         var run = 0
-        for i in 0..<bytes.count {
-            let b = bytes[i]
-            guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+        var i = nextEscape(in: bytes, from: 0)
+        while i < bytes.count {
             if run < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i])) }
+            appendEscape(for: bytes[i], to: &out)
             run = i + 1
-            out.append(0x5C)
-            switch b {
-            case 0x22, 0x5C: out.append(b)
-            case 0x0A: out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "t"))
-            case 0x08: out.append(UInt8(ascii: "b"))
-            case 0x0C: out.append(UInt8(ascii: "f"))
-            default:
-                out.append(UInt8(ascii: "u"))
-                out.append(0x30)
-                out.append(0x30)
-                out.append(hex[Int(b >> 4)])
-                out.append(hex[Int(b & 0xF)])
-            }
+            i = nextEscape(in: bytes, from: run)
         }
         if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// The offset of the first byte at or after `start` that JSON must escape, or `bytes.count`. Text rarely
+    /// has one, so eight bytes are ruled out at a time: byte by byte, the scan was the most of a string's cost.
+    private static func nextEscape(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            while i + 8 <= bytes.count, !anyNeedsEscape(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                i += 8
+            }
+        }
+        while i < bytes.count, !needsEscape(bytes[i]) { i += 1 }
+        return i
+    }
+
+    /// Whether any of the eight bytes in `word` is a control character, `"` or `\` (exact; which one is left to
+    /// the byte loop). The classic tests from "Bit Twiddling Hacks": a byte below 0x20 leaves its
+    /// high bit set in `word - 0x20…` where it was clear in `word`; a byte equal to `c` is a zero in `word ^ c…`.
+    private static func anyNeedsEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let control = (word &- (ones &* 0x20)) & ~word
+        let quote = (quotes &- ones) & ~quotes
+        let backslash = (backslashes &- ones) & ~backslashes
+        return (control | quote | backslash) & highs != 0
+    }
+
+    private static func needsEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C
+    }
+
+    private static func appendEscape(for byte: UInt8, to out: inout [UInt8]) {
+        out.append(0x5C)
+        switch byte {
+        case 0x22, 0x5C: out.append(byte)
+        case 0x0A: out.append(UInt8(ascii: "n"))
+        case 0x0D: out.append(UInt8(ascii: "r"))
+        case 0x09: out.append(UInt8(ascii: "t"))
+        case 0x08: out.append(UInt8(ascii: "b"))
+        case 0x0C: out.append(UInt8(ascii: "f"))
+        default:
+            out.append(UInt8(ascii: "u"))
+            out.append(0x30)
+            out.append(0x30)
+            out.append(hex[Int(byte >> 4)])
+            out.append(hex[Int(byte & 0xF)])
+        }
     }
 }

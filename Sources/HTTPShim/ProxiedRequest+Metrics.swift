@@ -49,7 +49,7 @@ extension ProxiedRequest {
         let metrics = shim.metrics
         if wasStreaming { metrics.openStreams -= 1 }
         metrics.inFlight -= 1
-        let model = reachedModel ? modelName.map { metrics.modelLabel($0) } ?? "none" : "none"
+        let model = reachedModel ? modelName.map { shim.modelLabel($0) } ?? "none" : "none"
         metrics.requestFinished(
             route: routeLabel, model: model, status: status, seconds: elapsed, firstToken: firstTokenAfter,
             tokens: tokens, usage: reportedUsage.map { ($0.promptTokens, $0.completionTokens) })

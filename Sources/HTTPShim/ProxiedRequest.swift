@@ -9,6 +9,8 @@ import ShimCore
 
 /// One client request that the translator answers: forwards it, then writes the OpenAI response.
 /// Answered exactly once: `waiting` (no status sent) → `streaming` (SSE 200 sent) → `done`.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class ProxiedRequest {
     /// Named here for the extensions that switch on it; defined (and tested) in ShimCore.
     typealias Operation = ClientOperation
@@ -30,37 +32,40 @@ final class ProxiedRequest {
     /// cycle ends in `done`; unowned, every use paid a checked retain of the shim.
     let shim: Shim
     /// Where `Shim` keeps this request while it is in flight; -1 outside.
-    var activeSlot = -1
-    private var call: TranslatorCall?
-    private var state = State.waiting
-    private var keepAlive: Timer?
-    private var keepAliveArmed = false
+    @exclusivity(unchecked) var activeSlot = -1
+    @exclusivity(unchecked) private var call: TranslatorCall?
+    @exclusivity(unchecked) private var state = State.waiting
+    @exclusivity(unchecked) private var keepAlive: Timer?
+    @exclusivity(unchecked) private var keepAliveArmed = false
     /// When the last bytes went to the client (or the request arrived): the keep-alive is due
     /// `keepAliveSeconds` after it. Noted per chunk instead of re-arming the timer per chunk.
-    private var lastSentAt = 0.0
+    @exclusivity(unchecked) private var lastSentAt = 0.0
     /// Reused for every streamed chat chunk, so a token costs no allocation here.
-    private var chunkBytes: [UInt8] = []
-    private var readingPaused = false
-    private var status = 0
+    @exclusivity(unchecked) private var chunkBytes: [UInt8] = []
+    @exclusivity(unchecked) private var readingPaused = false
+    @exclusivity(unchecked) private var status = 0
     private let startedAt: Double
     let created: Int
     /// Per-request figures for `ShimMetrics`, reported once, in `done`.
-    var reachedModel = false
-    var firstTokenAfter: Double?
-    var tokens = 0
-    var reportedUsage: Usage?
+    @exclusivity(unchecked) var reachedModel = false
+    @exclusivity(unchecked) var firstTokenAfter: Double?
+    @exclusivity(unchecked) var tokens = 0
+    @exclusivity(unchecked) var reportedUsage: Usage?
     private let completionId = RequestID.chatCompletion()
     private(set) lazy var completionResponseId = RequestID.completion()
     /// For a chat, whether it streams (nil for other operations): chat tokens are the common case, decided
     /// once so that each token does not copy the operation (with its whole request) to switch on it.
     private let chatStreams: Bool?
+    /// The chat request (nil for other operations), taken out of `operation` once: each read of it through the
+    /// enum copied the whole operation, four times a request.
+    private let chat: ChatRequest?
     /// The model the request names, if it asks one for an answer (for metrics).
     let modelName: String?
 
     // The renderers are made on first use. Not `lazy var`s: those have only get and set, so every
     // mutation (one per token) copied the renderer, and the text it had gathered, and stored it back.
-    private var chunkStorage: ChatChunkStream?
-    private var assemblerStorage: ChatCompletionAssembler?
+    @exclusivity(unchecked) private var chunkStorage: ChatChunkStream?
+    @exclusivity(unchecked) private var assemblerStorage: ChatCompletionAssembler?
     /// The other APIs' renderers, boxed and made on first use: inline they took 1.7 KB of every request's
     /// object, which put each allocation past malloc's per-thread cache (1,032 bytes). The legacy completion
     /// renderers too: inline, their 220 bytes alone took a chat request's object past it.
@@ -72,7 +77,7 @@ final class ProxiedRequest {
         var responseStream: ResponseEventStream?
         var responseAssembler: ResponseAssembler?
     }
-    private var otherStorage: OtherRenderers?
+    @exclusivity(unchecked) private var otherStorage: OtherRenderers?
     private var others: OtherRenderers {
         if let otherStorage { return otherStorage }
         let made = OtherRenderers()
@@ -173,19 +178,22 @@ final class ProxiedRequest {
         }
     }
 
-    init(exchange: HTTPExchange, operation: Operation, requestId: String, shim: Shim) {
+    init(exchange: HTTPExchange, operation: consuming Operation, requestId: String, shim: Shim) {
         self.exchange = exchange
-        self.operation = operation
         self.requestId = requestId
         self.shim = shim
-        // Both from one look at the operation: each `case let` copies the request it holds.
+        // All from one look at the operation: each `case let` copies the request it holds.
         if case .chat(let chat) = operation {
+            self.chat = chat
             chatStreams = chat.stream
             modelName = chat.model
         } else {
+            chat = nil
             chatStreams = nil
             modelName = Self.modelName(of: operation)
         }
+        // Last, so the operation moves in instead of being copied.
+        self.operation = operation
         startedAt = shim.clock.monotonic()
         created = shim.unixTime()
     }
@@ -199,7 +207,9 @@ final class ProxiedRequest {
         shim.metrics.inFlight += 1
         do {
             let call = try shim.translator.open(
-                GatewayRequest(requestId: requestId, apiKey: apiKey, operation: operation.wireOperation))
+                GatewayRequest(
+                    requestId: requestId, apiKey: apiKey,
+                    operation: chat.map { .chatCompletion($0) } ?? operation.wireOperation))
             self.call = call
             // Strong captures, each cycle broken in `done` (`call.close()` and the exchange's handlers cleared):
             // `shim.active` holds this request until then anyway, and a weak capture gave every request a
@@ -213,7 +223,7 @@ final class ProxiedRequest {
         }
         exchange.onClientClose = { self.clientClosed() }
         exchange.onDrain = { self.clientDrained() }
-        if operation.clientStreams { scheduleKeepAlive() }
+        if chatStreams ?? operation.clientStreams { scheduleKeepAlive() }
     }
 
     // MARK: translator → client
@@ -454,11 +464,6 @@ final class ProxiedRequest {
     }
 
     // MARK: renderers
-
-    private var chat: ChatRequest? {
-        if case .chat(let c) = operation { return c }
-        return nil
-    }
 
     private func makeChunkStream() -> ChatChunkStream {
         ChatChunkStream(

@@ -9,16 +9,18 @@ import ShimCore
 
 /// The HTTP side: routes OpenAI requests, validates them, and hands each to a `ProxiedRequest`.
 /// Holds no AWS credentials and no keys: the bearer token is forwarded for the translator to judge.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class Shim {
     let config: ShimConfig
     let loop: EventLoop
     /// The process's clock: monotonic for request durations, wall for `created` fields.
     let clock: GatewayClock
-    private var server: HTTPServer?
+    @exclusivity(unchecked) private var server: HTTPServer?
     /// Requests in flight, each holding its index (`activeSlot`): entering and leaving cost no hashing, where a
     /// dictionary keyed by identity hashed the request twice.
-    private var active: [ProxiedRequest] = []
-    private var draining = false
+    @exclusivity(unchecked) private var active: [ProxiedRequest] = []
+    @exclusivity(unchecked) private var draining = false
     private var drainTimer: Timer?
     let metrics = ShimMetrics()
     private var metricsEndpoint: MetricsEndpoint?
@@ -140,20 +142,34 @@ final class Shim {
         RequestID.sanitized(clientHeader: exchange.header("x-request-id")) ?? RequestID.request()
     }
 
-    func proxy(_ exchange: HTTPExchange, _ operation: ProxiedRequest.Operation) {
+    /// `operation` is consumed: moved into the request, where a borrowed one was copied (every field retained).
+    func proxy(_ exchange: HTTPExchange, _ operation: consuming ProxiedRequest.Operation) {
         if draining {
             let error = GatewayError(.shuttingDown, "The gateway is shutting down; retry.")
             return reply(exchange, errorResponse(error, for: operation))
         }
         let requestId = requestId(exchange)
+        let apiKey =
+            operation.isAnthropic
+            ? ClientAPIKey.anthropic(
+                xAPIKey: exchange.header("x-api-key"), authorization: exchange.header("Authorization"))
+            : exchange.withHeader("Authorization") { ClientAPIKey.bearer(utf8: $0) }
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
         request.activeSlot = active.count
         active.append(request)
-        request.start(
-            apiKey: operation.isAnthropic
-                ? ClientAPIKey.anthropic(
-                    xAPIKey: exchange.header("x-api-key"), authorization: exchange.header("Authorization"))
-                : ClientAPIKey.bearer(exchange.header("Authorization")))
+        request.start(apiKey: apiKey)
+    }
+
+    /// The model last labelled as itself: `ShimMetrics` keeps every name it once labelled so, and a request for
+    /// the model before it (the usual case) skips hashing the name into its set of labels.
+    @exclusivity(unchecked) private var labelledModel: String?
+
+    /// `metrics.modelLabel(name)`.
+    func modelLabel(_ name: String) -> String {
+        if name == labelledModel { return name }
+        let label = metrics.modelLabel(name)
+        if label == name { labelledModel = name }
+        return label
     }
 
     /// The connection cap in force (MAX_CONNECTIONS or the one derived from the open-file limit).

@@ -3,6 +3,8 @@ import GatewayWire
 
 /// One exchange with the translator: a stream on the shared `TranslatorLink`. Delivers the answer's
 /// messages in order; closing it before the answer ends cancels the work in the translator.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class TranslatorCall {
     struct Timeouts {
         /// Seconds for a request's acknowledgement (`TRANSLATOR_ACK_TIMEOUT_SECONDS`).
@@ -16,15 +18,18 @@ final class TranslatorCall {
     /// cycle; unowned, each use paid a checked retain.
     private let link: TranslatorLink
     /// The translator has said something about this exchange (its acknowledgement at the least).
-    var acknowledged = false
+    @exclusivity(unchecked) var acknowledged = false
     /// Bytes of this stream's frames received and not yet credited back to the translator.
-    private var uncredited = 0
+    @exclusivity(unchecked) private var uncredited = 0
     /// The client is not taking what it was sent: credit waits, so the translator stops within the window.
-    private var clientSlow = false
-    private var closed = false
-    var onMessage: ((TranslatorMessage) -> Void)?
+    @exclusivity(unchecked) private var clientSlow = false
+    @exclusivity(unchecked) private var closed = false
+    /// The link no longer holds this call (its exchange ended, or the connection was lost), so closing it needs
+    /// no search of the link's calls.
+    @exclusivity(unchecked) var released = false
+    @exclusivity(unchecked) var onMessage: ((TranslatorMessage) -> Void)?
     /// The connection to the translator was lost before the answer was complete.
-    var onLost: ((String) -> Void)?
+    @exclusivity(unchecked) var onLost: ((String) -> Void)?
 
     init(link: TranslatorLink, stream: UInt32) {
         self.link = link

@@ -12,25 +12,32 @@ import GatewayWire
 /// `Frame.acknowledgementDelay`), a heartbeat comes every `Frame.heartbeatInterval`, and the connection is lost
 /// when a request goes unacknowledged for `ackTimeout` or, with exchanges open, no frame at all arrives
 /// for `idleTimeout`. Losing it fails every open exchange (503, or an SSE error once streaming).
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class TranslatorLink {
     private let loop: EventLoop
     private let socketPath: String
     private let timeouts: TranslatorCall.Timeouts
     private let clock: GatewayClock
-    private var connection: StreamConnection?
-    private var decoder = FrameDecoder()
-    private var calls: [UInt32: TranslatorCall] = [:]
-    private var nextStream: UInt32 = 1
+    @exclusivity(unchecked) private var connection: StreamConnection?
+    @exclusivity(unchecked) private var decoder = FrameDecoder()
+    @exclusivity(unchecked) private var calls: [UInt32: TranslatorCall] = [:]
+    /// The call of the last frame received, while `calls` holds it: an answer's frames come in runs of one
+    /// stream, so most find their call without hashing the stream into `calls`.
+    @exclusivity(unchecked) private var lastCall: TranslatorCall?
+    @exclusivity(unchecked) private var nextStream: UInt32 = 1
     /// Requests not yet acknowledged, oldest first; acknowledged ones are dropped lazily from the front.
-    private var unacknowledged: [(stream: UInt32, sentAt: Double)] = []
-    private var unacknowledgedHead = 0
-    private var lastFrameAt = 0.0
+    @exclusivity(unchecked) private var unacknowledged: [(stream: UInt32, sentAt: Double)] = []
+    @exclusivity(unchecked) private var unacknowledgedHead = 0
+    @exclusivity(unchecked) private var lastFrameAt = 0.0
     /// Checks for a silent translator while exchanges are open (`checkSilence`).
     private lazy var watchdog = Timer(loop: loop) { [weak self] in self?.checkSilence() }
-    private var watching = false
-    private var outgoing: [UInt8] = []
+    @exclusivity(unchecked) private var watching = false
+    /// When the watchdog fires, on the clock's monotonic seconds (while `watching`).
+    @exclusivity(unchecked) private var watchdogDue = 0.0
+    @exclusivity(unchecked) private var outgoing: [UInt8] = []
     /// Calls that received frames in the current read, to credit once it is handled.
-    private var touched: [TranslatorCall] = []
+    @exclusivity(unchecked) private var touched: [TranslatorCall] = []
 
     init(loop: EventLoop, socketPath: String, timeouts: TranslatorCall.Timeouts, clock: GatewayClock) {
         self.loop = loop
@@ -54,7 +61,7 @@ final class TranslatorLink {
         let now = clock.monotonic()
         if calls.count == 1 { lastFrameAt = now }
         unacknowledged.append((stream, now))
-        armWatchdog()
+        armWatchdog(now: now)
         return call
     }
 
@@ -101,10 +108,24 @@ final class TranslatorLink {
     /// The call's owner is done with it: a call the translator has not finished is cancelled.
     func close(_ call: TranslatorCall) {
         // By identity: an ended call's stream id can be handed out again once the counter wraps.
-        guard let open = calls[call.stream], open === call else { return }
-        calls[call.stream] = nil
+        guard !call.released, let open = calls[call.stream], open === call else { return }
+        forget(call)
         send(.cancel, stream: call.stream)
-        if calls.isEmpty { resetWatchdog() }
+        if calls.isEmpty { noCallsOpen() }
+    }
+
+    private func call(on stream: UInt32) -> TranslatorCall? {
+        if let lastCall, lastCall.stream == stream { return lastCall }
+        let call = calls[stream]
+        if call != nil { lastCall = call }
+        return call
+    }
+
+    /// Drops `call`, which `calls` holds: its exchange ended or was cancelled.
+    private func forget(_ call: TranslatorCall) {
+        calls[call.stream] = nil
+        call.released = true
+        if lastCall === call { lastCall = nil }
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
@@ -129,7 +150,7 @@ final class TranslatorLink {
             }
             guard let header else { return }
             // Frames of an exchange the shim already closed (its client left) are expected: dropped.
-            guard header.stream != 0, let call = calls[header.stream] else { continue }
+            guard header.stream != 0, let call = call(on: header.stream) else { continue }
             call.acknowledged = true
             if header.kind == .heartbeat { continue }
             call.received(frameBytes: header.payload.count + 4 + Frame.headerLength)
@@ -141,8 +162,8 @@ final class TranslatorLink {
                 return lost("bad message from the translator: \(error)")
             }
             if message.endsExchange {
-                calls[header.stream] = nil
-                if calls.isEmpty { resetWatchdog() }
+                forget(call)
+                if calls.isEmpty { noCallsOpen() }
             }
             call.onMessage?(message)
         }
@@ -153,6 +174,8 @@ final class TranslatorLink {
     private func lost(_ reason: String) {
         let failed = calls
         calls = [:]
+        lastCall = nil
+        for call in failed.values { call.released = true }
         resetWatchdog()
         connection?.close()
         connection = nil
@@ -164,10 +187,25 @@ final class TranslatorLink {
 
     // MARK: watchdog
 
-    private func armWatchdog() {
-        guard !watching else { return }
+    /// Makes the watchdog fire by the deadlines of a request sent `now`; one already due by then is left as it is.
+    private func armWatchdog(now: Double) {
+        let delay = min(timeouts.ackTimeout, timeouts.idleTimeout)
+        guard !watching || watchdogDue > now + delay else { return }
+        schedule(after: delay, now: now)
+    }
+
+    private func schedule(after delay: Double, now: Double) {
         watching = true
-        watchdog.schedule(after: min(timeouts.ackTimeout, timeouts.idleTimeout))
+        watchdogDue = now + delay
+        watchdog.schedule(after: delay)
+    }
+
+    /// The last open exchange ended: none is left to be acknowledged. The watchdog stays armed, and stands down
+    /// if it fires with no exchange open: cancelling it here and arming it again for the next request cost two
+    /// event changes a request whenever requests come one at a time.
+    private func noCallsOpen() {
+        unacknowledged.removeAll(keepingCapacity: true)
+        unacknowledgedHead = 0
     }
 
     private func resetWatchdog() {
@@ -201,7 +239,6 @@ final class TranslatorLink {
         if now >= lastFrameAt + timeouts.idleTimeout {
             return lost("no frame from the translator for \(timeouts.idleTimeout) s")
         }
-        watching = true
-        watchdog.schedule(after: max(0.01, due - now))
+        schedule(after: max(0.01, due - now), now: now)
     }
 }

@@ -18,7 +18,6 @@ package enum ChatRequestValidator {
 
     static func chatRequest(_ body: [UInt8]) throws(GatewayError) -> ChatRequest {
         let fields = try RequestBody.fields(body)
-        let body = JSONValue.object(fields)
         // The typed members in one pass over the members (each key is there once by now), where a subscript
         // each searched them all again; the rest are checked below, in the client's order, as before.
         var modelValue: JSONValue?
@@ -26,12 +25,18 @@ package enum ChatRequestValidator {
         var streamValue: JSONValue?
         var optionsValue: JSONValue?
         var others: [(String, JSONValue)] = []
+        // `ToolRules.checkCombination` judges only these three members: without any of them it has nothing to
+        // refuse, and its three searches of the members are skipped.
+        var namesTools = false
         for (key, value) in fields {
             switch key {
             case "model": modelValue = value
             case "messages": messagesValue = value
             case "stream": streamValue = value
             case "stream_options": optionsValue = value
+            case "tools", "tool_choice", "parallel_tool_calls":
+                namesTools = true
+                others.append((key, value))
             default: others.append((key, value))
             }
         }
@@ -54,7 +59,7 @@ package enum ChatRequestValidator {
         }
 
         for (key, value) in others where !value.isNull { try ParameterRules.check(key, value) }
-        try ToolRules.checkCombination(body)
+        if namesTools { try ToolRules.checkCombination(.object(fields)) }
         return ChatRequest(
             model: model, messages: messages, stream: stream, includeUsage: includeUsage, parameters: others)
     }

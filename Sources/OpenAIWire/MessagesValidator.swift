@@ -30,7 +30,24 @@ enum MessagesValidator {
     /// `path` (here and below) is made only for an error: every message of every request passes here.
     private static func validateMessage(_ message: JSONValue, at path: @autoclosure () -> String) throws(GatewayError) {
         try ParameterRules.object(path(), message)
-        guard let roleValue = message["role"], !roleValue.isNull else {
+        // The members read here, found in one pass (the last of a repeated key, as the subscript finds it):
+        // a subscript each walked every member again, five times a message.
+        var roleValue: JSONValue?
+        var content: JSONValue?
+        var nameValue: JSONValue?
+        var toolCalls: JSONValue?
+        var functionCall: JSONValue?
+        for (key, value) in message.objectValue ?? [] {
+            switch key {
+            case "role": roleValue = value
+            case "content": content = value
+            case "name": nameValue = value
+            case "tool_calls": toolCalls = value
+            case "function_call": functionCall = value
+            default: break
+            }
+        }
+        guard let roleValue, !roleValue.isNull else {
             throw ValidationMessage.missing("\(path()).role")
         }
         guard case .string(let role) = roleValue else {
@@ -40,13 +57,13 @@ enum MessagesValidator {
             throw ValidationMessage.invalidValue("\(path()).role", role, supported: roles)
         }
 
-        if let name = message["name"], !name.isNull { try ParameterRules.string("\(path()).name", name) }
+        if let nameValue, !nameValue.isNull { try ParameterRules.string("\(path()).name", nameValue) }
 
-        let hasToolCalls = message["tool_calls"].map { !$0.isNull } ?? false
-        let hasFunctionCall = message["function_call"].map { !$0.isNull } ?? false
+        let hasToolCalls = toolCalls.map { !$0.isNull } ?? false
+        let hasFunctionCall = functionCall.map { !$0.isNull } ?? false
         // Only an assistant turn that calls a tool, and a function result, may go without content.
         let contentOptional = (role == "assistant" && (hasToolCalls || hasFunctionCall)) || role == "function"
-        try validateContent(message["content"], role: role, optional: contentOptional, at: "\(path()).content")
+        try validateContent(content, role: role, optional: contentOptional, at: "\(path()).content")
 
         switch role {
         case "tool":
@@ -54,7 +71,7 @@ enum MessagesValidator {
         case "function":
             try ParameterRules.requiredString(message, "name", at: path())
         case "assistant" where hasToolCalls:
-            try validateToolCalls(message["tool_calls"] ?? .null, at: "\(path()).tool_calls")
+            try validateToolCalls(toolCalls ?? .null, at: "\(path()).tool_calls")
         default:
             break
         }

@@ -1,8 +1,10 @@
 /// Response ids in OpenAI's shape: `chatcmpl-` and 29 alphanumerics.
 package enum RequestID {
     /// A `StaticString`, not a static array: each draw of an id read the array through its lazy
-    /// initialization check and a bounds check. Its 62 letters are what `random` draws among.
-    private static let alphabet: StaticString = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    /// initialization check and a bounds check. Its `letterCount` letters are what `random` draws among.
+    static let alphabet: StaticString = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    /// `alphabet`'s length (a test holds them equal), as a constant so that `%` by it is a multiply.
+    static let letterCount = 62
 
     package static func chatCompletion() -> String {
         random(count: 29, after: "chatcmpl-")
@@ -26,28 +28,32 @@ package enum RequestID {
     /// random part a String of its own and then copied both into a third.
     private static func random(count: Int, after prefix: StaticString) -> String {
         let prefixCount = prefix.utf8CodeUnitCount
-        let letters = alphabet.utf8Start
-        let letterCount = alphabet.utf8CodeUnitCount
-        // Bytes of 248 and up are skipped so `% 62` stays uniform (248 = 4 × 62); a quarter more than
-        // `count` almost always suffices, and the loop draws again when it does not. Written through
-        // pointers: with an index check per byte, every id cost some 25 instructions a character.
         return String(unsafeUninitializedCapacity: prefixCount + count) { out in
             guard let base = out.baseAddress, out.count >= prefixCount + count else { return 0 }
             base.update(from: prefix.utf8Start, count: prefixCount)
-            let letter = base + prefixCount
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count + count / 4 + 8) { draw in
-                var filled = 0
-                while filled < count {
-                    RandomBytePool.fill(UnsafeMutableRawBufferPointer(draw))
-                    for byte in draw where byte < 248 {
-                        guard filled < count else { break }
-                        letter[filled] = letters[Int(byte) % letterCount]
-                        filled += 1
-                    }
-                }
-            }
+            fillAlphanumerics(UnsafeMutableBufferPointer(start: base + prefixCount, count: count))
             return prefixCount + count
         }
+    }
+
+    /// Kernel randomness drawn straight into `run`, each byte then mapped to a letter in place. Bytes of 248
+    /// and up are drawn again so that `% letterCount` stays uniform (248 = 4 × 62); one in 32 is, so an id
+    /// seldom redraws more than one. Drawing a quarter more than needed and filtering a copy cost twice the
+    /// instructions a letter, and with an index check per byte, every id cost some 25 a letter.
+    private static func fillAlphanumerics(_ run: UnsafeMutableBufferPointer<UInt8>) {
+        RandomBytePool.fill(UnsafeMutableRawBufferPointer(run))
+        let letters = alphabet.utf8Start
+        for i in run.indices {
+            var byte = run[i]
+            while byte >= 248 { byte = drawByte() }
+            run[i] = letters[Int(byte) % letterCount]
+        }
+    }
+
+    private static func drawByte() -> UInt8 {
+        var byte: UInt8 = 0
+        withUnsafeMutableBytes(of: &byte) { RandomBytePool.fill($0) }
+        return byte
     }
 
     /// The client's `x-request-id`, if it is one we can carry into frames, headers and log lines as it is:

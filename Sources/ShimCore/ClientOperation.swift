@@ -9,7 +9,9 @@ package enum ClientOperation: Equatable, Sendable {
     case chat(ChatRequest)
     case completion(CompletionRequest)
     case embeddings(EmbeddingsRequest)
-    case responses(ResponsesRequest)
+    /// Boxed: a Responses request is several times the size of any other payload, and inline it set the size of
+    /// every operation, which each request copies and moves a few times.
+    indirect case responses(ResponsesRequest)
     case listModels
     case retrieveModel(String)
     case health

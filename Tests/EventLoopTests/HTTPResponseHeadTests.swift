@@ -44,4 +44,17 @@ struct HTTPResponseHeadTests {
         // Names that merely share a length with one evhttp reads are ours.
         #expect(HTTPResponseHead.inlinableCount([("Vary", "x"), ("Keep-Alive", "x"), ("Content-Language", "en")]) == 3)
     }
+
+    /// The Content-Length the exchange adds in evhttp's place is spelled as evhttp's `%zu` spelled it.
+    @Test func lengthsAreWrittenAsPrintfDoes() {
+        var values = Array(0...1100) + [Int.max]
+        var power = 1
+        while power <= Int.max / 10 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        for value in values {
+            #expect(HTTPExchange.withDecimal(value) { String(cString: $0) } == String(value))
+        }
+    }
 }

@@ -39,4 +39,19 @@ struct QueryMarkTests {
     func findsTheFirstQuestionMarkCharacter(target: String) {
         #expect(HTTPExchange.queryMark(in: target) == target.firstIndex(of: "?"))
     }
+
+    /// A mark, and a byte that is not ASCII, at every offset of targets on both sides of each word the scan
+    /// reads at once, and past a small String's length.
+    @Test func findsTheMarkAtEveryOffset() {
+        for length in 1...40 {
+            for offset in 0..<length {
+                for (inserted, rest) in [("?", "a"), ("?", "?"), ("\u{E9}", "b"), ("?\u{301}", "c"), ("/", "?")] {
+                    let target =
+                        String(repeating: "x", count: offset) + inserted
+                        + String(repeating: rest, count: length - offset - 1)
+                    #expect(HTTPExchange.queryMark(in: target) == target.firstIndex(of: "?"), "\(target)")
+                }
+            }
+        }
+    }
 }
