@@ -184,7 +184,8 @@ package final class ShimMetrics {
 extension Histogram? {
     /// Observes `value`, making the latency histogram first if there is none yet.
     fileprivate mutating func observeCreating(_ value: Double) {
-        if self == nil { self = Histogram(bounds: Histogram.latencyBounds) }
+        // A pattern, not `self == nil`: that comparison copied the histogram (retaining both its arrays) first.
+        if case .none = self { self = Histogram(bounds: Histogram.latencyBounds) }
         self?.observe(value)
     }
 }
