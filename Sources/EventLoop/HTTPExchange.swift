@@ -43,6 +43,13 @@ package final class HTTPExchange: EndOfTurnFlushing {
     @exclusivity(unchecked) package var onDrain: (() -> Void)?
     @exclusivity(unchecked) package private(set) var clientClosed = false
 
+    /// Sets `onClientClose` and `onDrain` at once. A method because the shim sets and clears both for every
+    /// request: an assignment compiled in another module pays the runtime exclusivity check all the same.
+    package func setCallbacks(onClientClose: (() -> Void)?, onDrain: (() -> Void)?) {
+        self.onClientClose = onClientClose
+        self.onDrain = onDrain
+    }
+
     /// evhttp holds this exchange's flush callback (the first chunk went through it), so later chunks
     /// can be written to the connection directly.
     @exclusivity(unchecked) private var chunkCallbackSet = false

@@ -28,17 +28,24 @@ enum HTTPResponseHead {
     static func reason(status: Int, headers: ArraySlice<(String, String)>) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(128)
-        out.append(contentsOf: reasonPhrase(status).utf8)
+        append(reasonPhrase(status), to: &out)
         for (name, value) in headers {
             out.append(0x0D)
             out.append(0x0A)
-            out.append(contentsOf: name.utf8)
+            append(name, to: &out)
             out.append(UInt8(ascii: ":"))
             out.append(UInt8(ascii: " "))
-            out.append(contentsOf: value.utf8)
+            append(value, to: &out)
         }
         out.append(0)
         return out
+    }
+
+    /// `text`'s bytes as one copy where the String has them contiguous (every native one): appending its `utf8`
+    /// view took the generic sequence path, some 170 instructions a piece, five pieces a reply.
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { out.append(contentsOf: $0) }
+        if copied == nil { out.append(contentsOf: text.utf8) }
     }
 
     /// libevent 2.1's reason phrase for `status` (http.c, `evhttp_response_phrase_internal`), fallbacks and

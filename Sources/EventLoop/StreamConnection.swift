@@ -39,8 +39,8 @@ package final class StreamConnection: EndOfTurnFlushing {
     /// The output buffer dropped to `lowWatermark` or below after having been above it.
     @exclusivity(unchecked) package var onDrain: (() -> Void)?
 
-    /// Bound for `onDrain`; 64 KiB by default.
-    package var lowWatermark: Int = 64 * 1024 {
+    /// Bound for `onDrain`; 64 KiB by default. Read by every `write`.
+    @exclusivity(unchecked) package var lowWatermark: Int = 64 * 1024 {
         didSet { applyWriteWatermark() }
     }
 

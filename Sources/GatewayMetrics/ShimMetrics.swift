@@ -50,11 +50,15 @@ package final class ShimMetrics {
     /// client cycling names cannot grow the page without bound.
     package static let maxModelLabels = 100
 
-    private var byModel: [String: ModelFigures] = [:]
-    private var translatorErrors: [String: Int] = [:]
-    private var models: Set<String> = []
-    package var openStreams = 0
-    package var inFlight = 0
+    // Unchecked, as the shim's per-request state is (see `EventLoop`'s note on exclusivity): the shim's loop
+    // thread alone touches them, each access a plain read, write or in-place update with no callback inside,
+    // and the runtime check cost some 100 instructions an access, three or four a request. Other modules
+    // count through the methods below: an access compiled in another module is checked all the same.
+    @exclusivity(unchecked) private var byModel: [String: ModelFigures] = [:]
+    @exclusivity(unchecked) private var translatorErrors: [String: Int] = [:]
+    @exclusivity(unchecked) private var models: Set<String> = []
+    @exclusivity(unchecked) package var openStreams = 0
+    @exclusivity(unchecked) package var inFlight = 0
 
     package init() {}
 
@@ -64,6 +68,18 @@ package final class ShimMetrics {
         guard models.count < Self.maxModelLabels else { return "other" }
         models.insert(model)
         return model
+    }
+
+    /// A request handed to the translator (`inFlight`).
+    package func requestStarted() { inFlight += 1 }
+
+    /// A request's answer began streaming (`openStreams`).
+    package func streamOpened() { openStreams += 1 }
+
+    /// A request counted by `requestStarted` (and `streamOpened` if `wasStreaming`) is answered.
+    package func requestEnded(wasStreaming: Bool) {
+        if wasStreaming { openStreams -= 1 }
+        inFlight -= 1
     }
 
     /// One finished request. `model` is already a label (`none` for requests that name no model or that
@@ -168,7 +184,8 @@ package final class ShimMetrics {
 extension Histogram? {
     /// Observes `value`, making the latency histogram first if there is none yet.
     fileprivate mutating func observeCreating(_ value: Double) {
-        if self == nil { self = Histogram(bounds: Histogram.latencyBounds) }
+        // A pattern, not `self == nil`: that comparison copied the histogram (retaining both its arrays) first.
+        if case .none = self { self = Histogram(bounds: Histogram.latencyBounds) }
         self?.observe(value)
     }
 }

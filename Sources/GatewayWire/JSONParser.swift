@@ -132,6 +132,9 @@ package struct JSONParser {
             index += 1
             return .object(members)
         }
+        // Room for a chat message's or a small request's members at once: grown from empty, the array
+        // was allocated twice for most objects.
+        members.reserveCapacity(4)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }

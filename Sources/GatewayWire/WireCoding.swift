@@ -45,19 +45,19 @@ extension GatewayRequest {
     /// passes here, and gathering the members into an array first copied the request into it.
     private func writeChat(_ chat: ChatRequest, into out: inout [UInt8]) {
         out.reserveCapacity(out.count + 512)
-        out.append(contentsOf: #"{"id":"#.utf8)
+        out.append(literal: #"{"id":"#)
         JSONWriter.writeString(requestId, into: &out)
         if let apiKey {
-            out.append(contentsOf: #","key":"#.utf8)
+            out.append(literal: #","key":"#)
             JSONWriter.writeString(apiKey, into: &out)
         }
-        out.append(contentsOf: #","op":"chat","model":"#.utf8)
+        out.append(literal: #","op":"chat","model":"#)
         JSONWriter.writeString(chat.model, into: &out)
-        out.append(contentsOf: #","messages":"#.utf8)
+        out.append(literal: #","messages":"#)
         chat.writeMessages(into: &out)
-        out.append(contentsOf: chat.stream ? #","stream":true"#.utf8 : #","stream":false"#.utf8)
-        out.append(contentsOf: chat.includeUsage ? #","include_usage":true"#.utf8 : #","include_usage":false"#.utf8)
-        out.append(contentsOf: #","parameters":"#.utf8)
+        out.append(literal: chat.stream ? #","stream":true"# : #","stream":false"#)
+        out.append(literal: chat.includeUsage ? #","include_usage":true"# : #","include_usage":false"#)
+        out.append(literal: #","parameters":"#)
         JSONWriter.write(.object(chat.parameters), into: &out)
         out.append(UInt8(ascii: "}"))
     }

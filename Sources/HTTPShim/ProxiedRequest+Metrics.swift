@@ -47,8 +47,7 @@ extension ProxiedRequest {
     /// Once, when the request is answered (or its client left).
     func reportMetrics(status: Int, wasStreaming: Bool) {
         let metrics = shim.metrics
-        if wasStreaming { metrics.openStreams -= 1 }
-        metrics.inFlight -= 1
+        metrics.requestEnded(wasStreaming: wasStreaming)
         let model = reachedModel ? modelName.map { shim.modelLabel($0) } ?? "none" : "none"
         metrics.requestFinished(
             route: routeLabel, model: model, status: status, seconds: elapsed, firstToken: firstTokenAfter,

@@ -204,7 +204,7 @@ final class ProxiedRequest {
     var elapsed: Double { shim.clock.monotonic() - startedAt }
 
     func start(apiKey: String?) {
-        shim.metrics.inFlight += 1
+        shim.metrics.requestStarted()
         do {
             let call = try shim.translator.open(
                 GatewayRequest(
@@ -221,8 +221,7 @@ final class ProxiedRequest {
             Log.warning("translator unreachable at \(shim.config.socketPath): \(error)", ["request_id": requestId])
             return translatorUnavailable()
         }
-        exchange.onClientClose = { self.clientClosed() }
-        exchange.onDrain = { self.clientDrained() }
+        exchange.setCallbacks(onClientClose: { self.clientClosed() }, onDrain: { self.clientDrained() })
         if chatStreams ?? operation.clientStreams { scheduleKeepAlive() }
     }
 
@@ -364,7 +363,7 @@ final class ProxiedRequest {
         guard state == .waiting else { return }
         state = .streaming
         status = 200
-        shim.metrics.openStreams += 1
+        shim.metrics.streamOpened()
         exchange.startStreaming(
             status: 200,
             headers: [
@@ -415,8 +414,7 @@ final class ProxiedRequest {
         keepAliveArmed = false
         call?.close()
         call = nil
-        exchange.onClientClose = nil
-        exchange.onDrain = nil
+        exchange.setCallbacks(onClientClose: nil, onDrain: nil)
         shim.finished(self)
     }
 

@@ -36,10 +36,13 @@ final class Shim {
     }
 
     func start() throws -> Int {
+        // A `weak let`, captured by value: a `[weak self]` capture is a mutable box, and reading it paid a
+        // runtime exclusivity check on every request.
+        weak let shim = self
         let server = try HTTPServer(
             loop: loop, host: config.host, port: config.port, maxBodyBytes: config.maxBodyBytes,
             limits: config.limits,
-            handler: { [weak self] exchange in self?.handle(exchange) },
+            handler: { exchange in shim?.handle(exchange) },
             bodyTooLarge: { [weak self] exchange in
                 guard let self else { return }
                 if ShimRoute.isAnthropic(exchange.path) {

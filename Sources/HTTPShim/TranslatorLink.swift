@@ -68,7 +68,10 @@ final class TranslatorLink {
     private func connected() throws(EventLoopError) -> StreamConnection {
         if let connection, !connection.isClosed { return connection }
         let connection = try StreamConnection.connect(loop: loop, path: socketPath)
-        connection.onReadBytes = { [weak self] bytes in self?.received(bytes) }
+        // A `weak let`, captured by value: a `[weak self]` capture is a mutable box, and reading it paid a
+        // runtime exclusivity check on every read from the translator.
+        weak let link = self
+        connection.onReadBytes = { bytes in link?.received(bytes) }
         connection.onClose = { [weak self] in self?.lost("the translator closed the connection") }
         self.connection = connection
         decoder = FrameDecoder()

@@ -182,7 +182,7 @@ package struct ChatChunkStream {
         if let finishReason {
             JSONWriter.writeString(finishReason, into: &out)
         } else {
-            out.append(contentsOf: "null".utf8)
+            out.append(literal: "null")
         }
         out.append(UInt8(ascii: "}"))
         out.append(contentsOf: tail)

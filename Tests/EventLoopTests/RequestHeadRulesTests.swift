@@ -13,6 +13,36 @@ struct RequestHeadRulesTests {
         return verdict
     }
 
+    /// The word-at-a-time check against the byte rule, on every length to 40 with a control byte, DEL, HTAB,
+    /// obs-text or nothing special at each position, and on random bytes.
+    @Test func fieldValuesAreJudgedAsByteByByte() {
+        let byteRule = { (bytes: [UInt8]) in bytes.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) } }
+        func judged(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { RequestHeadRules.isFieldValue($0) } }
+        for length in 0...40 {
+            for special: UInt8 in [0x00, 0x01, 0x09, 0x0A, 0x0D, 0x1F, 0x20, 0x7E, 0x7F, 0x80, 0xFF] {
+                for position in 0..<max(length, 1) {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    if position < length { bytes[position] = special }
+                    #expect(judged(bytes) == byteRule(bytes), "\(bytes)")
+                }
+            }
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let bytes = (0..<Int.random(in: 0...24, using: &generator)).map { _ in
+                // Mostly printable, with controls, DEL and high bytes often enough to land in every lane.
+                Bool.random(using: &generator)
+                    ? UInt8.random(in: 0x20...0x7E, using: &generator) : UInt8.random(in: 0...255, using: &generator)
+            }
+            #expect(judged(bytes) == byteRule(bytes), "\(bytes)")
+        }
+        let rejected = RequestHeadRules.Verdict.reject("A header field value has control characters.")
+        #expect(Self.run(["GET / HTTP/1.1", "User-Agent: a long agent string\u{7F} with DEL", ""]) == rejected)
+        #expect(
+            Self.run(["GET / HTTP/1.1", "User-Agent: a long agent string\twith a tab é", "Host: x", ""])
+                == .complete(contentLength: nil))
+    }
+
     @Test func aPlainHeadCompletes() {
         #expect(Self.run(["GET /ping HTTP/1.1", "Host: x", ""]) == .complete(contentLength: nil))
         #expect(

@@ -85,6 +85,18 @@ import Testing
         #expect(ShimMetrics.routeLabel("/v1/models/secret-looking-id") == "other")
     }
 
+    @Test func startedStreamedAndEndedRequestsMoveTheGauges() {
+        let metrics = ShimMetrics()
+        metrics.requestStarted()
+        metrics.requestStarted()
+        metrics.streamOpened()
+        #expect((metrics.inFlight, metrics.openStreams) == (2, 1))
+        metrics.requestEnded(wasStreaming: true)
+        #expect((metrics.inFlight, metrics.openStreams) == (1, 0))
+        metrics.requestEnded(wasStreaming: false)
+        #expect((metrics.inFlight, metrics.openStreams) == (0, 0))
+    }
+
     @Test func gaugesAndTranslatorState() throws {
         let metrics = ShimMetrics()
         metrics.openStreams = 2
