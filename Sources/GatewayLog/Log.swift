@@ -60,8 +60,10 @@ package enum Log {
         case text, json
     }
 
-    /// Set once at startup, before the loop runs; read on the loop thread only.
-    nonisolated(unsafe) package static var threshold: Level = .info
+    /// Set once at startup, before the loop runs; read on the loop thread only. Unchecked: nothing runs during
+    /// a read of it, and the runtime check was the last one left on the shim's request path. Another module's
+    /// read is checked whatever the attribute, so those ask `logs(_:)`.
+    @exclusivity(unchecked) nonisolated(unsafe) package static var threshold: Level = .info
     nonisolated(unsafe) package static var component = "gateway"
     nonisolated(unsafe) package static var format = Format.text
 
@@ -79,6 +81,11 @@ package enum Log {
     }
 
     package typealias Fields = KeyValuePairs<String, String>
+
+    /// Whether a line at `level` would be written: callers building costly fields ask first.
+    package static func logs(_ level: Level) -> Bool {
+        level >= threshold
+    }
 
     package static func trace(_ message: @autoclosure () -> String, _ fields: Fields = [:]) {
         write(.trace, message, fields)

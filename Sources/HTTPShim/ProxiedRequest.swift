@@ -426,7 +426,7 @@ final class ProxiedRequest {
     /// One line per request: enough to trace a request across both processes by its id, never a key.
     private func logAccess(outcome: String) {
         // Checked here as `Log` checks it: the fields and the clock reading are made before `Log` can decide.
-        guard Log.threshold <= .info else { return }
+        guard Log.logs(.info) else { return }
         let ms = Int(elapsed * 1000)
         Log.info(
             "\(exchange.method) \(PathRedaction.redacted(exchange.path)) \(status) \(ms) ms\(outcome)",

@@ -45,4 +45,12 @@ import Testing
         #expect(Log.configure(component: "c", level: nil, format: "") == nil)
         #expect(Log.format == .json)
     }
+
+    @Test func logsAnswersForTheThreshold() {
+        let levels: [Log.Level] = [.trace, .debug, .info, .notice, .warning, .error]
+        for level in levels {
+            #expect(Log.logs(level) == (level >= Log.threshold))
+        }
+        #expect(Log.logs(.error))
+    }
 }
