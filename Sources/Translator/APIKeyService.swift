@@ -8,8 +8,10 @@ import TranslatorCore
 
 /// Answers "may this bearer token pass?" from the key cache, fetching the secret from Secrets Manager
 /// when the cache asks for it; requests that must wait for that fetch are parked here.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class APIKeyService {
-    private var cache: APIKeyCache
+    @exclusivity(unchecked) private var cache: APIKeyCache
     private let secretId: String?
     private let region: String
     private let endpoint: ServiceEndpoint

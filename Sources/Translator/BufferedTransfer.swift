@@ -42,14 +42,16 @@ func sendBuffered(
 
 /// What `sendBuffered`'s callbacks share: the answer so far, and where it goes. One object in place of the boxes
 /// of two captured variables and three closure contexts per call.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 private final class BufferedCollector {
     /// The transfer holds its callbacks, which hold this: unowned, so no cycle.
     private unowned let transfer: CurlTransfer
     private unowned let curl: CurlMulti
     private let maxBytes: Int
     private let completion: (Result<BufferedResponse, BufferedTransferError>) -> Void
-    private var response = BufferedResponse(status: 0, head: nil, body: [])
-    private var overflowed = false
+    @exclusivity(unchecked) private var response = BufferedResponse(status: 0, head: nil, body: [])
+    @exclusivity(unchecked) private var overflowed = false
 
     init(
         transfer: CurlTransfer, curl: CurlMulti, maxBytes: Int,

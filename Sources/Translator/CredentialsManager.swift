@@ -8,9 +8,11 @@ import TranslatorCore
 
 /// Owns the translator's AWS credentials: the refresh state machine plus the one fetch it may have in
 /// flight; requests that must wait are parked here and resumed when the fetch completes.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class CredentialsManager {
     private let fetcher: CredentialFetcher
-    private var state = ExpiringCredentials()
+    @exclusivity(unchecked) private var state = ExpiringCredentials()
     private var waiting: [(Result<AWSCredentials, GatewayError>) -> Void] = []
     /// For `gateway_aws_credentials_*`: whether any credentials were obtained, when they expire (wall-clock
     /// seconds; nil: never), and refresh failures.

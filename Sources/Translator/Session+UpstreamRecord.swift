@@ -28,6 +28,8 @@ extension Session {
 
 /// What one SageMaker call's two callbacks share, with the callbacks they wrap: one object, where the four
 /// variables they captured were four boxes, and their two contexts two more allocations, on every call.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 private final class UpstreamRecord {
     let endpoint: String
     let requestId: String
@@ -36,10 +38,10 @@ private final class UpstreamRecord {
     let watch = Stopwatch()
     private let onResponse: ((_ status: Int, _ head: ResponseHead) -> Void)?
     private let onComplete: ((Result<Void, CurlError>) -> Void)?
-    private var status = 0
-    private var headersAfter: Double?
-    private var upstreamId = "-"
-    private var errorType: String?
+    @exclusivity(unchecked) private var status = 0
+    @exclusivity(unchecked) private var headersAfter: Double?
+    @exclusivity(unchecked) private var upstreamId = "-"
+    @exclusivity(unchecked) private var errorType: String?
 
     init(
         endpoint: String, requestId: String, metrics: UpstreamMetrics, operation: String,

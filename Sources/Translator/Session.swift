@@ -8,6 +8,8 @@ import TranslatorCore
 
 /// One exchange with the shim: a stream on a `ShimConnection`, one request answered with frames. The
 /// shim's `cancel` (its client went away), or losing the connection, cancels the SageMaker transfer.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class Session {
     enum State {
         case working
@@ -22,19 +24,19 @@ final class Session {
     let stream: UInt32
     private unowned let connection: ShimConnection
     unowned let server: TranslatorServer
-    var state = State.working
+    @exclusivity(unchecked) var state = State.working
     let requestId: String
-    private var transfer: CurlTransfer?
+    @exclusivity(unchecked) private var transfer: CurlTransfer?
     /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
-    var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
-    private(set) var transferPaused = false
+    @exclusivity(unchecked) var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
+    @exclusivity(unchecked) private(set) var transferPaused = false
     /// Bytes this stream may still send before the shim credits more (`Frame.streamWindow`): the shim
     /// credits only what its client took, so a slow client stops the SageMaker transfer.
-    var credit = Frame.streamWindow
+    @exclusivity(unchecked) var credit = Frame.streamWindow
     /// The first frame on the stream is the request's acknowledgement (`ShimConnection.owe`).
-    private(set) var hasSentFrame = false
+    @exclusivity(unchecked) private(set) var hasSentFrame = false
     /// The streamed model call's answer, while one runs (`invokeStreaming`).
-    private var answer: ModelCallStateMachine?
+    @exclusivity(unchecked) private var answer: ModelCallStateMachine?
 
     init(stream: UInt32, requestId: String, connection: ShimConnection) {
         self.stream = stream
