@@ -9,15 +9,9 @@ extension Session {
     /// (the pair AWS support asks for). Nothing runs per body chunk. A call cancelled because the client left
     /// never completes, so it is neither counted nor logged here (the session logs the cancel).
     func recordUpstream(_ transfer: CurlTransfer, route: ModelRoute, streaming: Bool) {
-        recordUpstream(transfer, endpoint: route.endpoint, usesOpenAIRoute: route.usesOpenAIRoute, streaming: streaming)
-    }
-
-    /// `recordUpstream(_:route:streaming:)` with the two things it reads of the route, for a caller whose closure
-    /// would otherwise hold a copy of the whole route.
-    func recordUpstream(_ transfer: CurlTransfer, endpoint: String, usesOpenAIRoute: Bool, streaming: Bool) {
         let record = UpstreamRecord(
-            endpoint: endpoint, requestId: requestId, metrics: server.metrics,
-            operation: usesOpenAIRoute
+            endpoint: route.endpoint, requestId: requestId, metrics: server.metrics,
+            operation: route.usesOpenAIRoute
                 ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint",
             onResponse: transfer.onResponseHead, onComplete: transfer.onComplete)
         // Each captures the record alone, so neither allocates a context of its own.
