@@ -17,27 +17,29 @@ private let curlGlobalInitResult: CURLcode = {
 ///
 /// Curl forbids re-entering the multi from its own callbacks, so `add`, `cancel` and `resume` called
 /// from `onResponse`/`onData` are queued and run as soon as curl returns.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 package final class CurlMulti: EndOfTurnFlushing {
     private let loop: EventLoop
     /// The `CURLM*`.
     private let multi: UnsafeMutableRawPointer
-    private var timer: Timer?
+    @exclusivity(unchecked) private var timer: Timer?
     /// hiperfifo's "sock info" objects, owned here; curl holds unretained pointers (curl_multi_assign).
-    private var sockets: [curl_socket_t: CurlSocket] = [:]
+    @exclusivity(unchecked) private var sockets: [curl_socket_t: CurlSocket] = [:]
     /// Added and not yet finished or cancelled-and-removed; keeps each transfer alive while curl uses it.
-    private var transfers: [ObjectIdentifier: CurlTransfer] = [:]
+    @exclusivity(unchecked) private var transfers: [ObjectIdentifier: CurlTransfer] = [:]
     /// Easy handles back from finished transfers, reset, for the next ones (`CurlEasyHandle`).
-    private var idleHandles: [CurlEasyHandle] = []
-    private var curlDepth = 0
-    private var deferred: [() -> Void] = []
+    @exclusivity(unchecked) private var idleHandles: [CurlEasyHandle] = []
+    @exclusivity(unchecked) private var curlDepth = 0
+    @exclusivity(unchecked) private var deferred: [() -> Void] = []
     /// Set around the calls that hand curl new work (`handingCurlWork`): a 0 ms deadline asked for then runs at
     /// the end of this loop turn instead of through the loop timer, which cost a loop turn and an `epoll_wait`
     /// per request.
-    private var kickAtEndOfTurn = false
+    @exclusivity(unchecked) private var kickAtEndOfTurn = false
     /// curl's deadline is "now" and an end-of-turn `socket_action(CURL_SOCKET_TIMEOUT)` is owed.
-    private var kickDue = false
+    @exclusivity(unchecked) private var kickDue = false
     /// This multi is queued on the loop's `EndOfTurn`.
-    private var kickScheduled = false
+    @exclusivity(unchecked) private var kickScheduled = false
 
     package init(loop: EventLoop) throws {
         guard curlGlobalInitResult == CURLE_OK else {

@@ -9,12 +9,14 @@ import EventLoop
 /// waits in curl's pool) the socket stays registered with the loop, *parked*: the next transfer on that
 /// connection asks for reading again and costs no `epoll_ctl` either way. Curl closes its sockets through
 /// `CURLOPT_CLOSESOCKETFUNCTION`, which ends the registration first, so a closed fd is never left watched.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class CurlSocket {
     let fd: curl_socket_t
     private let watcher: SocketWatcher
     /// Curl has no entry for it (CURL_POLL_REMOVE came) and has not closed it: still watched for reading, but
     /// readiness is not curl's business (the peer closed an idle connection, or sent something unasked).
-    var isParked = false
+    @exclusivity(unchecked) var isParked = false
 
     init(loop: EventLoop, fd: curl_socket_t, onReady: @escaping (curl_socket_t, Int32) -> Void) {
         self.fd = fd

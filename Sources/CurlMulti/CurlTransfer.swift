@@ -7,10 +7,13 @@ import CCurl
 ///
 /// Callbacks run on the loop thread, from inside curl; they may call `resume()` and
 /// `CurlMulti.cancel`/`add` (those are deferred until curl returns). Capture owners weakly.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it); each
+/// callback is copied out of its property before it runs, so none runs inside an access.
 package final class CurlTransfer {
     /// The handle lent by the multi, configured for this transfer, from `CurlMulti.add` until the multi
     /// takes it back when the transfer leaves it.
-    private var handle: CurlEasyHandle?
+    @exclusivity(unchecked) private var handle: CurlEasyHandle?
     /// The `CURL*`, while the transfer has a handle.
     var easy: UnsafeMutableRawPointer? { handle?.pointer }
     private let method: String
@@ -29,38 +32,54 @@ package final class CurlTransfer {
     /// Set by `CurlMulti.add`; the multi holds the strong reference.
     weak var multi: CurlMulti?
     /// Handed to curl with `curl_multi_add_handle` (and not yet removed).
-    var isAttached = false
+    @exclusivity(unchecked) var isAttached = false
     /// `CurlMulti.cancel` was called: refuse further data and never call `onComplete`.
-    var isCancelled = false
-    private(set) var isPaused = false
-    private var insideOnData = false
+    @exclusivity(unchecked) var isCancelled = false
+    @exclusivity(unchecked) private(set) var isPaused = false
+    @exclusivity(unchecked) private var insideOnData = false
     /// `resume()` was called from inside `onData`, before it returned `.pause`.
-    private var resumeRequested = false
+    @exclusivity(unchecked) private var resumeRequested = false
     /// Bytes at the start of curl's next deliveries that `onData` already had: curl re-delivers the
     /// chunk it was given CURL_WRITEFUNC_PAUSE for once unpaused.
-    private var alreadyConsumed = 0
+    @exclusivity(unchecked) private var alreadyConsumed = 0
 
-    private var status = 0
+    @exclusivity(unchecked) private var status = 0
     /// The field lines of the header block so far, for `ResponseHead`.
-    private var responseLines: [UInt8] = []
-    private var responseDelivered = false
+    @exclusivity(unchecked) private var responseLines: [UInt8] = []
+    @exclusivity(unchecked) private var responseDelivered = false
 
     /// The status and headers of the final response (1xx blocks are skipped); once, as soon as the header
     /// block ends, so before the first `onData` (or before `onComplete` when there is no body).
-    package var onResponse: ((_ status: Int, _ headers: [(String, String)]) -> Void)?
+    @exclusivity(unchecked) package var onResponse: ((_ status: Int, _ headers: [(String, String)]) -> Void)?
     /// As `onResponse`, with the headers left as curl delivered them until a field is asked for (`ResponseHead`);
     /// called first when both are set.
-    package var onResponseHead: ((_ status: Int, _ head: ResponseHead) -> Void)?
+    package var onResponseHead: ((_ status: Int, _ head: ResponseHead) -> Void)? {
+        get { onResponseHeadStorage }
+        set { onResponseHeadStorage = newValue }
+    }
     /// Body bytes in arrival order. Returning `.pause` stops the transfer until `resume()`; the bytes
     /// passed in that call are consumed all the same (curl's re-delivery of them is skipped here), so
     /// every byte reaches `onData` exactly once and in order.
-    package var onData: (([UInt8]) -> CurlDataDisposition)?
+    @exclusivity(unchecked) package var onData: (([UInt8]) -> CurlDataDisposition)?
     /// As `onData`, but lending curl's buffer for the duration of the call instead of copying it into a new array
     /// each time, for consumers that copy what they keep anyway (one allocation per read saved). When set, it is
     /// called instead of `onData`.
-    package var onDataBuffer: ((UnsafeRawBufferPointer) -> CurlDataDisposition)?
+    package var onDataBuffer: ((UnsafeRawBufferPointer) -> CurlDataDisposition)? {
+        get { onDataBufferStorage }
+        set { onDataBufferStorage = newValue }
+    }
     /// Exactly once per added transfer, unless it is cancelled first.
-    package var onComplete: ((Result<Void, CurlError>) -> Void)?
+    package var onComplete: ((Result<Void, CurlError>) -> Void)? {
+        get { onCompleteStorage }
+        set { onCompleteStorage = newValue }
+    }
+
+    // Every SageMaker call sets and reads these three from another module, and a client module accesses a
+    // `package` stored property directly, with the dynamic check, whatever `@exclusivity(unchecked)` says here
+    // (the profile showed the checks): behind accessors the check is this module's.
+    @exclusivity(unchecked) private var onResponseHeadStorage: ((_ status: Int, _ head: ResponseHead) -> Void)?
+    @exclusivity(unchecked) private var onDataBufferStorage: ((UnsafeRawBufferPointer) -> CurlDataDisposition)?
+    @exclusivity(unchecked) private var onCompleteStorage: ((Result<Void, CurlError>) -> Void)?
 
     /// - Parameters:
     ///   - headers: labelled as a signed request's are (`AWSHTTPRequest`), which are then handed over as they are
@@ -276,8 +295,9 @@ package final class CurlTransfer {
         responseDelivered = true
         let head = ResponseHead(lines: responseLines)
         responseLines = []
-        onResponseHead?(status, head)
-        onResponse?(status, head.fields)
+        // Each callback is copied out first, so no access to its property is open while it runs.
+        if let onResponseHead { onResponseHead(status, head) }
+        if let onResponse { onResponse(status, head.fields) }
     }
 
     /// Fails only for a handle that is not an easy handle; then the status stays unknown (0).

@@ -8,8 +8,10 @@ import TranslatorCore
 
 /// Answers "may this bearer token pass?" from the key cache, fetching the secret from Secrets Manager
 /// when the cache asks for it; requests that must wait for that fetch are parked here.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class APIKeyService {
-    private var cache: APIKeyCache
+    @exclusivity(unchecked) private var cache: APIKeyCache
     private let secretId: String?
     private let region: String
     private let endpoint: ServiceEndpoint
@@ -57,23 +59,34 @@ final class APIKeyService {
     func authorize(
         _ key: String?, afterFetch: Bool = false, completion: @escaping (Result<APIKeyGrant, GatewayError>) -> Void
     ) {
+        if let result = authorizeNow(key, afterFetch: afterFetch) {
+            completion(result)
+        } else {
+            park(key, completion)
+        }
+    }
+
+    /// The key's judgement, or nil when it must wait for the fetch this started or one in flight: the caller
+    /// then parks it (`park`). `authorize` without a closure, for the requests that need none.
+    func authorizeNow(_ key: String?, afterFetch: Bool = false) -> Result<APIKeyGrant, GatewayError>? {
         let (outcome, grant) = cache.checkGranting(key: key, now: clock.monotonic(), afterFetch: afterFetch)
         if outcome.startFetch { fetch() }
         switch outcome.decision {
-        case .allow: completion(.success(grant ?? cache.grant(for: key)))
-        case .wait: waiting.append((key, completion))
+        case .allow: return .success(grant ?? cache.grant(for: key))
+        case .wait: return nil
         case .deny:
-            if key != nil {
-                // Logged by the session, beside its request id.
-                completion(.failure(GatewayError(.invalidAPIKey, "Incorrect API key provided.")))
-            } else {
-                completion(.failure(GatewayError(.missingAPIKey, "You didn't provide an API key.")))
-            }
+            // Logged by the session, beside its request id.
+            if key != nil { return .failure(GatewayError(.invalidAPIKey, "Incorrect API key provided.")) }
+            return .failure(GatewayError(.missingAPIKey, "You didn't provide an API key."))
         case .unavailable:
-            completion(
-                .failure(GatewayError(.authUnavailable, "The gateway cannot verify API keys right now; retry shortly."))
-            )
+            return .failure(
+                GatewayError(.authUnavailable, "The gateway cannot verify API keys right now; retry shortly."))
         }
+    }
+
+    /// Judges `key` again once the fetch `authorizeNow` waited for ends, and hands `completion` the result.
+    func park(_ key: String?, _ completion: @escaping (Result<APIKeyGrant, GatewayError>) -> Void) {
+        waiting.append((key, completion))
     }
 
     private func fetch() {

@@ -20,10 +20,11 @@ enum BufferedTransferError: Error {
 
 /// Sends `request` and calls `completion` once with the whole answer. The caller keeps the returned
 /// transfer while it runs and may cancel it through `curl.cancel` (completion is then not called).
-/// `observe` sees the transfer with its callbacks set, before it starts (`Session.recordUpstream`).
+/// `observe` sees the transfer with its callbacks set, before it starts (`Session.recordUpstream`); not escaping, so
+/// its context costs no allocation.
 func sendBuffered(
     _ request: AWSHTTPRequest, on curl: CurlMulti, connectTimeout: Double, totalTimeout: Double, maxBytes: Int,
-    observe: ((CurlTransfer) -> Void)? = nil,
+    observe: (CurlTransfer) -> Void = { _ in },
     completion: @escaping (Result<BufferedResponse, BufferedTransferError>) -> Void
 ) -> CurlTransfer {
     let transfer = CurlTransfer(
@@ -35,21 +36,23 @@ func sendBuffered(
     transfer.onResponseHead = { collector.responseStarted(status: $0, head: $1) }
     transfer.onDataBuffer = { collector.received($0) }
     transfer.onComplete = { collector.completed($0) }
-    observe?(transfer)
+    observe(transfer)
     curl.add(transfer)
     return transfer
 }
 
 /// What `sendBuffered`'s callbacks share: the answer so far, and where it goes. One object in place of the boxes
 /// of two captured variables and three closure contexts per call.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 private final class BufferedCollector {
     /// The transfer holds its callbacks, which hold this: unowned, so no cycle.
     private unowned let transfer: CurlTransfer
     private unowned let curl: CurlMulti
     private let maxBytes: Int
     private let completion: (Result<BufferedResponse, BufferedTransferError>) -> Void
-    private var response = BufferedResponse(status: 0, head: nil, body: [])
-    private var overflowed = false
+    @exclusivity(unchecked) private var response = BufferedResponse(status: 0, head: nil, body: [])
+    @exclusivity(unchecked) private var overflowed = false
 
     init(
         transfer: CurlTransfer, curl: CurlMulti, maxBytes: Int,

@@ -8,9 +8,11 @@ import TranslatorCore
 
 /// Owns the translator's AWS credentials: the refresh state machine plus the one fetch it may have in
 /// flight; requests that must wait are parked here and resumed when the fetch completes.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class CredentialsManager {
     private let fetcher: CredentialFetcher
-    private var state = ExpiringCredentials()
+    @exclusivity(unchecked) private var state = ExpiringCredentials()
     private var waiting: [(Result<AWSCredentials, GatewayError>) -> Void] = []
     /// For `gateway_aws_credentials_*`: whether any credentials were obtained, when they expire (wall-clock
     /// seconds; nil: never), and refresh failures.
@@ -35,15 +37,30 @@ final class CredentialsManager {
     }
 
     func withCredentials(_ completion: @escaping (Result<AWSCredentials, GatewayError>) -> Void) {
+        if let result = credentialsNow() {
+            completion(result)
+        } else {
+            park(completion)
+        }
+    }
+
+    /// The credentials, or their failure, or nil when they must wait for the refresh this started or one in
+    /// flight: the caller then parks (`park`). `withCredentials` without a closure, for the requests that need none.
+    func credentialsNow() -> Result<AWSCredentials, GatewayError>? {
         let outcome = state.credentials(now: clock.wall())
         if outcome.startRefresh { startRefresh() }
         switch outcome.decision {
-        case .use(let credentials): completion(.success(credentials))
-        case .wait: waiting.append(completion)
+        case .use(let credentials): return .success(credentials)
+        case .wait: return nil
         case .unavailable(let reason):
             Log.error("no usable AWS credentials: \(reason)")
-            completion(.failure(GatewayError(.credentialsFailure, "The gateway has no usable AWS credentials.")))
+            return .failure(GatewayError(.credentialsFailure, "The gateway has no usable AWS credentials."))
         }
+    }
+
+    /// Asks again once the refresh `credentialsNow` waited for ends, and hands `completion` the result.
+    func park(_ completion: @escaping (Result<AWSCredentials, GatewayError>) -> Void) {
+        waiting.append(completion)
     }
 
     private func startRefresh() {

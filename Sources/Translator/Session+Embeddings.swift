@@ -101,7 +101,7 @@ extension Session {
             let transfer = sendBuffered(
                 request, on: self.server.curl, connectTimeout: 10, totalTimeout: self.server.config.invokeTimeout,
                 maxBytes: Session.maxResponseBytes,
-                observe: { [unowned self] in self.recordUpstream($0, route: route, streaming: false) }
+                observe: { self.recordUpstream($0, route: route, streaming: false) }
             ) { [weak self] result in
                 completed = true
                 guard let self, case .working = self.state else { return }

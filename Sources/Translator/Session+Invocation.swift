@@ -1,3 +1,4 @@
+import AWSSigV4
 import GatewayWire
 import TranslatorCore
 
@@ -10,16 +11,23 @@ extension Session {
         // Built before the credentials come: the closure then holds the request, not a copy of the whole route.
         let unsigned = SageMakerInvocation.request(
             endpoint: server.config.sagemakerEndpoint, route: route, body: body, stream: stream)
-        server.credentials.withCredentials { [weak self] result in
-            guard let self, case .working = self.state else { return }
-            switch result {
-            case .failure(let error): self.finish(.error(error))
-            case .success(let credentials):
-                proceed(
-                    unsigned.signed(
-                        credentials: credentials, region: self.server.config.region, service: .sagemakerRuntime,
-                        at: self.server.clock.date))
-            }
+        // Credentials are nearly always at hand: then no closure holding the request is made.
+        if let result = server.credentials.credentialsNow() { return sign(unsigned, result, then: proceed) }
+        server.credentials.park { [weak self] result in self?.sign(unsigned, result, then: proceed) }
+    }
+
+    private func sign(
+        _ unsigned: AWSHTTPRequest, _ credentials: Result<AWSCredentials, GatewayError>,
+        then proceed: (AWSHTTPRequest) -> Void
+    ) {
+        guard case .working = state else { return }
+        switch credentials {
+        case .failure(let error): finish(.error(error))
+        case .success(let credentials):
+            proceed(
+                unsigned.signed(
+                    credentials: credentials, region: server.config.region, service: .sagemakerRuntime,
+                    at: server.clock.date))
         }
     }
 

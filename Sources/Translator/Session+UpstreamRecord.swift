@@ -9,15 +9,9 @@ extension Session {
     /// (the pair AWS support asks for). Nothing runs per body chunk. A call cancelled because the client left
     /// never completes, so it is neither counted nor logged here (the session logs the cancel).
     func recordUpstream(_ transfer: CurlTransfer, route: ModelRoute, streaming: Bool) {
-        recordUpstream(transfer, endpoint: route.endpoint, usesOpenAIRoute: route.usesOpenAIRoute, streaming: streaming)
-    }
-
-    /// `recordUpstream(_:route:streaming:)` with the two things it reads of the route, for a caller whose closure
-    /// would otherwise hold a copy of the whole route.
-    func recordUpstream(_ transfer: CurlTransfer, endpoint: String, usesOpenAIRoute: Bool, streaming: Bool) {
         let record = UpstreamRecord(
-            endpoint: endpoint, requestId: requestId, metrics: server.metrics,
-            operation: usesOpenAIRoute
+            endpoint: route.endpoint, requestId: requestId, metrics: server.metrics,
+            operation: route.usesOpenAIRoute
                 ? "openai_route" : streaming ? "InvokeEndpointWithResponseStream" : "InvokeEndpoint",
             onResponse: transfer.onResponseHead, onComplete: transfer.onComplete)
         // Each captures the record alone, so neither allocates a context of its own.
@@ -28,6 +22,8 @@ extension Session {
 
 /// What one SageMaker call's two callbacks share, with the callbacks they wrap: one object, where the four
 /// variables they captured were four boxes, and their two contexts two more allocations, on every call.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 private final class UpstreamRecord {
     let endpoint: String
     let requestId: String
@@ -36,10 +32,10 @@ private final class UpstreamRecord {
     let watch = Stopwatch()
     private let onResponse: ((_ status: Int, _ head: ResponseHead) -> Void)?
     private let onComplete: ((Result<Void, CurlError>) -> Void)?
-    private var status = 0
-    private var headersAfter: Double?
-    private var upstreamId = "-"
-    private var errorType: String?
+    @exclusivity(unchecked) private var status = 0
+    @exclusivity(unchecked) private var headersAfter: Double?
+    @exclusivity(unchecked) private var upstreamId = "-"
+    @exclusivity(unchecked) private var errorType: String?
 
     init(
         endpoint: String, requestId: String, metrics: UpstreamMetrics, operation: String,

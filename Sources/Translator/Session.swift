@@ -8,6 +8,8 @@ import TranslatorCore
 
 /// One exchange with the shim: a stream on a `ShimConnection`, one request answered with frames. The
 /// shim's `cancel` (its client went away), or losing the connection, cancels the SageMaker transfer.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it).
 final class Session {
     enum State {
         case working
@@ -22,19 +24,19 @@ final class Session {
     let stream: UInt32
     private unowned let connection: ShimConnection
     unowned let server: TranslatorServer
-    var state = State.working
+    @exclusivity(unchecked) var state = State.working
     let requestId: String
-    private var transfer: CurlTransfer?
+    @exclusivity(unchecked) private var transfer: CurlTransfer?
     /// Transfers running beside `transfer` (concurrent embeddings batches), cancelled with it.
-    var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
-    private(set) var transferPaused = false
+    @exclusivity(unchecked) var sideTransfers: [ObjectIdentifier: CurlTransfer] = [:]
+    @exclusivity(unchecked) private(set) var transferPaused = false
     /// Bytes this stream may still send before the shim credits more (`Frame.streamWindow`): the shim
     /// credits only what its client took, so a slow client stops the SageMaker transfer.
-    var credit = Frame.streamWindow
+    @exclusivity(unchecked) var credit = Frame.streamWindow
     /// The first frame on the stream is the request's acknowledgement (`ShimConnection.owe`).
-    private(set) var hasSentFrame = false
+    @exclusivity(unchecked) private(set) var hasSentFrame = false
     /// The streamed model call's answer, while one runs (`invokeStreaming`).
-    private var answer: ModelCallStateMachine?
+    @exclusivity(unchecked) private var answer: ModelCallStateMachine?
 
     init(stream: UInt32, requestId: String, connection: ShimConnection) {
         self.stream = stream
@@ -45,73 +47,62 @@ final class Session {
 
     func handle(_ request: GatewayRequest) {
         switch request.operation {
-        case .health:
-            finish(.health(server.health))
-        case .metrics:
-            finish(.metrics(server.metricFamilies()))
-        case .listModels:
-            authorized(request.apiKey) { [weak self] grant in
-                guard let self else { return }
-                self.finish(.models(self.server.config.catalog.models.filter { grant.allows(model: $0.id) }))
-            }
-        case .retrieveModel(let id):
-            authorized(request.apiKey, model: id) { [weak self] _ in
-                guard let self else { return }
-                if let model = self.server.config.catalog.models.first(where: { $0.id == id }) {
-                    self.finish(.models([model]))
-                } else {
-                    self.finish(
-                        .error(
-                            GatewayError(
-                                .modelNotFound, "The model `\(id)` does not exist or you do not have access to it.",
-                                param: "model")))
-                }
-            }
-        case .chatCompletion(let chat):
-            authorized(request.apiKey, model: chat.model) { [weak self] _ in self?.startChat(chat) }
-        case .completion(let completion):
-            authorized(request.apiKey, model: completion.model) { [weak self] _ in
-                self?.startCompletion(completion)
-            }
-        case .embeddings(let embeddings):
-            authorized(request.apiKey, model: embeddings.model) { [weak self] _ in
-                self?.startEmbeddings(embeddings)
+        case .health: finish(.health(server.health))
+        case .metrics: finish(.metrics(server.metricFamilies()))
+        default:
+            // Nearly every key is judged at once: then no closure holding a copy of the request is made.
+            if let result = server.keys.authorizeNow(request.apiKey) {
+                authorized(request, result)
+            } else {
+                server.keys.park(request.apiKey) { [weak self] result in self?.authorized(request, result) }
             }
         }
     }
 
-    /// Runs `proceed` once the key passed and, when the request names a model, the key's scope
-    /// includes it. A model outside the scope is a 404, exactly as for a model that does not exist
-    /// (OpenAI does not tell a key which models exist that it cannot use).
-    private func authorized(
-        _ key: String?, model: String? = nil, then proceed: @escaping (APIKeyGrant) -> Void
-    ) {
-        server.keys.authorize(key) { [weak self] result in
-            guard let self, case .working = self.state else { return }
-            switch result {
-            case .success(let grant):
-                // The level checked first: the fields are built before `Log` could drop the line, on every request.
-                if key != nil, Log.threshold <= .info {
-                    Log.info("key \(grant.label)", ["request_id": self.requestId])
-                }
-                if let model, !grant.allows(model: model) {
-                    return self.finish(
-                        .error(
-                            GatewayError(
-                                .modelNotFound,
-                                "The model `\(model)` does not exist or you do not have access to it.",
-                                param: "model")))
-                }
-                proceed(grant)
-            case .failure(let error):
-                if error.kind == .invalidAPIKey, let key {
-                    Log.info(
-                        "rejected API key with fingerprint \(APIKeySet.fingerprint(key))",
-                        ["request_id": self.requestId])
-                }
-                self.finish(.error(error))
+    /// Carries out `request` once its key was judged. A model outside the key's scope is a 404, exactly as for a
+    /// model that does not exist (OpenAI does not tell a key which models exist that it cannot use).
+    private func authorized(_ request: GatewayRequest, _ result: Result<APIKeyGrant, GatewayError>) {
+        guard case .working = state else { return }
+        let grant: APIKeyGrant
+        switch result {
+        case .success(let granted): grant = granted
+        case .failure(let error):
+            if error.kind == .invalidAPIKey, let key = request.apiKey {
+                Log.info("rejected API key with fingerprint \(APIKeySet.fingerprint(key))", ["request_id": requestId])
             }
+            return finish(.error(error))
         }
+        // The level checked first: the fields are built before `Log` could drop the line, on every request.
+        if request.apiKey != nil, Log.threshold <= .info {
+            Log.info("key \(grant.label)", ["request_id": requestId])
+        }
+        switch request.operation {
+        case .health, .metrics:
+            break  // Answered without a key (`handle`).
+        case .listModels:
+            finish(.models(server.config.catalog.models.filter { grant.allows(model: $0.id) }))
+        case .retrieveModel(let id):
+            guard grant.allows(model: id), let model = server.config.catalog.models.first(where: { $0.id == id })
+            else { return finishModelNotFound(id) }
+            finish(.models([model]))
+        case .chatCompletion(let chat):
+            guard grant.allows(model: chat.model) else { return finishModelNotFound(chat.model) }
+            startChat(chat)
+        case .completion(let completion):
+            guard grant.allows(model: completion.model) else { return finishModelNotFound(completion.model) }
+            startCompletion(completion)
+        case .embeddings(let embeddings):
+            guard grant.allows(model: embeddings.model) else { return finishModelNotFound(embeddings.model) }
+            startEmbeddings(embeddings)
+        }
+    }
+
+    private func finishModelNotFound(_ model: String) {
+        finish(
+            .error(
+                GatewayError(
+                    .modelNotFound, "The model `\(model)` does not exist or you do not have access to it.",
+                    param: "model")))
     }
 
     private func startChat(_ chat: ChatRequest) {
@@ -132,9 +123,7 @@ final class Session {
         transfer = sendBuffered(
             request, on: server.curl, connectTimeout: 10, totalTimeout: server.config.invokeTimeout,
             maxBytes: Session.maxResponseBytes,
-            observe: { [unowned self, endpoint = route.endpoint, usesOpenAIRoute = route.usesOpenAIRoute] in
-                self.recordUpstream($0, endpoint: endpoint, usesOpenAIRoute: usesOpenAIRoute, streaming: false)
-            }
+            observe: { recordUpstream($0, route: route, streaming: false) }
         ) { [weak self] result in
             guard let self else { return }
             self.transfer = nil

@@ -4,23 +4,26 @@ import GatewayWire
 
 /// One connection from the shim, carrying many exchanges at once, each a `Session` on its own stream
 /// (docs/protocol.md). The shim keeps it open for its lifetime; losing it cancels every session on it.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it): `outgoing`
+/// stays checked, as the writer closure runs inside its access.
 final class ShimConnection {
     private let connection: StreamConnection
     unowned let server: TranslatorServer
-    private var frames: FrameDecoder
-    private var sessions: [UInt32: Session] = [:]
+    @exclusivity(unchecked) private var frames: FrameDecoder
+    @exclusivity(unchecked) private var sessions: [UInt32: Session] = [:]
     /// Sessions whose transfer paused because the shim was not taking our output fast enough.
-    private var waitingForDrain: [UInt32: Session] = [:]
+    @exclusivity(unchecked) private var waitingForDrain: [UInt32: Session] = [:]
     private var heartbeat: Timer?
     /// Requests read and not yet acknowledged: a session's first frame acknowledges it; those with nothing
     /// to say within `Frame.acknowledgementDelay` get a heartbeat on their stream (`acknowledgeSilent`).
-    private var owedAcknowledgements: [UInt32] = []
-    private var acknowledgementTimer: Timer?
+    @exclusivity(unchecked) private var owedAcknowledgements: [UInt32] = []
+    @exclusivity(unchecked) private var acknowledgementTimer: Timer?
     /// Closes a connection whose frame does not complete in time (`FRAME_TIMEOUT_SECONDS`), so a peer on
     /// the socket cannot hold a half-read frame, and its buffer, by sending nothing or a trickle.
-    private var frameDeadline: Timer?
+    @exclusivity(unchecked) private var frameDeadline: Timer?
     private var outgoing: [UInt8] = []
-    private(set) var isClosed = false
+    @exclusivity(unchecked) private(set) var isClosed = false
 
     init(connection: StreamConnection, server: TranslatorServer) {
         self.connection = connection

@@ -7,10 +7,13 @@ import TranslatorCore
 
 /// The translator's process state: the socket listener, the shim's connections, and the shared services
 /// (credentials, API keys, curl). SIGTERM stops accepting and waits for live sessions to finish.
+///
+/// Its per-request stored properties are `@exclusivity(unchecked)` (see `EventLoop`'s note on it); `config` is
+/// replaced only from the SIGHUP handler, on the loop thread.
 final class TranslatorServer {
     /// Replaced only by `reloadModels` (SIGHUP); a session reads the routing table once, when its
     /// request arrives, so requests in flight keep the route they started with.
-    private(set) var config: TranslatorConfig
+    @exclusivity(unchecked) private(set) var config: TranslatorConfig
     let loop: EventLoop
     let curl: CurlMulti
     let credentials: CredentialsManager
@@ -22,8 +25,8 @@ final class TranslatorServer {
     private var listener: UnixListener?
     private var connections: [ObjectIdentifier: ShimConnection] = [:]
     /// Exchanges in flight, over all connections.
-    private(set) var sessionCount = 0
-    private(set) var isDraining = false
+    @exclusivity(unchecked) private(set) var sessionCount = 0
+    @exclusivity(unchecked) private(set) var isDraining = false
     private var drainTimer: Timer?
     /// Closed connections whose last frames are still queued toward the shim.
     private var flushing = 0

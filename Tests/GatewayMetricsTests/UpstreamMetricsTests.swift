@@ -20,4 +20,31 @@ import Testing
         #expect(counts.map(\.value) == [2, 1])
         #expect(families[1].samples.first { $0.suffix == "_sum" }?.value == 5)
     }
+
+    /// Runs of the same key reuse the last call's slots; a change of key looks its slots up again. Counted against a
+    /// plain dictionary over an interleaved sequence that takes both paths.
+    @Test func runsAndChangesOfKeyCountAsADictionaryWould() throws {
+        let metrics = UpstreamMetrics()
+        let keys = [
+            ("a", "InvokeEndpoint", "ok"), ("a", "InvokeEndpoint", "ok"), ("b", "InvokeEndpoint", "ok"),
+            ("a", "InvokeEndpointWithResponseStream", "ok"), ("a", "InvokeEndpoint", "throttled"),
+            ("a", "InvokeEndpoint", "ok"), ("b", "InvokeEndpoint", "ok"), ("b", "InvokeEndpoint", "ok"),
+        ]
+        var expected: [String: Double] = [:]
+        var perEndpoint: [String: Double] = [:]
+        for round in 0..<3 {
+            for (index, key) in keys.enumerated() where (index + round) % 3 != 0 {
+                metrics.upstreamFinished(endpoint: key.0, operation: key.1, outcome: key.2, seconds: 0.1)
+                expected["\(key.0) \(key.1) \(key.2)", default: 0] += 1
+                perEndpoint[key.0, default: 0] += 1
+            }
+        }
+        let families = metrics.families()
+        let counted = Dictionary(
+            uniqueKeysWithValues: families[0].samples.map { ($0.labels.map(\.value).joined(separator: " "), $0.value) })
+        #expect(counted == expected)
+        let counts = families[1].samples.filter { $0.suffix == "_count" }
+        #expect(counts.map(\.labels) == [[MetricLabel("endpoint", "a")], [MetricLabel("endpoint", "b")]])
+        #expect(counts.map(\.value) == [perEndpoint["a"] ?? 0, perEndpoint["b"] ?? 0])
+    }
 }
