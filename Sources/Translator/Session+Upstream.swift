@@ -50,7 +50,7 @@ extension Session {
         modelRequest(route: route, serving: endpoint, body: body(upstream), stream: upstream) { [weak self] request in
             guard let self else { return }
             // The level checked first: the fields are built before `Log` could drop the line, on every request.
-            if Log.threshold <= .debug {
+            if Log.logs(.debug) {
                 let target = route.usesOpenAIRoute ? "\(route.endpoint)'s OpenAI route" : route.endpoint
                 Log.debug(
                     "calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)",

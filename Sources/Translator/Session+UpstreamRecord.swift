@@ -69,7 +69,7 @@ private final class UpstreamRecord {
         let seconds = headersAfter ?? watch.elapsed
         metrics.upstreamFinished(endpoint: endpoint, operation: operation, outcome: outcome.rawValue, seconds: seconds)
         // The level checked first: the fields are built before `Log` could drop the line, on every call.
-        if Log.threshold <= .info {
+        if Log.logs(.info) {
             Log.info(
                 "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
                     + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",

@@ -73,7 +73,7 @@ final class Session {
             return finish(.error(error))
         }
         // The level checked first: the fields are built before `Log` could drop the line, on every request.
-        if request.apiKey != nil, Log.threshold <= .info {
+        if request.apiKey != nil, Log.logs(.info) {
             Log.info("key \(grant.label)", ["request_id": requestId])
         }
         switch request.operation {
