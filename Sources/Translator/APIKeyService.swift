@@ -86,7 +86,12 @@ final class APIKeyService {
 
     /// Judges `key` again once the fetch `authorizeNow` waited for ends, and hands `completion` the result.
     func park(_ key: String?, _ completion: @escaping (Result<APIKeyGrant, GatewayError>) -> Void) {
-        waiting.append((key, completion))
+        // That fetch may have ended inside `authorizeNow` (credentials in their failure backoff fail it at once),
+        // draining the queue before this request joined it: judged now, as that drain would have.
+        guard !cache.fetchInFlight, let result = authorizeNow(key, afterFetch: true) else {
+            return waiting.append((key, completion))
+        }
+        completion(result)
     }
 
     private func fetch() {

@@ -60,7 +60,10 @@ final class CredentialsManager {
 
     /// Asks again once the refresh `credentialsNow` waited for ends, and hands `completion` the result.
     func park(_ completion: @escaping (Result<AWSCredentials, GatewayError>) -> Void) {
-        waiting.append(completion)
+        // That refresh may have ended inside `credentialsNow` (a source that cannot refresh fails at once),
+        // draining the queue before this request joined it: asked again now, as that drain would have.
+        guard !state.refreshInFlight, let result = credentialsNow() else { return waiting.append(completion) }
+        completion(result)
     }
 
     private func startRefresh() {

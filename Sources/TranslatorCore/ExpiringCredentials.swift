@@ -36,6 +36,8 @@ package struct ExpiringCredentials: Sendable {
     }
 
     package var expiresAt: Double? { expiration }
+    /// Whether a refresh has started and not yet ended.
+    package var refreshInFlight: Bool { inFlight }
 
     package mutating func credentials(now: Double) -> Outcome {
         guard let current else {

@@ -38,6 +38,20 @@ struct ExpiringCredentialsTests {
         #expect(provider.credentials(now: 2) == Outcome(decision: .wait, startRefresh: true))
     }
 
+    /// What a caller that was told to wait asks before parking: a refresh that failed at once has ended already.
+    @Test func refreshInFlightFollowsTheRefresh() {
+        var provider = ExpiringCredentials()
+        #expect(!provider.refreshInFlight)
+        _ = provider.credentials(now: 0)
+        #expect(provider.refreshInFlight)
+        provider.refreshFailed("no source", now: 0)
+        #expect(!provider.refreshInFlight)
+        _ = provider.credentials(now: 1)
+        #expect(provider.refreshInFlight)
+        provider.refreshSucceeded(Self.first, expiration: Self.hour, now: 1)
+        #expect(!provider.refreshInFlight)
+    }
+
     /// Expiry is wall time, so a step back of the wall clock must not stall the retry for as long as the step.
     @Test func aWallClockSteppingBackDoesNotStallTheRetry() {
         var provider = ExpiringCredentials()
