@@ -437,23 +437,20 @@ def test_unknown_key_while_credentials_back_off_is_answered_at_once(emulator, ho
     """A key in neither set starts a refetch of the secret. When the credentials that fetch needs are inside
     their second of failure backoff, the fetch fails before the key check could wait for it; the check is still
     answered at once (the last good set does not hold the key: 401), not when some later fetch ends."""
-    token_file = home / "irsa-token"
-    token_file.write_text("not-the-token\n")
-    env = no_static_keys(home, AWS_WEB_IDENTITY_TOKEN_FILE=str(token_file), AWS_ROLE_ARN=ROLE_ARN,
-                         AWS_ROLE_SESSION_NAME="gateway-test", AWS_ENDPOINT_URL_STS=emulator.url,
+    env = no_static_keys(home, **web_identity_env(emulator, home, token="not-the-token"),
                          AUTH_SECRET_ID="keys", API_KEY_CACHE_TTL="120")
-    gw = make_gateway(emulator, api_keys="sk-static", translator_env=env)
-    try:
+
+    def body(gw):
         # The startup fetch of the secret failed for want of credentials: both back off a second.
         time.sleep(1.3)
         # A static key's call fetches the stale set and the credentials again: both fail. The key set now backs
         # off two seconds, the credentials one.
         with pytest.raises(openai.APIStatusError):
-            chat(gw, "sk-static")
+            chat(gw)
         time.sleep(1.5)
         # Credentials may retry, the key set not yet: this call's refresh fails, and they back off a second more.
         with pytest.raises(openai.APIStatusError):
-            chat(gw, "sk-static")
+            chat(gw)
         time.sleep(0.7)
         # The key set may refetch for an unknown key; the credentials are still backing off.
         started = time.monotonic()
@@ -462,9 +459,5 @@ def test_unknown_key_while_credentials_back_off_is_answered_at_once(emulator, ho
                 model="m", messages=[{"role": "user", "content": "hi"}])
         assert time.monotonic() - started < 3
         assert "sk-unknown" not in gw.logs()
-    except BaseException:
-        print(gw.logs())
-        raise
-    finally:
-        gw.stop()
-        cleanup_dir(gw.workdir)
+
+    run_gateway(emulator, env, body)
