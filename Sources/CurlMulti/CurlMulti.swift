@@ -30,6 +30,8 @@ package final class CurlMulti: EndOfTurnFlushing {
     @exclusivity(unchecked) private var transfers: [ObjectIdentifier: CurlTransfer] = [:]
     /// Easy handles back from finished transfers, reset, for the next ones (`CurlEasyHandle`).
     @exclusivity(unchecked) private var idleHandles: [CurlEasyHandle] = []
+    /// The URLs transfers were started with, parsed once each (`CurlURL`); nil for one curl rejected.
+    @exclusivity(unchecked) private var parsedURLs: [String: CurlURL?] = [:]
     @exclusivity(unchecked) private var curlDepth = 0
     @exclusivity(unchecked) private var deferred: [() -> Void] = []
     /// Set around the calls that hand curl new work (`handingCurlWork`): a 0 ms deadline asked for then runs at
@@ -64,6 +66,10 @@ package final class CurlMulti: EndOfTurnFlushing {
 
     /// Idle connections kept for reuse (`CURLMOPT_MAXCONNECTS`).
     static let idleConnections = 1024
+
+    /// Parsed URLs kept (`parsedURLs`): the gateway calls a few URLs per endpoint, so this many only fill up with
+    /// endpoints that come and go, and then the table starts again.
+    static let parsedURLLimit = 256
 
     /// Reset easy handles kept for reuse. Each holds curl's 16 KiB receive buffer, so a burst of many concurrent
     /// calls leaves at most this many behind; steady load needs about as many as it runs at once.
@@ -114,7 +120,7 @@ package final class CurlMulti: EndOfTurnFlushing {
     /// Hands an added transfer to curl (outside curl).
     private func start(_ transfer: CurlTransfer) {
         guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
-        let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle())
+        let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle(), parsed: parsedURL(transfer.url))
         setSocketCallbacks(easy)
         var code = CURLM_OK
         handingCurlWork { code = curl_multi_add_handle(multi, easy) }
@@ -127,6 +133,16 @@ package final class CurlMulti: EndOfTurnFlushing {
             return
         }
         transfer.isAttached = true
+    }
+
+    /// `url` parsed by curl, from the table or parsed now; nil when curl rejects it (the transfer then fails in curl,
+    /// with curl's own error, as for any URL). Transfers running with an entry keep it alive when the table is cleared.
+    private func parsedURL(_ url: String) -> CurlURL? {
+        if let known = parsedURLs[url] { return known }
+        if parsedURLs.count >= Self.parsedURLLimit { parsedURLs.removeAll() }
+        let parsed = CurlURL(url)
+        parsedURLs[url] = .some(parsed)
+        return parsed
     }
 
     /// Stops a transfer and forgets it; its `onComplete` is not called.

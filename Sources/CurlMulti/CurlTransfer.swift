@@ -16,8 +16,10 @@ package final class CurlTransfer {
     @exclusivity(unchecked) private var handle: CurlEasyHandle?
     /// The `CURL*`, while the transfer has a handle.
     var easy: UnsafeMutableRawPointer? { handle?.pointer }
+    /// The parsed URL the handle was given (`CurlURL`), kept while the handle may read it.
+    @exclusivity(unchecked) private var parsedURL: CurlURL?
     private let method: String
-    private let url: String
+    let url: String
     private let connectTimeout: Double
     private let totalTimeout: Double?
     private let idleTimeout: Double?
@@ -114,13 +116,22 @@ package final class CurlTransfer {
     }
 
     /// Takes `handle` (fresh or reset) and sets every option of this transfer on it; returns the `CURL*`.
-    func attach(_ handle: CurlEasyHandle) -> UnsafeMutableRawPointer {
+    /// `parsed` is `url` already parsed by curl (`CurlMulti`'s cache), nil for curl to parse the string itself.
+    func attach(_ handle: CurlEasyHandle, parsed: CurlURL?) -> UnsafeMutableRawPointer {
         self.handle = handle
         let easy = handle.pointer
         // passUnretained: self holds the handle and outlives every callback on it.
         let context = Unmanaged.passUnretained(self).toOpaque()
         set(easy, CURLOPT_PRIVATE, pointer: context)
-        set(easy, CURLOPT_URL, string: url)
+        if let parsed {
+            // Both: the handle for the transfer (it overrides CURLOPT_URL), and curl's rendering of it as the URL
+            // string, which curl would otherwise print from the handle again (`Curl_pretransfer`).
+            parsedURL = parsed
+            set(easy, CURLOPT_CURLU, pointer: UnsafeRawPointer(parsed.handle))
+            set(easy, CURLOPT_URL, pointer: parsed.normalized)
+        } else {
+            set(easy, CURLOPT_URL, string: url)
+        }
         set(easy, CURLOPT_NOSIGNAL, 1)
         set(easy, CURLOPT_TCP_KEEPALIVE, 1)
         set(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
@@ -165,6 +176,8 @@ package final class CurlTransfer {
         guard let handle else { return nil }
         if !responseDelivered, status == 0 { status = Self.responseCode(handle.pointer) }
         self.handle = nil
+        // Out of the multi, curl reads neither the handle's URL nor anything else of this transfer again.
+        parsedURL = nil
         return handle
     }
 
@@ -206,7 +219,8 @@ package final class CurlTransfer {
         curlOrDie(gw_curl_easy_setopt_long(easy, option, value), "curl_easy_setopt(\(option.rawValue))")
     }
 
-    /// For pointers curl keeps (PRIVATE, WRITEDATA, ERRORBUFFER, POSTFIELDS: owned by self).
+    /// For pointers curl keeps (PRIVATE, WRITEDATA, ERRORBUFFER, POSTFIELDS, CURLU: owned by self), and for strings
+    /// curl copies that are C strings already (the parsed URL's rendering).
     private func set(_ easy: UnsafeMutableRawPointer, _ option: CURLoption, pointer: UnsafeRawPointer?) {
         curlOrDie(gw_curl_easy_setopt_ptr(easy, option, pointer), "curl_easy_setopt(\(option.rawValue))")
     }
