@@ -33,6 +33,8 @@ package final class CurlTransfer {
 
     /// Set by `CurlMulti.add`; the multi holds the strong reference.
     weak var multi: CurlMulti?
+    /// The transfer's index in its multi's table while the multi holds it, else -1 (`CurlMulti.holds`).
+    @exclusivity(unchecked) var slot = -1
     /// Handed to curl with `curl_multi_add_handle` (and not yet removed).
     @exclusivity(unchecked) var isAttached = false
     /// `CurlMulti.cancel` was called: refuse further data and never call `onComplete`.
