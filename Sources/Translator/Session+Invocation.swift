@@ -17,7 +17,7 @@ extension Session {
     }
 
     private func sign(
-        _ unsigned: AWSHTTPRequest, _ credentials: Result<AWSCredentials, GatewayError>,
+        _ unsigned: consuming AWSHTTPRequest, _ credentials: Result<AWSCredentials, GatewayError>,
         then proceed: (AWSHTTPRequest) -> Void
     ) {
         guard case .working = state else { return }

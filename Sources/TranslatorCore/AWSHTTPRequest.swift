@@ -23,7 +23,10 @@ package struct AWSHTTPRequest: Sendable {
     package var url: String { endpoint.url(path: path) }
 
     /// Adds `host` and the SigV4 headers (session token included) for `service` in `region`.
-    package func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date)
+    ///
+    /// Consuming: the signed request is this one with its headers replaced, not a copy of every field (the
+    /// endpoint alone is five strings) made only for the unsigned one to be destroyed next.
+    package consuming func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date)
         -> AWSHTTPRequest
     {
         // One array, the signature's headers (token, date, authorization) appended in place: inserting `host`
@@ -33,9 +36,8 @@ package struct AWSHTTPRequest: Sendable {
         request.headers.append((name: "host", value: endpoint.hostHeader))
         for header in headers { request.headers.append(header) }
         SigV4Signer(credentials: credentials, region: region, service: service.signingName).sign(&request, at: date)
-        var copy = self
-        copy.headers = request.headers
-        return copy
+        headers = request.headers
+        return self
     }
 }
 
