@@ -24,7 +24,8 @@ package final class CurlTransfer {
     private let totalTimeout: Double?
     private let idleTimeout: Double?
     /// The request's header lines as a `curl_slist` chain in one allocation (`HeaderList`): curl only reads the
-    /// list, and `curl_slist_append` cost two allocations and two frees a line.
+    /// list, and `curl_slist_append` cost two allocations and two frees a line. The same allocation holds the
+    /// error buffer and the body after the lines (`HeaderList.trailing`): each was an allocation of its own.
     private let headerList: HeaderList
     /// The request body, at a fixed address for curl's whole use of it.
     private let bodyStorage: UnsafeMutableRawBufferPointer
@@ -108,13 +109,13 @@ package final class CurlTransfer {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.idleTimeout = idleTimeout
-        bodyStorage = .allocate(byteCount: max(body.count, 1), alignment: 1)
+        // Curl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
+        let errorBytes = Int(CURL_ERROR_SIZE)
+        headerList = HeaderList(headers: headers, last: "Expect:", trailingBytes: errorBytes + max(body.count, 1))
+        errorBuffer = headerList.trailing.initializeMemory(as: CChar.self, repeating: 0, count: errorBytes)
+        bodyStorage = UnsafeMutableRawBufferPointer(start: headerList.trailing + errorBytes, count: max(body.count, 1))
         bodyStorage.copyBytes(from: body)
         bodyCount = body.count
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        // Curl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
-        headerList = HeaderList(headers: headers, last: "Expect:")
     }
 
     /// Takes `handle` (fresh or reset) and sets every option of this transfer on it; returns the `CURL*`.
@@ -187,8 +188,6 @@ package final class CurlTransfer {
         // A CurlMulti keeps attached transfers alive, so a handle still held here is in no multi, and curl
         // keeps no pointer to the list or the body once the handle is freed or reset.
         headerList.deallocate()
-        bodyStorage.deallocate()
-        errorBuffer.deallocate()
     }
 
     /// Lets a transfer paused by `onData` returning `.pause` receive again. Data curl held back may be
@@ -359,23 +358,27 @@ private func transferHeaderReceived(
 }
 
 /// A `curl_slist` chain built in one allocation: the nodes, then the NUL-terminated lines they point at, in
-/// order. Curl reads a CURLOPT_HTTPHEADER list and never frees or changes it, so it need not come from
-/// `curl_slist_append` (two allocations and two frees a line); `deallocate()` it, never `curl_slist_free_all`,
-/// once no handle uses it.
+/// order, then `trailing` bytes for the owner's other buffers. Curl reads a CURLOPT_HTTPHEADER list and never frees
+/// or changes it, so it need not come from `curl_slist_append` (two allocations and two frees a line);
+/// `deallocate()` it, never `curl_slist_free_all`, once no handle uses it.
 struct HeaderList {
     private let storage: UnsafeMutableRawPointer
     let first: UnsafeMutablePointer<curl_slist>
+    /// The start of the `trailingBytes` uninitialised bytes after the lines, freed with the list.
+    let trailing: UnsafeMutableRawPointer
 
     /// Each header as `name: value`, or `name;` (curl's spelling of a header sent empty), then `last` as given.
     /// A line with a NUL byte inside ends there, as any C string would.
-    init(headers: [(name: String, value: String)], last: StaticString) {
+    init(headers: [(name: String, value: String)], last: StaticString, trailingBytes: Int = 0) {
         let count = headers.count + 1
         var textBytes = last.utf8CodeUnitCount + 1
         for (name, value) in headers {
             textBytes += name.utf8.count + (value.isEmpty ? 1 : 2 + value.utf8.count) + 1
         }
         let nodeBytes = count * MemoryLayout<curl_slist>.stride
-        storage = .allocate(byteCount: nodeBytes + textBytes, alignment: MemoryLayout<curl_slist>.alignment)
+        storage = .allocate(
+            byteCount: nodeBytes + textBytes + trailingBytes, alignment: MemoryLayout<curl_slist>.alignment)
+        trailing = storage + nodeBytes + textBytes
         let nodes = storage.bindMemory(to: curl_slist.self, capacity: count)
         let text = UnsafeMutableRawBufferPointer(start: storage + nodeBytes, count: textBytes)
         var offset = 0
