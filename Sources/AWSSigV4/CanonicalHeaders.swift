@@ -57,23 +57,29 @@ package enum CanonicalHeaders {
     /// name on the request but the empty one and `unsignedByDefault`.
     static func appendBlock(_ entries: [Entry], names: [String]?, to block: inout [UInt8], signedList: inout [UInt8]) {
         guard let names else {
-            var previous: String?
-            for entry in entries where !entry.name.isEmpty && !isUnsignedByDefault(entry.name) {
-                if entry.name == previous {
-                    block.append(UInt8(ascii: ","))
-                } else {
-                    if previous != nil {
-                        block.append(0x0A)
-                        signedList.append(UInt8(ascii: ";"))
+            // Read in place, by index: iterating copied each entry (two strings retained and released), and
+            // remembering the previous name retained it again.
+            entries.withUnsafeBufferPointer { entries in
+                var previous: Int?
+                for index in entries.indices {
+                    let name = entries[index].name
+                    guard !name.isEmpty, !isUnsignedByDefault(name) else { continue }
+                    if let previous, entries[previous].name == name {
+                        block.append(UInt8(ascii: ","))
+                    } else {
+                        if previous != nil {
+                            block.append(0x0A)
+                            signedList.append(UInt8(ascii: ";"))
+                        }
+                        signedList.appendUTF8(name)
+                        block.appendUTF8(name)
+                        block.append(UInt8(ascii: ":"))
                     }
-                    signedList.appendUTF8(entry.name)
-                    block.appendUTF8(entry.name)
-                    block.append(UInt8(ascii: ":"))
-                    previous = entry.name
+                    previous = index
+                    block.appendUTF8(entries[index].value)
                 }
-                block.appendUTF8(entry.value)
+                if previous != nil { block.append(0x0A) }
             }
-            if previous != nil { block.append(0x0A) }
             return
         }
         // Both sorted by the same order: one walk matches each name with its run of entries.

@@ -31,6 +31,23 @@ enum Hex {
         hasher.finalize().withUnsafeBytes { append($0, to: &out) }
     }
 
+    /// The hex SHA-256 of `bytes` written to `out`, which has room for its 64 digits.
+    static func writeSHA256(of bytes: UnsafeRawBufferPointer, to out: inout ByteWriter) {
+        var hasher = SHA256()
+        hasher.update(bufferPointer: bytes)
+        hasher.finalize().withUnsafeBytes { write($0, to: &out) }
+    }
+
+    /// `bytes` in hex, written to `out`, which has room for two digits a byte.
+    static func write(_ bytes: UnsafeRawBufferPointer, to out: inout ByteWriter) {
+        digits.withUnsafeBufferPointer { digits in
+            for byte in bytes {
+                out.write(digits[Int(byte >> 4)])
+                out.write(digits[Int(byte & 0x0f)])
+            }
+        }
+    }
+
     static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         // Digits written to the stack and appended in one copy: appending digit by digit checked capacity and
         // uniqueness twice per byte, more than hashing a short message cost.

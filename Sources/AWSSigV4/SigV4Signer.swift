@@ -113,10 +113,57 @@ package struct SigV4Signer: Sendable {
             payloadHash: contentHash.map(CanonicalHeaders.normalizedValue) ?? payloadHash, body: request.body)
 
         let mac = signingMAC(dateStamp: time.dateStamp)
-        let toBeSigned = stringToSignBytes(amzDate: time.amzDate, scope: mac.scope, canonicalRequest: canonical)
-        var authorization = authorizationPrefix(scope: mac.scope, signedHeaders: signedHeaders)
-        mac.appendHexCode(for: toBeSigned, to: &authorization)
-        request.headers.append(("Authorization", String(decoding: authorization, as: UTF8.self)))
+        request.headers.append(
+            (
+                "Authorization",
+                authorizationValue(
+                    amzDate: time.amzDate, mac: mac, canonicalRequest: canonical,
+                    signedHeaders: signedHeaders)
+            ))
+    }
+
+    /// The Authorization value for `canonicalRequest`, as `stringToSignBytes`, `authorizationPrefix` and
+    /// `SigningMAC.appendHexCode` compose it, with the string to sign on the stack and the value written straight
+    /// into the String's storage: both lengths are known before a byte is written, and the three arrays in between
+    /// were an allocation each.
+    private func authorizationValue(
+        amzDate: String, mac: SigningMAC, canonicalRequest: [UInt8], signedHeaders: [UInt8]
+    ) -> String {
+        let algorithm: StaticString = "AWS4-HMAC-SHA256"
+        let hexDigest = 2 * 32
+        let toBeSignedCount =
+            algorithm.utf8CodeUnitCount + 1 + amzDate.utf8.count + 1 + mac.scope.count + 1 + hexDigest
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: toBeSignedCount) { stack in
+            var toBeSigned = ByteWriter(stack)
+            toBeSigned.write(algorithm)
+            toBeSigned.write(0x0A)
+            toBeSigned.write(amzDate)
+            toBeSigned.write(0x0A)
+            toBeSigned.write(mac.scope)
+            toBeSigned.write(0x0A)
+            canonicalRequest.withUnsafeBytes { Hex.writeSHA256(of: $0, to: &toBeSigned) }
+
+            let credential: StaticString = " Credential="
+            let signedList: StaticString = ", SignedHeaders="
+            let signature: StaticString = ", Signature="
+            let valueCount =
+                algorithm.utf8CodeUnitCount + credential.utf8CodeUnitCount + credentials.accessKeyId.utf8.count + 1
+                + mac.scope.count + signedList.utf8CodeUnitCount + signedHeaders.count + signature.utf8CodeUnitCount
+                + hexDigest
+            return String(unsafeUninitializedCapacity: valueCount) { storage in
+                var value = ByteWriter(storage)
+                value.write(algorithm)
+                value.write(credential)
+                value.write(credentials.accessKeyId)
+                value.write(UInt8(ascii: "/"))
+                value.write(mac.scope)
+                value.write(signedList)
+                value.write(signedHeaders)
+                value.write(signature)
+                mac.writeHexCode(for: toBeSigned.written, to: &value)
+                return value.count
+            }
+        }
     }
 
     /// A header `sign` adds, by its canonical (lowercase) name: theirs are spelled mixed case on the wire, and

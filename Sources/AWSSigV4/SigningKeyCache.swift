@@ -29,11 +29,20 @@ struct SigningMAC: Sendable {
 
     /// The code for `message` in hex, appended to `out` (the signature ends the `Authorization` value).
     func appendHexCode(for message: [UInt8], to out: inout [UInt8]) {
+        message.withUnsafeBytes { code(for: $0) { Hex.append($0, to: &out) } }
+    }
+
+    /// The same, written into a buffer sized for it (`SigV4Signer.sign`).
+    func writeHexCode(for message: UnsafeRawBufferPointer, to out: inout ByteWriter) {
+        code(for: message) { Hex.write($0, to: &out) }
+    }
+
+    private func code(for message: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) {
         var inner = self.inner
-        message.withUnsafeBytes { inner.update(bufferPointer: $0) }
+        inner.update(bufferPointer: message)
         var outer = self.outer
         inner.finalize().withUnsafeBytes { outer.update(bufferPointer: $0) }
-        outer.finalize().withUnsafeBytes { Hex.append($0, to: &out) }
+        outer.finalize().withUnsafeBytes(body)
     }
 }
 

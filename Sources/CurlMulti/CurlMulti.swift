@@ -26,10 +26,16 @@ package final class CurlMulti: EndOfTurnFlushing {
     @exclusivity(unchecked) private var timer: Timer?
     /// hiperfifo's "sock info" objects, owned here; curl holds unretained pointers (curl_multi_assign).
     @exclusivity(unchecked) private var sockets: [curl_socket_t: CurlSocket] = [:]
-    /// Added and not yet finished or cancelled-and-removed; keeps each transfer alive while curl uses it.
-    @exclusivity(unchecked) private var transfers: [ObjectIdentifier: CurlTransfer] = [:]
+    /// Added and not yet finished or cancelled-and-removed; keeps each transfer alive while curl uses it. Each knows
+    /// its place here (`CurlTransfer.slot`), so finding or dropping one hashes nothing (`holds`, `forget`).
+    @exclusivity(unchecked) private var transfers: [CurlTransfer] = []
     /// Easy handles back from finished transfers, reset, for the next ones (`CurlEasyHandle`).
     @exclusivity(unchecked) private var idleHandles: [CurlEasyHandle] = []
+    /// The URLs transfers were started with, parsed once each (`CurlURL`); nil for one curl rejected.
+    @exclusivity(unchecked) private var parsedURLs: [String: CurlURL?] = [:]
+    /// The entry of `parsedURLs` used last: consecutive calls nearly always go to the same URL, and comparing two
+    /// equal strings costs a fraction of hashing one.
+    @exclusivity(unchecked) private var lastParsedURL: (url: String, parsed: CurlURL?)?
     @exclusivity(unchecked) private var curlDepth = 0
     @exclusivity(unchecked) private var deferred: [() -> Void] = []
     /// Set around the calls that hand curl new work (`handingCurlWork`): a 0 ms deadline asked for then runs at
@@ -65,6 +71,10 @@ package final class CurlMulti: EndOfTurnFlushing {
     /// Idle connections kept for reuse (`CURLMOPT_MAXCONNECTS`).
     static let idleConnections = 1024
 
+    /// Parsed URLs kept (`parsedURLs`): the gateway calls a few URLs per endpoint, so this many only fill up with
+    /// endpoints that come and go, and then the table starts again.
+    static let parsedURLLimit = 256
+
     /// Reset easy handles kept for reuse. Each holds curl's 16 KiB receive buffer, so a burst of many concurrent
     /// calls leaves at most this many behind; steady load needs about as many as it runs at once.
     static let idleHandleLimit = 128
@@ -73,7 +83,7 @@ package final class CurlMulti: EndOfTurnFlushing {
     deinit {
         curlOrDie(gw_curl_multi_setopt_socketfunction(multi, nil), "CURLMOPT_SOCKETFUNCTION")
         curlOrDie(gw_curl_multi_setopt_timerfunction(multi, nil), "CURLMOPT_TIMERFUNCTION")
-        for transfer in transfers.values where transfer.isAttached {
+        for transfer in transfers where transfer.isAttached {
             if let easy = transfer.easy {
                 curlOrDie(curl_multi_remove_handle(multi, easy), "curl_multi_remove_handle")
             }
@@ -90,7 +100,7 @@ package final class CurlMulti: EndOfTurnFlushing {
 
     /// Transfers added and neither finished nor cancelled.
     package var activeTransfers: Int {
-        transfers.values.lazy.filter { !$0.isCancelled }.count
+        transfers.lazy.filter { !$0.isCancelled }.count
     }
 
     /// Sockets with a loop registration, parked ones (idle pooled connections) included; for tests.
@@ -102,7 +112,8 @@ package final class CurlMulti: EndOfTurnFlushing {
     package func add(_ transfer: CurlTransfer) {
         guard transfer.multi == nil, !transfer.isCancelled else { return }
         transfer.multi = self
-        transfers[ObjectIdentifier(transfer)] = transfer
+        transfer.slot = transfers.count
+        transfers.append(transfer)
         // Not through `runOutsideCurl`: its escaping closure is an allocation per request, needed only inside curl.
         if curlDepth > 0 {
             deferred.append { [self] in start(transfer) }
@@ -113,20 +124,36 @@ package final class CurlMulti: EndOfTurnFlushing {
 
     /// Hands an added transfer to curl (outside curl).
     private func start(_ transfer: CurlTransfer) {
-        guard !transfer.isCancelled, transfers[ObjectIdentifier(transfer)] != nil else { return }
-        let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle())
+        guard !transfer.isCancelled, holds(transfer) else { return }
+        let easy = transfer.attach(idleHandles.popLast() ?? CurlEasyHandle(), parsed: parsedURL(transfer.url))
         setSocketCallbacks(easy)
         var code = CURLM_OK
         handingCurlWork { code = curl_multi_add_handle(multi, easy) }
         // Unlike the other multi calls, a refusal here is reported to the one transfer concerned:
         // curl has not taken it, so nothing is left half-done.
         guard code == CURLM_OK else {
-            transfers[ObjectIdentifier(transfer)] = nil
+            forget(transfer)
             recycleHandle(of: transfer)
             transfer.fail(.other(code: code.rawValue, message: String(cString: curl_multi_strerror(code))))
             return
         }
         transfer.isAttached = true
+    }
+
+    /// `url` parsed by curl, from the table or parsed now; nil when curl rejects it (the transfer then fails in curl,
+    /// with curl's own error, as for any URL). Transfers running with an entry keep it alive when the table is cleared.
+    private func parsedURL(_ url: String) -> CurlURL? {
+        if let last = lastParsedURL, last.url == url { return last.parsed }
+        let parsed: CurlURL?
+        if let known = parsedURLs[url] {
+            parsed = known
+        } else {
+            if parsedURLs.count >= Self.parsedURLLimit { parsedURLs.removeAll() }
+            parsed = CurlURL(url)
+            parsedURLs[url] = .some(parsed)
+        }
+        lastParsedURL = (url, parsed)
+        return parsed
     }
 
     /// Stops a transfer and forgets it; its `onComplete` is not called.
@@ -174,13 +201,31 @@ package final class CurlMulti: EndOfTurnFlushing {
     }
 
     private func remove(_ transfer: CurlTransfer) {
-        guard transfers[ObjectIdentifier(transfer)] != nil else { return }
+        guard holds(transfer) else { return }
         if transfer.isAttached, let easy = transfer.easy {
             callingCurl { curlOrDie(curl_multi_remove_handle(multi, easy), "curl_multi_remove_handle") }
         }
         transfer.isAttached = false
         recycleHandle(of: transfer)
-        transfers[ObjectIdentifier(transfer)] = nil
+        forget(transfer)
+    }
+
+    /// `transfer` is in `transfers`, at its slot.
+    private func holds(_ transfer: CurlTransfer) -> Bool {
+        let slot = transfer.slot
+        return slot >= 0 && slot < transfers.count && transfers[slot] === transfer
+    }
+
+    /// Takes `transfer` out of `transfers` (the last one moves into its slot), if it is there.
+    private func forget(_ transfer: CurlTransfer) {
+        guard holds(transfer) else { return }
+        let slot = transfer.slot
+        transfer.slot = -1
+        let last = transfers.removeLast()
+        if last !== transfer {
+            transfers[slot] = last
+            last.slot = slot
+        }
     }
 
     /// Takes back the handle of a transfer that is out of curl, reset so it keeps no pointer into the transfer.
@@ -193,7 +238,7 @@ package final class CurlMulti: EndOfTurnFlushing {
     /// Ends a transfer that failed outside curl's own reporting (an unpause that failed): removes it and
     /// completes it with `code`. Runs outside curl.
     func finish(_ transfer: CurlTransfer, _ code: CURLcode) {
-        guard transfers[ObjectIdentifier(transfer)] === transfer else { return }
+        guard holds(transfer) else { return }
         remove(transfer)
         transfer.complete(code)
     }
@@ -251,7 +296,7 @@ package final class CurlMulti: EndOfTurnFlushing {
         // CURLINFO_PRIVATE only reads a field of a handle curl just named: it cannot fail here.
         guard gw_curl_easy_getinfo_private(easy, &context) == CURLE_OK, let context else { return nil }
         let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
-        return transfers[ObjectIdentifier(transfer)] === transfer ? transfer : nil
+        return holds(transfer) ? transfer : nil
     }
 
     fileprivate func socketChanged(_ fd: curl_socket_t, what: Int32, socketContext: UnsafeMutableRawPointer?) {

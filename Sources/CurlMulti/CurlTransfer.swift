@@ -16,13 +16,16 @@ package final class CurlTransfer {
     @exclusivity(unchecked) private var handle: CurlEasyHandle?
     /// The `CURL*`, while the transfer has a handle.
     var easy: UnsafeMutableRawPointer? { handle?.pointer }
+    /// The parsed URL the handle was given (`CurlURL`), kept while the handle may read it.
+    @exclusivity(unchecked) private var parsedURL: CurlURL?
     private let method: String
-    private let url: String
+    let url: String
     private let connectTimeout: Double
     private let totalTimeout: Double?
     private let idleTimeout: Double?
     /// The request's header lines as a `curl_slist` chain in one allocation (`HeaderList`): curl only reads the
-    /// list, and `curl_slist_append` cost two allocations and two frees a line.
+    /// list, and `curl_slist_append` cost two allocations and two frees a line. The same allocation holds the
+    /// error buffer and the body after the lines (`HeaderList.trailing`): each was an allocation of its own.
     private let headerList: HeaderList
     /// The request body, at a fixed address for curl's whole use of it.
     private let bodyStorage: UnsafeMutableRawBufferPointer
@@ -31,6 +34,8 @@ package final class CurlTransfer {
 
     /// Set by `CurlMulti.add`; the multi holds the strong reference.
     weak var multi: CurlMulti?
+    /// The transfer's index in its multi's table while the multi holds it, else -1 (`CurlMulti.holds`).
+    @exclusivity(unchecked) var slot = -1
     /// Handed to curl with `curl_multi_add_handle` (and not yet removed).
     @exclusivity(unchecked) var isAttached = false
     /// `CurlMulti.cancel` was called: refuse further data and never call `onComplete`.
@@ -104,23 +109,32 @@ package final class CurlTransfer {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.idleTimeout = idleTimeout
-        bodyStorage = .allocate(byteCount: max(body.count, 1), alignment: 1)
+        // Curl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
+        let errorBytes = Int(CURL_ERROR_SIZE)
+        headerList = HeaderList(headers: headers, last: "Expect:", trailingBytes: errorBytes + max(body.count, 1))
+        errorBuffer = headerList.trailing.initializeMemory(as: CChar.self, repeating: 0, count: errorBytes)
+        bodyStorage = UnsafeMutableRawBufferPointer(start: headerList.trailing + errorBytes, count: max(body.count, 1))
         bodyStorage.copyBytes(from: body)
         bodyCount = body.count
-        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
-        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
-        // Curl would send "Expect: 100-continue" for larger bodies and wait for the interim answer.
-        headerList = HeaderList(headers: headers, last: "Expect:")
     }
 
     /// Takes `handle` (fresh or reset) and sets every option of this transfer on it; returns the `CURL*`.
-    func attach(_ handle: CurlEasyHandle) -> UnsafeMutableRawPointer {
+    /// `parsed` is `url` already parsed by curl (`CurlMulti`'s cache), nil for curl to parse the string itself.
+    func attach(_ handle: CurlEasyHandle, parsed: CurlURL?) -> UnsafeMutableRawPointer {
         self.handle = handle
         let easy = handle.pointer
         // passUnretained: self holds the handle and outlives every callback on it.
         let context = Unmanaged.passUnretained(self).toOpaque()
         set(easy, CURLOPT_PRIVATE, pointer: context)
-        set(easy, CURLOPT_URL, string: url)
+        if let parsed {
+            // Both: the handle for the transfer (it overrides CURLOPT_URL), and curl's rendering of it as the URL
+            // string, which curl would otherwise print from the handle again (`Curl_pretransfer`).
+            parsedURL = parsed
+            set(easy, CURLOPT_CURLU, pointer: UnsafeRawPointer(parsed.handle))
+            set(easy, CURLOPT_URL, pointer: parsed.normalized)
+        } else {
+            set(easy, CURLOPT_URL, string: url)
+        }
         set(easy, CURLOPT_NOSIGNAL, 1)
         set(easy, CURLOPT_TCP_KEEPALIVE, 1)
         set(easy, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1)
@@ -165,6 +179,8 @@ package final class CurlTransfer {
         guard let handle else { return nil }
         if !responseDelivered, status == 0 { status = Self.responseCode(handle.pointer) }
         self.handle = nil
+        // Out of the multi, curl reads neither the handle's URL nor anything else of this transfer again.
+        parsedURL = nil
         return handle
     }
 
@@ -172,8 +188,6 @@ package final class CurlTransfer {
         // A CurlMulti keeps attached transfers alive, so a handle still held here is in no multi, and curl
         // keeps no pointer to the list or the body once the handle is freed or reset.
         headerList.deallocate()
-        bodyStorage.deallocate()
-        errorBuffer.deallocate()
     }
 
     /// Lets a transfer paused by `onData` returning `.pause` receive again. Data curl held back may be
@@ -206,7 +220,8 @@ package final class CurlTransfer {
         curlOrDie(gw_curl_easy_setopt_long(easy, option, value), "curl_easy_setopt(\(option.rawValue))")
     }
 
-    /// For pointers curl keeps (PRIVATE, WRITEDATA, ERRORBUFFER, POSTFIELDS: owned by self).
+    /// For pointers curl keeps (PRIVATE, WRITEDATA, ERRORBUFFER, POSTFIELDS, CURLU: owned by self), and for strings
+    /// curl copies that are C strings already (the parsed URL's rendering).
     private func set(_ easy: UnsafeMutableRawPointer, _ option: CURLoption, pointer: UnsafeRawPointer?) {
         curlOrDie(gw_curl_easy_setopt_ptr(easy, option, pointer), "curl_easy_setopt(\(option.rawValue))")
     }
@@ -343,23 +358,27 @@ private func transferHeaderReceived(
 }
 
 /// A `curl_slist` chain built in one allocation: the nodes, then the NUL-terminated lines they point at, in
-/// order. Curl reads a CURLOPT_HTTPHEADER list and never frees or changes it, so it need not come from
-/// `curl_slist_append` (two allocations and two frees a line); `deallocate()` it, never `curl_slist_free_all`,
-/// once no handle uses it.
+/// order, then `trailing` bytes for the owner's other buffers. Curl reads a CURLOPT_HTTPHEADER list and never frees
+/// or changes it, so it need not come from `curl_slist_append` (two allocations and two frees a line);
+/// `deallocate()` it, never `curl_slist_free_all`, once no handle uses it.
 struct HeaderList {
     private let storage: UnsafeMutableRawPointer
     let first: UnsafeMutablePointer<curl_slist>
+    /// The start of the `trailingBytes` uninitialised bytes after the lines, freed with the list.
+    let trailing: UnsafeMutableRawPointer
 
     /// Each header as `name: value`, or `name;` (curl's spelling of a header sent empty), then `last` as given.
     /// A line with a NUL byte inside ends there, as any C string would.
-    init(headers: [(name: String, value: String)], last: StaticString) {
+    init(headers: [(name: String, value: String)], last: StaticString, trailingBytes: Int = 0) {
         let count = headers.count + 1
         var textBytes = last.utf8CodeUnitCount + 1
         for (name, value) in headers {
             textBytes += name.utf8.count + (value.isEmpty ? 1 : 2 + value.utf8.count) + 1
         }
         let nodeBytes = count * MemoryLayout<curl_slist>.stride
-        storage = .allocate(byteCount: nodeBytes + textBytes, alignment: MemoryLayout<curl_slist>.alignment)
+        storage = .allocate(
+            byteCount: nodeBytes + textBytes + trailingBytes, alignment: MemoryLayout<curl_slist>.alignment)
+        trailing = storage + nodeBytes + textBytes
         let nodes = storage.bindMemory(to: curl_slist.self, capacity: count)
         let text = UnsafeMutableRawBufferPointer(start: storage + nodeBytes, count: textBytes)
         var offset = 0

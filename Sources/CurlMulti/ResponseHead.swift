@@ -12,11 +12,8 @@ package struct ResponseHead {
 
     /// Appends `line` to `lines` as `init(lines:)` takes them.
     static func appendLine(_ line: UnsafeRawBufferPointer, to lines: inout [UInt8]) {
-        let count = UInt32(truncatingIfNeeded: line.count)
-        lines.append(UInt8(truncatingIfNeeded: count >> 24))
-        lines.append(UInt8(truncatingIfNeeded: count >> 16))
-        lines.append(UInt8(truncatingIfNeeded: count >> 8))
-        lines.append(UInt8(truncatingIfNeeded: count))
+        // The length's four bytes in one append: one at a time, each checked capacity and uniqueness.
+        withUnsafeBytes(of: UInt32(truncatingIfNeeded: line.count).bigEndian) { lines.append(contentsOf: $0) }
         lines.append(contentsOf: line)
     }
 

@@ -5,19 +5,23 @@ import TranslatorCore
 extension Session {
     /// Fetches credentials (cached by the manager) and hands `then` the signed `InvokeEndpoint` (or, with
     /// `stream`, `InvokeEndpointWithResponseStream`) request for `body`; a credential failure ends the session.
+    /// `now` gets the request when the credentials are at hand, the usual case; otherwise `later` makes the
+    /// continuation that waits for them (`Session.modelRequest(now:later:)`).
     func signedInvocation(
-        route: ModelRoute, body: [UInt8], stream: Bool, then proceed: @escaping (AWSHTTPRequest) -> Void
+        route: ModelRoute, body: [UInt8], stream: Bool, now: (AWSHTTPRequest) -> Void,
+        later: () -> (AWSHTTPRequest) -> Void
     ) {
         // Built before the credentials come: the closure then holds the request, not a copy of the whole route.
         let unsigned = SageMakerInvocation.request(
             endpoint: server.config.sagemakerEndpoint, route: route, body: body, stream: stream)
         // Credentials are nearly always at hand: then no closure holding the request is made.
-        if let result = server.credentials.credentialsNow() { return sign(unsigned, result, then: proceed) }
+        if let result = server.credentials.credentialsNow() { return sign(unsigned, result, then: now) }
+        let proceed = later()
         server.credentials.park { [weak self] result in self?.sign(unsigned, result, then: proceed) }
     }
 
     private func sign(
-        _ unsigned: AWSHTTPRequest, _ credentials: Result<AWSCredentials, GatewayError>,
+        _ unsigned: consuming AWSHTTPRequest, _ credentials: Result<AWSCredentials, GatewayError>,
         then proceed: (AWSHTTPRequest) -> Void
     ) {
         guard case .working = state else { return }

@@ -14,9 +14,21 @@ extension Session {
         route: ModelRoute, serving endpoint: ModelRoute.Endpoint, body: [UInt8], stream: Bool,
         then proceed: @escaping (AWSHTTPRequest) -> Void
     ) {
+        modelRequest(route: route, serving: endpoint, body: body, stream: stream, now: proceed, later: { proceed })
+    }
+
+    /// As `modelRequest(then:)`, for a continuation that is costly to make escaping (its context holds the route
+    /// and the caller's closures: an allocation and a retain each): `now` runs when the request is ready at once,
+    /// a container route with credentials at hand; `later` makes the escaping continuation only when the request
+    /// has to wait (credentials being fetched, the OpenAI route's bearer token).
+    func modelRequest(
+        route: ModelRoute, serving endpoint: ModelRoute.Endpoint, body: [UInt8], stream: Bool,
+        now: (AWSHTTPRequest) -> Void, later: () -> (AWSHTTPRequest) -> Void
+    ) {
         guard route.usesOpenAIRoute else {
-            return signedInvocation(route: route, body: body, stream: stream, then: proceed)
+            return signedInvocation(route: route, body: body, stream: stream, now: now, later: later)
         }
+        let proceed = later()
         server.bearerTokens.withToken { [weak self] result in
             guard let self, case .working = self.state else { return }
             switch result {
@@ -47,29 +59,48 @@ extension Session {
         body: @escaping (_ stream: Bool) -> [UInt8]
     ) {
         let upstream = route.upstreamStreaming.streamsUpstream(clientStreams: clientStreams)
-        modelRequest(route: route, serving: endpoint, body: body(upstream), stream: upstream) { [weak self] request in
-            guard let self else { return }
-            // The level checked first: the fields are built before `Log` could drop the line, on every request.
-            if Log.logs(.debug) {
-                let target = route.usesOpenAIRoute ? "\(route.endpoint)'s OpenAI route" : route.endpoint
-                Log.debug(
-                    "calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)",
-                    ["request_id": self.requestId]
-                )
-            }
-            guard upstream else { return self.invoke(request, route: route, parse: parse) }
-            var fallback: (() -> Void)?
-            if route.upstreamStreaming.fallsBack(clientStreams: clientStreams), !route.usesOpenAIRoute {
-                fallback = { [weak self] in
-                    self?.modelRequest(route: route, serving: endpoint, body: body(false), stream: false) {
-                        [weak self] request in
-                        self?.invoke(request, route: route, parse: parse)
-                    }
+        modelRequest(
+            route: route, serving: endpoint, body: body(upstream), stream: upstream,
+            now: { request in
+                call(
+                    request, route: route, serving: endpoint, clientStreams: clientStreams, upstream: upstream,
+                    parser: parser, parse: parse, body: body)
+            },
+            later: {
+                { [weak self] request in
+                    self?.call(
+                        request, route: route, serving: endpoint, clientStreams: clientStreams, upstream: upstream,
+                        parser: parser, parse: parse, body: body)
+                }
+            })
+    }
+
+    /// `callModel`'s call, once its request is ready.
+    private func call(
+        _ request: AWSHTTPRequest, route: ModelRoute, serving endpoint: ModelRoute.Endpoint, clientStreams: Bool,
+        upstream: Bool, parser: @escaping () -> any ModelStreamParser,
+        parse: @escaping ([UInt8]) -> Result<[ModelEvent], GatewayError>, body: @escaping (_ stream: Bool) -> [UInt8]
+    ) {
+        // The level checked first: the fields are built before `Log` could drop the line, on every request.
+        if Log.logs(.debug) {
+            let target = route.usesOpenAIRoute ? "\(route.endpoint)'s OpenAI route" : route.endpoint
+            Log.debug(
+                "calling \(target) for \(endpoint.rawValue) stream=\(clientStreams) upstream=\(upstream)",
+                ["request_id": requestId]
+            )
+        }
+        guard upstream else { return invoke(request, route: route, parse: parse) }
+        var fallback: (() -> Void)?
+        if route.upstreamStreaming.fallsBack(clientStreams: clientStreams), !route.usesOpenAIRoute {
+            fallback = { [weak self] in
+                self?.modelRequest(route: route, serving: endpoint, body: body(false), stream: false) {
+                    [weak self] request in
+                    self?.invoke(request, route: route, parse: parse)
                 }
             }
-            self.invokeStreaming(
-                request, route: route, decoder: route.streamDecoder(parser: parser()), assembling: !clientStreams,
-                fallback: fallback)
         }
+        invokeStreaming(
+            request, route: route, decoder: route.streamDecoder(parser: parser()), assembling: !clientStreams,
+            fallback: fallback)
     }
 }

@@ -34,8 +34,9 @@ private final class UpstreamRecord {
     private let onComplete: ((Result<Void, CurlError>) -> Void)?
     @exclusivity(unchecked) private var status = 0
     @exclusivity(unchecked) private var headersAfter: Double?
-    @exclusivity(unchecked) private var upstreamId = "-"
-    @exclusivity(unchecked) private var errorType: String?
+    /// The response's head. SageMaker's request id (only the log line reads it) and error type (only a refusal's
+    /// outcome reads it) are looked up when needed, not on every call: each was a scan of the fields and a string.
+    @exclusivity(unchecked) private var head: ResponseHead?
 
     init(
         endpoint: String, requestId: String, metrics: UpstreamMetrics, operation: String,
@@ -53,15 +54,17 @@ private final class UpstreamRecord {
     func responseStarted(status: Int, head: ResponseHead) {
         self.status = status
         headersAfter = watch.elapsed
-        if let id = head.lastValue(of: "x-amzn-requestid") { upstreamId = id }
-        errorType = head.lastValue(of: "x-amzn-errortype")
+        self.head = head
         onResponse?(status, head)
     }
 
     func finished(_ result: Result<Void, CurlError>) {
         let outcome: UpstreamOutcome
         switch result {
-        case .success: outcome = UpstreamOutcome(status: status, errorType: errorType)
+        case .success:
+            // A 2xx is `ok` whatever its error type.
+            let errorType = (200..<300).contains(status) ? nil : head?.lastValue(of: "x-amzn-errortype")
+            outcome = UpstreamOutcome(status: status, errorType: errorType)
         case .failure(.timedOut): outcome = .timeout
         case .failure(.couldNotConnect): outcome = .connectionFailure
         case .failure: outcome = .error
@@ -70,6 +73,7 @@ private final class UpstreamRecord {
         metrics.upstreamFinished(endpoint: endpoint, operation: operation, outcome: outcome.rawValue, seconds: seconds)
         // The level checked first: the fields are built before `Log` could drop the line, on every call.
         if Log.logs(.info) {
+            let upstreamId = head?.lastValue(of: "x-amzn-requestid") ?? "-"
             Log.info(
                 "SageMaker \(operation) \(endpoint): \(outcome.rawValue), HTTP \(status), headers after "
                     + "\(Int(seconds * 1000)) ms, done after \(Int(watch.elapsed * 1000)) ms",

@@ -22,20 +22,27 @@ package struct AWSHTTPRequest: Sendable {
 
     package var url: String { endpoint.url(path: path) }
 
+    /// The headers `signed` adds: `host`, and at most three of the signature's (token, date, authorization).
+    /// A request built to be signed reserves this much room beyond its own headers.
+    package static let signingRoom = 4
+
     /// Adds `host` and the SigV4 headers (session token included) for `service` in `region`.
-    package func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date)
+    ///
+    /// Consuming: the signed request is this one with its headers replaced, not a copy of every field (the
+    /// endpoint alone is five strings) made only for the unsigned one to be destroyed next.
+    package consuming func signed(credentials: AWSCredentials, region: String, service: AWSService, at date: Date)
         -> AWSHTTPRequest
     {
-        // One array, the signature's headers (token, date, authorization) appended in place: inserting `host`
-        // into a copy of the request's headers copied them, and joining the signature's grew them again.
-        var request = SigV4Request(method: method, path: endpoint.requestPath(path), query: "", headers: [], body: body)
-        request.headers.reserveCapacity(headers.count + 4)
-        request.headers.append((name: "host", value: endpoint.hostHeader))
-        for header in headers { request.headers.append(header) }
+        // The request's own header array, `host` inserted first and the signature's headers (token, date,
+        // authorization) appended in place: with room for the four (`signingRoom`) it is never copied or grown.
+        var request = SigV4Request(
+            method: method, path: endpoint.requestPath(path), query: "", headers: headers, body: body)
+        headers = []
+        request.headers.reserveCapacity(request.headers.count + Self.signingRoom)
+        request.headers.insert((name: "host", value: endpoint.hostHeader), at: 0)
         SigV4Signer(credentials: credentials, region: region, service: service.signingName).sign(&request, at: date)
-        var copy = self
-        copy.headers = request.headers
-        return copy
+        headers = request.headers
+        return self
     }
 }
 

@@ -13,9 +13,10 @@ package enum SageMakerInvocation {
         path.reserveCapacity(path.utf8.count + name.utf8.count + operation.utf8.count)
         path += name
         path += operation
-        // Room for every header this may add: grown from a one-element literal, the array was allocated twice.
+        // Room for every header this may add and those signing adds: grown from a one-element literal, the array
+        // was allocated twice, and signing made a bigger one.
         var headers: [(name: String, value: String)] = []
-        headers.reserveCapacity(5)
+        headers.reserveCapacity(5 + AWSHTTPRequest.signingRoom)
         headers.append(("content-type", contentType))
         // The streaming call names the container's Accept differently: a plain Accept would describe the
         // event-stream envelope, not the payload.
