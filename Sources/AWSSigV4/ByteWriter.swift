@@ -17,6 +17,8 @@ struct ByteWriter {
     }
 
     mutating func write(_ byte: UInt8) {
+        // Checked in release builds too: the buffer pointer's own subscript is checked only in debug ones.
+        precondition(count < buffer.count, "ByteWriter: buffer too small")
         buffer[count] = byte
         count += 1
     }
