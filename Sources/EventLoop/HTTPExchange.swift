@@ -311,8 +311,8 @@ package final class HTTPExchange: EndOfTurnFlushing {
         status: Int, headers: ArraySlice<(String, String)>, _ body: (UnsafePointer<CChar>?) -> Void
     ) {
         guard !headers.isEmpty else { return body(nil) }
-        HTTPResponseHead.reason(status: status, headers: headers).withUnsafeBytes {
-            body($0.baseAddress?.assumingMemoryBound(to: CChar.self))
+        HTTPResponseHead.withReason(status: status, headers: headers) { reason in
+            reason.withMemoryRebound(to: CChar.self) { body($0.baseAddress) }
         }
     }
 
