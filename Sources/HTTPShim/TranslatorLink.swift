@@ -105,7 +105,8 @@ final class TranslatorLink {
     /// After a read: each exchange that received frames credits the translator, unless its client is slow.
     private func creditReceived() {
         for call in touched { call.creditIfDue() }
-        touched.removeAll(keepingCapacity: true)
+        // Popped, not `removeAll(keepingCapacity:)`, which cost some 100 instructions a read for its one call.
+        while touched.popLast() != nil {}
     }
 
     /// The call's owner is done with it: a call the translator has not finished is cancelled.

@@ -36,7 +36,7 @@ package struct ChatChunkStream {
     private let choiceOpen: [UInt8]
     private let openChoiceClose: [UInt8]
     /// What follows the choice of a chunk: `]}\n\n`, or `],"usage":null}\n\n` with `include_usage`.
-    private let tail: [UInt8]
+    private let tail: StaticString
 
     package init(id: String, created: Int, model: String, includeUsage: Bool, promptTokenEstimate: Int = 0) {
         self.id = id
@@ -44,17 +44,26 @@ package struct ChatChunkStream {
         self.model = model
         self.includeUsage = includeUsage
         tally = UsageTally(promptTokenEstimate: promptTokenEstimate)
-        var head = Array("data: {\"id\":".utf8)
+        // Each piece written once into a buffer reserved for the whole, from static strings: arrays made of
+        // literals' UTF-8 views, grown piece by piece, and `created` as a `JSONValue` cost some 5,000
+        // instructions a stream.
+        var head: [UInt8] = []
+        head.reserveCapacity(96 + id.utf8.count + model.utf8.count)
+        head.append(literal: #"data: {"id":"#)
         JSONWriter.writeString(id, into: &head)
-        head += Array(",\"object\":\"chat.completion.chunk\",\"created\":".utf8)
-        JSONWriter.write(.int(created), into: &head)
-        head += Array(",\"model\":".utf8)
+        head.append(literal: #","object":"chat.completion.chunk","created":"#)
+        JSONWriter.writeInt(created, into: &head)
+        head.append(literal: #","model":"#)
         JSONWriter.writeString(model, into: &head)
         head.append(literal: #","choices":[{"index":"#)
         choiceOpen = head
-        let tail = Array((includeUsage ? "],\"usage\":null}\n\n" : "]}\n\n").utf8)
+        let tail: StaticString = includeUsage ? "],\"usage\":null}\n\n" : "]}\n\n"
         self.tail = tail
-        openChoiceClose = Array(#","logprobs":null,"finish_reason":null}"#.utf8) + tail
+        var close: [UInt8] = []
+        close.reserveCapacity(48 + tail.utf8CodeUnitCount)
+        close.append(literal: #","logprobs":null,"finish_reason":null}"#)
+        close.append(literal: tail)
+        openChoiceClose = close
     }
 
     /// The SSE bytes for one event: possibly empty (usage is held for the end), possibly two chunks
@@ -191,7 +200,7 @@ package struct ChatChunkStream {
         out.append(literal: #","logprobs":null,"finish_reason":"#)
         JSONWriter.writeString(finishReason, into: &out)
         out.append(UInt8(ascii: "}"))
-        out.append(contentsOf: tail)
+        out.append(literal: tail)
     }
 
     /// The envelope up to the choice's `"index":` value, and the value.
