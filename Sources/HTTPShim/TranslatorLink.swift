@@ -74,6 +74,7 @@ final class TranslatorLink {
         // runtime exclusivity check on every read from the translator.
         weak let link = self
         connection.onReadBytes = { bytes in link?.received(bytes) }
+        connection.flushesAfterRead = true
         connection.onClose = { [weak self] in self?.lost("the translator closed the connection") }
         self.connection = connection
         decoder = FrameDecoder()
