@@ -299,8 +299,9 @@ final class HTTPConnectionGuard {
             return false
         }
         scanned += rawLine.count + 1
-        let line =
-            rawLine.last == UInt8(ascii: "\r") ? UnsafeRawBufferPointer(rebasing: rawLine.dropLast()) : rawLine
+        // Rebased on a range: `dropLast()` took the generic path, for every head line.
+        let crlf = rawLine.last == UInt8(ascii: "\r")
+        let line = crlf ? UnsafeRawBufferPointer(rebasing: rawLine[..<(rawLine.count - 1)]) : rawLine
         // On a copy, stored back at once: `rules.accept` in place held a dynamic exclusivity access on the
         // property across the call, for every head line.
         var rules = self.rules

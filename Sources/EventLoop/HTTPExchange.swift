@@ -181,6 +181,44 @@ package final class HTTPExchange: EndOfTurnFlushing {
         return value.withUTF8 { body($0) }
     }
 
+    /// `withHeader` for two names at once, as `body(first, second)`: one walk of evhttp's list where two walks
+    /// took a request's two lookups (its id and its key) across every header the client sent, the first
+    /// usually to the end. Each is the first header of its name, as `withHeader` finds it.
+    package func withHeaders<R>(
+        _ first: StaticString, _ second: StaticString,
+        _ body: (UnsafeBufferPointer<UInt8>?, UnsafeBufferPointer<UInt8>?) -> R
+    ) -> R {
+        guard let request else {
+            return withHeader(first.description) { one in withHeader(second.description) { body(one, $0) } }
+        }
+        let firstName = UnsafeBufferPointer(start: first.utf8Start, count: first.utf8CodeUnitCount)
+        let secondName = UnsafeBufferPointer(start: second.utf8Start, count: second.utf8CodeUnitCount)
+        var found: (UnsafeMutablePointer<CChar>?, UnsafeMutablePointer<CChar>?) = (nil, nil)
+        var entry = evhttp_request_get_input_headers(request)?.pointee.tqh_first
+        while let header = entry, found.0 == nil || found.1 == nil {
+            if let key = header.pointee.key {
+                if found.0 == nil, Self.cStringMatches(key, firstName) {
+                    found.0 = header.pointee.value
+                } else if found.1 == nil, Self.cStringMatches(key, secondName) {
+                    found.1 = header.pointee.value
+                }
+            }
+            entry = header.pointee.next.tqe_next
+        }
+        return Self.withValue(found.0) { one in Self.withValue(found.1) { body(one, $0) } }
+    }
+
+    /// `body` gets a header value's bytes (nil for none).
+    private static func withValue<R>(
+        _ value: UnsafeMutablePointer<CChar>?, _ body: (UnsafeBufferPointer<UInt8>?) -> R
+    ) -> R {
+        guard let value else { return body(nil) }
+        let count = strlen(value)
+        return value.withMemoryRebound(to: UInt8.self, capacity: count) {
+            body(UnsafeBufferPointer(start: $0, count: count))
+        }
+    }
+
     /// `evutil_ascii_strcasecmp(key, wanted) == 0`: equal but for the case of ASCII letters.
     private static func cStringMatches(_ key: UnsafePointer<CChar>, _ wanted: UnsafeBufferPointer<UInt8>) -> Bool {
         for i in 0..<wanted.count {
@@ -311,8 +349,8 @@ package final class HTTPExchange: EndOfTurnFlushing {
         status: Int, headers: ArraySlice<(String, String)>, _ body: (UnsafePointer<CChar>?) -> Void
     ) {
         guard !headers.isEmpty else { return body(nil) }
-        HTTPResponseHead.reason(status: status, headers: headers).withUnsafeBytes {
-            body($0.baseAddress?.assumingMemoryBound(to: CChar.self))
+        HTTPResponseHead.withReason(status: status, headers: headers) { reason in
+            reason.withMemoryRebound(to: CChar.self) { body($0.baseAddress) }
         }
     }
 
@@ -513,9 +551,22 @@ package final class HTTPExchange: EndOfTurnFlushing {
         guard let buffer else { return [] }
         let count = evbuffer_get_length(buffer)
         guard count > 0 else { return [] }
-        return [UInt8](unsafeUninitializedCapacity: count) { storage, initialized in
-            initialized = max(0, Int(evbuffer_remove(buffer, storage.baseAddress, count)))
+        // Reserved and appended from the buffer's chains in place, then drained: `init(unsafeUninitializedCapacity:)`
+        // and `init(repeating:count:)` are not inlinable here, and their generic path looked up the array's storage
+        // type (some 360 instructions) for every request's body.
+        var body: [UInt8] = []
+        body.reserveCapacity(count)
+        let chains = Int(evbuffer_peek(buffer, count, nil, nil, 0))
+        guard chains > 0 else { return [] }
+        withUnsafeTemporaryAllocation(of: iovec.self, capacity: chains) { vectors in
+            let filled = Int(evbuffer_peek(buffer, count, nil, vectors.baseAddress, Int32(chains)))
+            for vector in vectors.prefix(min(filled, chains)) where body.count < count {
+                let taken = min(vector.iov_len, count - body.count)
+                body.append(contentsOf: UnsafeRawBufferPointer(start: vector.iov_base, count: taken))
+            }
         }
+        _ = evbuffer_drain(buffer, body.count)
+        return body
     }
 
     /// evhttp disables reading while the user prepares an answer, so a client that gives up is only

@@ -66,8 +66,9 @@ package struct RequestHeadRules: Equatable, Sendable {
         guard Self.isFieldValue(value) else {
             return .reject("A header field value has control characters.")
         }
-        // Names are token bytes (ASCII) by now, so an ASCII case fold is exact; no String per header line.
-        if Self.equalsIgnoringCase(name, "content-length") {
+        // Names are token bytes (ASCII) by now, so an ASCII case fold is exact; no String per header line. Judged by
+        // length first: most lines are neither, and each comparison was a call.
+        if name.count == 14, Self.equalsIgnoringCase(name, "content-length") {
             var itemStart = 0
             while itemStart <= value.count {
                 let itemEnd = value[itemStart...].firstIndex(of: UInt8(ascii: ",")) ?? value.count
@@ -82,7 +83,7 @@ package struct RequestHeadRules: Equatable, Sendable {
                 contentLength = number
                 itemStart = itemEnd + 1
             }
-        } else if Self.equalsIgnoringCase(name, "transfer-encoding") {
+        } else if name.count == 17, Self.equalsIgnoringCase(name, "transfer-encoding") {
             if chunked || !Self.isChunked(value) {
                 return .reject("Only \"Transfer-Encoding: chunked\" is supported, once.")
             }

@@ -34,6 +34,10 @@ package final class StreamConnection: EndOfTurnFlushing {
     /// Instead of `onRead` when set: what one read took, in place in the loop's read buffer, valid only
     /// during the call; for a reader that copies what it keeps anyway, so a read event costs no array.
     @exclusivity(unchecked) package var onReadBytes: ((UnsafeRawBufferPointer) -> Void)?
+    /// What the reader schedules on the loop's `EndOfTurn` while it handles a read is flushed as the read's
+    /// callback returns (`EndOfTurn.flushingAfter`) rather than by the end-of-turn event: for a reader that is
+    /// the whole of its turn's work, as the shim's link to the translator is while tokens arrive one at a time.
+    @exclusivity(unchecked) package var flushesAfterRead = false
     /// EOF or error from the peer; called once, never after a local `close()` or `closeAfterFlush()`.
     @exclusivity(unchecked) package var onClose: (() -> Void)?
     /// The output buffer dropped to `lowWatermark` or below after having been above it.
@@ -181,7 +185,8 @@ package final class StreamConnection: EndOfTurnFlushing {
     /// One read per readiness: the event is level-triggered, so what a read leaves waiting wakes the loop
     /// again, and one busy connection cannot starve the rest.
     fileprivate func readable() {
-        _ = readOnce()
+        guard flushesAfterRead else { return _ = readOnce() }
+        loop.endOfTurn.flushingAfter { _ = readOnce() }
     }
 
     /// True when it handed bytes on.

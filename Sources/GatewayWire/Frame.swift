@@ -120,8 +120,12 @@ package enum FrameError: Error, Equatable {
 /// Single-step frame decoder: `nil` means more bytes are needed; a partial frame is never consumed.
 /// After `tooLarge` it stays usable; after any other error the byte stream has lost its place.
 package struct FrameDecoder {
-    /// Internal for `message(_:)` (WireCoding+Events.swift), which decodes events in place.
+    /// Internal for `message(_:)` (WireCoding+Events.swift), which decodes events in place. Its bytes from `end` on
+    /// are spare room: the array is never shortened, because every way of shortening one (emptying it after each
+    /// read, dropping what was decoded) replaced a range through the generic path, some 100 instructions a read.
     var buffer: [UInt8] = []
+    /// Where the bytes received end in `buffer`.
+    private var end = 0
     private var readIndex = 0
     /// Bytes of a refused frame still to be dropped as they arrive.
     private var skipping = 0
@@ -132,17 +136,17 @@ package struct FrameDecoder {
         self.maxLength = min(maxLength, Frame.maxLength)
     }
 
-    package var bufferedByteCount: Int { buffer.count - readIndex }
+    package var bufferedByteCount: Int { end - readIndex }
 
     /// Whether a frame has begun but not yet been decoded whole (or skipped): the reader's deadline runs.
-    package var isMidFrame: Bool { skipping > 0 || buffer.count > readIndex }
+    package var isMidFrame: Bool { skipping > 0 || end > readIndex }
 
     /// `append` for bytes in memory (a socket's input buffer): one copy, not the generic path's per-byte walk.
     package mutating func append(_ bytes: UnsafeRawBufferPointer) {
         let dropped = skipped(bytes.count)
         guard dropped < bytes.count else { return }
         makeRoom()
-        buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[dropped...]))
+        store(UnsafeRawBufferPointer(rebasing: bytes[dropped...]))
     }
 
     /// `append` for an array (what a connection's read hands over): the generic one below is not specialised in
@@ -156,7 +160,21 @@ package struct FrameDecoder {
         let dropped = skipped(bytes.count)
         guard dropped < bytes.count else { return }
         makeRoom()
-        buffer.append(contentsOf: bytes.dropFirst(dropped))
+        Array(bytes.dropFirst(dropped)).withUnsafeBytes { store($0) }
+    }
+
+    /// Copies `bytes` to `end`, growing the array (geometrically, by appending) only when its spare room is short.
+    private mutating func store(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        let needed = end + bytes.count
+        if buffer.count < needed {
+            buffer.append(contentsOf: repeatElement(0, count: max(needed, 2 * buffer.count) - buffer.count))
+        }
+        let at = end
+        buffer.withUnsafeMutableBytes { storage in
+            storage.baseAddress.map { ($0 + at).copyMemory(from: source, byteCount: bytes.count) }
+        }
+        end = needed
     }
 
     /// How many of `count` new bytes belong to a refused frame still being skipped.
@@ -169,8 +187,12 @@ package struct FrameDecoder {
     /// `decodeHeader` leaves what it consumed in place (its payload stays readable until the next append).
     private mutating func makeRoom() {
         compact()
-        if readIndex > 0, readIndex >= buffer.count / 2 {
-            buffer.removeFirst(readIndex)
+        if readIndex > 0, readIndex >= end / 2 {
+            let (from, count) = (readIndex, end - readIndex)
+            buffer.withUnsafeMutableBytes { storage in
+                storage.baseAddress.map { $0.copyMemory(from: $0 + from, byteCount: count) }
+            }
+            end = count
             readIndex = 0
         }
     }
@@ -192,30 +214,34 @@ package struct FrameDecoder {
     /// `decode()` without copying the payload out: it stays readable through `withPayload` until the
     /// next `append` or `decode`, so a reader that turns it straight into a value allocates nothing for it.
     package mutating func decodeHeader() throws(FrameError) -> Header? {
-        guard buffer.count - readIndex >= 4 + Frame.headerLength else {
-            if buffer.count - readIndex >= 4 { _ = try length() }
+        guard end - readIndex >= 4 + Frame.headerLength else {
+            if end - readIndex >= 4 { _ = try length() }
             return nil
         }
-        let length = try self.length()
-        let version = buffer[readIndex + 4]
+        // The ten header bytes in two loads: read byte by byte through the array, each with its bounds check, they
+        // cost some 70 instructions a frame.
+        let at = readIndex
+        let (lengthField, version, rawKind, stream) = buffer.withUnsafeBytes { raw in
+            (
+                UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self)), raw[at + 4], raw[at + 5],
+                UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: at + 6, as: UInt32.self))
+            )
+        }
+        let length = try Self.checked(length: Int(lengthField))
         guard version == Frame.version else { throw FrameError.unsupportedVersion(version) }
-        let rawKind = buffer[readIndex + 5]
         guard let kind = Frame.Kind(rawValue: rawKind) else { throw FrameError.unknownKind(rawKind) }
-        let stream =
-            UInt32(buffer[readIndex + 6]) << 24 | UInt32(buffer[readIndex + 7]) << 16
-            | UInt32(buffer[readIndex + 8]) << 8 | UInt32(buffer[readIndex + 9])
         if length > maxLength {
-            let available = buffer.count - readIndex - 4
+            let available = end - readIndex - 4
             if available >= length {
                 readIndex += 4 + length
             } else {
                 skipping = length - available
-                readIndex = buffer.count
+                readIndex = end
             }
             compact()
             throw FrameError.tooLarge(stream: stream, kind: kind, length: length)
         }
-        guard buffer.count - readIndex >= 4 + length else { return nil }
+        guard end - readIndex >= 4 + length else { return nil }
         let payload = (readIndex + 4 + Frame.headerLength)..<(readIndex + 4 + length)
         readIndex += 4 + length
         return Header(kind: kind, stream: stream, payload: payload)
@@ -231,13 +257,17 @@ package struct FrameDecoder {
         let length =
             Int(buffer[readIndex]) << 24 | Int(buffer[readIndex + 1]) << 16 | Int(buffer[readIndex + 2]) << 8
             | Int(buffer[readIndex + 3])
+        return try Self.checked(length: length)
+    }
+
+    private static func checked(length: Int) throws(FrameError) -> Int {
         guard length >= Frame.headerLength, length <= Frame.maxLength else { throw FrameError.invalidLength(length) }
         return length
     }
 
     private mutating func compact() {
-        if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+        if readIndex == end {
+            end = 0
             readIndex = 0
         }
     }

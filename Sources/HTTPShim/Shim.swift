@@ -142,7 +142,12 @@ final class Shim {
 
     /// The client's sane `x-request-id`, else a fresh `req_…`.
     func requestId(_ exchange: HTTPExchange) -> String {
-        RequestID.sanitized(clientHeader: exchange.header("x-request-id")) ?? RequestID.request()
+        exchange.withHeader("x-request-id") { Self.requestId(clientHeader: $0) }
+    }
+
+    /// `requestId(_:)` from the header's bytes.
+    private static func requestId(clientHeader value: UnsafeBufferPointer<UInt8>?) -> String {
+        RequestID.sanitized(clientHeader: value.map { String(decoding: $0, as: UTF8.self) }) ?? RequestID.request()
     }
 
     /// `operation` is consumed: moved into the request, where a borrowed one was copied (every field retained).
@@ -151,12 +156,18 @@ final class Shim {
             let error = GatewayError(.shuttingDown, "The gateway is shutting down; retry.")
             return reply(exchange, errorResponse(error, for: operation))
         }
-        let requestId = requestId(exchange)
-        let apiKey =
-            operation.isAnthropic
-            ? ClientAPIKey.anthropic(
+        let requestId: String
+        let apiKey: String?
+        if operation.isAnthropic {
+            requestId = self.requestId(exchange)
+            apiKey = ClientAPIKey.anthropic(
                 xAPIKey: exchange.header("x-api-key"), authorization: exchange.header("Authorization"))
-            : exchange.withHeader("Authorization") { ClientAPIKey.bearer(utf8: $0) }
+        } else {
+            // The id and the bearer key from one walk of the request's headers.
+            (requestId, apiKey) = exchange.withHeaders("x-request-id", "Authorization") { id, authorization in
+                (Self.requestId(clientHeader: id), ClientAPIKey.bearer(utf8: authorization))
+            }
+        }
         let request = ProxiedRequest(exchange: exchange, operation: operation, requestId: requestId, shim: self)
         request.activeSlot = active.count
         active.append(request)

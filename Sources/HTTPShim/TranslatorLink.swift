@@ -1,6 +1,7 @@
 import EventLoop
 import GatewayLog
 import GatewayWire
+import ShimCore
 
 /// The shim's one connection to the translator, carrying every exchange at once (docs/protocol.md):
 /// frames are tagged with the exchange's stream id, so no request pays for a socket of its own, and
@@ -21,9 +22,10 @@ final class TranslatorLink {
     private let clock: GatewayClock
     @exclusivity(unchecked) private var connection: StreamConnection?
     @exclusivity(unchecked) private var decoder = FrameDecoder()
-    @exclusivity(unchecked) private var calls: [UInt32: TranslatorCall] = [:]
+    /// The open calls by stream; it holds `TranslatorCall`s only (`openCall(on:)` reads them back).
+    @exclusivity(unchecked) private var calls = StreamTable()
     /// The call of the last frame received, while `calls` holds it: an answer's frames come in runs of one
-    /// stream, so most find their call without hashing the stream into `calls`.
+    /// stream, so most find their call without a lookup in `calls`.
     @exclusivity(unchecked) private var lastCall: TranslatorCall?
     @exclusivity(unchecked) private var nextStream: UInt32 = 1
     /// Requests not yet acknowledged, oldest first; acknowledged ones are dropped lazily from the front.
@@ -72,6 +74,7 @@ final class TranslatorLink {
         // runtime exclusivity check on every read from the translator.
         weak let link = self
         connection.onReadBytes = { bytes in link?.received(bytes) }
+        connection.flushesAfterRead = true
         connection.onClose = { [weak self] in self?.lost("the translator closed the connection") }
         self.connection = connection
         decoder = FrameDecoder()
@@ -105,7 +108,8 @@ final class TranslatorLink {
     /// After a read: each exchange that received frames credits the translator, unless its client is slow.
     private func creditReceived() {
         for call in touched { call.creditIfDue() }
-        touched.removeAll(keepingCapacity: true)
+        // Popped, not `removeAll(keepingCapacity:)`, which cost some 100 instructions a read for its one call.
+        while touched.popLast() != nil {}
     }
 
     /// The call's owner is done with it: a call the translator has not finished is cancelled.
@@ -119,9 +123,14 @@ final class TranslatorLink {
 
     private func call(on stream: UInt32) -> TranslatorCall? {
         if let lastCall, lastCall.stream == stream { return lastCall }
-        let call = calls[stream]
+        let call = openCall(on: stream)
         if call != nil { lastCall = call }
         return call
+    }
+
+    /// The call `calls` holds for `stream`: nothing else is put there.
+    private func openCall(on stream: UInt32) -> TranslatorCall? {
+        calls[stream].map { unsafeDowncast($0, to: TranslatorCall.self) }
     }
 
     /// Drops `call`, which `calls` holds: its exchange ended or was cancelled.
@@ -175,17 +184,16 @@ final class TranslatorLink {
     /// Every open exchange fails together: they shared the connection, and its place in the byte stream
     /// (or the translator behind it) is gone.
     private func lost(_ reason: String) {
-        let failed = calls
-        calls = [:]
+        let failed = calls.removeAll().map { unsafeDowncast($0, to: TranslatorCall.self) }
         lastCall = nil
-        for call in failed.values { call.released = true }
+        for call in failed { call.released = true }
         resetWatchdog()
         connection?.close()
         connection = nil
         if !failed.isEmpty {
             Log.warning("lost the translator connection with \(failed.count) exchange(s) open: \(reason)")
         }
-        for call in failed.values.sorted(by: { $0.stream < $1.stream }) { call.onLost?(reason) }
+        for call in failed.sorted(by: { $0.stream < $1.stream }) { call.onLost?(reason) }
     }
 
     // MARK: watchdog
@@ -224,7 +232,7 @@ final class TranslatorLink {
         let now = clock.monotonic()
         while unacknowledgedHead < unacknowledged.count {
             let head = unacknowledged[unacknowledgedHead]
-            if let call = calls[head.stream], !call.acknowledged { break }
+            if let call = openCall(on: head.stream), !call.acknowledged { break }
             unacknowledgedHead += 1
         }
         if unacknowledgedHead > 64, unacknowledgedHead * 2 > unacknowledged.count {

@@ -28,11 +28,15 @@ package struct ChatChunkStream {
     private var announcedCalls: Set<[Int]> = []
     private var tally: UsageTally
     private var ended = false
-    /// Every chunk's bytes before and after its one choice (`data: {"id":…,"choices":[` and `]…}\n\n`),
-    /// written once per stream: the envelope is the same for every token, and rebuilding it as a `JSONValue`
-    /// tree per token was the shim's largest cost per chunk.
-    private let head: [UInt8]
-    private let tail: [UInt8]
+    /// Every chunk's bytes up to its one choice's index (`data: {"id":…,"choices":[{"index":`), and after a
+    /// choice's delta when it has no finish reason (`,"logprobs":null,"finish_reason":null}]…}\n\n`), written
+    /// once per stream: the envelope is the same for every token, and rebuilding it as a `JSONValue` tree per
+    /// token was the shim's largest cost per chunk. As two pieces, not five: each append of a piece had a
+    /// fixed cost of some 100 instructions, and each static piece a retain and release besides.
+    private let choiceOpen: [UInt8]
+    private let openChoiceClose: [UInt8]
+    /// What follows the choice of a chunk: `]}\n\n`, or `],"usage":null}\n\n` with `include_usage`.
+    private let tail: StaticString
 
     package init(id: String, created: Int, model: String, includeUsage: Bool, promptTokenEstimate: Int = 0) {
         self.id = id
@@ -40,15 +44,26 @@ package struct ChatChunkStream {
         self.model = model
         self.includeUsage = includeUsage
         tally = UsageTally(promptTokenEstimate: promptTokenEstimate)
-        var head = Array("data: {\"id\":".utf8)
+        // Each piece written once into a buffer reserved for the whole, from static strings: arrays made of
+        // literals' UTF-8 views, grown piece by piece, and `created` as a `JSONValue` cost some 5,000
+        // instructions a stream.
+        var head: [UInt8] = []
+        head.reserveCapacity(96 + id.utf8.count + model.utf8.count)
+        head.append(literal: #"data: {"id":"#)
         JSONWriter.writeString(id, into: &head)
-        head += Array(",\"object\":\"chat.completion.chunk\",\"created\":".utf8)
-        JSONWriter.write(.int(created), into: &head)
-        head += Array(",\"model\":".utf8)
+        head.append(literal: #","object":"chat.completion.chunk","created":"#)
+        JSONWriter.writeInt(created, into: &head)
+        head.append(literal: #","model":"#)
         JSONWriter.writeString(model, into: &head)
-        head += Array(",\"choices\":[".utf8)
-        self.head = head
-        tail = Array((includeUsage ? "],\"usage\":null}\n\n" : "]}\n\n").utf8)
+        head.append(literal: #","choices":[{"index":"#)
+        choiceOpen = head
+        let tail: StaticString = includeUsage ? "],\"usage\":null}\n\n" : "]}\n\n"
+        self.tail = tail
+        var close: [UInt8] = []
+        close.reserveCapacity(48 + tail.utf8CodeUnitCount)
+        close.append(literal: #","logprobs":null,"finish_reason":null}"#)
+        close.append(literal: tail)
+        openChoiceClose = close
     }
 
     /// The SSE bytes for one event: possibly empty (usage is held for the end), possibly two chunks
@@ -67,11 +82,11 @@ package struct ChatChunkStream {
         case .content(let index, let text):
             start(index, into: &out)
             // An empty delta tells the client nothing; OpenAI never sends one after the role chunk.
-            if !text.isEmpty { textChunk(index, field: Self.contentField, text: text, into: &out) }
+            if !text.isEmpty { textChunk(index, field: .content, text: text, into: &out) }
         case .reasoning(let index, let text):
             start(index, into: &out)
             if !text.isEmpty {
-                let field = reasoningField == .reasoningContent ? Self.reasoningContentField : Self.reasoningField
+                let field: TextField = reasoningField == .reasoningContent ? .reasoningContent : .reasoning
                 textChunk(index, field: field, text: text, into: &out)
             }
         case .toolCall(let index, var call):
@@ -95,7 +110,7 @@ package struct ChatChunkStream {
             guard !finished.contains(index) else { return }
             start(index, into: &out)
             finished.insert(index)
-            chunk(index, finishReason: reason, into: &out) { $0.append(contentsOf: Self.emptyDelta) }
+            chunk(index, finishReason: reason, into: &out) { $0.append(literal: Self.emptyDelta) }
         case .usage:
             // Held for the end (the tally has it).
             break
@@ -115,7 +130,7 @@ package struct ChatChunkStream {
         for index in started where !finished.contains(index) {
             finished.insert(index)
             chunk(index, finishReason: sawToolCall.contains(index) ? "tool_calls" : "stop", into: &out) {
-                $0.append(contentsOf: Self.emptyDelta)
+                $0.append(literal: Self.emptyDelta)
             }
         }
         if includeUsage {
@@ -142,50 +157,60 @@ package struct ChatChunkStream {
     private mutating func start(_ index: Int, into out: inout [UInt8]) {
         guard !started.contains(index) else { return }
         started.append(index)
-        chunk(index, into: &out) { $0.append(contentsOf: Self.roleDelta) }
+        chunk(index, into: &out) { $0.append(literal: Self.roleDelta) }
     }
 
     // The fixed bytes of a choice, written as bytes: building a `JSONValue` tree for each token and
-    // serialising it was most of the shim's cost per streamed chunk.
-    private static let roleDelta = Array(#"{"role":"assistant","content":""}"#.utf8)
-    private static let emptyDelta = Array("{}".utf8)
-    private static let choiceIndex = Array(#"{"index":"#.utf8)
-    private static let choiceDelta = Array(#","delta":"#.utf8)
-    private static let choiceEnd = Array(#","logprobs":null,"finish_reason":"#.utf8)
-    private static let contentField = Array(#"{"content":"#.utf8)
-    private static let reasoningContentField = Array(#"{"reasoning_content":"#.utf8)
-    private static let reasoningField = Array(#"{"reasoning":"#.utf8)
+    // serialising it was most of the shim's cost per streamed chunk. Static strings, not static arrays: an
+    // array paid a lazy-initialization check and a retain and release for each use.
+    private static let roleDelta: StaticString = #"{"role":"assistant","content":""}"#
+    private static let emptyDelta: StaticString = "{}"
 
-    /// A chunk whose delta is one text field: `field` is `{"name":`, the text its string value.
-    private func textChunk(_ index: Int, field: [UInt8], text: String, into out: inout [UInt8]) {
-        chunk(index, into: &out) {
-            $0.append(contentsOf: field)
-            JSONWriter.writeString(text, into: &$0)
-            $0.append(UInt8(ascii: "}"))
+    /// The delta of a text chunk up to its string value, with the `"delta":` before it.
+    private enum TextField {
+        case content, reasoningContent, reasoning
+
+        var deltaOpen: StaticString {
+            switch self {
+            case .content: #","delta":{"content":"#
+            case .reasoningContent: #","delta":{"reasoning_content":"#
+            case .reasoning: #","delta":{"reasoning":"#
+            }
         }
+    }
+
+    /// A chunk whose delta is one text field, `text` its string value: the common chunk, written in five
+    /// appends.
+    private func textChunk(_ index: Int, field: TextField, text: String, into out: inout [UInt8]) {
+        openChoice(index, into: &out)
+        out.append(literal: field.deltaOpen)
+        JSONWriter.writeString(text, into: &out)
+        out.append(UInt8(ascii: "}"))
+        out.append(contentsOf: openChoiceClose)
     }
 
     /// One SSE chunk: the envelope around a single choice whose delta object `delta` writes.
     private func chunk(
         _ index: Int, finishReason: String? = nil, into out: inout [UInt8], delta: (inout [UInt8]) -> Void
     ) {
-        out.append(contentsOf: head)
-        out.append(contentsOf: Self.choiceIndex)
+        openChoice(index, into: &out)
+        out.append(literal: #","delta":"#)
+        delta(&out)
+        guard let finishReason else { return out.append(contentsOf: openChoiceClose) }
+        out.append(literal: #","logprobs":null,"finish_reason":"#)
+        JSONWriter.writeString(finishReason, into: &out)
+        out.append(UInt8(ascii: "}"))
+        out.append(literal: tail)
+    }
+
+    /// The envelope up to the choice's `"index":` value, and the value.
+    private func openChoice(_ index: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: choiceOpen)
         if (0..<10).contains(index) {
             out.append(UInt8(ascii: "0") + UInt8(index))
         } else {
             out.append(contentsOf: String(index).utf8)
         }
-        out.append(contentsOf: Self.choiceDelta)
-        delta(&out)
-        out.append(contentsOf: Self.choiceEnd)
-        if let finishReason {
-            JSONWriter.writeString(finishReason, into: &out)
-        } else {
-            out.append(literal: "null")
-        }
-        out.append(UInt8(ascii: "}"))
-        out.append(contentsOf: tail)
     }
 
     private func envelope(choices: [JSONValue], usage: JSONValue) -> JSONValue {

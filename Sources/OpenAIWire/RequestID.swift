@@ -3,7 +3,7 @@ package enum RequestID {
     /// A `StaticString`, not a static array: each draw of an id read the array through its lazy
     /// initialization check and a bounds check. Its `letterCount` letters are what `random` draws among.
     static let alphabet: StaticString = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-    /// `alphabet`'s length (a test holds them equal), as a constant so that `%` by it is a multiply.
+    /// `alphabet`'s length (a test holds them equal), as a constant the letters are drawn with.
     static let letterCount = 62
 
     package static func chatCompletion() -> String {
@@ -24,37 +24,49 @@ package enum RequestID {
         random(count: count, after: "")
     }
 
-    /// `prefix` then `count` alphanumerics, written into one String: `prefix + random(count:)` made the
-    /// random part a String of its own and then copied both into a third.
+    /// `prefix` then `count` alphanumerics, composed in temporary memory and made one String: `prefix +
+    /// random(count:)` made the random part a String of its own and then copied both into a third, and
+    /// `String(unsafeUninitializedCapacity:)` validated what was written byte by byte (some 250 instructions an
+    /// id), where `String(decoding:)` judges ASCII eight bytes at a time.
     private static func random(count: Int, after prefix: StaticString) -> String {
         let prefixCount = prefix.utf8CodeUnitCount
-        return String(unsafeUninitializedCapacity: prefixCount + count) { out in
-            guard let base = out.baseAddress, out.count >= prefixCount + count else { return 0 }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: prefixCount + count) { buffer in
+            guard let base = buffer.baseAddress else { return "" }
             base.update(from: prefix.utf8Start, count: prefixCount)
             fillAlphanumerics(UnsafeMutableBufferPointer(start: base + prefixCount, count: count))
-            return prefixCount + count
+            return String(decoding: UnsafeBufferPointer(buffer), as: UTF8.self)
         }
     }
 
-    /// Kernel randomness drawn straight into `run`, each byte then mapped to a letter in place. Bytes of 248
-    /// and up are drawn again so that `% letterCount` stays uniform (248 = 4 × 62); one in 32 is, so an id
-    /// seldom redraws more than one. Drawing a quarter more than needed and filtering a copy cost twice the
-    /// instructions a letter, and with an index check per byte, every id cost some 25 a letter.
+    /// Letters are the base-62 digits of kernel random words (`RandomBytePool`), ten to a word: a word's full
+    /// product by 62 has the next letter in its high half and the rest of the word in its low half. Ten
+    /// digits use the word's 64 bits whole (62^10 is 0.05 of 2^64), so each letter is uniform to within
+    /// 62/2^55 and a word's ten letters carry 59.5 bits, the most ten alphanumerics can. Drawing a byte a
+    /// letter, redrawing those of 248 and up and mapping the rest by `%`, cost some 19 instructions a letter,
+    /// about 900 a chat request for its two ids.
     private static func fillAlphanumerics(_ run: UnsafeMutableBufferPointer<UInt8>) {
-        RandomBytePool.fill(UnsafeMutableRawBufferPointer(run))
+        guard let base = run.baseAddress, !run.isEmpty else { return }
+        let wordCount = (run.count + lettersPerWord - 1) / lettersPerWord
         let letters = alphabet.utf8Start
-        for i in run.indices {
-            var byte = run[i]
-            while byte >= 248 { byte = drawByte() }
-            run[i] = letters[Int(byte) % letterCount]
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: wordCount) { words in
+            RandomBytePool.fill(UnsafeMutableRawBufferPointer(words))
+            var at = base
+            let end = base + run.count
+            for word in words {
+                var rest = word
+                let stop = min(at + lettersPerWord, end)
+                while at < stop {
+                    let (letter, remainder) = rest.multipliedFullWidth(by: UInt64(letterCount))
+                    at.pointee = letters[Int(letter)]
+                    rest = remainder
+                    at += 1
+                }
+            }
         }
     }
 
-    private static func drawByte() -> UInt8 {
-        var byte: UInt8 = 0
-        withUnsafeMutableBytes(of: &byte) { RandomBytePool.fill($0) }
-        return byte
-    }
+    /// Base-62 digits a 64-bit word yields whole (62^10 < 2^64 < 62^11).
+    static let lettersPerWord = 10
 
     /// The client's `x-request-id`, if it is one we can carry into frames, headers and log lines as it is:
     /// 1 to 128 characters of `A-Za-z0-9._:-` (UUIDs and ULIDs pass). Anything else gets a fresh id: it could

@@ -23,6 +23,9 @@ package enum ShimRoute: Equatable, Sendable {
     case unknown
 
     package static func match(method: String, path: String) -> ShimRoute {
+        // Most requests are chat completions: decided by one comparison of each, where the cases below, tried in
+        // order, compared the method or path six times first.
+        if path == "/v1/chat/completions", method == "POST" { return .chatCompletions }
         switch (method, path) {
         case ("GET", "/ping"), ("HEAD", "/ping"): return .ping
         case ("GET", "/health"): return .health

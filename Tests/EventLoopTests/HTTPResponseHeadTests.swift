@@ -45,6 +45,24 @@ struct HTTPResponseHeadTests {
         #expect(HTTPResponseHead.inlinableCount([("Vary", "x"), ("Keep-Alive", "x"), ("Content-Language", "en")]) == 3)
     }
 
+    /// The word-at-a-time scan finds CR, LF and NUL wherever they sit, in texts of every length to 40, and only
+    /// them (bytes either side of each, 0x0B, 0x8D and 0x80 among the others tried).
+    @Test func breaksAreFoundAtEveryPosition() {
+        for count in 0...40 {
+            let plain = [UInt8]((0..<count).map { UInt8(0x20 + $0 * 7 % 0x5F) })
+            #expect(plain.withUnsafeBufferPointer(HTTPResponseHead.hasNoBreak))
+            for position in 0..<count {
+                for byte: UInt8 in [0x00, 0x01, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E, 0x80, 0x8A, 0x8D, 0xFF] {
+                    var text = plain
+                    text[position] = byte
+                    let expected = byte != 0x00 && byte != 0x0A && byte != 0x0D
+                    let found = text.withUnsafeBufferPointer(HTTPResponseHead.hasNoBreak)
+                    #expect(found == expected, "\(count) \(position) \(byte)")
+                }
+            }
+        }
+    }
+
     /// The Content-Length the exchange adds in evhttp's place is spelled as evhttp's `%zu` spelled it.
     @Test func lengthsAreWrittenAsPrintfDoes() {
         var values = Array(0...1100) + [Int.max]
