@@ -4,6 +4,8 @@ import Crypto
 /// (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html).
 enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
+    /// A SHA-256 in hex: 32 bytes, two digits each.
+    static let sha256Digits = 2 * 32
 
     static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out: [UInt8] = []
@@ -52,14 +54,8 @@ enum Hex {
         // Digits written to the stack and appended in one copy: appending digit by digit checked capacity and
         // uniqueness twice per byte, more than hashing a short message cost.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 2) { text in
-            digits.withUnsafeBufferPointer { digits in
-                var index = 0
-                for byte in bytes {
-                    text[index] = digits[Int(byte >> 4)]
-                    text[index + 1] = digits[Int(byte & 0x0f)]
-                    index += 2
-                }
-            }
+            var writer = ByteWriter(text)
+            write(bytes, to: &writer)
             out.append(contentsOf: UnsafeBufferPointer(text))
         }
     }

@@ -122,44 +122,22 @@ package struct SigV4Signer: Sendable {
             ))
     }
 
-    /// The Authorization value for `canonicalRequest`, as `stringToSignBytes`, `authorizationPrefix` and
-    /// `SigningMAC.appendHexCode` compose it, with the string to sign on the stack and the value written straight
-    /// into the String's storage: both lengths are known before a byte is written, and the three arrays in between
-    /// were an allocation each.
+    /// The Authorization value for `canonicalRequest`: the string to sign on the stack and the value written
+    /// straight into the String's storage (`writeStringToSign`, `writeAuthorizationPrefix`, then the signature).
+    /// Both lengths are known before a byte is written, and an array for each was an allocation.
     private func authorizationValue(
         amzDate: String, mac: SigningMAC, canonicalRequest: [UInt8], signedHeaders: [UInt8]
     ) -> String {
-        let algorithm: StaticString = "AWS4-HMAC-SHA256"
-        let hexDigest = 2 * 32
-        let toBeSignedCount =
-            algorithm.utf8CodeUnitCount + 1 + amzDate.utf8.count + 1 + mac.scope.count + 1 + hexDigest
+        let toBeSignedCount = stringToSignCount(amzDate: amzDate, scope: mac.scope)
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: toBeSignedCount) { stack in
             var toBeSigned = ByteWriter(stack)
-            toBeSigned.write(algorithm)
-            toBeSigned.write(0x0A)
-            toBeSigned.write(amzDate)
-            toBeSigned.write(0x0A)
-            toBeSigned.write(mac.scope)
-            toBeSigned.write(0x0A)
-            canonicalRequest.withUnsafeBytes { Hex.writeSHA256(of: $0, to: &toBeSigned) }
-
-            let credential: StaticString = " Credential="
-            let signedList: StaticString = ", SignedHeaders="
-            let signature: StaticString = ", Signature="
-            let valueCount =
-                algorithm.utf8CodeUnitCount + credential.utf8CodeUnitCount + credentials.accessKeyId.utf8.count + 1
-                + mac.scope.count + signedList.utf8CodeUnitCount + signedHeaders.count + signature.utf8CodeUnitCount
-                + hexDigest
+            canonicalRequest.withUnsafeBytes {
+                writeStringToSign(amzDate: amzDate, scope: mac.scope, canonicalRequest: $0, to: &toBeSigned)
+            }
+            let valueCount = authorizationPrefixCount(scope: mac.scope, signedHeaders: signedHeaders) + Hex.sha256Digits
             return String(unsafeUninitializedCapacity: valueCount) { storage in
                 var value = ByteWriter(storage)
-                value.write(algorithm)
-                value.write(credential)
-                value.write(credentials.accessKeyId)
-                value.write(UInt8(ascii: "/"))
-                value.write(mac.scope)
-                value.write(signedList)
-                value.write(signedHeaders)
-                value.write(signature)
+                writeAuthorizationPrefix(scope: mac.scope, signedHeaders: signedHeaders, to: &value)
                 mac.writeHexCode(for: toBeSigned.written, to: &value)
                 return value.count
             }
@@ -303,32 +281,64 @@ package struct SigV4Signer: Sendable {
     }
 
     func stringToSignBytes(amzDate: String, scope: [UInt8], canonicalRequest: [UInt8]) -> [UInt8] {
-        var toBeSigned: [UInt8] = []
-        toBeSigned.reserveCapacity(160)
-        toBeSigned.appendUTF8(Self.algorithm)
-        toBeSigned.append(0x0A)
-        toBeSigned.appendUTF8(amzDate)
-        toBeSigned.append(0x0A)
-        toBeSigned.append(contentsOf: scope)
-        toBeSigned.append(0x0A)
-        Hex.appendSHA256(of: canonicalRequest, to: &toBeSigned)
-        return toBeSigned
+        [UInt8](unsafeUninitializedCapacity: stringToSignCount(amzDate: amzDate, scope: scope)) { storage, count in
+            var out = ByteWriter(storage)
+            canonicalRequest.withUnsafeBytes {
+                writeStringToSign(amzDate: amzDate, scope: scope, canonicalRequest: $0, to: &out)
+            }
+            count = out.count
+        }
+    }
+
+    /// The string to sign's length: `writeStringToSign` writes exactly this many bytes.
+    func stringToSignCount(amzDate: String, scope: [UInt8]) -> Int {
+        Self.algorithm.utf8.count + 1 + amzDate.utf8.count + 1 + scope.count + 1 + Hex.sha256Digits
+    }
+
+    /// Algorithm, date, scope and the canonical request's hex SHA-256, a line each.
+    func writeStringToSign(
+        amzDate: String, scope: [UInt8], canonicalRequest: UnsafeRawBufferPointer, to out: inout ByteWriter
+    ) {
+        out.write(Self.algorithm)
+        out.write(0x0A)
+        out.write(amzDate)
+        out.write(0x0A)
+        out.write(scope)
+        out.write(0x0A)
+        Hex.writeSHA256(of: canonicalRequest, to: &out)
     }
 
     /// The Authorization value up to and including `Signature=`; the caller appends the signature.
     func authorizationPrefix(scope: [UInt8], signedHeaders: [UInt8]) -> [UInt8] {
-        var authorization: [UInt8] = []
-        authorization.reserveCapacity(256)
-        authorization.appendUTF8(Self.algorithm)
-        authorization.appendUTF8(" Credential=")
-        authorization.appendUTF8(credentials.accessKeyId)
-        authorization.append(UInt8(ascii: "/"))
-        authorization.append(contentsOf: scope)
-        authorization.appendUTF8(", SignedHeaders=")
-        authorization.append(contentsOf: signedHeaders)
-        authorization.appendUTF8(", Signature=")
-        return authorization
+        let count = authorizationPrefixCount(scope: scope, signedHeaders: signedHeaders)
+        return [UInt8](unsafeUninitializedCapacity: count) { storage, count in
+            var out = ByteWriter(storage)
+            writeAuthorizationPrefix(scope: scope, signedHeaders: signedHeaders, to: &out)
+            count = out.count
+        }
     }
+
+    /// The prefix's length: `writeAuthorizationPrefix` writes exactly this many bytes.
+    func authorizationPrefixCount(scope: [UInt8], signedHeaders: [UInt8]) -> Int {
+        Self.algorithm.utf8.count + Self.credentialLabel.utf8CodeUnitCount + credentials.accessKeyId.utf8.count + 1
+            + scope.count + Self.signedHeadersLabel.utf8CodeUnitCount + signedHeaders.count
+            + Self.signatureLabel.utf8CodeUnitCount
+    }
+
+    func writeAuthorizationPrefix(scope: [UInt8], signedHeaders: [UInt8], to out: inout ByteWriter) {
+        out.write(Self.algorithm)
+        out.write(Self.credentialLabel)
+        out.write(credentials.accessKeyId)
+        out.write(UInt8(ascii: "/"))
+        out.write(scope)
+        out.write(Self.signedHeadersLabel)
+        out.write(signedHeaders)
+        out.write(Self.signatureLabel)
+    }
+
+    private static let credentialLabel: StaticString = " Credential="
+    private static let signedHeadersLabel: StaticString = ", SignedHeaders="
+    private static let signatureLabel: StaticString = ", Signature="
 
     /// The lowercase hex SHA-256 of a body, as signed and as sent in `x-amz-content-sha256`.
     package static func payloadHash(_ body: [UInt8]) -> String {
