@@ -138,31 +138,15 @@ enum HTTPResponseHead {
     }
 
     static func hasNoBreak(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= 8, let base = bytes.baseAddress else { return !bytes.contains { isBreak($0) } }
-        let raw = UnsafeRawPointer(base)
-        var i = 0
-        while true {
-            // The last word overlaps the one before rather than leaving a tail to walk byte by byte.
-            let start = min(i, bytes.count - 8)
-            if mayHoldBreak(raw.loadUnaligned(fromByteOffset: start, as: UInt64.self)) { return false }
-            i = start + 8
-            if i >= bytes.count { return true }
-        }
+        guard bytes.count >= 8 else { return !bytes.contains { isBreak($0) } }
+        return ByteWords.firstFlagged(UnsafeRawBufferPointer(bytes), mayHoldBreak) == bytes.count
     }
 
     private static func isBreak(_ byte: UInt8) -> Bool { byte == 0x0D || byte == 0x0A || byte == 0 }
 
-    /// Whether one of the eight bytes in `word` is CR, LF or NUL: exactly the words with a zero byte in `word`,
-    /// `word ^ 0x0D…` or `word ^ 0x0A…` ("Bit Twiddling Hacks", as `JSONWriter` uses them).
+    /// Whether one of the eight bytes in `word` is CR, LF or NUL (exact).
     private static func mayHoldBreak(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs = ones &* 0x80
-        let cr = word ^ (ones &* 0x0D)
-        let lf = word ^ (ones &* 0x0A)
-        let zero = (word &- ones) & ~word
-        let crZero = (cr &- ones) & ~cr
-        let lfZero = (lf &- ones) & ~lf
-        return (zero | crZero | lfZero) & highs != 0
+        ByteWords.hasZeroByte(word) || ByteWords.hasByte(word, 0x0D) || ByteWords.hasByte(word, 0x0A)
     }
 }
 

@@ -169,30 +169,16 @@ package struct RequestHeadRules: Equatable, Sendable {
     /// or DEL; byte by byte for a value under eight bytes or from a word that may hold one. Byte by byte alone
     /// cost some 8 instructions a byte of every header value.
     package static func isFieldValue(_ value: UnsafeRawBufferPointer) -> Bool {
-        var i = 0
-        if value.count >= 8 {
-            while i < value.count {
-                let start = min(i, value.count - 8)
-                if mayHoldControl(value.loadUnaligned(fromByteOffset: start, as: UInt64.self)) {
-                    i = start
-                    break
-                }
-                i = start + 8
-            }
-        }
-        return value[i...].allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
+        let from = value.count >= 8 ? ByteWords.firstFlagged(value, mayHoldControl) : 0
+        return value[from...].allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
     }
 
     /// Whether any of the eight bytes in `word` may be below 0x20 or DEL; never false when one is (a borrow can
-    /// only flag a byte above the first such one). The tests of "Bit Twiddling Hacks" that `JSONWriter` uses:
-    /// a byte below 0x20 leaves its high bit set in `word - 0x20…` where it was clear in `word`; a DEL is a
-    /// zero byte in `word ^ 0x7F…`.
+    /// only flag a byte above the first such one): a byte below 0x20 leaves its high bit set in `word - 0x20…`
+    /// where it was clear in `word`; a DEL is `ByteWords.hasByte`'s.
     private static func mayHoldControl(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let below = (word &- ones &* 0x20) & ~word
-        let dels = word ^ (ones &* 0x7F)
-        let del = (dels &- ones) & ~dels
-        return (below | del) & (ones &* 0x80) != 0
+        let ones = ByteWords.ones
+        return (word &- ones &* 0x20) & ~word & (ones &* 0x80) != 0 || ByteWords.hasByte(word, 0x7F)
     }
 
     /// RFC 9110 §5.6.2 `tchar`.
