@@ -61,7 +61,8 @@ package struct ChatChunkStream {
         self.tail = tail
         var close: [UInt8] = []
         close.reserveCapacity(48 + tail.utf8CodeUnitCount)
-        close.append(literal: #","logprobs":null,"finish_reason":null}"#)
+        close.append(literal: Self.finishReasonLabel)
+        close.append(literal: "null}")
         close.append(literal: tail)
         openChoiceClose = close
     }
@@ -165,6 +166,8 @@ package struct ChatChunkStream {
     // array paid a lazy-initialization check and a retain and release for each use.
     private static let roleDelta: StaticString = #"{"role":"assistant","content":""}"#
     private static let emptyDelta: StaticString = "{}"
+    /// After a choice's delta, before its finish reason (`null` in `openChoiceClose`).
+    private static let finishReasonLabel: StaticString = #","logprobs":null,"finish_reason":"#
 
     /// The delta of a text chunk up to its string value, with the `"delta":` before it.
     private enum TextField {
@@ -197,7 +200,7 @@ package struct ChatChunkStream {
         out.append(literal: #","delta":"#)
         delta(&out)
         guard let finishReason else { return out.append(contentsOf: openChoiceClose) }
-        out.append(literal: #","logprobs":null,"finish_reason":"#)
+        out.append(literal: Self.finishReasonLabel)
         JSONWriter.writeString(finishReason, into: &out)
         out.append(UInt8(ascii: "}"))
         out.append(literal: tail)
