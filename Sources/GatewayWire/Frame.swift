@@ -157,10 +157,7 @@ package struct FrameDecoder {
     }
 
     package mutating func append<C: Collection>(_ bytes: C) where C.Element == UInt8 {
-        let dropped = skipped(bytes.count)
-        guard dropped < bytes.count else { return }
-        makeRoom()
-        Array(bytes.dropFirst(dropped)).withUnsafeBytes { store($0) }
+        Array(bytes).withUnsafeBytes { append($0) }
     }
 
     /// Copies `bytes` to `end`, growing the array (geometrically, by appending) only when its spare room is short.
