@@ -23,7 +23,7 @@ else
   BIN="$(swift build -c release --show-bin-path)"
 fi
 PORT="${PORT:-8080}"
-EMULATOR_PORT="${EMULATOR_PORT:-8081}"
+EMULATOR_PORT_WANTED="${EMULATOR_PORT:-8081}"
 DEMO_KEY="${DEMO_KEY:-sk-demo-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')}"
 
 pids=()
@@ -34,9 +34,23 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
-"$BIN/sagemaker-emulator" --host 127.0.0.1 --port "$EMULATOR_PORT" --endpoint demo-endpoint >"$RUN_DIR/emulator.out" 2>"$RUN_DIR/emulator.log" &
+"$BIN/sagemaker-emulator" --host 127.0.0.1 --port "$EMULATOR_PORT_WANTED" --endpoint demo-endpoint >"$RUN_DIR/emulator.out" 2>"$RUN_DIR/emulator.log" &
 pids+=($!)
-for _ in $(seq 1 50); do grep -q LISTENING "$RUN_DIR/emulator.out" 2>/dev/null && break; sleep 0.1; done
+# A process that cannot start (its port taken, say) must stop the script here: a banner printed over
+# someone else's listener would send the reader to a gateway that is not this one.
+gave_up() {
+  echo "$1" >&2
+  exit 1
+}
+# PORT=0 or EMULATOR_PORT=0 take the port the kernel picks: the only choice no other program can race.
+EMULATOR_PORT=""
+for _ in $(seq 1 100); do
+  EMULATOR_PORT=$(sed -n 's/^LISTENING \([0-9][0-9]*\)$/\1/p' "$RUN_DIR/emulator.out" 2>/dev/null || true)
+  [ -n "$EMULATOR_PORT" ] && break
+  kill -0 "${pids[0]}" 2>/dev/null || gave_up "The SageMaker emulator did not start: $(tail -n 5 "$RUN_DIR/emulator.log")"
+  sleep 0.1
+done
+[ -n "$EMULATOR_PORT" ] || gave_up "The SageMaker emulator did not say it was listening within 10 s; see $RUN_DIR/emulator.log"
 
 env -i PATH="$PATH" HOME="${HOME:-/root}" \
   AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \
@@ -49,14 +63,32 @@ pids+=($!)
 
 env -i PATH="$PATH" HOME="${HOME:-/root}" \
   HOST=127.0.0.1 PORT="$PORT" TRANSLATOR_SOCKET="$RUN_DIR/translator.sock" LOG_LEVEL="${LOG_LEVEL:-info}" \
-  "$BIN/httpshim" &
+  "$BIN/httpshim" 2> >(tee "$RUN_DIR/httpshim.log" >&2) &
 pids+=($!)
 
-# The banner only once the shim answers: a reader who pastes the lines at once must find it up.
+# The banner only once the shim has bound its port (it says so only then), answers its /ping and the
+# translator's socket is there: a reader who pastes the lines at once must find the whole gateway up.
+bound=""
+ready=""
 for _ in $(seq 1 100); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+  for pid in "${pids[@]}"; do
+    kill -0 "$pid" 2>/dev/null || gave_up "The gateway did not start (its log is above; the shim's is in $RUN_DIR/httpshim.log)"
+  done
+  if [ -z "$bound" ]; then
+    # tee may not have made the file yet: sed's failure must not end the script under `set -e`.
+    bound=$(sed -n 's|.*listening on http://127\.0\.0\.1:\([0-9][0-9]*\);.*|\1|p' "$RUN_DIR/httpshim.log" 2>/dev/null | head -n 1 || true)
+  fi
+  if [ -n "$bound" ] && [ -S "$RUN_DIR/translator.sock" ] &&
+    env -i PATH="$PATH" HOST=127.0.0.1 PORT="$bound" TRANSLATOR_SOCKET="$RUN_DIR/translator.sock" \
+      "$BIN/httpshim" --check >/dev/null 2>&1; then
+    ready=1
+    break
+  fi
   sleep 0.1
 done
+[ -n "$bound" ] || gave_up "The shim did not say it was listening within 10 s; see $RUN_DIR/httpshim.log"
+[ -n "$ready" ] || gave_up "The shim on :$bound did not answer GET /ping within 10 s; see $RUN_DIR/httpshim.log"
+PORT="$bound"
 cat <<MSG
 
   sagemaker-openai-gateway is running on http://127.0.0.1:$PORT  (SageMaker emulator on :$EMULATOR_PORT)

@@ -7,6 +7,7 @@ import os
 import re
 import select
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -24,7 +25,7 @@ def local_stack(tmp_path_factory):
     """scripts/run-local.sh as `make run` runs it; yields the variables its banner tells the reader to export."""
     run_dir = tmp_path_factory.mktemp("run")
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "GATEWAY_BIN_DIR": str(bin_dir()),
-           "RUN_DIR": str(run_dir), "PORT": str(free_port()), "EMULATOR_PORT": str(free_port())}
+           "RUN_DIR": str(run_dir), "PORT": "0", "EMULATOR_PORT": "0"}
     proc = subprocess.Popen([str(ROOT / "scripts" / "run-local.sh")], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     output = b""
@@ -115,3 +116,27 @@ def test_smoke_fails_when_nothing_answers():
 
 def test_smoke_fails_without_settings():
     assert_fails_with_one_line(smoke(), r"set OPENAI_BASE_URL .* and OPENAI_API_KEY")
+
+
+@pytest.mark.parametrize("taken", ["PORT", "EMULATOR_PORT"])
+def test_run_local_stops_without_a_banner_when_a_port_is_taken(tmp_path, taken):
+    # Someone else's listener on the port: a banner (and a readiness probe that any listener passes)
+    # would send the reader to that program instead of this gateway.
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "GATEWAY_BIN_DIR": str(bin_dir()),
+               "RUN_DIR": str(tmp_path), "PORT": "0", "EMULATOR_PORT": "0", taken: str(other.getsockname()[1])}
+        proc = subprocess.Popen([str(ROOT / "scripts" / "run-local.sh")], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            out, err = proc.communicate(timeout=30)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+    assert proc.returncode == 1, (out, err)
+    assert b"export OPENAI_BASE_URL" not in out
+    reason = "The gateway did not start" if taken == "PORT" else "The SageMaker emulator did not start"
+    assert reason in err.decode(), err
+    assert b"addressInUse" in err, err
