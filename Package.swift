@@ -74,7 +74,7 @@ let package = Package(
             name: "TranslatorCoreTests",
             dependencies: ["TranslatorCore", "GatewayWire", "AWSSigV4", "AWSEventStream", "ModelFormats"]),
         .testTarget(name: "ShimCoreTests", dependencies: ["ShimCore", "GatewayWire", "ResponsesWire"]),
-        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
+        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "GatewayLog"]),
         .testTarget(name: "CurlMultiTests", dependencies: ["CurlMulti", "EventLoop"]),
     ],
     swiftLanguageModes: [.v5]

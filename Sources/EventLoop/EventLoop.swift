@@ -24,6 +24,7 @@ package final class EventLoop {
     /// so the translator does not batch. libevent warns only against fds cloned with dup(), which nothing
     /// here makes.
     package init(batchingEpollChanges: Bool = false) throws(EventLoopError) {
+        LibeventLog.installed
         guard let config = event_config_new() else { throw .libevent("event_config_new") }
         defer { event_config_free(config) }
         if batchingEpollChanges {
