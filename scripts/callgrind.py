@@ -12,6 +12,7 @@ requests is the cost of one request, startup and warm-up cancelled out.
   python3 scripts/callgrind.py --keep DIR      # keep the callgrind.out files for callgrind_annotate
   python3 scripts/callgrind.py --paced         # also tokens arriving alone, 2 ms apart
   python3 scripts/callgrind.py --syscalls      # system calls per request and chunk instead, by name (strace)
+  python3 scripts/callgrind.py --session-token 1000  # signed with temporary credentials, as on ECS
 
 Needs the release build (GATEWAY_BIN_DIR, or `swift build -c release --show-bin-path`) and valgrind (strace for
 --syscalls).
@@ -93,12 +94,14 @@ def syscall_counts(path: Path) -> dict[str, int]:
     return counts
 
 
-def one_run(real: Path, body: dict, n: int, keep: Path | None, syscalls: bool = False) -> dict:
+def one_run(real: Path, body: dict, n: int, keep: Path | None, syscalls: bool = False,
+            session_token: int | None = None) -> dict:
     # Under valgrind on a busy machine the translator can take longer than the tests' 15 s to open its socket.
     gateway_procs.wait_for.__defaults__ = (120.0, 0.05, "condition")
     out = Path(tempfile.mkdtemp(prefix="cg-", dir="/tmp"))
     os.environ["GATEWAY_BIN_DIR"] = str(wrapped_bin_dir(real, out, syscalls))
-    emu = gateway_procs.start_emulator(out, "--endpoint", "demo-endpoint")
+    token_flags = ["--session-token-length", str(session_token)] if session_token else []
+    emu = gateway_procs.start_emulator(out, "--endpoint", "demo-endpoint", *token_flags)
     quiet = {"LOG_LEVEL": "warning", "TRANSLATOR_ACK_TIMEOUT_SECONDS": "60"}
     # "m" is the default route; "m-invoke" calls InvokeEndpoint (like make bench's per-request figure).
     models = out / "models.json"
@@ -107,7 +110,10 @@ def one_run(real: Path, body: dict, n: int, keep: Path | None, syscalls: bool = 
         {"id": "m-invoke", "endpoint": "demo-endpoint", "upstream_streaming": "never"},
     ]}))
     routes = {"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)}
-    gw = gateway_procs.make_gateway(emu, api_keys=KEY, translator_env=quiet | routes, shim_env=quiet)
+    # Temporary credentials from the emulator's ECS-style endpoint, as an ECS task role gives production.
+    temporary = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None,
+                 "AWS_CONTAINER_CREDENTIALS_FULL_URI": emu.url + "/creds"} if session_token else {}
+    gw = gateway_procs.make_gateway(emu, api_keys=KEY, translator_env=quiet | routes | temporary, shim_env=quiet)
     try:
         send(gw.port, body, n)
     finally:
@@ -137,6 +143,9 @@ def main() -> None:
     ap.add_argument("--keep", type=Path)
     ap.add_argument("--paced", action="store_true", help="also a paced stream (tokens 2 ms apart)")
     ap.add_argument("--syscalls", action="store_true", help="count system calls by name (strace), not instructions")
+    ap.add_argument("--session-token", type=int, metavar="CHARS",
+                    help="sign with temporary credentials from the emulator's ECS-style endpoint, whose session token "
+                         "has CHARS characters (an ECS task role's run to about a thousand); default: static keys")
     args = ap.parse_args()
     tool = "strace" if args.syscalls else "valgrind"
     if shutil.which(tool) is None:
@@ -160,8 +169,8 @@ def main() -> None:
     what = "system calls" if args.syscalls else "instructions"
     print(f"{what} per unit, (run of {args.long} − run of {args.short}) / {extra} requests")
     for name, (body, units) in scenarios.items():
-        short = one_run(real, body, args.short, args.keep, args.syscalls)
-        long = one_run(real, body, args.long, args.keep, args.syscalls)
+        short = one_run(real, body, args.short, args.keep, args.syscalls, args.session_token)
+        long = one_run(real, body, args.long, args.keep, args.syscalls, args.session_token)
         if args.syscalls:
             print(name)
             for proc in ("translator", "httpshim"):

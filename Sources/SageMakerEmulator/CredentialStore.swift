@@ -17,10 +17,14 @@ final class CredentialStore {
     private let staticCredentials: AWSCredentials
     private var temporary: [String: Temporary] = [:]
     let lifetime: Double
+    let tokenLength: Int
+    /// How a minted session token starts (real ones start `IQoJb3JpZ2luX2Vj`, base64 of their origin).
+    static let tokenPrefix = "IQoJb3JpZ2luX2VtdWxhdG9y"
 
-    init(staticCredentials: AWSCredentials, lifetime: Double) {
+    init(staticCredentials: AWSCredentials, lifetime: Double, tokenLength: Int = 144) {
         self.staticCredentials = staticCredentials
         self.lifetime = lifetime
+        self.tokenLength = max(tokenLength, Self.tokenPrefix.count)
     }
 
     func lookup(_ accessKeyId: String, now: Date) -> Lookup? {
@@ -45,7 +49,7 @@ final class CredentialStore {
             credentials: AWSCredentials(
                 accessKeyId: "ASIA" + random(upper, 16),
                 secretAccessKey: random(any, 40),
-                sessionToken: "IQoJb3JpZ2luX2VtdWxhdG9y" + random(any, 120)),
+                sessionToken: Self.tokenPrefix + random(any, tokenLength - Self.tokenPrefix.count)),
             expiration: now.addingTimeInterval(lifetime))
         temporary[minted.credentials.accessKeyId] = minted
         return minted

@@ -31,7 +31,7 @@ final class Emulator {
         self.config = config
         credentials = CredentialStore(
             staticCredentials: AWSCredentials(accessKeyId: config.accessKey, secretAccessKey: config.secretKey),
-            lifetime: config.credentialsLifetime)
+            lifetime: config.credentialsLifetime, tokenLength: config.sessionTokenLength)
         secrets = SecretStore(region: config.region, initial: config.secrets, now: now)
         authenticator = RequestAuthenticator(region: config.region, credentials: credentials)
     }

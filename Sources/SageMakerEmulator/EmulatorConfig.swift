@@ -24,6 +24,9 @@ struct EmulatorConfig {
     var secrets: [(name: String, value: String)] = []
     var containerCredentialsToken: String?
     var credentialsLifetime: Double = 3600
+    /// Characters of a minted session token. Real ones (an ECS task role's) run to about a thousand, and the
+    /// signer sends the token as a header on every call: `scripts/callgrind.py --session-token` measures that.
+    var sessionTokenLength = 144
     /// The one web identity token STS AssumeRoleWithWebIdentity accepts; nil refuses every token.
     var webIdentityToken: String?
     /// The instance profile role IMDS lists.
@@ -57,6 +60,7 @@ struct EmulatorConfig {
           --secret NAME=VALUE              Secrets Manager secret, repeatable (EMULATOR_SECRETS as JSON object {"name": "value"})
           --container-credentials-token T  Authorization value the credentials endpoint requires (EMULATOR_CONTAINER_CREDENTIALS_TOKEN)
           --credentials-lifetime SECONDS   lifetime of minted container, STS and IMDS credentials (EMULATOR_CREDENTIALS_LIFETIME, default 3600)
+          --session-token-length N         characters of a minted session token, at least 24 (default 144)
           --web-identity-token TOKEN       token STS AssumeRoleWithWebIdentity accepts (EMULATOR_WEB_IDENTITY_TOKEN; default: none)
           --instance-role NAME             role IMDS lists (EMULATOR_INSTANCE_ROLE, default emulator-instance-role)
           --max-batch N                    most inputs per TEI-style embeddings call, else 413 (EMULATOR_MAX_BATCH, default 32)
@@ -145,6 +149,12 @@ struct EmulatorConfig {
                 setSecret(name: String(pair[..<eq]), value: String(pair[pair.index(after: eq)...]))
             case "--container-credentials-token": containerCredentialsToken = try next()
             case "--credentials-lifetime": credentialsLifetime = try Self.seconds(try next())
+            case "--session-token-length":
+                let length = try Self.count(try next()), least = CredentialStore.tokenPrefix.count
+                guard length >= least else {
+                    throw ParseError.message("--session-token-length must be at least \(least)")
+                }
+                sessionTokenLength = length
             case "--web-identity-token": webIdentityToken = try next()
             case "--instance-role": instanceRole = try next()
             case "--max-batch": maxBatch = try Self.count(try next())

@@ -272,6 +272,22 @@ def test_creds_path_without_token_requirement(emulator):
     assert client.get_secret_value(SecretId="gateway/api-keys")["Name"] == "gateway/api-keys"
 
 
+def test_minted_session_tokens_take_the_length_asked_for(start_emulator):
+    # As long as an ECS task role's: scripts/callgrind.py --session-token signs with these.
+    emulator = start_emulator("--session-token-length", "1000")
+    creds = emulator.get_json("/creds")
+    assert len(creds["Token"]) == 1000 and creds["Token"].startswith("IQoJb3JpZ2lu")
+    client = runtime(emulator, access_key=creds["AccessKeyId"], secret_key=creds["SecretAccessKey"],
+                     session_token=creds["Token"])
+    assert json.loads(client.invoke_endpoint(EndpointName="demo-endpoint", Body=chat("hi"))["Body"].read())
+
+
+def test_a_session_token_shorter_than_its_prefix_is_refused(start_emulator):
+    with pytest.raises(pytest.fail.Exception) as refused:
+        start_emulator("--session-token-length", "10")
+    assert "at least 24" in str(refused.value)
+
+
 def test_reader_disconnect_cancels_the_stream(emulator):
     response = runtime(emulator).invoke_endpoint_with_response_stream(
         EndpointName="demo-endpoint", Body=chat("[tokens=200] [delay_ms=20]", stream=True)
