@@ -367,7 +367,8 @@ def main() -> None:
 
     nofile = raise_nofile(65536)
     workdir = Path(tempfile.mkdtemp(prefix="bench-", dir="/tmp"))
-    emu = start_emulator(workdir, "--endpoint", ENDPOINT, "--invoke-timeout", "3600")
+    # Minted session tokens as long as an ECS task role's, for the production-credentials row.
+    emu = start_emulator(workdir, "--endpoint", ENDPOINT, "--invoke-timeout", "3600", "--session-token-length", "1000")
     quiet = {"LOG_LEVEL": "warning"}
     metrics_port = free_port()
     # "m" is the default route (a non-streamed request is streamed upstream and assembled, so answers may
@@ -440,6 +441,25 @@ def main() -> None:
         floor_per_request = cpu.seconds * 1e6 / max(fl["requests"], 1)
         rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60,
                         note=f"InvokeEndpoint (`upstream_streaming: never`); {split_per_request}"))
+        # What production pays: an ECS task role's temporary credentials, whose session token (about a thousand
+        # characters) rides in a header on every call; static keys, above, send none.
+        task_role = make_gateway(emu, api_keys=KEY, shim_env=quiet, translator_env=quiet | {
+            "SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models), "AWS_ACCESS_KEY_ID": None,
+            "AWS_SECRET_ACCESS_KEY": None, "AWS_CONTAINER_CREDENTIALS_FULL_URI": emu.url + "/creds"})
+        try:
+            task_role_url = f"http://127.0.0.1:{task_role.port}/v1/chat/completions"
+            run_wrk(task_role_url, body, gw_headers, 64, 1, workdir)
+            with CPUWindow(task_role.translator.proc.pid, task_role.shim.proc.pid) as cpu:
+                tr = run_wrk(task_role_url, body, gw_headers, 64, args.seconds, workdir)
+        finally:
+            task_role.stop()
+        if tr["errors"] > tr["requests"] // 100:
+            raise RuntimeError(f"too many errors with task-role credentials: {tr}")
+        task_role_per_request = cpu.seconds * 1e6 / max(tr["requests"], 1)
+        rows.append(Row("CPU per non-streamed request, ECS task-role credentials (64 conn)", task_role_per_request,
+                        "µs", note=f"{task_role_per_request / cpu_per_request:.2f}× the row above: a 1,000-character "
+                                   "session token in every request's headers, which libcurl 7.88 formats a byte at "
+                                   "a time"))
         # Not a bound at 64 connections: each relay pair has a Unix connection per client connection, so every
         # request costs each relay its own reads and writes, where the gateway's one multiplexed connection
         # carries many requests' frames per read and write.
