@@ -14,7 +14,9 @@ Scenarios (each beside its target from issue 9; the last line is `N passed, M fa
                  saturation (open loop, --open-loop-rate): closed loop, each side runs saturated at its own
                  rate and latency is queueing
   cpu            CPU µs per non-streamed request (64 connections, and one request at a time), per streamed
-                 chunk back to back and paced 5 ms apart
+                 chunk back to back and paced 5 ms apart. At 64 connections the gateway, the same gateway
+                 signing with ECS task-role credentials, and the relays run turn about (--rounds), each
+                 figure the median of its rounds
   floor          the same signed requests through two C relays chained like the gateway's processes
                  (bench/floor-relay.c: TCP in, Unix socket, TCP out; bytes forwarded, nothing else), and one
                  relay straight to the emulator (a one-process design). For tokens arriving alone, which no
@@ -355,6 +357,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=8, help="length of each wrk run")
     ap.add_argument("--connections", default="1,64,256")
+    ap.add_argument("--rounds", type=int, default=4,
+                    help="turn-about rounds (each --seconds/2 long) for CPU per request at 64 connections")
     ap.add_argument("--open-loop-rate", type=int, default=2000,
                     help="requests/s the 64 connections offer for the latency targets (open loop)")
     ap.add_argument("--stream-tokens", type=int, default=500)
@@ -398,8 +402,6 @@ def main() -> None:
         # the emulator.
         body = chat_body("[tokens=16]", False, model="m-invoke")
         raw = chat_body("[tokens=16]", False, model=None)
-        cpu_per_request = None
-        split_per_request = ""
         cpu_sequential: tuple[float, str] | None = None
         for conns in (int(c) for c in args.connections.split(",")):
             accepted = emu.stats()["connections_accepted"]
@@ -421,10 +423,6 @@ def main() -> None:
             if conns == 1:
                 user_1 = cpu.user_seconds * 1e6 / max(via["requests"], 1)
                 cpu_sequential = (cpu_us, f"user {user_1:.0f} + kernel {cpu_us - user_1:.0f} µs")
-            if conns == 64 or cpu_per_request is None:
-                cpu_per_request = cpu_us
-                user_us = cpu.user_seconds * 1e6 / max(via["requests"], 1)
-                split_per_request = f"user {user_us:.0f} + kernel {cpu_us - user_us:.0f} µs"
             added50 = (via["p50_us"] - direct["p50_us"]) / 1000
             added99 = (via["p99_us"] - direct["p99_us"]) / 1000
             rows.append(Row(f"added latency p50, {conns} conn", added50, "ms",
@@ -436,37 +434,68 @@ def main() -> None:
         def floor_headers(path: str, request_body: str) -> dict[str, str]:
             return signed_headers(emu.port, path, request_body) | {"Host": f"127.0.0.1:{emu.port}"}
 
-        with CPUWindow(*floor.pids) as cpu:
-            fl = run_wrk(floor_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds, workdir)
-        floor_per_request = cpu.seconds * 1e6 / max(fl["requests"], 1)
-        rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60,
-                        note=f"InvokeEndpoint (`upstream_streaming: never`); {split_per_request}"))
         # What production pays: an ECS task role's temporary credentials, whose session token (about a thousand
-        # characters) rides in a header on every call; static keys, above, send none.
+        # characters) rides in a header on every call; static keys send none.
         task_role = make_gateway(emu, api_keys=KEY, shim_env=quiet, translator_env=quiet | {
             "SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models), "AWS_ACCESS_KEY_ID": None,
             "AWS_SECRET_ACCESS_KEY": None, "AWS_CONTAINER_CREDENTIALS_FULL_URI": emu.url + "/creds"})
+        task_role_url = f"http://127.0.0.1:{task_role.port}/v1/chat/completions"
+        # CPU per request at 64 connections, taken turn about: the gateway, the same with task-role credentials,
+        # and the relays, in rounds whose order rotates. This host's speed swings by more than a third within a
+        # minute, so one run of each would compare different machines; the median round of each compares the
+        # same one.
+        contenders = {
+            "gateway": (pids, lambda: run_wrk(gw_url, body, gw_headers, 64, args.seconds / 2, workdir)),
+            "task role": ((task_role.translator.proc.pid, task_role.shim.proc.pid),
+                          lambda: run_wrk(task_role_url, body, gw_headers, 64, args.seconds / 2, workdir)),
+            "relays": (floor.pids,
+                       lambda: run_wrk(floor_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds / 2,
+                                       workdir)),
+        }
+        per_round: dict[str, list[float]] = {name: [] for name in contenders}
+        user_share: dict[str, list[float]] = {name: [] for name in contenders}
+        rates: dict[str, list[float]] = {name: [] for name in contenders}
         try:
-            task_role_url = f"http://127.0.0.1:{task_role.port}/v1/chat/completions"
             run_wrk(task_role_url, body, gw_headers, 64, 1, workdir)
-            with CPUWindow(task_role.translator.proc.pid, task_role.shim.proc.pid) as cpu:
-                tr = run_wrk(task_role_url, body, gw_headers, 64, args.seconds, workdir)
+            names = list(contenders)
+            for r in range(args.rounds):
+                for name in names[r % len(names):] + names[:r % len(names)]:
+                    watched, run = contenders[name]
+                    with CPUWindow(*watched) as cpu:
+                        result = run()
+                    if result["errors"] > result["requests"] // 100:
+                        raise RuntimeError(f"too many errors ({name}): {result}")
+                    per_round[name].append(cpu.seconds * 1e6 / max(result["requests"], 1))
+                    user_share[name].append(cpu.user_seconds / max(cpu.seconds, 1e-9))
+                    rates[name].append(result["requests"] / (result["duration_us"] / 1e6))
         finally:
             task_role.stop()
-        if tr["errors"] > tr["requests"] // 100:
-            raise RuntimeError(f"too many errors with task-role credentials: {tr}")
-        task_role_per_request = cpu.seconds * 1e6 / max(tr["requests"], 1)
+        details["cpu_rounds_64"] = per_round
+        median = statistics.median
+        cpu_per_request = median(per_round["gateway"])
+        floor_per_request = median(per_round["relays"])
+        task_role_per_request = median(per_round["task role"])
+        user_us = cpu_per_request * median(user_share["gateway"])
+        split_per_request = f"user {user_us:.0f} + kernel {cpu_per_request - user_us:.0f} µs"
+
+        def spread(name: str) -> str:
+            return f"median of {len(per_round[name])} rounds, {min(per_round[name]):.1f} to {max(per_round[name]):.1f}"
+
+        rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60,
+                        note=f"InvokeEndpoint (`upstream_streaming: never`); {split_per_request}; {spread('gateway')}, "
+                             f"turn about with the relays ({cpu_per_request / floor_per_request:.2f}×) and the row "
+                             "below"))
         rows.append(Row("CPU per non-streamed request, ECS task-role credentials (64 conn)", task_role_per_request,
-                        "µs", note=f"{task_role_per_request / cpu_per_request:.2f}× the row above: a 1,000-character "
-                                   "session token in every request's headers, which libcurl 7.88 formats a byte at "
-                                   "a time"))
+                        "µs", note=f"{task_role_per_request / cpu_per_request:.2f}× the row above ({spread('task role')}): "
+                                   "a 1,000-character session token in every request's headers, which libcurl 7.88 "
+                                   "formats a byte at a time"))
         # Not a bound at 64 connections: each relay pair has a Unix connection per client connection, so every
         # request costs each relay its own reads and writes, where the gateway's one multiplexed connection
         # carries many requests' frames per read and write.
         rows.append(Row("floor: CPU per request, two relays forwarding the same bytes (64 conn)", floor_per_request,
                         "µs", note="bench/floor-relay.c, no work but a Unix connection per client connection "
                                    "(no batching, unlike the gateway's one link): not a bound here; "
-                                   f"{fl['requests'] / (fl['duration_us'] / 1e6):,.0f} requests/s"))
+                                   f"{spread('relays')}; {median(rates['relays']):,.0f} requests/s"))
         with CPUWindow(floor.single_pid) as cpu:
             fl1 = run_wrk(f"http://127.0.0.1:{floor.single_port}{invoke}", raw, floor_headers(invoke, raw), 64,
                           args.seconds, workdir)
@@ -523,7 +552,7 @@ def main() -> None:
         with CPUWindow(*pids) as cpu:
             s = run_wrk(gw_url, sbody, gw_headers, 16, args.seconds, workdir)
         chunks = s["requests"] * n
-        per_chunk = max(cpu.seconds * 1e6 - s["requests"] * (cpu_per_request or 0), 0) / max(chunks, 1)
+        per_chunk = max(cpu.seconds * 1e6 - s["requests"] * (cpu_per_request), 0) / max(chunks, 1)
         rows.append(Row("streamed chunks/s, back to back (16 conn)", chunks / (s["duration_us"] / 1e6), "/s"))
         rows.append(Row("CPU per streamed chunk, back to back", per_chunk, "µs", 4))
         sraw = chat_body(f"[tokens={n}]", True, model=None)
@@ -543,7 +572,7 @@ def main() -> None:
         whole = asyncio.run(response_bytes(gw.port, "/v1/chat/completions", pbody.encode(), gw_headers))
         with CPUWindow(*pids) as cpu:
             p = run_wrk(gw_url, pbody, gw_headers, 32, args.seconds, workdir)
-        per_paced = per_paced_chunk(cpu.seconds, p, whole, cpu_per_request or 0)
+        per_paced = per_paced_chunk(cpu.seconds, p, whole, cpu_per_request)
         paced_kernel = per_paced_chunk(cpu.seconds - cpu.user_seconds, p, whole, 0)
         praw = chat_body("[tokens=200][delay_ms=5]", True, model=None)
         pheaders = floor_headers(stream_invoke, praw)
