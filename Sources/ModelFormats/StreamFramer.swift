@@ -47,6 +47,10 @@ package struct StreamFramer {
     package init() {}
 
     package mutating func append(_ bytes: [UInt8]) -> [Output] {
+        append(bytes[...])
+    }
+
+    package mutating func append(_ bytes: ArraySlice<UInt8>) -> [Output] {
         var outputs: [Output] = []
         appendFrames(bytes) { outputs.append(Self.output($0)) }
         return outputs
@@ -62,7 +66,7 @@ package struct StreamFramer {
 
     /// `append`, handing each frame to `body` as it completes: no array of frames per call, and a payload
     /// that `body` does not keep is the framer's own buffer, not a copy.
-    package mutating func appendFrames(_ bytes: [UInt8], _ body: (Frame) -> Void) {
+    package mutating func appendFrames(_ bytes: ArraySlice<UInt8>, _ body: (Frame) -> Void) {
         guard !stopped else { return }
         lines.append(bytes)
         while let line = lines.nextLineSlice() {
