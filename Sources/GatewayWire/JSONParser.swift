@@ -204,21 +204,21 @@ package struct JSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
-        var ascii = true
-        // Fast path: no escapes, so the bytes are the string.
-        while index < bytes.count {
-            let b = bytes[index]
-            if b == UInt8(ascii: "\"") {
-                guard let s = Self.string(bytes, start..<index, ascii: ascii) else {
+        // Fast path: no escapes, so the bytes are the string. Runs without a quote, backslash or control
+        // character are stepped over a word at a time.
+        var nonASCII = false
+        index = JSONStringBytes.escapeEnd(in: bytes, from: index, nonASCII: &nonASCII)
+        if index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\""):
+                guard let s = Self.string(bytes, start..<index, ascii: !nonASCII) else {
                     throw error("invalid UTF-8 in string")
                 }
                 index += 1
                 return s
+            case UInt8(ascii: "\\"): break
+            default: throw error("control character in string")
             }
-            if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw error("control character in string") }
-            if b >= 0x80 { ascii = false }
-            index += 1
         }
         var out: [UInt8] = Array(bytes[start..<index])
         while index < bytes.count {

@@ -97,26 +97,14 @@ package enum JSONWriter {
     private static func nextEscape(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var i = start
         if let base = UnsafeRawPointer(bytes.baseAddress) {
-            while i + 8 <= bytes.count, !anyNeedsEscape(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+            while i + 8 <= bytes.count,
+                JSONStringBytes.escapeFlags(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) == 0
+            {
                 i += 8
             }
         }
         while i < bytes.count, !needsEscape(bytes[i]) { i += 1 }
         return i
-    }
-
-    /// Whether any of the eight bytes in `word` is a control character, `"` or `\` (exact; which one is left to
-    /// the byte loop). The classic tests from "Bit Twiddling Hacks": a byte below 0x20 leaves its
-    /// high bit set in `word - 0x20…` where it was clear in `word`; a byte equal to `c` is a zero in `word ^ c…`.
-    private static func anyNeedsEscape(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* 0x22)
-        let backslashes = word ^ (ones &* 0x5C)
-        let control = (word &- (ones &* 0x20)) & ~word
-        let quote = (quotes &- ones) & ~quotes
-        let backslash = (backslashes &- ones) & ~backslashes
-        return (control | quote | backslash) & highs != 0
     }
 
     private static func needsEscape(_ byte: UInt8) -> Bool {

@@ -394,20 +394,11 @@ struct OpenAIChunkFastPath {
     /// as bytes, and anything else in them is rare enough to leave to the generic path.
     private mutating func rawString() throws(Unhandled) -> Range<Int> {
         guard peek() == UInt8(ascii: "\"") else { throw Unhandled() }
-        // A local index: the cursor itself lives in memory, being passed `inout` through the member closures.
         let start = index + 1
-        var i = start
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                index = i + 1
-                return start..<i
-            }
-            // 0x20...0x7F in one unsigned compare.
-            guard b &- 0x20 < 0x60, b != UInt8(ascii: "\\") else { throw Unhandled() }
-            i += 1
-        }
-        throw Unhandled()
+        let end = JSONStringBytes.plainASCIIEnd(in: bytes, from: start)
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { throw Unhandled() }
+        index = end + 1
+        return start..<end
     }
 
     private func isPayloadKey(_ range: Range<Int>) -> Bool {
@@ -449,21 +440,15 @@ struct OpenAIChunkFastPath {
 
     /// Plain ASCII is checked here; escapes and other UTF-8 are decoded (and so validated) by `JSONParser`.
     private mutating func skipString() throws(Unhandled) {
-        var i = index + 1
-        while i < bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: "\"") {
-                index = i + 1
-                return
-            }
-            if b == UInt8(ascii: "\\") || b >= 0x80 {
-                _ = try stringValue()
-                return
-            }
-            guard b >= 0x20 else { throw Unhandled() }
-            i += 1
+        let end = JSONStringBytes.plainASCIIEnd(in: bytes, from: index + 1)
+        guard end < bytes.count else { throw Unhandled() }
+        let b = bytes[end]
+        if b == UInt8(ascii: "\"") {
+            index = end + 1
+            return
         }
-        throw Unhandled()
+        guard b == UInt8(ascii: "\\") || b >= 0x80 else { throw Unhandled() }
+        _ = try stringValue()
     }
 
     /// RFC 8259's number grammar, as `JSONParser.parseNumber` checks it.

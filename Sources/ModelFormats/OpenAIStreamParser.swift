@@ -17,10 +17,8 @@ package struct OpenAIStreamParser: ModelStreamParser {
 
     package init() {}
 
-    package mutating func append(_ bytes: [UInt8]) -> [ParsedItem] {
-        var items: [ParsedItem] = []
+    package mutating func append(_ bytes: ArraySlice<UInt8>, into items: inout [ParsedItem]) {
         framer.appendFrames(bytes) { Self.read($0, into: &items) }
-        return items
     }
 
     /// End of input: the last unterminated line and an SSE event without its closing blank line are

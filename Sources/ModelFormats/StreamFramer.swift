@@ -36,6 +36,11 @@ package struct StreamFramer {
     package private(set) var framing: Framing?
     /// The `data:` lines of the SSE event being read, joined with `\n` as they arrive.
     private var data: [UInt8] = []
+    /// The event's data while it is a single `data:` line, still in the line splitter's buffer: the usual event
+    /// (one line, and its blank line in the same append) reaches `body` without being copied into `data`. It
+    /// moves into `data` when a second line joins it, or before the next append, which would otherwise copy the
+    /// whole splitter buffer it shares.
+    private var dataLine: ArraySlice<UInt8>?
     private var pendingData = false
     private var stopped = false
     /// How much of an offending line an error message quotes: enough to recognise, never a whole document.
@@ -47,6 +52,10 @@ package struct StreamFramer {
     package init() {}
 
     package mutating func append(_ bytes: [UInt8]) -> [Output] {
+        append(bytes[...])
+    }
+
+    package mutating func append(_ bytes: ArraySlice<UInt8>) -> [Output] {
         var outputs: [Output] = []
         appendFrames(bytes) { outputs.append(Self.output($0)) }
         return outputs
@@ -62,11 +71,15 @@ package struct StreamFramer {
 
     /// `append`, handing each frame to `body` as it completes: no array of frames per call, and a payload
     /// that `body` does not keep is the framer's own buffer, not a copy.
-    package mutating func appendFrames(_ bytes: [UInt8], _ body: (Frame) -> Void) {
+    package mutating func appendFrames(_ bytes: ArraySlice<UInt8>, _ body: (Frame) -> Void) {
         guard !stopped else { return }
         lines.append(bytes)
         while let line = lines.nextLineSlice() {
             process(line, body)
+        }
+        if let line = dataLine {
+            data += line
+            dataLine = nil
         }
         if lines.bufferedByteCount > Self.maxLineBytes {
             stopped = true
@@ -117,8 +130,16 @@ package struct StreamFramer {
                 value = []
             }
             if Self.equals(field, "data") {
-                if pendingData { data.append(0x0A) }
-                data += value
+                if !pendingData {
+                    dataLine = value
+                } else {
+                    if let line = dataLine {
+                        data += line
+                        dataLine = nil
+                    }
+                    data.append(0x0A)
+                    data += value
+                }
                 pendingData = true
             }
         }
@@ -127,15 +148,23 @@ package struct StreamFramer {
     private mutating func dispatch(_ body: (Frame) -> Void) {
         guard pendingData else { return }
         pendingData = false
+        if let line = dataLine {
+            dataLine = nil
+            return deliver(line, body)
+        }
         // The buffer is lent to `body` and then emptied in place (a payload kept by `body` is copied first).
         defer { data.removeAll(keepingCapacity: true) }
-        let trimmed = Self.trimmed(data[...])
+        deliver(data[...], body)
+    }
+
+    private mutating func deliver(_ payload: ArraySlice<UInt8>, _ body: (Frame) -> Void) {
+        let trimmed = Self.trimmed(payload)
         if Self.equals(trimmed, "[DONE]") {
             stopped = true
             return body(.done)
         }
         if trimmed.isEmpty { return }
-        body(.payload(data[...]))
+        body(.payload(payload))
     }
 
     /// `elementsEqual` against a `String.UTF8View` went through generic iteration on every line.

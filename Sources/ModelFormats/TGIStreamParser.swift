@@ -28,10 +28,8 @@ package struct TGIStreamParser: ModelStreamParser {
         self.promptTokensIfUnreported = promptTokensIfUnreported
     }
 
-    package mutating func append(_ bytes: [UInt8]) -> [ParsedItem] {
-        var items: [ParsedItem] = []
+    package mutating func append(_ bytes: ArraySlice<UInt8>, into items: inout [ParsedItem]) {
         for output in framer.append(bytes) { items += process(output) }
-        return items
     }
 
     /// End of input: the last unterminated event, and text held back as a possible stop sequence (the

@@ -61,6 +61,9 @@ package struct ModelCallStateMachine {
     private var decoder: any ResponseStreamDecoder
     /// The decoder's outputs for one chunk; kept so each chunk does not allocate its own array.
     private var outputs: [SageMakerStreamDecoder.Output] = []
+    /// The actions for one chunk, kept for the same reason: the caller drops its copy once it has performed
+    /// them, so the next chunk empties this one in place.
+    private var actions: [Action] = []
     private var reasoning: ReasoningFilter
     private let shape: ResponseShape
     private let maxAnswerBytes: Int?
@@ -183,8 +186,7 @@ package struct ModelCallStateMachine {
 
     /// The one "decoder output → reasoning filter → frames" step; an error output finishes the answer.
     private mutating func shaped(_ outputs: [SageMakerStreamDecoder.Output]) -> [Action] {
-        var actions: [Action] = []
-        actions.reserveCapacity(outputs.count)
+        if !actions.isEmpty { actions.removeAll(keepingCapacity: true) }
         for output in outputs {
             switch output {
             case .event(let event) where reasoning.passesThrough:
@@ -193,7 +195,8 @@ package struct ModelCallStateMachine {
                 actions += reasoning.process(event).map { .send(.event($0)) }
             case .error(let error):
                 state = .finished
-                return actions + [.fail(error)]
+                actions.append(.fail(error))
+                return actions
             }
         }
         return actions

@@ -8,6 +8,8 @@ package struct PlainStreamDecoder: ResponseStreamDecoder {
     private var parser: any ModelStreamParser
     private var failed = false
     private var chunk: [UInt8] = []
+    /// The parser's items for one read, kept for the same reason.
+    private var items: [ParsedItem] = []
 
     package init(parser: any ModelStreamParser = OpenAIStreamParser()) {
         self.parser = parser
@@ -17,7 +19,9 @@ package struct PlainStreamDecoder: ResponseStreamDecoder {
         guard !failed else { return }
         // The parser reads arrays: one, refilled in place, serves the whole stream.
         chunk.replaceSubrange(0..<chunk.count, with: bytes)
-        add(parser.append(chunk), to: &outputs)
+        if !items.isEmpty { items.removeAll(keepingCapacity: true) }
+        parser.append(chunk[...], into: &items)
+        add(items, to: &outputs)
     }
 
     package mutating func finish() -> [SageMakerStreamDecoder.Output] {

@@ -16,7 +16,8 @@ package struct SageMakerStreamDecoder: ResponseStreamDecoder {
     private var frames = EventStreamDecoder()
     private var parser: any ModelStreamParser
     private var failed = false
-    private var payload: [UInt8] = []
+    /// The parser's items for one PayloadPart; kept so each one does not allocate its own array.
+    private var items: [ParsedItem] = []
 
     /// `parser` reads the container's format inside the PayloadParts: `openai` by default, `tgi` for TGI's native API.
     package init(parser: any ModelStreamParser = OpenAIStreamParser()) {
@@ -39,9 +40,9 @@ package struct SageMakerStreamDecoder: ResponseStreamDecoder {
             if frame.messageType(is: "event") {
                 // PayloadPart is the only event type today; unknown events are skipped as the SDKs do.
                 guard frame.eventType(is: "PayloadPart") else { continue }
-                // One reused array: the parser copies what it keeps, so this never reallocates once warm.
-                payload.replaceSubrange(0..<payload.count, with: frame.payload)
-                for item in parser.append(payload) {
+                if !items.isEmpty { items.removeAll(keepingCapacity: true) }
+                parser.append(frame.payload, into: &items)
+                for item in items {
                     if let output = convert(item) {
                         outputs.append(output)
                         if case .error = output { return fail(&outputs, nil) }

@@ -29,6 +29,22 @@ import Testing
             ])
     }
 
+    /// A lone data line is handed on from the line splitter's buffer; held across appends (its blank line, or
+    /// a second data line, still to come) it must keep its bytes, and the frames a payload was lent for must
+    /// read the same whichever way the event was cut.
+    @Test func dataHeldAcrossAppendsKeepsItsBytes() {
+        let text = Array("data: {\"a\":1}\n\ndata: {\"b\":\ndata: 2}\n\ndata: [DONE]\n\n".utf8)
+        let expected: [StreamFramer.Output] = [
+            .object(.object([("a", .int(1))])), .object(.object([("b", .int(2))])), .done,
+        ]
+        #expect(frame(text) == expected)
+        for cut in 0...text.count {
+            var framer = StreamFramer()
+            let outputs = framer.append(Array(text[..<cut])) + framer.append(Array(text[cut...])) + framer.finish()
+            #expect(outputs == expected, "cut at \(cut)")
+        }
+    }
+
     @Test func notAnObjectIsAnErrorQuotingTheLine() {
         guard case .error(let error)? = frame(Array("data: [1,2]\n\n".utf8)).first else {
             Issue.record("expected an error")
