@@ -366,6 +366,8 @@ def main() -> None:
     ap.add_argument("--open-streams", default="1000,10000")
     ap.add_argument("--write-results", action="store_true", help="write the table to bench/RESULTS.md")
     args = ap.parse_args()
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     if shutil.which("wrk") is None:
         sys.exit("bench: wrk is missing (apt-get install -y wrk, or scripts/install-deps.sh --with-bench)")
 
