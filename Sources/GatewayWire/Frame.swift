@@ -86,17 +86,19 @@ package struct Frame: Equatable, Sendable {
         kind: Kind, stream: UInt32, to out: inout [UInt8], payload: (inout [UInt8]) -> Void
     ) {
         let start = out.count
-        // Byte by byte: an array literal here allocated an array per frame.
-        out.append(contentsOf: repeatElement(0, count: 4))
-        out.append(version)
-        out.append(kind.rawValue)
-        appendUInt32(stream, to: &out)
+        // The ten header bytes put together on the stack and appended at once, the length patched in once the
+        // payload is written: field by field, each append paid its own uniqueness and capacity checks (a token's
+        // frame is mostly header), and an array literal allocated an array per frame.
+        var header: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &header) { raw in
+            raw[4] = version
+            raw[5] = kind.rawValue
+            raw.storeBytes(of: stream.bigEndian, toByteOffset: 6, as: UInt32.self)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<(4 + headerLength)]))
+        }
         payload(&out)
         let length = UInt32(truncatingIfNeeded: out.count - start - 4)
-        out[start] = UInt8(truncatingIfNeeded: length >> 24)
-        out[start + 1] = UInt8(truncatingIfNeeded: length >> 16)
-        out[start + 2] = UInt8(truncatingIfNeeded: length >> 8)
-        out[start + 3] = UInt8(truncatingIfNeeded: length)
+        out.withUnsafeMutableBytes { $0.storeBytes(of: length.bigEndian, toByteOffset: start, as: UInt32.self) }
     }
 
     package static func appendUInt32(_ value: UInt32, to out: inout [UInt8]) {

@@ -26,14 +26,8 @@ extension ModelEvent {
 
     package func encodeWire(into out: inout [UInt8]) {
         switch self {
-        case .content(let choice, let text):
-            out.append(WireType.content.rawValue)
-            Self.appendU32(choice, into: &out)
-            Self.appendString(text, into: &out)
-        case .reasoning(let choice, let text):
-            out.append(WireType.reasoning.rawValue)
-            Self.appendU32(choice, into: &out)
-            Self.appendString(text, into: &out)
+        case .content(let choice, let text): Self.appendToken(.content, choice, text, into: &out)
+        case .reasoning(let choice, let text): Self.appendToken(.reasoning, choice, text, into: &out)
         case .toolCall(let choice, let delta):
             out.append(WireType.tool.rawValue)
             Self.appendU32(choice, into: &out)
@@ -88,37 +82,18 @@ extension ModelEvent {
         }
     }
 
-    /// Appends this event as one `event` frame of `stream`: the bytes `Frame.append` writes around `encodeWire`.
-    /// A token (`content`, `reasoning`) is nearly every frame of a stream, so its nineteen bytes before the text
-    /// are put together on the stack and appended at once: field by field, each append paid its own uniqueness
-    /// and capacity checks, several times what copying the bytes costs.
-    package func appendFrame(stream: UInt32, to out: inout [UInt8]) {
-        switch self {
-        case .content(let choice, let text): Self.appendTokenFrame(.content, choice, text, stream: stream, to: &out)
-        case .reasoning(let choice, let text):
-            Self.appendTokenFrame(.reasoning, choice, text, stream: stream, to: &out)
-        default: Frame.append(kind: .event, stream: stream, to: &out) { encodeWire(into: &$0) }
-        }
-    }
-
-    private static func appendTokenFrame(
-        _ type: WireType, _ choice: Int, _ text: String, stream: UInt32, to out: inout [UInt8]
-    ) {
+    /// A token (`content`, `reasoning`), nearly every event of a stream: its nine bytes before the text put together
+    /// on the stack and appended at once, then the text. Field by field, each append paid its own uniqueness and
+    /// capacity checks, several times what copying the bytes costs.
+    private static func appendToken(_ type: WireType, _ choice: Int, _ text: String, into out: inout [UInt8]) {
         var text = text
         text.withUTF8 { utf8 in
-            // Frame header (length, version, kind, stream), then type, choice and the text's length.
-            let headerCount = 19
-            var header: (UInt64, UInt64, UInt32) = (0, 0, 0)
-            withUnsafeMutableBytes(of: &header) { raw in
-                let frameLength = UInt32(truncatingIfNeeded: headerCount - 4 + utf8.count)
-                raw.storeBytes(of: frameLength.bigEndian, toByteOffset: 0, as: UInt32.self)
-                raw[4] = Frame.version
-                raw[5] = Frame.Kind.event.rawValue
-                raw.storeBytes(of: stream.bigEndian, toByteOffset: 6, as: UInt32.self)
-                raw[10] = type.rawValue
-                raw.storeBytes(of: UInt32(clamping: choice).bigEndian, toByteOffset: 11, as: UInt32.self)
-                raw.storeBytes(of: UInt32(clamping: utf8.count).bigEndian, toByteOffset: 15, as: UInt32.self)
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<headerCount]))
+            var fields: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &fields) { raw in
+                raw[0] = type.rawValue
+                raw.storeBytes(of: UInt32(clamping: choice).bigEndian, toByteOffset: 1, as: UInt32.self)
+                raw.storeBytes(of: UInt32(clamping: utf8.count).bigEndian, toByteOffset: 5, as: UInt32.self)
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[..<9]))
             }
             out.append(contentsOf: utf8)
         }
