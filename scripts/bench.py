@@ -52,7 +52,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "integration"))
 from gateway_procs import (  # noqa: E402
-    ACCESS_KEY, REGION, SECRET_KEY, bin_dir, cleanup_dir, free_port, make_gateway, start_emulator)
+    ACCESS_KEY, REGION, SECRET_KEY, bin_dir, cleanup_dir, free_port, make_gateway, start_emulator, task_role_env)
 
 KEY = "sk-bench"
 ENDPOINT = "demo-endpoint"
@@ -439,8 +439,7 @@ def main() -> None:
         # What production pays: an ECS task role's temporary credentials, whose session token (about a thousand
         # characters) rides in a header on every call; static keys send none.
         task_role = make_gateway(emu, api_keys=KEY, shim_env=quiet, translator_env=quiet | {
-            "SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models), "AWS_ACCESS_KEY_ID": None,
-            "AWS_SECRET_ACCESS_KEY": None, "AWS_CONTAINER_CREDENTIALS_FULL_URI": emu.url + "/creds"})
+            "SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)} | task_role_env(emu))
         task_role_url = f"http://127.0.0.1:{task_role.port}/v1/chat/completions"
         # CPU per request at 64 connections, taken turn about: the gateway, the same with task-role credentials,
         # and the relays, in rounds whose order rotates. This host's speed swings by more than a third within a

@@ -111,8 +111,7 @@ def one_run(real: Path, body: dict, n: int, keep: Path | None, syscalls: bool = 
     ]}))
     routes = {"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)}
     # Temporary credentials from the emulator's ECS-style endpoint, as an ECS task role gives production.
-    temporary = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None,
-                 "AWS_CONTAINER_CREDENTIALS_FULL_URI": emu.url + "/creds"} if session_token else {}
+    temporary = gateway_procs.task_role_env(emu) if session_token else {}
     gw = gateway_procs.make_gateway(emu, api_keys=KEY, translator_env=quiet | routes | temporary, shim_env=quiet)
     try:
         send(gw.port, body, n)

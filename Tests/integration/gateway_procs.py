@@ -55,6 +55,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def task_role_env(emulator: "Emulator") -> dict[str, str | None]:
+    """Translator settings that sign with the emulator's ECS-style temporary credentials (a session token on every
+    call, as an ECS task role's) instead of the static keys; for make_gateway's translator_env."""
+    return {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None,
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI": emulator.url + "/creds"}
+
+
 def base_env() -> dict[str, str]:
     """A minimal environment: nothing from the developer's shell may point a test at real AWS."""
     return {
