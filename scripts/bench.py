@@ -52,7 +52,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "integration"))
 from gateway_procs import (  # noqa: E402
-    ACCESS_KEY, REGION, SECRET_KEY, bin_dir, cleanup_dir, free_port, make_gateway, start_emulator, task_role_env)
+    ACCESS_KEY, REGION, SECRET_KEY, bin_dir, cleanup_dir, free_port, listening_ports, make_gateway, start_emulator,
+    task_role_env)
 
 KEY = "sk-bench"
 ENDPOINT = "demo-endpoint"
@@ -169,15 +170,17 @@ class FloorRelays:
             raise RuntimeError("bench: no C compiler for bench/floor-relay.c (apt-get install -y gcc)")
         binary = workdir / "floor-relay"
         subprocess.run([compiler, "-O2", "-o", str(binary), str(ROOT / "bench" / "floor-relay.c")], check=True)
-        self.port = free_port()
         link = f"unix:{workdir / 'floor.sock'}"
         self.procs: list[subprocess.Popen] = []
         try:
+            # tcp:0: the kernel picks each front relay's port as it binds (read back from /proc), so nothing else
+            # can take it between choosing and binding.
             self.pids = (self._start(binary, link, f"tcp:{emulator_port}").pid,
-                         self._start(binary, f"tcp:{self.port}", link).pid)
+                         self._start(binary, "tcp:0", link).pid)
+            self.port = self._port(self.pids[1])
             # And one relay straight from the client to the emulator: the floor of a one-process design.
-            self.single_port = free_port()
-            self.single_pid = self._start(binary, f"tcp:{self.single_port}", f"tcp:{emulator_port}").pid
+            self.single_pid = self._start(binary, "tcp:0", f"tcp:{emulator_port}").pid
+            self.single_port = self._port(self.single_pid)
         except BaseException:
             self.stop()  # the caller gets no relays to stop
             raise
@@ -189,6 +192,13 @@ class FloorRelays:
         if proc.stdout.readline().strip() != b"ready":
             raise RuntimeError(f"floor-relay {listen} -> {target} did not start")
         return proc
+
+    @staticmethod
+    def _port(pid: int) -> int:
+        ports = listening_ports(pid)  # it printed "ready" after listen(): the port is there
+        if len(ports) != 1:
+            raise RuntimeError(f"floor-relay {pid} listens on {sorted(ports)}, not one port")
+        return ports.pop()
 
     def stop(self) -> None:
         for proc in self.procs:

@@ -50,9 +50,55 @@ def bin_dir() -> Path:
 
 
 def free_port() -> int:
+    """A port free now, for a process started later: someone else may bind it in between. Where the process can
+    take port 0 and be asked afterwards (`listening_ports`), do that instead."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def listening_ports(pid: int) -> set[int]:
+    """The TCP ports process `pid` listens on, read from /proc: its socket inodes matched against the kernel's
+    table of listening sockets. Needs no log line (a quiet LOG_LEVEL hides the shim's) and no connection."""
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:["):
+                    inodes.add(target[8:-1])
+    ports = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as f:
+            next(f)
+            for line in f:
+                fields = line.split()
+                # local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+                if fields[3] == "0A" and fields[9] in inodes:
+                    ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
+def wait_for_listener(proc: subprocess.Popen, env: dict[str, str], what: str) -> int | None:
+    """The port an httpshim started with `env` serves on, once it listens (PORT=0 lets the kernel pick one, so no
+    other process can take it between choosing and binding); None if the process exited first."""
+    wanted = int(env.get("PORT") or 8080)
+    if wanted == 0 and env.get("METRICS_PORT") == "0":
+        raise ValueError("PORT=0 and METRICS_PORT=0: two ports the kernel picked cannot be told apart")
+    metrics = int(env.get("METRICS_PORT") or 0)
+    found: list[int] = []
+
+    def listening() -> bool:
+        if proc.poll() is not None:
+            return True
+        ports = listening_ports(proc.pid) - {metrics}
+        if wanted:
+            ports &= {wanted}
+        found[:] = sorted(ports)
+        return bool(found)
+
+    wait_for(listening, what=what)
+    return found[0] if proc.poll() is None else None
 
 
 def task_role_env(emulator: "Emulator") -> dict[str, str | None]:
@@ -193,19 +239,14 @@ class Gateway:
         return self.translator
 
     def start_shim(self) -> Proc:
-        GATEWAY_PORTS.add(self.port)
         self.shim = _spawn("httpshim", [str(bin_dir() / "httpshim")], self.shim_env, self.workdir)
-
-        def listening():
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return True
-            except OSError:
-                return not self.shim.alive()
-
-        wait_for(listening, what="httpshim port")
-        if not self.shim.alive():
+        port = wait_for_listener(self.shim.proc, self.shim_env, "httpshim port")
+        if port is None:
             raise RuntimeError("httpshim exited:\n" + self.shim.log())
+        # A restarted shim (PORT=0) may listen elsewhere than its predecessor: the gateway's URLs follow it.
+        GATEWAY_PORTS.discard(self.port)
+        self.port = port
+        GATEWAY_PORTS.add(port)
         return self.shim
 
     def stop(self) -> None:
@@ -238,10 +279,9 @@ def make_gateway(emulator: Emulator, api_keys: str | None = "sk-test-key", trans
             t_env.pop(k, None)
         else:
             t_env[k] = v
-    port = free_port()
-    s_env = base_env() | {"HOST": "127.0.0.1", "PORT": str(port), "TRANSLATOR_SOCKET": str(sock)} | (shim_env or {})
-    gw = Gateway(workdir, emulator, sock, port, t_env, s_env)
-    GATEWAY_PORTS.add(port)
+    # PORT=0: the kernel picks the shim's port as it binds; start_shim reads it back. The port is 0 until then.
+    s_env = base_env() | {"HOST": "127.0.0.1", "PORT": "0", "TRANSLATOR_SOCKET": str(sock)} | (shim_env or {})
+    gw = Gateway(workdir, emulator, sock, 0, t_env, s_env)
     if start:
         try:
             gw.start_translator()

@@ -57,6 +57,25 @@ def test_shim_starts_before_translator(emulator):
         cleanup_dir(gw.workdir)
 
 
+def test_the_shim_port_is_the_one_the_kernel_gave_it(emulator):
+    # The fixtures start every shim with PORT=0 and read the port back from /proc: a port chosen in advance can be
+    # taken by another process before the shim binds it. The shim's own log line must name the same port, after
+    # a restart too (which may bind elsewhere).
+    gw = make_gateway(emulator)
+    try:
+        assert gw.shim_env["PORT"] == "0" and gw.port > 0
+        assert f"listening on http://127.0.0.1:{gw.port};" in gw.shim.log()
+        assert chat(gw, "sk-test-key").choices[0].message.content == GREETING + "hi"
+        gw.shim.stop()
+        gw.start_shim()
+        # The log is appended across restarts: the last line of its kind is the new shim's.
+        assert gw.shim.log().rsplit("listening on ", 1)[1].startswith(f"http://127.0.0.1:{gw.port};")
+        assert chat(gw, "sk-test-key", "again").choices[0].message.content == GREETING + "again"
+    finally:
+        gw.stop()
+        cleanup_dir(gw.workdir)
+
+
 def test_sigterm_drains_an_in_flight_stream(emulator):
     gw = make_gateway(emulator)
     try:

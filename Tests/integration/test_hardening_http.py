@@ -15,7 +15,7 @@ import openai
 import pytest
 
 import openai_conformance
-from gateway_procs import bin_dir, make_gateway, module_emulator, read_frame, wait_for
+from gateway_procs import bin_dir, make_gateway, module_emulator, read_frame, wait_for, wait_for_listener
 
 KEY = "sk-test-key"
 
@@ -245,15 +245,9 @@ def spawn_shim(gw, env_extra: dict[str, str], nofile: int) -> subprocess.Popen:
         ["prlimit", f"--nofile={nofile}:{nofile}", str(bin_dir() / "httpshim")],
         env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
 
-    def listening():
-        try:
-            with socket.create_connection(("127.0.0.1", int(env["PORT"])), timeout=0.2):
-                return True
-        except OSError:
-            return proc.poll() is not None
-
-    wait_for(listening, what="limited httpshim")
-    assert proc.poll() is None, (gw.workdir / "limited-shim.log").read_text()
+    port = wait_for_listener(proc, env, "limited httpshim")
+    assert port is not None, (gw.workdir / "limited-shim.log").read_text()
+    gw.port = port
     return proc
 
 
@@ -328,6 +322,7 @@ def test_the_soft_descriptor_limit_is_raised_to_the_hard_one(stopped_gateway):
     proc = subprocess.Popen(["prlimit", "--nofile=256:4096", str(bin_dir() / "httpshim")], env=env,
                             stdout=log, stderr=log, stdin=subprocess.DEVNULL)
     try:
+        gw.port = wait_for_listener(proc, env, "shim")
         wait_for(lambda: ping_ok_safe(gw), what="shim")
         with open(f"/proc/{proc.pid}/limits") as f:
             line = next(l for l in f if l.startswith("Max open files"))
