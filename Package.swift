@@ -19,11 +19,13 @@ let package = Package(
 
         .target(name: "GatewayLog"),
         .target(name: "GatewayMetrics"),
-        .target(name: "GatewayWire", dependencies: ["GatewayMetrics"]),
+        // Eight-bytes-at-a-time byte tests, shared by the header checks, the JSON codecs and SigV4.
+        .target(name: "WordScan"),
+        .target(name: "GatewayWire", dependencies: ["GatewayMetrics", "WordScan"]),
         .target(name: "OpenAIWire", dependencies: ["GatewayWire"]),
         .target(name: "AnthropicWire", dependencies: ["GatewayWire", "OpenAIWire"]),
         .target(name: "ResponsesWire", dependencies: ["GatewayWire", "OpenAIWire"]),
-        .target(name: "AWSSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "AWSSigV4", dependencies: ["WordScan", .product(name: "Crypto", package: "swift-crypto")]),
         // CRC-32 by carry-less multiplication (x86-64), for the event-stream checksums; no system dependency.
         .target(name: "CCRC32"),
         .target(name: "AWSEventStream", dependencies: ["CCRC32"]),
@@ -38,7 +40,7 @@ let package = Package(
 
         .target(name: "ShimCore", dependencies: ["GatewayWire", "ResponsesWire"]),
 
-        .target(name: "EventLoop", dependencies: ["CLibevent", "GatewayLog"]),
+        .target(name: "EventLoop", dependencies: ["CLibevent", "GatewayLog", "WordScan"]),
         .target(name: "CurlMulti", dependencies: ["CCurl", "EventLoop", "GatewayLog"]),
 
         .executableTarget(
@@ -59,6 +61,7 @@ let package = Package(
 
         // The tests' shared helpers (a seeded generator); a library, not a test bundle of its own.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "WordScanTests", dependencies: ["WordScan", "TestSupport"]),
         .testTarget(name: "GatewayWireTests", dependencies: ["GatewayWire", "GatewayMetrics", "TestSupport"]),
         .testTarget(name: "GatewayMetricsTests", dependencies: ["GatewayMetrics"]),
         .testTarget(name: "GatewayLogTests", dependencies: ["GatewayLog"]),

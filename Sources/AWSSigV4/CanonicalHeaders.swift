@@ -1,3 +1,5 @@
+import WordScan
+
 /// The canonical headers block and the signed-headers list of the canonical request.
 /// See https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request
 package enum CanonicalHeaders {
@@ -133,7 +135,7 @@ package enum CanonicalHeaders {
     /// Leading and trailing whitespace removed and every inner run of whitespace (including the line breaks
     /// of an obsolete folded header) replaced by one space.
     package static func normalizedValue(_ value: String) -> String {
-        if !value.withUTF8Bytes({ $0.contains(where: isWhitespace) }) { return value }
+        if !value.withUTF8Bytes(holdsWhitespace) { return value }
         var out: [UInt8] = []
         var pendingSpace = false
         for byte in value.utf8 {
@@ -154,6 +156,16 @@ package enum CanonicalHeaders {
             let end = bytes.lastIndex(where: { !isWhitespace($0) })
         else { return "" }
         return String(decoding: bytes[start...end], as: UTF8.self)
+    }
+
+    /// Eight bytes at a time while no byte is below 0x21 (the four whitespace bytes are), then byte by byte from
+    /// the first word that has one. A session token (about a thousand characters, on every request signed with
+    /// temporary credentials) has none: byte by byte alone cost some 6 instructions a byte of it.
+    static func holdsWhitespace(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let from =
+            bytes.count >= 8
+            ? ByteWords.firstFlagged(UnsafeRawBufferPointer(bytes)) { ByteWords.flagsBelow($0, 0x21) != 0 } : 0
+        return bytes[from...].contains(where: isWhitespace)
     }
 
     private static func isWhitespace(_ byte: UInt8) -> Bool {

@@ -1,5 +1,6 @@
 import CLibevent
 import Glibc
+import WordScan
 
 /// A reply's head, composed the way evhttp 2.1 composes it but with fewer of its steps.
 ///

@@ -1,4 +1,5 @@
 import Glibc
+import WordScan
 
 /// The framing rules a request head must meet before evhttp parses it, checked one line at a time as
 /// lines arrive (RFC 9112). evhttp 2.1 accepts two different `Content-Length`s (the first wins),
@@ -169,16 +170,13 @@ package struct RequestHeadRules: Equatable, Sendable {
     /// or DEL; byte by byte for a value under eight bytes or from a word that may hold one. Byte by byte alone
     /// cost some 8 instructions a byte of every header value.
     package static func isFieldValue(_ value: UnsafeRawBufferPointer) -> Bool {
-        let from = value.count >= 8 ? ByteWords.firstFlagged(value, mayHoldControl) : 0
+        let from = value.count >= 8 ? ByteWords.firstFlagged(value, holdsControl) : 0
         return value[from...].allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
     }
 
-    /// Whether any of the eight bytes in `word` may be below 0x20 or DEL; never false when one is (a borrow can
-    /// only flag a byte above the first such one): a byte below 0x20 leaves its high bit set in `word - 0x20…`
-    /// where it was clear in `word`; a DEL is `ByteWords.hasByte`'s.
-    private static func mayHoldControl(_ word: UInt64) -> Bool {
-        let ones = ByteWords.ones
-        return (word &- ones &* 0x20) & ~word & (ones &* 0x80) != 0 || ByteWords.hasByte(word, 0x7F)
+    /// Whether one of the eight bytes in `word` is below 0x20 or DEL (exact).
+    private static func holdsControl(_ word: UInt64) -> Bool {
+        ByteWords.flagsBelow(word, 0x20) | ByteWords.flagsEqual(word, 0x7F) != 0
     }
 
     /// RFC 9110 §5.6.2 `tchar`.

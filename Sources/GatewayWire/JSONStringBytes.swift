@@ -1,23 +1,14 @@
+import WordScan
+
 /// Eight-bytes-at-a-time tests for the bytes that end a plain run inside a JSON string, shared by the writer (which
 /// escapes them), the parser and the translator's chunk reader (which stop at them). Byte by byte, these scans cost
-/// several instructions a byte of every string of every streamed chunk.
-///
-/// The tests are the classic ones from "Bit Twiddling Hacks": a byte below 0x20 leaves its high bit set in
-/// `word - 0x20…` where it was clear in `word`; a byte equal to `c` is a zero in `word ^ c…`. A borrow can flag a
-/// byte above a flagged one falsely, never one below, so the lowest flag is exact.
+/// several instructions a byte of every string of every streamed chunk. The word tests are `ByteWords`'.
 package enum JSONStringBytes {
     /// The high bit of the lowest byte of `word` (little-endian: the first in memory) that JSON must escape in a
     /// string (a control character, `"` or `\`) is set, and none below it; zero when there is none.
     @inlinable
     package static func escapeFlags(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let quotes = word ^ (ones &* 0x22)
-        let backslashes = word ^ (ones &* 0x5C)
-        let control = (word &- (ones &* 0x20)) & ~word
-        let quote = (quotes &- ones) & ~quotes
-        let backslash = (backslashes &- ones) & ~backslashes
-        return (control | quote | backslash) & highs
+        ByteWords.flagsBelow(word, 0x20) | ByteWords.flagsEqual(word, 0x22) | ByteWords.flagsEqual(word, 0x5C)
     }
 
     /// The offset of the first byte at or after `start` that is `"`, `\`, a control character or not ASCII, or
@@ -28,7 +19,7 @@ package enum JSONStringBytes {
         if let base = UnsafeRawPointer(bytes.baseAddress) {
             while bytes.count - i >= 8 {
                 let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                let flags = escapeFlags(word) | word & 0x8080_8080_8080_8080
+                let flags = escapeFlags(word) | word & ByteWords.highs
                 if flags != 0 { return i + flags.trailingZeroBitCount >> 3 }
                 i += 8
             }
@@ -47,7 +38,7 @@ package enum JSONStringBytes {
     /// text in other scripts is stepped over a word at a time too.
     @inlinable
     package static func escapeEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int, nonASCII: inout Bool) -> Int {
-        let highs: UInt64 = 0x8080_8080_8080_8080
+        let highs = ByteWords.highs
         var i = start
         if let base = UnsafeRawPointer(bytes.baseAddress) {
             var seen: UInt64 = 0

@@ -155,6 +155,29 @@ struct SigV4StagesTests {
         #expect(CanonicalHeaders.normalizedValue("   ") == "")
     }
 
+    /// The word scan must find whitespace wherever it falls, in values shorter and longer than a word, beside
+    /// bytes with the high bit set and the bytes just above the whitespace (0x21, `!`).
+    @Test func headerValuesWithWhitespaceAnywhereAreNormalised() {
+        func naive(_ value: String) -> String {
+            value.split(whereSeparator: { " \t\r\n".contains($0) }).joined(separator: " ")
+        }
+        for count in 1...24 {
+            let plain = String((0..<count).map { i in ["A", "!", "é", "=", "/"][i % 5] as Character })
+            #expect(CanonicalHeaders.normalizedValue(plain) == plain)
+            for (offset, _) in plain.enumerated() {
+                for space in [" ", "\t", "\r\n", "  "] {
+                    var characters = Array(plain)
+                    characters.insert(contentsOf: Array(space), at: offset)
+                    let value = String(characters)
+                    #expect(CanonicalHeaders.normalizedValue(value) == naive(value), "\(value.debugDescription)")
+                }
+            }
+        }
+        let token = String(repeating: "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ", count: 20)
+        #expect(CanonicalHeaders.normalizedValue(token) == token)
+        #expect(CanonicalHeaders.normalizedValue(token + " ") == token)
+    }
+
     @Test func canonicalRequestWithExplicitSignedHeaders() {
         let request = SigV4Request(
             method: "post", path: "/",
