@@ -52,8 +52,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "Tests" / "integration"))
 from gateway_procs import (  # noqa: E402
-    ACCESS_KEY, REGION, SECRET_KEY, bin_dir, cleanup_dir, free_port, listening_ports, make_gateway, start_emulator,
-    task_role_env)
+    ACCESS_KEY, METRICS_HOST, REGION, SECRET_KEY, bin_dir, cleanup_dir, listening_ports, make_gateway,
+    start_emulator, task_role_env)
 
 KEY = "sk-bench"
 ENDPOINT = "demo-endpoint"
@@ -298,7 +298,7 @@ def scrapes(port: int, pids: tuple[int, int], n: int = 50) -> dict:
         times, size, series = [], 0, 0
         for _ in range(n):
             start = time.perf_counter()
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+            with urllib.request.urlopen(f"http://{METRICS_HOST}:{port}/metrics", timeout=10) as r:
                 page = r.read()
             times.append(time.perf_counter() - start)
             size = len(page)
@@ -386,7 +386,6 @@ def main() -> None:
     # Minted session tokens as long as an ECS task role's, for the production-credentials row.
     emu = start_emulator(workdir, "--endpoint", ENDPOINT, "--invoke-timeout", "3600", "--session-token-length", "1000")
     quiet = {"LOG_LEVEL": "warning"}
-    metrics_port = free_port()
     # "m" is the default route (a non-streamed request is streamed upstream and assembled, so answers may
     # pass InvokeEndpoint's 60 s); "m-invoke" calls InvokeEndpoint like the direct request it is compared with.
     models = workdir / "models.json"
@@ -396,7 +395,8 @@ def main() -> None:
     ]}))
     gw = make_gateway(emu, api_keys=KEY,
                       translator_env=quiet | {"SAGEMAKER_ENDPOINT_NAME": None, "MODELS_FILE": str(models)},
-                      shim_env=quiet | {"METRICS_PORT": str(metrics_port), "METRICS_HOST": "127.0.0.1"})
+                      shim_env=quiet | {"METRICS_PORT": "0", "METRICS_HOST": METRICS_HOST})
+    metrics_port = gw.metrics_port
     pids = (gw.translator.proc.pid, gw.shim.proc.pid)
     floor: FloorRelays | None = None
     rows: list[Row] = []

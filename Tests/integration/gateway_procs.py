@@ -57,9 +57,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def listening_ports(pid: int) -> set[int]:
-    """The TCP ports process `pid` listens on, read from /proc: its socket inodes matched against the kernel's
-    table of listening sockets. Needs no log line (a quiet LOG_LEVEL hides the shim's) and no connection."""
+# Tests that start a shim with METRICS_PORT=0 put its metrics listener here: /proc shows each listener's address, so
+# the two ports the kernel picks are told apart without a request (one would count in the metrics under test).
+METRICS_HOST = "127.0.0.2"
+
+
+def listening_sockets(pid: int) -> set[tuple[str, int]]:
+    """The (address, port) pairs process `pid` listens on over TCP, read from /proc: its socket inodes matched
+    against the kernel's table of listening sockets. Needs no log line (a quiet LOG_LEVEL hides the shim's) and no
+    connection. IPv4 addresses are dotted; IPv6 ones are left as the kernel's hex."""
     inodes = set()
     with contextlib.suppress(OSError):
         for fd in os.listdir(f"/proc/{pid}/fd"):
@@ -67,33 +73,49 @@ def listening_ports(pid: int) -> set[int]:
                 target = os.readlink(f"/proc/{pid}/fd/{fd}")
                 if target.startswith("socket:["):
                     inodes.add(target[8:-1])
-    ports = set()
+    found = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         with contextlib.suppress(OSError), open(table) as f:
             next(f)
             for line in f:
                 fields = line.split()
-                # local_address is ADDR:PORT in hex; state 0A is LISTEN; the inode is the tenth field.
+                # local_address is ADDR:PORT in hex (an IPv4 address in host byte order); state 0A is LISTEN;
+                # the inode is the tenth field.
                 if fields[3] == "0A" and fields[9] in inodes:
-                    ports.add(int(fields[1].rsplit(":", 1)[1], 16))
-    return ports
+                    address, port = fields[1].rsplit(":", 1)
+                    if len(address) == 8:
+                        address = socket.inet_ntoa(bytes.fromhex(address)[::-1])
+                    found.add((address, int(port, 16)))
+    return found
+
+
+def listening_ports(pid: int) -> set[int]:
+    """The TCP ports process `pid` listens on (`listening_sockets` without the addresses)."""
+    return {port for _, port in listening_sockets(pid)}
 
 
 def wait_for_listener(proc: subprocess.Popen, env: dict[str, str], what: str) -> int | None:
     """The port an httpshim started with `env` serves on, once it listens (PORT=0 lets the kernel pick one, so no
-    other process can take it between choosing and binding); None if the process exited first."""
+    other process can take it between choosing and binding); None if the process exited first. With PORT=0 and
+    METRICS_PORT=0 the metrics listener must be on another address (METRICS_HOST) to be told apart."""
     wanted = int(env.get("PORT") or 8080)
-    if wanted == 0 and env.get("METRICS_PORT") == "0":
-        raise ValueError("PORT=0 and METRICS_PORT=0: two ports the kernel picked cannot be told apart")
     metrics = int(env.get("METRICS_PORT") or 0)
+    both_picked = wanted == 0 and env.get("METRICS_PORT") == "0"
+    host = env.get("HOST", "0.0.0.0")
+    if both_picked and env.get("METRICS_HOST", "127.0.0.1") == host:
+        raise ValueError("PORT=0 and METRICS_PORT=0 on one address: the two ports cannot be told apart")
     found: list[int] = []
 
     def listening() -> bool:
         if proc.poll() is not None:
             return True
-        ports = listening_ports(proc.pid) - {metrics}
+        sockets = {(a, p) for a, p in listening_sockets(proc.pid) if p != metrics}
         if wanted:
-            ports &= {wanted}
+            ports = {p for _, p in sockets if p == wanted}
+        elif both_picked:
+            ports = {p for a, p in sockets if a == host}
+        else:
+            ports = {p for _, p in sockets}
         found[:] = sorted(ports)
         return bool(found)
 
@@ -248,6 +270,18 @@ class Gateway:
         self.port = port
         GATEWAY_PORTS.add(port)
         return self.shim
+
+    @property
+    def metrics_port(self) -> int:
+        """The port of the shim's metrics listener: METRICS_PORT, or the one the kernel picked for METRICS_PORT=0."""
+        assert self.shim is not None and "METRICS_PORT" in self.shim_env, "this shim has no metrics listener"
+        configured = int(self.shim_env["METRICS_PORT"])
+        if configured:
+            return configured
+        host = self.shim_env.get("METRICS_HOST", "127.0.0.1")
+        ports = {p for a, p in listening_sockets(self.shim.proc.pid) if a == host and p != self.port}
+        assert len(ports) == 1, f"metrics listeners on {host}: {sorted(ports)}"
+        return ports.pop()
 
     def stop(self) -> None:
         GATEWAY_PORTS.discard(self.port)

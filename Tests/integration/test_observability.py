@@ -17,7 +17,7 @@ import openai
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from gateway_procs import cleanup_dir, free_port, make_gateway, start_emulator
+from gateway_procs import METRICS_HOST, cleanup_dir, make_gateway, start_emulator
 
 KEY = "sk-observability-key"
 SECRET_NAME = "obs-keys"
@@ -37,7 +37,6 @@ def observed(tmp_path_factory):
                               "--container-credentials-token", CONTAINER_TOKEN)
     models = tmp_path_factory.mktemp("models") / "models.json"
     models.write_text(json.dumps(MODELS))
-    metrics_port = free_port()
     gw = make_gateway(
         emulator, api_keys=None,
         translator_env={
@@ -47,7 +46,8 @@ def observed(tmp_path_factory):
             "AWS_CONTAINER_AUTHORIZATION_TOKEN": CONTAINER_TOKEN,
             "INVOKE_TIMEOUT_SECONDS": "2", "LOG_FORMAT": "json",
         },
-        shim_env={"METRICS_PORT": str(metrics_port), "METRICS_HOST": "127.0.0.1", "LOG_FORMAT": "json"})
+        shim_env={"METRICS_PORT": "0", "METRICS_HOST": METRICS_HOST, "LOG_FORMAT": "json"})
+    metrics_port = gw.metrics_port
     try:
         run_traffic(gw, emulator)
         page = scrape(metrics_port)
@@ -105,7 +105,7 @@ def run_traffic(gw, emulator):
 
 
 def scrape(port) -> str:
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as r:
+    with urllib.request.urlopen(f"http://{METRICS_HOST}:{port}/metrics", timeout=10) as r:
         assert r.headers["Content-Type"].startswith("text/plain; version=0.0.4")
         return r.read().decode()
 
@@ -226,7 +226,7 @@ def test_the_page_is_only_on_metrics_port(observed):
         urllib.request.urlopen(gw.root_url + "/metrics", timeout=10)
     assert e.value.code == 404
     with pytest.raises(urllib.error.HTTPError) as e:
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=10)
+        urllib.request.urlopen(f"http://{METRICS_HOST}:{port}/v1/models", timeout=10)
     assert e.value.code == 404
     # Each family's HELP and TYPE once, though both processes report process_*.
     assert page.count("# TYPE process_open_fds gauge") == 1
