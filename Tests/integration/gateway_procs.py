@@ -265,11 +265,16 @@ class Gateway:
         port = wait_for_listener(self.shim.proc, self.shim_env, "httpshim port")
         if port is None:
             raise RuntimeError("httpshim exited:\n" + self.shim.log())
-        # A restarted shim (PORT=0) may listen elsewhere than its predecessor: the gateway's URLs follow it.
+        self.listens_on(port)
+        return self.shim
+
+    def listens_on(self, port: int) -> None:
+        """Points the gateway's URLs at `port`, where its shim (this one's, or one a test started itself) listens,
+        and has the conformance check judge what it answers there. A restarted shim (PORT=0) may listen elsewhere
+        than its predecessor."""
         GATEWAY_PORTS.discard(self.port)
         self.port = port
         GATEWAY_PORTS.add(port)
-        return self.shim
 
     @property
     def metrics_port(self) -> int:

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import time
 import weakref
+from pathlib import Path
 
 import openai
 import pytest
@@ -245,10 +246,15 @@ def spawn_shim(gw, env_extra: dict[str, str], nofile: int) -> subprocess.Popen:
         ["prlimit", f"--nofile={nofile}:{nofile}", str(bin_dir() / "httpshim")],
         env=env, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
 
-    port = wait_for_listener(proc, env, "limited httpshim")
-    assert port is not None, (gw.workdir / "limited-shim.log").read_text()
-    gw.port = port
+    listening(gw, proc, env, gw.workdir / "limited-shim.log")
     return proc
+
+
+def listening(gw, proc: subprocess.Popen, env: dict[str, str], log: Path) -> None:
+    """Waits for a shim a test started itself to listen, and points `gw` at its port."""
+    port = wait_for_listener(proc, env, "httpshim port")
+    assert port is not None, log.read_text()
+    gw.listens_on(port)
 
 
 def cpu_seconds(pid: int) -> float:
@@ -322,7 +328,7 @@ def test_the_soft_descriptor_limit_is_raised_to_the_hard_one(stopped_gateway):
     proc = subprocess.Popen(["prlimit", "--nofile=256:4096", str(bin_dir() / "httpshim")], env=env,
                             stdout=log, stderr=log, stdin=subprocess.DEVNULL)
     try:
-        gw.port = wait_for_listener(proc, env, "shim")
+        listening(gw, proc, env, gw.workdir / "raised.log")
         wait_for(lambda: ping_ok_safe(gw), what="shim")
         with open(f"/proc/{proc.pid}/limits") as f:
             line = next(l for l in f if l.startswith("Max open files"))
