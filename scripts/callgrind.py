@@ -6,9 +6,11 @@ Seconds on this shared 2-core machine move with whatever else runs; valgrind's i
 (the same binary, inputs and environment give the same total). So a profile-guided change is judged here:
 the translator and the shim run under `valgrind --tool=callgrind` against the emulator, a client sends the
 same requests one after another twice (a short and a long run), and the difference divided by the extra
-requests is the cost of one request, startup and warm-up cancelled out.
+requests is the cost of one request, startup and warm-up cancelled out. A streamed chunk's cost is the same
+difference once more: streamed requests of two lengths, the longer one's extra cost over its extra tokens, so
+the request each stream is part of (signing, headers, the reply's head) is not spread over its tokens.
 
-  python3 scripts/callgrind.py                 # non-streamed, streamed (100 tokens) requests
+  python3 scripts/callgrind.py                 # non-streamed requests; streams of 50 and 100 tokens, a chunk
   python3 scripts/callgrind.py --keep DIR      # keep the callgrind.out files for callgrind_annotate
   python3 scripts/callgrind.py --paced         # also tokens arriving alone, 2 ms apart
   python3 scripts/callgrind.py --syscalls      # system calls per request and chunk instead, by name (strace)
@@ -138,7 +140,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--short", type=int, default=20)
     ap.add_argument("--long", type=int, default=120)
-    ap.add_argument("--tokens", type=int, default=100)
+    ap.add_argument("--tokens", type=int, default=100, help="the longer stream's tokens (the shorter: half)")
     ap.add_argument("--keep", type=Path)
     ap.add_argument("--paced", action="store_true", help="also a paced stream (tokens 2 ms apart)")
     ap.add_argument("--syscalls", action="store_true", help="count system calls by name (strace), not instructions")
@@ -152,36 +154,65 @@ def main() -> None:
     real = Path(os.environ.get("GATEWAY_BIN_DIR") or subprocess.run(
         ["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
         check=True).stdout.strip())
+    # name: (body, what the figure is per); a figure per chunk is two streamed requests' difference (`chunk_pairs`).
     scenarios = {
-        "non-streamed request ([tokens=16])": ({"model": "m", "messages": [
-            {"role": "user", "content": "[tokens=16]"}]}, 1),
-        "InvokeEndpoint request ([tokens=16])": ({"model": "m-invoke", "messages": [
-            {"role": "user", "content": "[tokens=16]"}]}, 1),
-        f"streamed chunk ([tokens={args.tokens}])": ({"model": "m", "stream": True, "messages": [
-            {"role": "user", "content": f"[tokens={args.tokens}]"}]}, args.tokens),
+        "non-streamed request ([tokens=16])": {"model": "m", "messages": [
+            {"role": "user", "content": "[tokens=16]"}]},
+        "InvokeEndpoint request ([tokens=16])": {"model": "m-invoke", "messages": [
+            {"role": "user", "content": "[tokens=16]"}]},
     }
+
+    def streamed(tokens: int, delay_ms: int | None = None) -> tuple[str, dict]:
+        content = f"[tokens={tokens}]" + (f"[delay_ms={delay_ms}]" if delay_ms else "")
+        return f"streamed request ({content})", {"model": "m", "stream": True, "messages": [
+            {"role": "user", "content": content}]}
+
+    # Per chunk: (label, shorter stream, longer stream, extra tokens).
+    chunk_pairs = []
+    few, many = max(1, args.tokens // 2), args.tokens
+    (short_name, short_body), (long_name, long_body) = streamed(few), streamed(many)
+    scenarios[short_name], scenarios[long_name] = short_body, long_body
+    chunk_pairs.append((f"streamed chunk (back to back, {few} vs {many} tokens)", short_name, long_name, many - few))
     if args.paced:
         # Each token alone (2 ms apart): what one wake-up of each process costs, as in make bench's paced row.
-        scenarios["paced chunk ([tokens=20][delay_ms=2])"] = ({"model": "m", "stream": True, "messages": [
-            {"role": "user", "content": "[tokens=20][delay_ms=2]"}]}, 20)
+        (short_name, short_body), (long_name, long_body) = streamed(10, 2), streamed(30, 2)
+        scenarios[short_name], scenarios[long_name] = short_body, long_body
+        chunk_pairs.append(("paced chunk (2 ms apart, 10 vs 30 tokens)", short_name, long_name, 20))
     extra = args.long - args.short
     what = "system calls" if args.syscalls else "instructions"
-    print(f"{what} per unit, (run of {args.long} − run of {args.short}) / {extra} requests")
-    for name, (body, units) in scenarios.items():
+    print(f"{what} per request, (run of {args.long} − run of {args.short}) / {extra} requests; "
+          f"per chunk, (longer stream − shorter stream) / extra tokens")
+    per_request: dict[str, dict] = {}
+    for name, body in scenarios.items():
         short = one_run(real, body, args.short, args.keep, args.syscalls, args.session_token)
         long = one_run(real, body, args.long, args.keep, args.syscalls, args.session_token)
         if args.syscalls:
-            print(name)
-            for proc in ("translator", "httpshim"):
-                calls = {c: (long[proc].get(c, 0) - short[proc].get(c, 0)) / (extra * units)
-                         for c in set(long[proc]) | set(short[proc])}
-                shown = ", ".join(f"{c} {v:.2f}" for c, v in sorted(calls.items(), key=lambda kv: -kv[1]) if v >= 0.01)
-                print(f"  {proc:10s} {sum(calls.values()):6.2f}: {shown}")
-            continue
-        per = {p: (long[p] - short[p]) / (extra * units) for p in short}
-        print(f"{name:40s} translator {per['translator']:>10,.0f}   shim {per['httpshim']:>10,.0f}   "
-              f"both {per['translator'] + per['httpshim']:>10,.0f}")
+            per_request[name] = {proc: {c: (long[proc].get(c, 0) - short[proc].get(c, 0)) / extra
+                                        for c in set(long[proc]) | set(short[proc])}
+                                 for proc in ("translator", "httpshim")}
+            print_syscalls(name, per_request[name])
+        else:
+            per_request[name] = {p: (long[p] - short[p]) / extra for p in short}
+            print_instructions(name, per_request[name])
+    for label, shorter, longer, tokens in chunk_pairs:
+        a, b = per_request[shorter], per_request[longer]
+        if args.syscalls:
+            print_syscalls(label, {proc: {c: (b[proc].get(c, 0) - a[proc].get(c, 0)) / tokens
+                                          for c in set(a[proc]) | set(b[proc])} for proc in a})
+        else:
+            print_instructions(label, {p: (b[p] - a[p]) / tokens for p in a})
 
+
+def print_instructions(name: str, per: dict[str, float]) -> None:
+    print(f"{name:48s} translator {per['translator']:>10,.0f}   shim {per['httpshim']:>10,.0f}   "
+          f"both {per['translator'] + per['httpshim']:>10,.0f}")
+
+
+def print_syscalls(name: str, calls: dict[str, dict[str, float]]) -> None:
+    print(name)
+    for proc in ("translator", "httpshim"):
+        shown = ", ".join(f"{c} {v:.2f}" for c, v in sorted(calls[proc].items(), key=lambda kv: -kv[1]) if v >= 0.01)
+        print(f"  {proc:10s} {sum(calls[proc].values()):6.2f}: {shown}")
 
 if __name__ == "__main__":
     main()
