@@ -154,53 +154,51 @@ def main() -> None:
     real = Path(os.environ.get("GATEWAY_BIN_DIR") or subprocess.run(
         ["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
         check=True).stdout.strip())
-    # name: (body, what the figure is per); a figure per chunk is two streamed requests' difference (`chunk_pairs`).
     scenarios = {
         "non-streamed request ([tokens=16])": {"model": "m", "messages": [
             {"role": "user", "content": "[tokens=16]"}]},
         "InvokeEndpoint request ([tokens=16])": {"model": "m-invoke", "messages": [
             {"role": "user", "content": "[tokens=16]"}]},
     }
-
-    def streamed(tokens: int, delay_ms: int | None = None) -> tuple[str, dict]:
-        content = f"[tokens={tokens}]" + (f"[delay_ms={delay_ms}]" if delay_ms else "")
-        return f"streamed request ({content})", {"model": "m", "stream": True, "messages": [
-            {"role": "user", "content": content}]}
-
-    # Per chunk: (label, shorter stream, longer stream, extra tokens).
-    chunk_pairs = []
-    few, many = max(1, args.tokens // 2), args.tokens
-    (short_name, short_body), (long_name, long_body) = streamed(few), streamed(many)
-    scenarios[short_name], scenarios[long_name] = short_body, long_body
-    chunk_pairs.append((f"streamed chunk (back to back, {few} vs {many} tokens)", short_name, long_name, many - few))
+    # A chunk's figure: (label, fewer tokens, more tokens, delay between tokens in ms), two streams' difference.
+    few = max(1, args.tokens // 2)
+    chunk_pairs = [(f"streamed chunk (back to back, {few} vs {args.tokens} tokens)", few, args.tokens, None)]
     if args.paced:
         # Each token alone (2 ms apart): what one wake-up of each process costs, as in make bench's paced row.
-        (short_name, short_body), (long_name, long_body) = streamed(10, 2), streamed(30, 2)
-        scenarios[short_name], scenarios[long_name] = short_body, long_body
-        chunk_pairs.append(("paced chunk (2 ms apart, 10 vs 30 tokens)", short_name, long_name, 20))
+        chunk_pairs.append(("paced chunk (2 ms apart, 10 vs 30 tokens)", 10, 30, 2))
+    for _, *lengths, delay_ms in chunk_pairs:
+        for tokens in lengths:
+            scenarios[stream_name(tokens, delay_ms)] = {"model": "m", "stream": True, "messages": [
+                {"role": "user", "content": stream_content(tokens, delay_ms)}]}
     extra = args.long - args.short
     what = "system calls" if args.syscalls else "instructions"
     print(f"{what} per request, (run of {args.long} − run of {args.short}) / {extra} requests; "
           f"per chunk, (longer stream − shorter stream) / extra tokens")
+    show = print_syscalls if args.syscalls else print_instructions
     per_request: dict[str, dict] = {}
     for name, body in scenarios.items():
         short = one_run(real, body, args.short, args.keep, args.syscalls, args.session_token)
         long = one_run(real, body, args.long, args.keep, args.syscalls, args.session_token)
-        if args.syscalls:
-            per_request[name] = {proc: {c: (long[proc].get(c, 0) - short[proc].get(c, 0)) / extra
-                                        for c in set(long[proc]) | set(short[proc])}
-                                 for proc in ("translator", "httpshim")}
-            print_syscalls(name, per_request[name])
-        else:
-            per_request[name] = {p: (long[p] - short[p]) / extra for p in short}
-            print_instructions(name, per_request[name])
-    for label, shorter, longer, tokens in chunk_pairs:
-        a, b = per_request[shorter], per_request[longer]
-        if args.syscalls:
-            print_syscalls(label, {proc: {c: (b[proc].get(c, 0) - a[proc].get(c, 0)) / tokens
-                                          for c in set(a[proc]) | set(b[proc])} for proc in a})
-        else:
-            print_instructions(label, {p: (b[p] - a[p]) / tokens for p in a})
+        per_request[name] = difference(long, short, extra)
+        show(name, per_request[name])
+    for label, fewer, more, delay_ms in chunk_pairs:
+        show(label, difference(per_request[stream_name(more, delay_ms)], per_request[stream_name(fewer, delay_ms)],
+                               more - fewer))
+
+
+def stream_content(tokens: int, delay_ms: int | None) -> str:
+    return f"[tokens={tokens}]" + (f"[delay_ms={delay_ms}]" if delay_ms else "")
+
+
+def stream_name(tokens: int, delay_ms: int | None) -> str:
+    return f"streamed request ({stream_content(tokens, delay_ms)})"
+
+
+def difference(more, fewer, units: int):
+    """(more − fewer) / units, key by key through nested counts (per process, and per system call name)."""
+    if isinstance(more, dict):
+        return {k: difference(more.get(k, 0), fewer.get(k, 0), units) for k in set(more) | set(fewer)}
+    return (more - fewer) / units
 
 
 def print_instructions(name: str, per: dict[str, float]) -> None:
@@ -213,6 +211,7 @@ def print_syscalls(name: str, calls: dict[str, dict[str, float]]) -> None:
     for proc in ("translator", "httpshim"):
         shown = ", ".join(f"{c} {v:.2f}" for c, v in sorted(calls[proc].items(), key=lambda kv: -kv[1]) if v >= 0.01)
         print(f"  {proc:10s} {sum(calls[proc].values()):6.2f}: {shown}")
+
 
 if __name__ == "__main__":
     main()
