@@ -11,8 +11,9 @@ Scenarios (each beside its target from issue 9; the last line is `N passed, M fa
   non-streamed   requests/s at 1, 64 and 256 connections (closed loop); p50/p99 through the gateway and
                  straight to the emulator with a SigV4-signed request, same run: the difference is our latency.
                  The latency targets are judged at 64 connections offering both the same load below
-                 saturation (open loop, --open-loop-rate): closed loop, each side runs saturated at its own
-                 rate and latency is queueing
+                 saturation (open loop, --open-loop-rate), the gateway, the emulator straight and both floors
+                 turn about (--rounds): closed loop, each side runs saturated at its own rate and latency is
+                 queueing
   cpu            CPU µs per non-streamed request (64 connections, and one request at a time), per streamed
                  chunk back to back and paced 5 ms apart. At 64 connections the gateway, the same gateway
                  signing with ECS task-role credentials, and the relays run turn about (--rounds), each
@@ -21,7 +22,11 @@ Scenarios (each beside its target from issue 9; the last line is `N passed, M fa
                  (bench/floor-relay.c: TCP in, Unix socket, TCP out; bytes forwarded, nothing else), and one
                  relay straight to the emulator (a one-process design). For tokens arriving alone, which no
                  design batches, a lower bound; per request at 64 connections not one (a relay pair has a
-                 Unix connection per client, the gateway one link carrying many requests' frames per call)
+                 Unix connection per client, the gateway one link carrying many requests' frames per call).
+                 And the design's libraries alone (bench/floor-libs.c): evhttp in front, one framed Unix-socket
+                 link, libcurl's multi interface behind, batched per loop turn like the gateway, the request
+                 already signed; its CPU per request and added latency are what evhttp + libcurl + two
+                 processes cost before any of the gateway's own work
   ttfb           added time to first streamed byte (gateway minus direct), sequential requests
   open streams   RSS of both processes idle, at 1,000 and at 10,000 open slowly-paced streams
   slow reader    a 100k-token stream read slowly: memory stays flat (backpressure, not buffering)
@@ -202,6 +207,46 @@ class FloorRelays:
 
     def stop(self) -> None:
         for proc in self.procs:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+class FloorLibs:
+    """bench/floor-libs.c: the design's two processes doing the least its fixed libraries allow. A front serves
+    HTTP with evhttp and passes each request over one Unix-socket link, framed, to a back that sends it on with
+    libcurl's multi interface on the same kind of libevent loop, batching per loop turn as the gateway does;
+    the client's request comes signed, so nothing is validated, signed or translated. What evhttp, libcurl and
+    two processes cost before any of the gateway's own work, per request and in added latency."""
+
+    def __init__(self, workdir: Path, emulator_port: int):
+        compiler = shutil.which("cc") or shutil.which("clang")
+        if compiler is None:
+            raise RuntimeError("bench: no C compiler for bench/floor-libs.c (apt-get install -y gcc)")
+        binary = workdir / "floor-libs"
+        subprocess.run([compiler, "-O2", "-o", str(binary), str(ROOT / "bench" / "floor-libs.c"), "-levent",
+                        "-lcurl"], check=True)
+        link = f"unix:{workdir / 'floor-libs.sock'}"
+        self.procs: list[subprocess.Popen] = []
+        try:
+            back = self._start(binary, "back", link, f"http://127.0.0.1:{emulator_port}")
+            front = self._start(binary, "front", link)
+            self.pids = (front.pid, back.pid)
+            self.port = FloorRelays._port(front.pid)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, binary: Path, *args: str) -> subprocess.Popen:
+        proc = subprocess.Popen([str(binary), *args], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.procs.append(proc)
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != b"ready":
+            raise RuntimeError(f"floor-libs {' '.join(args)} did not start")
+        return proc
+
+    def stop(self) -> None:
+        # The front first: the back exits when its link closes.
+        for proc in reversed(self.procs):
             proc.terminate()
             proc.wait(timeout=10)
 
@@ -399,12 +444,15 @@ def main() -> None:
     metrics_port = gw.metrics_port
     pids = (gw.translator.proc.pid, gw.shim.proc.pid)
     floor: FloorRelays | None = None
+    libs: FloorLibs | None = None
     rows: list[Row] = []
     details: dict = {"machine": machine(), "nofile": nofile}
     try:
         idle = {name: proc_stats(pid)["rss_kib"] for name, pid in zip(("translator", "shim"), pids)}
         floor = FloorRelays(workdir, emu.port)
         floor_url = f"http://127.0.0.1:{floor.port}"
+        libs = FloorLibs(workdir, emu.port)
+        libs_url = f"http://127.0.0.1:{libs.port}"
         gw_url = f"http://127.0.0.1:{gw.port}/v1/chat/completions"
         gw_headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
         invoke = f"/endpoints/{ENDPOINT}/invocations"
@@ -462,6 +510,9 @@ def main() -> None:
             "relays": (floor.pids,
                        lambda: run_wrk(floor_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds / 2,
                                        workdir)),
+            "libraries": (libs.pids,
+                          lambda: run_wrk(libs_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds / 2,
+                                          workdir)),
         }
         per_round: dict[str, list[float]] = {name: [] for name in contenders}
         user_share: dict[str, list[float]] = {name: [] for name in contenders}
@@ -485,17 +536,20 @@ def main() -> None:
         median = statistics.median
         cpu_per_request = median(per_round["gateway"])
         floor_per_request = median(per_round["relays"])
+        libs_per_request = median(per_round["libraries"])
         task_role_per_request = median(per_round["task role"])
-        user_us = cpu_per_request * median(user_share["gateway"])
-        split_per_request = f"user {user_us:.0f} + kernel {cpu_per_request - user_us:.0f} µs"
+        def split(name: str, per_request: float) -> str:
+            user = per_request * median(user_share[name])
+            return f"user {user:.0f} + kernel {per_request - user:.0f} µs"
 
         def spread(name: str) -> str:
             return f"median of {len(per_round[name])} rounds, {min(per_round[name]):.1f} to {max(per_round[name]):.1f}"
 
         rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60,
-                        note=f"InvokeEndpoint (`upstream_streaming: never`); {split_per_request}; {spread('gateway')}, "
-                             f"turn about with the relays ({cpu_per_request / floor_per_request:.2f}×) and the row "
-                             "below"))
+                        note=f"InvokeEndpoint (`upstream_streaming: never`); {split('gateway', cpu_per_request)}; "
+                             f"{spread('gateway')}, turn about with the relays "
+                             f"({cpu_per_request / floor_per_request:.2f}×), the libraries alone "
+                             f"({cpu_per_request / libs_per_request:.2f}×) and the row below"))
         rows.append(Row("CPU per non-streamed request, ECS task-role credentials (64 conn)", task_role_per_request,
                         "µs", note=f"{task_role_per_request / cpu_per_request:.2f}× the row above ({spread('task role')}): "
                                    "a 1,000-character session token in every request's headers, which libcurl 7.88 "
@@ -513,6 +567,10 @@ def main() -> None:
         single_per_request = cpu.seconds * 1e6 / max(fl1["requests"], 1)
         rows.append(Row("floor: CPU per request, one relay (64 conn)", single_per_request, "µs",
                         note="what a one-process design would start from"))
+        rows.append(Row("floor: CPU per request, evhttp + libcurl in two processes (64 conn)", libs_per_request, "µs",
+                        note=f"bench/floor-libs.c: the design's libraries and one multiplexed link, none of the "
+                             f"gateway's work; {split('libraries', libs_per_request)}; {spread('libraries')}; "
+                             f"{median(rates['libraries']):,.0f} requests/s"))
         # One request at a time, nothing is batched and every process wakes alone twice per request, with the
         # caches the others left: the cost the latency targets pay on the request's path.
         if cpu_sequential is not None:
@@ -523,28 +581,58 @@ def main() -> None:
                             note=f"{cpu_sequential[1]}; {cpu_sequential[0] / floor_sequential:.1f}× the relays below"))
             rows.append(Row("floor: CPU per request, two relays, 1 conn", floor_sequential, "µs",
                             note=f"p50 {fl_seq['p50_us'] / 1000:.2f} ms through the relays"))
+            with CPUWindow(*libs.pids) as cpu:
+                libs_seq = run_wrk(libs_url + invoke, raw, floor_headers(invoke, raw), 1, args.seconds, workdir)
+            rows.append(Row("floor: CPU per request, evhttp + libcurl, 1 conn",
+                            cpu.seconds * 1e6 / max(libs_seq["requests"], 1), "µs",
+                            note=f"p50 {libs_seq['p50_us'] / 1000:.2f} ms through bench/floor-libs.c"))
 
         # The latency targets: 64 connections offering the same load to both (open loop, below saturation).
         # Closed loop, wrk's 64 connections keep both saturated, each at its own rate, and a request's
         # latency there is the queue ahead of it: connections ÷ throughput, whatever one request costs.
+        # Taken turn about like CPU per request, in rotating rounds: the gateway, the emulator straight, the
+        # relays and the libraries' floor; each added figure is the median over rounds of that round's run minus
+        # the same round's direct one, so a minute of this host's drift moves both sides.
         rate = args.open_loop_rate
-        via = run_wrk(gw_url, body, gw_headers, 64, args.seconds, workdir, rate=rate)
-        direct = run_wrk(emu.url + invoke, raw, signed_headers(emu.port, invoke, raw), 64, args.seconds, workdir,
-                         rate=rate)
-        details["nonstream_open_loop"] = {"rate": rate, "gateway": via, "direct": direct}
-        if via["errors"] or direct["errors"]:
-            raise RuntimeError(f"errors at {rate}/s offered: {via} / direct {direct}")
-        achieved = via["requests"] / (via["duration_us"] / 1e6)
-        rows.append(Row(f"added latency p50, 64 conn, {rate:,} requests/s offered", (via["p50_us"] - direct["p50_us"]) / 1000,
-                        "ms", 0.2, note=f"{via['p50_us'] / 1000:.2f} vs {direct['p50_us'] / 1000:.2f} ms direct; "
-                                         f"open loop, {achieved:,.0f}/s through the gateway"))
-        rows.append(Row(f"added latency p99, 64 conn, {rate:,} requests/s offered", (via["p99_us"] - direct["p99_us"]) / 1000,
-                        "ms", 1.0, note=f"{via['p99_us'] / 1000:.2f} vs {direct['p99_us'] / 1000:.2f} ms direct"))
-        fl = run_wrk(floor_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds, workdir, rate=rate)
-        for q in ("p50", "p99"):
-            rows.append(Row(f"floor: added latency {q}, 64 conn, {rate:,} requests/s offered",
-                            (fl[f"{q}_us"] - direct[f"{q}_us"]) / 1000, "ms",
-                            note=f"{fl[f'{q}_us'] / 1000:.2f} vs {direct[f'{q}_us'] / 1000:.2f} ms direct; two relays"))
+        direct_headers = signed_headers(emu.port, invoke, raw)
+        open_loop = {
+            "gateway": lambda: run_wrk(gw_url, body, gw_headers, 64, args.seconds / 2, workdir, rate=rate),
+            "direct": lambda: run_wrk(emu.url + invoke, raw, direct_headers, 64, args.seconds / 2, workdir, rate=rate),
+            "relays": lambda: run_wrk(floor_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds / 2,
+                                      workdir, rate=rate),
+            "libraries": lambda: run_wrk(libs_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds / 2,
+                                         workdir, rate=rate),
+        }
+        runs: dict[str, list[dict]] = {name: [] for name in open_loop}
+        names = list(open_loop)
+        for r in range(args.rounds):
+            for name in names[r % len(names):] + names[:r % len(names)]:
+                result = open_loop[name]()
+                if result["errors"]:
+                    raise RuntimeError(f"errors at {rate}/s offered ({name}): {result}")
+                runs[name].append(result)
+        details["nonstream_open_loop"] = {"rate": rate} | runs
+
+        def added(name: str, q: str) -> tuple[float, str]:
+            """Median added ms over the rounds, and a note: the median latency beside direct's, and the spread."""
+            each = [(run[f"{q}_us"] - direct[f"{q}_us"]) / 1000 for run, direct in zip(runs[name], runs["direct"])]
+            return median(each), (f"{median(run[f'{q}_us'] for run in runs[name]) / 1000:.2f} vs "
+                                  f"{median(run[f'{q}_us'] for run in runs['direct']) / 1000:.2f} ms direct; "
+                                  f"median of {len(each)} rounds, {min(each):.2f} to {max(each):.2f}")
+
+        achieved = median(run["requests"] / (run["duration_us"] / 1e6) for run in runs["gateway"])
+        gw50, note50 = added("gateway", "p50")
+        gw99, note99 = added("gateway", "p99")
+        rows.append(Row(f"added latency p50, 64 conn, {rate:,} requests/s offered", gw50, "ms", 0.2,
+                        note=f"{note50}; open loop, {achieved:,.0f}/s through the gateway; evhttp + libcurl alone "
+                             f"add {added('libraries', 'p50')[0]:.2f} (below)"))
+        rows.append(Row(f"added latency p99, 64 conn, {rate:,} requests/s offered", gw99, "ms", 1.0, note=note99))
+        for name, label, what in (("relays", "", "two relays"),
+                                  ("libraries", "evhttp + libcurl, ", "bench/floor-libs.c")):
+            for q in ("p50", "p99"):
+                value, note = added(name, q)
+                rows.append(Row(f"floor: added latency {q}, {label}64 conn, {rate:,} requests/s offered", value, "ms",
+                                note=f"{note}; {what}"))
 
         # The default route streams a non-streamed request upstream and assembles it: 16 event-stream chunks.
         with CPUWindow(*pids) as cpu:
@@ -661,6 +749,8 @@ def main() -> None:
     finally:
         if floor is not None:
             floor.stop()
+        if libs is not None:
+            libs.stop()
         gw.stop()
         emu.proc.stop()
         cleanup_dir(gw.workdir)

@@ -1,5 +1,7 @@
-"""The bench's floor instrument (bench/floor-relay.c, two relays chained like the gateway's processes) must
-forward every byte both ways, or the floor it reports would be cheaper than the work it stands for."""
+"""The bench's floor instruments must do the whole of the work they stand for, or the floors they report would
+be cheaper than it: the relays (bench/floor-relay.c, chained like the gateway's processes) forward every byte
+both ways; the libraries' floor (bench/floor-libs.c, evhttp + one framed link + libcurl) delivers each signed
+request upstream and each answer, with its status, to the client that asked."""
 from __future__ import annotations
 
 import asyncio
@@ -28,6 +30,13 @@ def relays(emulator, tmp_path_factory):
     chain = bench.FloorRelays(tmp_path_factory.mktemp("floor"), emulator.port)
     yield chain
     chain.stop()
+
+
+@pytest.fixture(scope="module")
+def libs(emulator, tmp_path_factory):
+    pair = bench.FloorLibs(tmp_path_factory.mktemp("floor-libs"), emulator.port)
+    yield pair
+    pair.stop()
 
 
 def signed(emulator, path: str, body: str) -> dict[str, str]:
@@ -110,3 +119,77 @@ def test_a_closed_client_closes_its_upstream_too(emulator, relays):
     while open_fds(relays.pids) != before_fds and time.monotonic() < deadline:
         time.sleep(0.05)
     assert open_fds(relays.pids) == before_fds
+
+
+def answer_fields(raw_answer: bytes) -> dict:
+    """The emulator numbers its answers; the rest must be the same however they travelled."""
+    return {k: v for k, v in json.loads(body_of(raw_answer)).items() if k not in ("id", "created")}
+
+
+def test_the_libraries_floor_delivers_signed_requests_and_their_answers(emulator, libs):
+    raw = bench.chat_body("[tokens=16]", False, model=None)
+    via = asyncio.run(exchange(libs.port, INVOKE, raw.encode(), signed(emulator, INVOKE, raw)))
+    direct = asyncio.run(exchange(emulator.port, INVOKE, raw.encode(), signed(emulator, INVOKE, raw)))
+    assert via.startswith(b"HTTP/1.1 200 ")
+    assert answer_fields(via) == answer_fields(direct)
+    assert answer_fields(via)["choices"][0]["message"]["content"].split()[-1] == "t16"
+
+
+def test_the_libraries_floor_passes_the_upstream_status_through(emulator, libs):
+    # A broken signature reaches the emulator as sent (the floor forwards the client's signed headers) and its
+    # 403 comes back: the floor really calls upstream rather than answering for it.
+    raw = bench.chat_body("[tokens=2]", False, model=None)
+    headers = signed(emulator, INVOKE, raw)
+    headers["Authorization"] = headers["Authorization"][:-8] + "00000000"
+    via = asyncio.run(exchange(libs.port, INVOKE, raw.encode(), headers))
+    assert via.startswith(b"HTTP/1.1 403 ")
+    assert b"signature" in body_of(via).lower()
+
+
+def test_the_libraries_floor_answers_concurrent_requests_each_with_its_own(emulator, libs):
+    # Many requests in flight at once share the one link: each frame's id must bring each answer to its client.
+    async def one(tokens: int) -> tuple[int, bytes]:
+        raw = bench.chat_body(f"[tokens={tokens}]", False, model=None)
+        return tokens, await exchange(libs.port, INVOKE, raw.encode(), signed(emulator, INVOKE, raw))
+
+    async def many():
+        return await asyncio.gather(*(one(n) for n in range(1, 101)))
+
+    for tokens, answer in asyncio.run(many()):
+        assert answer.startswith(b"HTTP/1.1 200 ")
+        assert answer_fields(answer)["choices"][0]["message"]["content"].split()[-1] == f"t{tokens}"
+
+
+def test_the_libraries_floor_keeps_its_upstream_connections(emulator, libs):
+    # Like the gateway, it must not pay a TCP handshake per request: after the first, requests one at a time
+    # reuse libcurl's connection (the stats call is the one connection the emulator accepts meanwhile).
+    raw = bench.chat_body("[tokens=2]", False, model=None)
+    asyncio.run(exchange(libs.port, INVOKE, raw.encode(), signed(emulator, INVOKE, raw)))
+    before = emulator.stats()["connections_accepted"]
+    for _ in range(10):
+        assert asyncio.run(exchange(libs.port, INVOKE, raw.encode(), signed(emulator, INVOKE, raw))).startswith(
+            b"HTTP/1.1 200 ")
+    assert emulator.stats()["connections_accepted"] - before == 1
+
+
+def test_the_libraries_floor_outlives_a_client_that_hangs_up_before_its_answer(emulator, libs):
+    # wrk closes its connections with requests in flight at the end of every run: the answer that comes back
+    # for a client already gone must be dropped, and the next client served as before.
+    async def hang_up():
+        slow = bench.chat_body("[tokens=4][delay_ms=100]", False, model=None).encode()
+        headers = signed(emulator, INVOKE, slow.decode())
+        _, writer = await asyncio.open_connection("127.0.0.1", libs.port)
+        head = f"POST {INVOKE} HTTP/1.1\r\nContent-Length: {len(slow)}\r\n"
+        writer.write((head + "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n").encode() + slow)
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+        await asyncio.sleep(0.7)  # the answer (4 tokens 100 ms apart) arrives meanwhile, for nobody
+
+    for _ in range(3):
+        asyncio.run(hang_up())
+    raw = bench.chat_body("[tokens=3]", False, model=None)
+    answer = asyncio.run(exchange(libs.port, INVOKE, raw.encode(), signed(emulator, INVOKE, raw)))
+    assert answer.startswith(b"HTTP/1.1 200 ")
+    assert answer_fields(answer)["choices"][0]["message"]["content"].split()[-1] == "t3"
+    assert all(proc.poll() is None for proc in libs.procs)
