@@ -15,6 +15,8 @@ the request each stream is part of (signing, headers, the reply's head) is not s
   python3 scripts/callgrind.py --paced         # also tokens arriving alone, 2 ms apart
   python3 scripts/callgrind.py --syscalls      # system calls per request and chunk instead, by name (strace)
   python3 scripts/callgrind.py --session-token 1000  # signed with temporary credentials, as on ECS
+  python3 scripts/callgrind.py --libraries-floor     # also bench/floor-libs.c's InvokeEndpoint request: what
+                                                     # evhttp and libcurl cost with none of our work
 
 Needs the release build (GATEWAY_BIN_DIR, or `swift build -c release --show-bin-path`) and valgrind (strace for
 --syscalls).
@@ -136,6 +138,74 @@ def one_run(real: Path, body: dict, n: int, keep: Path | None, syscalls: bool = 
     return counts
 
 
+PROCESSES = ("translator", "httpshim")
+FLOOR_PROCESSES = ("back", "front")  # bench/floor-libs.c: libcurl's side, evhttp's side
+
+
+def floor_run(real: Path, body: str, n: int, keep: Path | None, syscalls: bool) -> dict:
+    """bench/floor-libs.c's two processes under callgrind (or strace), `n` signed InvokeEndpoint requests one
+    after another on one connection, as the gateway's runs send theirs."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench  # the signed headers, botocore's
+
+    out = Path(tempfile.mkdtemp(prefix="cgf-", dir="/tmp"))
+    compiler = shutil.which("cc") or shutil.which("clang")
+    if compiler is None:
+        sys.exit("callgrind.py: no C compiler for bench/floor-libs.c")
+    binary = out / "floor-libs"
+    subprocess.run([compiler, "-O2", "-g", "-o", str(binary), str(ROOT / "bench" / "floor-libs.c"), "-levent",
+                    "-lcurl"], check=True)
+    os.environ["GATEWAY_BIN_DIR"] = str(real)  # the emulator, bare (one_run pointed it at its wrappers)
+    emu = gateway_procs.start_emulator(out, "--endpoint", "demo-endpoint")
+
+    def start(name: str, *args: str) -> subprocess.Popen:
+        # strace -D: the tracer runs apart, so this pid is floor-libs itself (its port, its SIGTERM).
+        tool = (["strace", "-D", "-f", "-qq", "-c", "-o", f"{out}/{name}.out"] if syscalls
+                else ["valgrind", "--tool=callgrind", "--quiet", f"--callgrind-out-file={out}/{name}.out"])
+        proc = subprocess.Popen([*tool, str(binary), *args], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != b"ready":
+            raise RuntimeError(f"floor-libs {name} did not start")
+        return proc
+
+    link = f"unix:{out / 'link.sock'}"
+    back = start("back", "back", link, f"http://127.0.0.1:{emu.port}")
+    front = start("front", "front", link)
+    try:
+        (port,) = gateway_procs.listening_ports(front.pid)
+        path = "/endpoints/demo-endpoint/invocations"
+        headers = bench.signed_headers(emu.port, path, body) | {"Host": f"127.0.0.1:{emu.port}"}
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for _ in range(n):
+            conn.request("POST", path, body, headers)
+            response = conn.getresponse()
+            data = response.read()
+            if response.status != 200:
+                raise RuntimeError(f"{response.status}: {data[:200]!r}")
+        conn.close()
+    finally:
+        front.terminate()  # the back exits when the link closes
+        front.wait(timeout=120)
+        back.wait(timeout=120)
+        emu.proc.stop()
+    if syscalls:
+        gateway_procs.wait_for(lambda: all("total" in (out / f"{name}.out").read_text() for name in FLOOR_PROCESSES))
+    read = syscall_counts if syscalls else total_instructions
+    counts = {name: read(out / f"{name}.out") for name in FLOOR_PROCESSES}
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        for name in FLOOR_PROCESSES:
+            shutil.copy(out / f"{name}.out", keep / f"{n}-floor-{name}.out")
+    gateway_procs.cleanup_dir(out)
+    return counts
+
+
+def real_bin_dir() -> Path:
+    return Path(os.environ.get("GATEWAY_BIN_DIR") or subprocess.run(
+        ["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
+        check=True).stdout.strip())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--short", type=int, default=20)
@@ -147,13 +217,14 @@ def main() -> None:
     ap.add_argument("--session-token", type=int, metavar="CHARS",
                     help="sign with temporary credentials from the emulator's ECS-style endpoint, whose session token "
                          "has CHARS characters (an ECS task role's run to about a thousand); default: static keys")
+    ap.add_argument("--libraries-floor", action="store_true",
+                    help="also bench/floor-libs.c (evhttp + libcurl in two processes, none of the gateway's work) "
+                         "sending the InvokeEndpoint request's signed equivalent")
     args = ap.parse_args()
     tool = "strace" if args.syscalls else "valgrind"
     if shutil.which(tool) is None:
         sys.exit(f"callgrind.py: {tool} is missing (apt-get install -y {tool})")
-    real = Path(os.environ.get("GATEWAY_BIN_DIR") or subprocess.run(
-        ["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
-        check=True).stdout.strip())
+    real = real_bin_dir()
     scenarios = {
         "non-streamed request ([tokens=16])": {"model": "m", "messages": [
             {"role": "user", "content": "[tokens=16]"}]},
@@ -184,6 +255,12 @@ def main() -> None:
     for label, fewer, more, delay_ms in chunk_pairs:
         show(label, difference(per_request[stream_name(more, delay_ms)], per_request[stream_name(fewer, delay_ms)],
                                more - fewer))
+    if args.libraries_floor:
+        # The InvokeEndpoint row's request as the container receives it (single-endpoint mode sends no model).
+        raw = json.dumps({"messages": [{"role": "user", "content": "[tokens=16]"}]})
+        short = floor_run(real, raw, args.short, args.keep, args.syscalls)
+        long = floor_run(real, raw, args.long, args.keep, args.syscalls)
+        show("libraries' floor, bench/floor-libs.c", difference(long, short, extra), FLOOR_PROCESSES)
 
 
 def stream_content(tokens: int, delay_ms: int | None) -> str:
@@ -201,14 +278,15 @@ def difference(more, fewer, units: int):
     return (more - fewer) / units
 
 
-def print_instructions(name: str, per: dict[str, float]) -> None:
-    print(f"{name:48s} translator {per['translator']:>10,.0f}   shim {per['httpshim']:>10,.0f}   "
-          f"both {per['translator'] + per['httpshim']:>10,.0f}")
+def print_instructions(name: str, per: dict[str, float], processes: tuple[str, str] = PROCESSES) -> None:
+    first, second = processes
+    print(f"{name:48s} {first} {per[first]:>10,.0f}   {second} {per[second]:>10,.0f}   "
+          f"both {per[first] + per[second]:>10,.0f}")
 
 
-def print_syscalls(name: str, calls: dict[str, dict[str, float]]) -> None:
+def print_syscalls(name: str, calls: dict[str, dict[str, float]], processes: tuple[str, str] = PROCESSES) -> None:
     print(name)
-    for proc in ("translator", "httpshim"):
+    for proc in processes:
         shown = ", ".join(f"{c} {v:.2f}" for c, v in sorted(calls[proc].items(), key=lambda kv: -kv[1]) if v >= 0.01)
         print(f"  {proc:10s} {sum(calls[proc].values()):6.2f}: {shown}")
 
