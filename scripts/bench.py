@@ -80,25 +80,32 @@ def proc_stats(pid: int) -> dict:
 
 
 class CPUWindow:
-    """CPU seconds the gateway's two processes spend between `__enter__` and `__exit__`."""
+    """CPU seconds the watched processes spend between `__enter__` and `__exit__`, together and each."""
 
     def __init__(self, *pids: int):
         self.pids = pids
         self.seconds = 0.0
         self.user_seconds = 0.0  # of `seconds`; the rest is the kernel's work for them
+        self.each: list[float] = []  # `seconds` by process, in the order of `pids`
 
-    def _totals(self) -> tuple[float, float]:
-        stats = [proc_stats(p) for p in self.pids]
-        return sum(s["cpu_s"] for s in stats), sum(s["user_s"] for s in stats)
+    def _sample(self) -> list[dict]:
+        return [proc_stats(p) for p in self.pids]
 
     def __enter__(self):
-        self.start = self._totals()
+        self.start = self._sample()
         return self
 
     def __exit__(self, *exc):
-        end = self._totals()
-        self.seconds = end[0] - self.start[0]
-        self.user_seconds = end[1] - self.start[1]
+        end = self._sample()
+        self.each = [e["cpu_s"] - s["cpu_s"] for s, e in zip(self.start, end)]
+        self.seconds = sum(self.each)
+        self.user_seconds = sum(e["user_s"] - s["user_s"] for s, e in zip(self.start, end))
+
+
+def by_process(each: list[float], digits: int = 0) -> str:
+    """The gateway's figure split by process, `each` in the order of its pids (translator, shim)."""
+    translator, shim = each
+    return f"translator {translator:.{digits}f} + shim {shim:.{digits}f} µs"
 
 
 # ---------------------------------------------------------------- wrk
@@ -482,7 +489,8 @@ def main() -> None:
             cpu_us = cpu.seconds * 1e6 / max(via["requests"], 1)
             if conns == 1:
                 user_1 = cpu.user_seconds * 1e6 / max(via["requests"], 1)
-                cpu_sequential = (cpu_us, f"user {user_1:.0f} + kernel {cpu_us - user_1:.0f} µs")
+                cpu_sequential = (cpu_us, f"user {user_1:.0f} + kernel {cpu_us - user_1:.0f} µs; "
+                                          + by_process([c * 1e6 / max(via["requests"], 1) for c in cpu.each]))
             added50 = (via["p50_us"] - direct["p50_us"]) / 1000
             added99 = (via["p99_us"] - direct["p99_us"]) / 1000
             rows.append(Row(f"added latency p50, {conns} conn", added50, "ms",
@@ -515,6 +523,7 @@ def main() -> None:
                                           workdir)),
         }
         per_round: dict[str, list[float]] = {name: [] for name in contenders}
+        each_round: dict[str, list[list[float]]] = {name: [] for name in contenders}
         user_share: dict[str, list[float]] = {name: [] for name in contenders}
         rates: dict[str, list[float]] = {name: [] for name in contenders}
         try:
@@ -528,6 +537,7 @@ def main() -> None:
                     if result["errors"] > result["requests"] // 100:
                         raise RuntimeError(f"too many errors ({name}): {result}")
                     per_round[name].append(cpu.seconds * 1e6 / max(result["requests"], 1))
+                    each_round[name].append([c * 1e6 / max(result["requests"], 1) for c in cpu.each])
                     user_share[name].append(cpu.user_seconds / max(cpu.seconds, 1e-9))
                     rates[name].append(result["requests"] / (result["duration_us"] / 1e6))
         finally:
@@ -538,6 +548,9 @@ def main() -> None:
         floor_per_request = median(per_round["relays"])
         libs_per_request = median(per_round["libraries"])
         task_role_per_request = median(per_round["task role"])
+        # The gateway's per-request CPU by process (translator, shim): the per-chunk rows take each one's away.
+        gw_each = [median(r[i] for r in each_round["gateway"]) for i in range(2)]
+
         def split(name: str, per_request: float) -> str:
             user = per_request * median(user_share[name])
             return f"user {user:.0f} + kernel {per_request - user:.0f} µs"
@@ -547,6 +560,7 @@ def main() -> None:
 
         rows.append(Row("CPU per non-streamed request (64 conn)", cpu_per_request, "µs", 60,
                         note=f"InvokeEndpoint (`upstream_streaming: never`); {split('gateway', cpu_per_request)}; "
+                             f"{by_process(gw_each)}; "
                              f"{spread('gateway')}, turn about with the relays "
                              f"({cpu_per_request / floor_per_request:.2f}×), the libraries alone "
                              f"({cpu_per_request / libs_per_request:.2f}×) and the row below"))
@@ -652,8 +666,9 @@ def main() -> None:
             s = run_wrk(gw_url, sbody, gw_headers, 16, args.seconds, workdir)
         chunks = s["requests"] * n
         per_chunk = max(cpu.seconds * 1e6 - s["requests"] * (cpu_per_request), 0) / max(chunks, 1)
+        chunk_each = [max(c * 1e6 - s["requests"] * r, 0) / max(chunks, 1) for c, r in zip(cpu.each, gw_each)]
         rows.append(Row("streamed chunks/s, back to back (16 conn)", chunks / (s["duration_us"] / 1e6), "/s"))
-        rows.append(Row("CPU per streamed chunk, back to back", per_chunk, "µs", 4))
+        rows.append(Row("CPU per streamed chunk, back to back", per_chunk, "µs", 4, note=by_process(chunk_each, 1)))
         sraw = chat_body(f"[tokens={n}]", True, model=None)
         with CPUWindow(*floor.pids) as cpu:
             fs = run_wrk(floor_url + stream_invoke, sraw, floor_headers(stream_invoke, sraw), 16, args.seconds, workdir)
@@ -672,6 +687,7 @@ def main() -> None:
         with CPUWindow(*pids) as cpu:
             p = run_wrk(gw_url, pbody, gw_headers, 32, args.seconds, workdir)
         per_paced = per_paced_chunk(cpu.seconds, p, whole, cpu_per_request)
+        paced_each = [per_paced_chunk(c, p, whole, r) for c, r in zip(cpu.each, gw_each)]
         paced_kernel = per_paced_chunk(cpu.seconds - cpu.user_seconds, p, whole, 0)
         praw = chat_body("[tokens=200][delay_ms=5]", True, model=None)
         pheaders = floor_headers(stream_invoke, praw)
@@ -681,7 +697,7 @@ def main() -> None:
         floor_paced = per_paced_chunk(cpu.seconds, fp, whole, floor_per_request)
         rows.append(Row("CPU per streamed chunk, paced 5 ms", per_paced, "µs", 10,
                         note=f"{per_paced / max(floor_paced, 1e-9):.1f}× the floor below; kernel about "
-                             f"{paced_kernel:.0f} µs"))
+                             f"{paced_kernel:.0f} µs; {by_process(paced_each, 1)}"))
         rows.append(Row("floor: CPU per streamed chunk, paced 5 ms, two relays", floor_paced, "µs",
                         note="each token wakes each relay alone: epoll_wait, read, write"))
         single_url = f"http://127.0.0.1:{floor.single_port}{stream_invoke}"
