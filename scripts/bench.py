@@ -734,7 +734,8 @@ def main() -> None:
             per_stream = (total - before) / max(held, 1) if total else None
             details[f"open_{count}"] = {"held": held, "errors": sorted(set(errors))[:5], "error_count": len(errors),
                                         "processes": snapshot}
-            split = ", ".join(f"{name} {(snapshot[name]['rss_kib'] - each_before[name]) / max(held, 1):.1f}"
+            split = ", ".join(f"{name} {(snapshot[name]['rss_kib'] - each_before[name]) / max(held, 1):.1f} "
+                              f"(RSS {snapshot[name]['rss_kib'] / 1024:.1f} MiB)"
                               for name in ("translator", "shim") if name in snapshot)
             rows.append(Row(f"RSS per open stream at {count:,}", per_stream, "KiB", 40,
                             note=f"{held:,} open, {len(errors):,} failed"
