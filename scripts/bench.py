@@ -170,6 +170,16 @@ def chat_body(content: str, stream: bool, model: str | None = "m") -> str:
 
 # ---------------------------------------------------------------- the floor
 
+def build_floor(workdir: Path, name: str, *flags: str) -> Path:
+    """Compiles bench/NAME.c into workdir (with `flags`, the libraries it links) and returns the executable."""
+    compiler = shutil.which("cc") or shutil.which("clang")
+    if compiler is None:
+        raise RuntimeError(f"bench: no C compiler for bench/{name}.c (apt-get install -y gcc)")
+    binary = workdir / name
+    subprocess.run([compiler, "-O2", "-o", str(binary), str(ROOT / "bench" / f"{name}.c"), *flags], check=True)
+    return binary
+
+
 class FloorRelays:
     """Two bench/floor-relay.c processes chained like the gateway's (TCP in, Unix socket between, TCP out to
     the emulator), forwarding the client's signed request bytes unchanged: the system calls and wakeups of the
@@ -177,11 +187,7 @@ class FloorRelays:
     figures sit on, on this machine, in this run."""
 
     def __init__(self, workdir: Path, emulator_port: int):
-        compiler = shutil.which("cc") or shutil.which("clang")
-        if compiler is None:
-            raise RuntimeError("bench: no C compiler for bench/floor-relay.c (apt-get install -y gcc)")
-        binary = workdir / "floor-relay"
-        subprocess.run([compiler, "-O2", "-o", str(binary), str(ROOT / "bench" / "floor-relay.c")], check=True)
+        binary = build_floor(workdir, "floor-relay")
         link = f"unix:{workdir / 'floor.sock'}"
         self.procs: list[subprocess.Popen] = []
         try:
@@ -226,12 +232,7 @@ class FloorLibs:
     two processes cost before any of the gateway's own work, per request and in added latency."""
 
     def __init__(self, workdir: Path, emulator_port: int):
-        compiler = shutil.which("cc") or shutil.which("clang")
-        if compiler is None:
-            raise RuntimeError("bench: no C compiler for bench/floor-libs.c (apt-get install -y gcc)")
-        binary = workdir / "floor-libs"
-        subprocess.run([compiler, "-O2", "-o", str(binary), str(ROOT / "bench" / "floor-libs.c"), "-levent",
-                        "-lcurl"], check=True)
+        binary = build_floor(workdir, "floor-libs", "-levent", "-lcurl")
         link = f"unix:{workdir / 'floor-libs.sock'}"
         self.procs: list[subprocess.Popen] = []
         try:

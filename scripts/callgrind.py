@@ -146,15 +146,10 @@ def floor_run(real: Path, body: str, n: int, keep: Path | None, syscalls: bool) 
     """bench/floor-libs.c's two processes under callgrind (or strace), `n` signed InvokeEndpoint requests one
     after another on one connection, as the gateway's runs send theirs."""
     sys.path.insert(0, str(ROOT / "scripts"))
-    import bench  # the signed headers, botocore's
+    import bench  # the signed headers (botocore's) and the floor's build
 
     out = Path(tempfile.mkdtemp(prefix="cgf-", dir="/tmp"))
-    compiler = shutil.which("cc") or shutil.which("clang")
-    if compiler is None:
-        sys.exit("callgrind.py: no C compiler for bench/floor-libs.c")
-    binary = out / "floor-libs"
-    subprocess.run([compiler, "-O2", "-g", "-o", str(binary), str(ROOT / "bench" / "floor-libs.c"), "-levent",
-                    "-lcurl"], check=True)
+    binary = bench.build_floor(out, "floor-libs", "-levent", "-lcurl")
     os.environ["GATEWAY_BIN_DIR"] = str(real)  # the emulator, bare (one_run pointed it at its wrappers)
     emu = gateway_procs.start_emulator(out, "--endpoint", "demo-endpoint")
 
