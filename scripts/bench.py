@@ -102,6 +102,12 @@ class CPUWindow:
         self.user_seconds = sum(e["user_s"] - s["user_s"] for s, e in zip(self.start, end))
 
 
+def turn_about(names: list[str], rounds: int):
+    """Each name once per round, the order rotating round by round, so none always runs first or last."""
+    for r in range(rounds):
+        yield from names[r % len(names):] + names[:r % len(names)]
+
+
 def by_process(each: list[float], digits: int = 0) -> str:
     """The gateway's figure split by process, `each` in the order of its pids (translator, shim)."""
     translator, shim = each
@@ -180,16 +186,44 @@ def build_floor(workdir: Path, name: str, *flags: str) -> Path:
     return binary
 
 
-class FloorRelays:
+class FloorProcesses:
+    """C floor processes this bench started: each prints "ready" once listening, and all stop together."""
+
+    def __init__(self):
+        self.procs: list[subprocess.Popen] = []
+
+    def _start(self, binary: Path, *args: str) -> subprocess.Popen:
+        proc = subprocess.Popen([str(binary), *args], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        self.procs.append(proc)
+        assert proc.stdout is not None
+        if proc.stdout.readline().strip() != b"ready":
+            raise RuntimeError(f"{binary.name} {' '.join(args)} did not start")
+        return proc
+
+    @staticmethod
+    def _port(pid: int) -> int:
+        ports = listening_ports(pid)  # it printed "ready" after listen(): the port is there
+        if len(ports) != 1:
+            raise RuntimeError(f"floor process {pid} listens on {sorted(ports)}, not one port")
+        return ports.pop()
+
+    def stop(self) -> None:
+        # Last started first: a floor-libs front before the back it links to (the back exits when the link closes).
+        for proc in reversed(self.procs):
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+class FloorRelays(FloorProcesses):
     """Two bench/floor-relay.c processes chained like the gateway's (TCP in, Unix socket between, TCP out to
     the emulator), forwarding the client's signed request bytes unchanged: the system calls and wakeups of the
     two-process design with none of its work. Their CPU per request and per token is the floor the gateway's
     figures sit on, on this machine, in this run."""
 
     def __init__(self, workdir: Path, emulator_port: int):
+        super().__init__()
         binary = build_floor(workdir, "floor-relay")
         link = f"unix:{workdir / 'floor.sock'}"
-        self.procs: list[subprocess.Popen] = []
         try:
             # tcp:0: the kernel picks each front relay's port as it binds (read back from /proc), so nothing else
             # can take it between choosing and binding.
@@ -203,28 +237,8 @@ class FloorRelays:
             self.stop()  # the caller gets no relays to stop
             raise
 
-    def _start(self, binary: Path, listen: str, target: str) -> subprocess.Popen:
-        proc = subprocess.Popen([str(binary), listen, target], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        self.procs.append(proc)
-        assert proc.stdout is not None
-        if proc.stdout.readline().strip() != b"ready":
-            raise RuntimeError(f"floor-relay {listen} -> {target} did not start")
-        return proc
 
-    @staticmethod
-    def _port(pid: int) -> int:
-        ports = listening_ports(pid)  # it printed "ready" after listen(): the port is there
-        if len(ports) != 1:
-            raise RuntimeError(f"floor-relay {pid} listens on {sorted(ports)}, not one port")
-        return ports.pop()
-
-    def stop(self) -> None:
-        for proc in self.procs:
-            proc.terminate()
-            proc.wait(timeout=10)
-
-
-class FloorLibs:
+class FloorLibs(FloorProcesses):
     """bench/floor-libs.c: the design's two processes doing the least its fixed libraries allow. A front serves
     HTTP with evhttp and passes each request over one Unix-socket link, framed, to a back that sends it on with
     libcurl's multi interface on the same kind of libevent loop, batching per loop turn as the gateway does;
@@ -232,31 +246,17 @@ class FloorLibs:
     two processes cost before any of the gateway's own work, per request and in added latency."""
 
     def __init__(self, workdir: Path, emulator_port: int):
+        super().__init__()
         binary = build_floor(workdir, "floor-libs", "-levent", "-lcurl")
         link = f"unix:{workdir / 'floor-libs.sock'}"
-        self.procs: list[subprocess.Popen] = []
         try:
             back = self._start(binary, "back", link, f"http://127.0.0.1:{emulator_port}")
             front = self._start(binary, "front", link)
             self.pids = (front.pid, back.pid)
-            self.port = FloorRelays._port(front.pid)
+            self.port = self._port(front.pid)
         except BaseException:
             self.stop()
             raise
-
-    def _start(self, binary: Path, *args: str) -> subprocess.Popen:
-        proc = subprocess.Popen([str(binary), *args], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
-        self.procs.append(proc)
-        assert proc.stdout is not None
-        if proc.stdout.readline().strip() != b"ready":
-            raise RuntimeError(f"floor-libs {' '.join(args)} did not start")
-        return proc
-
-    def stop(self) -> None:
-        # The front first: the back exits when its link closes.
-        for proc in reversed(self.procs):
-            proc.terminate()
-            proc.wait(timeout=10)
 
 
 # ---------------------------------------------------------------- asyncio clients
@@ -523,26 +523,23 @@ def main() -> None:
                           lambda: run_wrk(libs_url + invoke, raw, floor_headers(invoke, raw), 64, args.seconds / 2,
                                           workdir)),
         }
-        per_round: dict[str, list[float]] = {name: [] for name in contenders}
-        each_round: dict[str, list[list[float]]] = {name: [] for name in contenders}
+        each_round: dict[str, list[list[float]]] = {name: [] for name in contenders}  # µs per request, by process
         user_share: dict[str, list[float]] = {name: [] for name in contenders}
         rates: dict[str, list[float]] = {name: [] for name in contenders}
         try:
             run_wrk(task_role_url, body, gw_headers, 64, 1, workdir)
-            names = list(contenders)
-            for r in range(args.rounds):
-                for name in names[r % len(names):] + names[:r % len(names)]:
-                    watched, run = contenders[name]
-                    with CPUWindow(*watched) as cpu:
-                        result = run()
-                    if result["errors"] > result["requests"] // 100:
-                        raise RuntimeError(f"too many errors ({name}): {result}")
-                    per_round[name].append(cpu.seconds * 1e6 / max(result["requests"], 1))
-                    each_round[name].append([c * 1e6 / max(result["requests"], 1) for c in cpu.each])
-                    user_share[name].append(cpu.user_seconds / max(cpu.seconds, 1e-9))
-                    rates[name].append(result["requests"] / (result["duration_us"] / 1e6))
+            for name in turn_about(list(contenders), args.rounds):
+                watched, run = contenders[name]
+                with CPUWindow(*watched) as cpu:
+                    result = run()
+                if result["errors"] > result["requests"] // 100:
+                    raise RuntimeError(f"too many errors ({name}): {result}")
+                each_round[name].append([c * 1e6 / max(result["requests"], 1) for c in cpu.each])
+                user_share[name].append(cpu.user_seconds / max(cpu.seconds, 1e-9))
+                rates[name].append(result["requests"] / (result["duration_us"] / 1e6))
         finally:
             task_role.stop()
+        per_round = {name: [sum(each) for each in rounds] for name, rounds in each_round.items()}
         details["cpu_rounds_64"] = per_round
         median = statistics.median
         cpu_per_request = median(per_round["gateway"])
@@ -619,13 +616,11 @@ def main() -> None:
                                          workdir, rate=rate),
         }
         runs: dict[str, list[dict]] = {name: [] for name in open_loop}
-        names = list(open_loop)
-        for r in range(args.rounds):
-            for name in names[r % len(names):] + names[:r % len(names)]:
-                result = open_loop[name]()
-                if result["errors"]:
-                    raise RuntimeError(f"errors at {rate}/s offered ({name}): {result}")
-                runs[name].append(result)
+        for name in turn_about(list(open_loop), args.rounds):
+            result = open_loop[name]()
+            if result["errors"]:
+                raise RuntimeError(f"errors at {rate}/s offered ({name}): {result}")
+            runs[name].append(result)
         details["nonstream_open_loop"] = {"rate": rate} | runs
 
         def added(name: str, q: str) -> tuple[float, str]:

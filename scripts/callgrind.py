@@ -40,6 +40,8 @@ sys.path.insert(0, str(ROOT / "Tests" / "integration"))
 import gateway_procs  # noqa: E402
 
 KEY = "sk-callgrind"
+PROCESSES = ("translator", "httpshim")
+FLOOR_PROCESSES = ("back", "front")  # bench/floor-libs.c: libcurl's side, evhttp's side
 
 
 def wrapped_bin_dir(real: Path, out: Path, syscalls: bool) -> Path:
@@ -50,7 +52,7 @@ def wrapped_bin_dir(real: Path, out: Path, syscalls: bool) -> Path:
     d = out / "bin"
     d.mkdir()
     (d / "sagemaker-emulator").symlink_to(real / "sagemaker-emulator")
-    for name in ("translator", "httpshim"):
+    for name in PROCESSES:
         script = d / name
         if syscalls:
             # -D: the tracer runs apart, so the SIGTERM that stops the gateway reaches the gateway itself (strace
@@ -67,11 +69,15 @@ def wrapped_bin_dir(real: Path, out: Path, syscalls: bool) -> Path:
 
 
 def send(port: int, body: dict, n: int) -> None:
+    post(port, "/v1/chat/completions", json.dumps(body), {"Authorization": f"Bearer {KEY}",
+                                                          "Content-Type": "application/json"}, n)
+
+
+def post(port: int, path: str, payload: str, headers: dict[str, str], n: int) -> None:
+    """`n` POSTs one after another on one connection, each of which must answer 200."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    payload = json.dumps(body)
     for _ in range(n):
-        conn.request("POST", "/v1/chat/completions", payload,
-                     {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"})
+        conn.request("POST", path, payload, headers)
         response = conn.getresponse()
         data = response.read()
         if response.status != 200:
@@ -95,6 +101,23 @@ def syscall_counts(path: Path) -> dict[str, int]:
         # % time, seconds, usecs/call, calls, [errors,] syscall
         if len(fields) >= 5 and fields[3].isdigit() and fields[-1] != "total":
             counts[fields[-1]] = int(fields[3])
+    return counts
+
+
+def read_counts(out: Path, files: dict[str, str], n: int, keep: Path | None, syscalls: bool) -> dict:
+    """Each process's count from its output file in `out` (`files`: process name to glob pattern), kept in `keep`
+    as N-FILE when asked."""
+    if syscalls:
+        # The detached tracer writes its summary once its tracee has gone.
+        gateway_procs.wait_for(lambda: all(any("total" in f.read_text() for f in out.glob(pattern))
+                                           for pattern in files.values()))
+    read = syscall_counts if syscalls else total_instructions
+    counts = {name: read(next(out.glob(pattern))) for name, pattern in files.items()}
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        for pattern in files.values():
+            for f in out.glob(pattern):
+                shutil.copy(f, keep / f"{n}-{f.name}")
     return counts
 
 
@@ -123,23 +146,10 @@ def one_run(real: Path, body: dict, n: int, keep: Path | None, syscalls: bool = 
         for proc in (gw.shim, gw.translator):
             proc.stop(sig=signal.SIGTERM, timeout=120)
         emu.proc.stop()
-    if syscalls:
-        # The detached tracer writes its summary once its tracee has gone.
-        gateway_procs.wait_for(lambda: all(any("total" in f.read_text() for f in out.glob(f"{name}.*.out"))
-                                           for name in ("translator", "httpshim")))
-    read = syscall_counts if syscalls else total_instructions
-    counts = {name: read(next(out.glob(f"{name}.*.out"))) for name in ("translator", "httpshim")}
-    if keep is not None:
-        keep.mkdir(parents=True, exist_ok=True)
-        for f in out.glob("*.out"):
-            shutil.copy(f, keep / f"{n}-{f.name}")
+    counts = read_counts(out, {name: f"{name}.*.out" for name in PROCESSES}, n, keep, syscalls)
     gateway_procs.cleanup_dir(gw.workdir)
     gateway_procs.cleanup_dir(out)
     return counts
-
-
-PROCESSES = ("translator", "httpshim")
-FLOOR_PROCESSES = ("back", "front")  # bench/floor-libs.c: libcurl's side, evhttp's side
 
 
 def floor_run(real: Path, body: str, n: int, keep: Path | None, syscalls: bool) -> dict:
@@ -155,8 +165,8 @@ def floor_run(real: Path, body: str, n: int, keep: Path | None, syscalls: bool) 
 
     def start(name: str, *args: str) -> subprocess.Popen:
         # strace -D: the tracer runs apart, so this pid is floor-libs itself (its port, its SIGTERM).
-        tool = (["strace", "-D", "-f", "-qq", "-c", "-o", f"{out}/{name}.out"] if syscalls
-                else ["valgrind", "--tool=callgrind", "--quiet", f"--callgrind-out-file={out}/{name}.out"])
+        tool = (["strace", "-D", "-f", "-qq", "-c", "-o", f"{out}/floor-{name}.out"] if syscalls
+                else ["valgrind", "--tool=callgrind", "--quiet", f"--callgrind-out-file={out}/floor-{name}.out"])
         proc = subprocess.Popen([*tool, str(binary), *args], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
         assert proc.stdout is not None
         if proc.stdout.readline().strip() != b"ready":
@@ -170,35 +180,15 @@ def floor_run(real: Path, body: str, n: int, keep: Path | None, syscalls: bool) 
         (port,) = gateway_procs.listening_ports(front.pid)
         path = "/endpoints/demo-endpoint/invocations"
         headers = bench.signed_headers(emu.port, path, body) | {"Host": f"127.0.0.1:{emu.port}"}
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        for _ in range(n):
-            conn.request("POST", path, body, headers)
-            response = conn.getresponse()
-            data = response.read()
-            if response.status != 200:
-                raise RuntimeError(f"{response.status}: {data[:200]!r}")
-        conn.close()
+        post(port, path, body, headers, n)
     finally:
         front.terminate()  # the back exits when the link closes
         front.wait(timeout=120)
         back.wait(timeout=120)
         emu.proc.stop()
-    if syscalls:
-        gateway_procs.wait_for(lambda: all("total" in (out / f"{name}.out").read_text() for name in FLOOR_PROCESSES))
-    read = syscall_counts if syscalls else total_instructions
-    counts = {name: read(out / f"{name}.out") for name in FLOOR_PROCESSES}
-    if keep is not None:
-        keep.mkdir(parents=True, exist_ok=True)
-        for name in FLOOR_PROCESSES:
-            shutil.copy(out / f"{name}.out", keep / f"{n}-floor-{name}.out")
+    counts = read_counts(out, {name: f"floor-{name}.out" for name in FLOOR_PROCESSES}, n, keep, syscalls)
     gateway_procs.cleanup_dir(out)
     return counts
-
-
-def real_bin_dir() -> Path:
-    return Path(os.environ.get("GATEWAY_BIN_DIR") or subprocess.run(
-        ["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
-        check=True).stdout.strip())
 
 
 def main() -> None:
@@ -219,7 +209,9 @@ def main() -> None:
     tool = "strace" if args.syscalls else "valgrind"
     if shutil.which(tool) is None:
         sys.exit(f"callgrind.py: {tool} is missing (apt-get install -y {tool})")
-    real = real_bin_dir()
+    real = Path(os.environ.get("GATEWAY_BIN_DIR") or subprocess.run(
+        ["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT, capture_output=True, text=True,
+        check=True).stdout.strip())
     scenarios = {
         "non-streamed request ([tokens=16])": {"model": "m", "messages": [
             {"role": "user", "content": "[tokens=16]"}]},
